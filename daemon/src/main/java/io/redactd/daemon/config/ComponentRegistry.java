@@ -1,6 +1,8 @@
 package io.redactd.daemon.config;
 
 import io.redactd.daemon.input.Input;
+import io.redactd.daemon.input.stdin.StdinInput;
+import io.redactd.daemon.input.stdin.StdinInputConfig;
 import io.redactd.outputs.Output;
 import io.redactd.outputs.file.FileOutput;
 import io.redactd.outputs.file.FileOutputConfig;
@@ -21,6 +23,7 @@ public final class ComponentRegistry {
         return new ComponentRegistry()
                 // Inputs:
                 // .input(new ComponentType<>("file", FileInputConfig.class, FileInputConfig::validate, FileInput::new))
+                .input(new ComponentType<>("stdin", StdinInputConfig.class, StdinInputConfig::validate, StdinInput::new))
                 // Outputs:
                 .output(new ComponentType<>("file", FileOutputConfig.class, FileOutputConfig::validate,
                         (c, ctx) -> new FileOutput(ctx.id(), c, ctx.vertx())))

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -26,11 +28,12 @@ import java.util.function.Function;
  * then a type mismatch if any, then the record's own {@code validate()} problems.
  */
 public final class ConfigBinder {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .build();
 
     private final ConfigTree tree;
     private final List<Problem> problems;
@@ -107,7 +110,14 @@ public final class ConfigBinder {
         if (c == Boolean.class || c == boolean.class) {
             return "true or false";
         }
-        if (c == String.class || c.isEnum()) {
+        if (c.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object constant : c.getEnumConstants()) {
+                names.add(constant.toString().toLowerCase(java.util.Locale.ROOT));
+            }
+            return "one of: " + String.join(", ", names);
+        }
+        if (c == String.class) {
             return "a string";
         }
         if (List.class.isAssignableFrom(c) || c.isArray()) {
@@ -123,7 +133,7 @@ public final class ConfigBinder {
         }
         if (raw.isRecord()) {
             if (!node.isObject()) {
-                report(path, "expected a mapping");
+                // A record may also be written as a scalar (a delegating creator); binding judges that.
                 return;
             }
             RecordComponent[] comps = raw.getRecordComponents();

@@ -46,18 +46,30 @@ public final class ConfigLoader {
     }
 
     public Result load(Path file) {
+        return load(file, true);
+    }
+
+    /**
+     * For the CLI's {@code --config}: the same checks, but a file that has only a {@code detectors} section (no inputs
+     * or outputs) is accepted too.
+     */
+    public Result loadDetectorsOnly(Path file) {
+        return load(file, false);
+    }
+
+    private Result load(Path file, boolean requireComponents) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return load(r);
+            return load(r, requireComponents);
         } catch (IOException e) {
             return new Result(null, List.of(new Problem("", "cannot read " + file + ": " + e.getClass().getSimpleName(), 0)));
         }
     }
 
     public Result load(String yaml) {
-        return load(new StringReader(yaml));
+        return load(new StringReader(yaml), true);
     }
 
-    private Result load(Reader yaml) {
+    private Result load(Reader yaml, boolean requireComponents) {
         ConfigTree tree = ConfigTree.parse(yaml, new Substitution(env));
         List<Problem> problems = new ArrayList<>(tree.problems());
         ConfigBinder binder = new ConfigBinder(tree, problems);
@@ -72,8 +84,8 @@ public final class ConfigLoader {
                 binder.report(key, "unknown key '" + key + "' (expected one of: " + String.join(", ", TOP_LEVEL) + ")");
             }
         }
-        List<ConfiguredComponent<?, Input>> inputs = components(binder, root, "inputs", registry::inputType, registry.inputNames());
-        List<ConfiguredComponent<?, Output>> outputs = components(binder, root, "outputs", registry::outputType, registry.outputNames());
+        List<ConfiguredComponent<?, Input>> inputs = components(binder, root, "inputs", registry::inputType, registry.inputNames(), requireComponents);
+        List<ConfiguredComponent<?, Output>> outputs = components(binder, root, "outputs", registry::outputType, registry.outputNames(), requireComponents);
         DetectorsConfig detectors = binder.bind(root.get("detectors"), "detectors", DetectorsConfig.class, DetectorsConfig::validate);
         AlertsConfig alerts = binder.bind(root.get("alerts"), "alerts", AlertsConfig.class, AlertsConfig::validate);
         IntegrityConfig integrity = binder.bind(root.get("integrity"), "integrity", IntegrityConfig.class, IntegrityConfig::validate);
@@ -95,11 +107,13 @@ public final class ConfigLoader {
 
     private <T> List<ConfiguredComponent<?, T>> components(ConfigBinder binder, JsonNode root, String section,
                                                           Function<String, Optional<ComponentType<?, T>>> lookup,
-                                                          Set<String> known) {
+                                                          Set<String> known, boolean required) {
         List<ConfiguredComponent<?, T>> out = new ArrayList<>();
         JsonNode list = root.get(section);
         if (list == null || list.isNull() || (list.isArray() && list.isEmpty())) {
-            binder.report(section, "at least one entry is required");
+            if (required) {
+                binder.report(section, "at least one entry is required");
+            }
             return out;
         }
         if (!list.isArray()) {
@@ -145,9 +159,24 @@ public final class ConfigLoader {
     }
 
     private static <C, T> ConfiguredComponent<C, T> bind(ConfigBinder binder, ComponentType<C, T> type, String id,
-                                                         JsonNode node, String path) {
+                                                         ObjectNode node, String path) {
+        if (hasIdComponent(type.configClass())) {
+            node.put("id", id);
+        }
         C config = binder.bind(node, path, type.configClass(), type.validator());
         return config == null ? null : new ConfiguredComponent<>(id, type, config);
+    }
+
+    private static boolean hasIdComponent(Class<?> c) {
+        if (!c.isRecord()) {
+            return false;
+        }
+        for (var rc : c.getRecordComponents()) {
+            if (rc.getName().equals("id")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Path stateDir(ConfigBinder binder, JsonNode node) {
