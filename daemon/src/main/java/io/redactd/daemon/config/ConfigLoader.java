@@ -72,6 +72,9 @@ public final class ConfigLoader {
     private Result load(Reader yaml, boolean requireComponents) {
         ConfigTree tree = ConfigTree.parse(yaml, new Substitution(env));
         List<Problem> problems = new ArrayList<>(tree.problems());
+        if (tree.unparsable()) {
+            return finish(null, problems);
+        }
         ConfigBinder binder = new ConfigBinder(tree, problems);
         JsonNode root = tree.root();
         if (!root.isObject()) {
@@ -100,7 +103,14 @@ public final class ConfigLoader {
     }
 
     private static Result finish(RedactdConfig config, List<Problem> problems) {
-        List<Problem> sorted = new ArrayList<>(problems);
+        // One problem per path: a failed ${...} would otherwise also be reported as the empty value it left behind.
+        Set<String> seen = new HashSet<>();
+        List<Problem> sorted = new ArrayList<>();
+        for (Problem p : problems) {
+            if (p.path().isEmpty() || seen.add(p.path())) {
+                sorted.add(p);
+            }
+        }
         sorted.sort((a, b) -> Integer.compare(a.line(), b.line()));
         return new Result(config, List.copyOf(sorted));
     }

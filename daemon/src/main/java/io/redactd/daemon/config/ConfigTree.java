@@ -46,7 +46,7 @@ public final class ConfigTree {
         String p = path;
         while (true) {
             Integer line = lines.get(p);
-            if (line != null) {
+            if (line != null && !p.isEmpty()) {
                 return line;
             }
             if (p.isEmpty()) {
@@ -87,12 +87,33 @@ public final class ConfigTree {
             return new ConfigTree(root, b.lines, b.problems);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
-            b.problems.add(new Problem("", "not valid YAML: " + e.getOriginalMessage(), loc == null ? 0 : loc.getLineNr()));
+            b.problems.add(new Problem("", "not valid YAML: " + conciseYamlError(e.getOriginalMessage()),
+                    loc == null ? 0 : loc.getLineNr()));
             return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems);
         } catch (IOException e) {
             b.problems.add(new Problem("", "cannot read the config: " + e.getMessage(), 0));
             return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems);
         }
+    }
+
+    /** True when the document could not be parsed at all (then other problems are only noise). */
+    public boolean unparsable() {
+        return problems.stream().anyMatch(p -> p.message().startsWith("not valid YAML") || p.message().startsWith("cannot read"));
+    }
+
+    /** SnakeYAML messages quote the offending lines with a caret; keep only the explanation. */
+    private static String conciseYamlError(String message) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : message.split("\n")) {
+            if (line.isBlank() || line.startsWith(" ") || line.startsWith("\t")) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append(line.strip());
+        }
+        return sb.toString();
     }
 
     private static final class Builder {
