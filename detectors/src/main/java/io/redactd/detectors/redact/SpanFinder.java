@@ -28,6 +28,7 @@ final class SpanFinder {
     private int[] accepted = new int[16];
     private int acceptedCount;
     private byte[] text;
+    private final byte[][] bySize = new byte[1025][];
 
     SpanFinder(RedactionPlan plan) {
         this.detectors = plan.detectors;
@@ -48,8 +49,7 @@ final class SpanFinder {
         if (candidates.isEmpty()) {
             return 0;
         }
-        // RE2/J reads a whole array, so a candidate line is copied once (a clean line never gets here)
-        text = off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len);
+        text = off == 0 && len == buf.length ? buf : exactCopy(buf, off, len);
         int invalid = Utf8.firstInvalid(text, 0, text.length);
         if (invalid >= 0) {
             if (text == buf) {
@@ -86,6 +86,23 @@ final class SpanFinder {
         }
         resolveOverlaps();
         return acceptedCount;
+    }
+
+    /**
+     * RE2/J reads a whole array, so the range is copied into a reused array of exactly its length: a look-alike line
+     * (nominated, then rejected by RE2/J or a validator) allocates nothing either.
+     */
+    private byte[] exactCopy(byte[] buf, int off, int len) {
+        if (len >= bySize.length) {
+            return Arrays.copyOfRange(buf, off, off + len);
+        }
+        byte[] copy = bySize[len];
+        if (copy == null) {
+            copy = new byte[len];
+            bySize[len] = copy;
+        }
+        System.arraycopy(buf, off, copy, 0, len);
+        return copy;
     }
 
     /** The bytes the offsets refer to (the range copied, or the input itself). */
