@@ -43,7 +43,8 @@ public final class StdinInput implements Input {
         this(config, context, System.in);
     }
 
-    StdinInput(StdinInputConfig config, ComponentContext context, InputStream in) {
+    /** Reads {@code in} instead of the process stdin (a pipe from another component, a test producer). */
+    public StdinInput(StdinInputConfig config, ComponentContext context, InputStream in) {
         this.id = context.id();
         this.config = config;
         this.context = context;
