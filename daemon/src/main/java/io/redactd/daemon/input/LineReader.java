@@ -121,6 +121,16 @@ public final class LineReader {
         crlf = false;
     }
 
+    /** True when the next {@link #next()} returns without reading: a whole line is already buffered. */
+    public boolean lineBuffered() {
+        for (int i = pos; i < limit; i++) {
+            if (buf[i] == '\n') {
+                return true;
+            }
+        }
+        return eof && pos < limit;
+    }
+
     public byte[] buffer() {
         return buf;
     }

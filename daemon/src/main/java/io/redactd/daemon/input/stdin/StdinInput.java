@@ -97,7 +97,8 @@ public final class StdinInput implements Input {
                     byte[] msg = Arrays.copyOfRange(lines.buffer(), lines.start(), lines.start() + lines.length());
                     batch.add(new RawEvent(msg, System.currentTimeMillis(), Map.of("log.offset", lineNo), lineNo));
                 }
-                if (batch.size() >= config.batchMaxEvents() || (!batch.isEmpty() && in.available() == 0)) {
+                // Hand on what one read delivered rather than wait for a full batch: a slow producer's lines flow.
+                if (batch.size() >= config.batchMaxEvents() || (!batch.isEmpty() && !lines.lineBuffered())) {
                     submit(batch);
                     batch = new ArrayList<>();
                 }

@@ -9,8 +9,8 @@ import java.util.List;
  * {@code type: stdin}: lines from the daemon's standard input ({@code producer | redactd run --config ...}).
  *
  * @param maxLineBytes       longer lines are not forwarded; they are counted and logged (default 1 MiB)
- * @param batchMaxEvents     lines per batch (default 512); a batch is also handed on whenever stdin has no more
- *                           data ready, so a slow producer's lines are not held back
+ * @param batchMaxEvents     lines per batch (default 512); a batch is also handed on when the lines already read
+ *                           run out, so a slow producer's lines are not held back
  * @param maxBatchesInFlight reading pauses while this many batches are unacknowledged (default 4)
  */
 public record StdinInputConfig(Integer maxLineBytes, Integer batchMaxEvents, Integer maxBatchesInFlight) {
