@@ -22,7 +22,9 @@ public final class ComponentRegistry {
     public static ComponentRegistry builtIn() {
         return new ComponentRegistry()
                 // Inputs:
-                // .input(new ComponentType<>("file", FileInputConfig.class, FileInputConfig::validate, FileInput::new))
+                // At merge with daemon-file (imports io.redactd.daemon.input.file.FileInput / FileInputConfig):
+                // .input(new ComponentType<>("file", FileInputConfig.class, c -> ComponentType.keyed(c.validate()),
+                //         (c, ctx) -> new FileInput(ctx.vertx(), c, ctx.sink(), ctx.stateDir(), ctx.registry())))
                 .input(new ComponentType<>("stdin", StdinInputConfig.class, StdinInputConfig::validate, StdinInput::new))
                 // Outputs:
                 .output(new ComponentType<>("file", FileOutputConfig.class, FileOutputConfig::validate,

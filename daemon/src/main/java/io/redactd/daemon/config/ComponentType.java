@@ -24,4 +24,16 @@ import java.util.function.Function;
  */
 public record ComponentType<C, T>(String name, Class<C> configClass, Function<C, List<ConfigProblem>> validator,
                                   BiFunction<C, ComponentContext, T> factory) {
+
+    /**
+     * Adapts a {@code validate()} that returns {@code "key: message"} strings ({@code paths[0]: empty glob}); a string
+     * without a key prefix is reported at the component itself.
+     */
+    public static List<ConfigProblem> keyed(List<String> problems) {
+        return problems.stream().map(p -> {
+            int sep = p.indexOf(": ");
+            String key = sep > 0 ? p.substring(0, sep) : "";
+            return key.matches("[A-Za-z0-9_.\\[\\]]+") ? ConfigProblem.of(key, p.substring(sep + 2)) : ConfigProblem.of("", p);
+        }).toList();
+    }
 }
