@@ -39,8 +39,8 @@ final class RedactCommand implements Callable<Integer> {
     @Mixin
     DetectionOptions detection;
 
-    @Option(names = "--max-line-bytes", paramLabel = "N", defaultValue = "16777216",
-            description = "Longest line checked (default 16 MiB); longer lines print as [REDACTED:OVERSIZE].")
+    @Option(names = "--max-line-bytes", paramLabel = "N", defaultValue = "1048576",
+            description = "Longest line checked (default 1 MiB, the detectors' limit); longer lines print as [REDACTED:OVERSIZE].")
     int maxLineBytes;
 
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Files to read; none or '-' reads stdin.")

@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
         "Exit 1 if anything was found, 0 if clean, 2 on errors. Binary files are skipped (listed on stderr)."})
 final class ScanCommand implements Callable<Integer> {
     private static final int SNIFF_BYTES = 8192;
-    private static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+    private static final int MAX_LINE_BYTES = 1024 * 1024; // the detectors' per-line limit
 
     @Mixin
     DetectionOptions detection;
@@ -118,7 +118,7 @@ final class ScanCommand implements Callable<Integer> {
                 while (lines.next()) {
                     lineNo++;
                     if (lines.oversize()) {
-                        err.println("redactd: " + f + ":" + lineNo + ": line longer than 16 MiB not scanned");
+                        err.println("redactd: " + f + ":" + lineNo + ": line longer than 1 MiB not scanned");
                         errors++;
                         continue;
                     }

@@ -53,6 +53,15 @@ class CliIT {
     }
 
     @Test
+    void anOverlongLineIsReplacedNotPassedAndTheExitCodeSaysSo() throws Exception {
+        String input = "a ssn 123-45-6789\n" + "ssn 123-45-6789 " + "x".repeat(2 * 1024 * 1024) + "\nb\n";
+        RedactdProcess.Result r = RedactdProcess.run(input.getBytes(StandardCharsets.UTF_8), "redact");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stdout()).isEqualTo("a ssn [REDACTED:SSN]\n[REDACTED:OVERSIZE]\nb\n");
+        assertThat(r.stderr()).contains("1 line(s) could not be checked");
+    }
+
+    @Test
     void scanReportsPositionsAndTypesButNeverValues(@TempDir Path dir) throws Exception {
         Path tree = dir.resolve("repo");
         Files.createDirectories(tree.resolve("src"));

@@ -200,4 +200,26 @@ class PipelineTest {
         assertThat(message).isEqualTo("bad \ufffd\ufffd ssn [REDACTED:SSN]");
         assertThat(registry.find("redactd.utf8.repaired").counter().count()).isEqualTo(1);
     }
+
+    @Test
+    void eventsWhoseDetectionFailsAreDroppedAndCountedNeverForwarded(@TempDir Path dir) throws Exception {
+        Path outFile = dir.resolve("out.ndjson");
+        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
+        await(out.start(), 10);
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 1, 4, new PipelineMetrics(registry), "h");
+        // Over the detectors' per-line limit: detection refuses it (fail closed).
+        String huge = "ssn 123-45-6789 " + "z".repeat(2 * 1024 * 1024);
+        List<RawEvent> events = List.of(
+                new RawEvent("before ssn 123-45-6789".getBytes(StandardCharsets.UTF_8), 0, Map.of(), 1),
+                new RawEvent(huge.getBytes(StandardCharsets.UTF_8), 0, Map.of(), 2),
+                new RawEvent("after".getBytes(StandardCharsets.UTF_8), 0, Map.of(), 3));
+        await(pipeline.submit(new RawBatch("s", "in", events)), 10);
+        await(out.stop(), 10);
+        List<String> lines = Files.readAllLines(outFile);
+        assertThat(lines).hasSize(2);
+        assertThat(json.readTree(lines.get(0)).get("message").asText()).isEqualTo("before ssn [REDACTED:SSN]");
+        assertThat(json.readTree(lines.get(1)).get("message").asText()).isEqualTo("after");
+        assertThat(String.join("", lines)).doesNotContain("123-45-6789").doesNotContain("zzzz");
+        assertThat(count("redactd.events.dropped", "reason", "detection_error")).isEqualTo(1);
+    }
 }
