@@ -69,7 +69,7 @@ public final class Catalog {
                     "ssn", List.of(), 90, Normalization.DIGITS,
                     NUM + "(\\d{3}-\\d{2}-\\d{4}|\\d{3} \\d{2} \\d{4})\\b"),
             contextual("ssn.bare", "SSN", "US Social Security number, 9 bare digits after an SSN label",
-                    "ssn", List.of("ssn", "social security", "soc sec", "ss#", "socsec"), 88, Normalization.DIGITS,
+                    "ssn", List.of("ssn", "social security", "social_security", "socialsecurity", "soc sec", "ss#", "socsec"), 88, Normalization.DIGITS,
                     NUM + "(\\d{9})\\b"),
             spec("ssn.hl7", "SSN", "HL7 v2 PID-19 (patient SSN)", "ssn", List.of(), 88, Normalization.DIGITS,
                     PID_FIELD[19] + "(\\d{3}-?\\d{2}-?\\d{4})"),
@@ -115,8 +115,8 @@ public final class Catalog {
                     "(?:^|[^0-9A-Za-z_-])([A-HJ-NPR-Z0-9]{17})\\b"),
             spec("dob.labeled", "DOB", "Date after a birth-date label (dob, date of birth, born)", "date", List.of(),
                     50, Normalization.TEXT,
-                    "(?i:(?:^|[^a-z])dob|date[ _-]?of[ _-]?birth|(?:^|[^a-z])birth[ _-]?date|(?:^|[^a-z])birthday"
-                            + "|(?:^|[^a-z])born(?: on)?)" + SEP + DATE),
+                    "(?:(?:^|[^A-Za-z])(?i:dob|birth[ _-]?date|birthday|born(?: on)?)|(?i:date[ _-]?of[ _-]?birth)"
+                            + "|[a-z](?:Dob|DOB|BirthDate|Birthdate|DateOfBirth))" + SEP + DATE),
             spec("dob.hl7", "DOB", "HL7 v2 PID-7 (date of birth)", "date", List.of(), 50, Normalization.TEXT,
                     PID_FIELD[7] + "(\\d{8})"),
             spec("mrn.labeled", "MRN", "Medical record number after an MRN / medical record / patient id label",
@@ -147,7 +147,7 @@ public final class Catalog {
                     "(?i:(?:^|[^a-z])(?:patient|pt|client|resident|member|subscriber|guarantor|insured)[ _-]?"
                             + "(?:full[ _-]?)?name|(?:^|[^a-z])(?:first|last|given|family|middle|maiden)"
                             + "[ _-]?name|(?:^|[^a-z])surname|(?:^|[^a-z])patient)" + SEP + PERSON_NAME,
-                    "(?i:(?:^|[^a-z])(?:full[ _-]?)?name)" + SEP + FULL_NAME),
+                    "(?:^|[^A-Za-z._])(?i:(?:full[ _-]?)?name)" + SEP + FULL_NAME),
             spec("name.hl7", "NAME", "HL7 v2 PID-5 (patient name) and NK1-2 (next of kin)", "none", List.of(), 40,
                     Normalization.TEXT,
                     PID_FIELD[5] + "([^|\\r\\n]+)",
