@@ -289,7 +289,7 @@ public final class SyntheticLog {
     }
 
     private LabeledLine nginx(Field f, List<PhiValue> phi) {
-        String client = rnd.nextInt(5) == 0 ? values.ipv6() : values.ipv4();
+        String client = f.type().startsWith("IPV") ? f.value() : rnd.nextInt(5) == 0 ? values.ipv6() : values.ipv4();
         phi.add(new PhiValue(client.contains(":") ? "IPV6" : "IPV4", client));
         String v = f.value();
         if (f.type().equals("EMAIL")) {
