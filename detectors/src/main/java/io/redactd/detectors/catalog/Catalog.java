@@ -36,7 +36,7 @@ public final class Catalog {
     /** Between a label and its value: quotes, colons, equals, hashes, blanks (JSON, key=value, prose). */
     private static final String SEP = "[ \\t\"':=#>]{1,6}";
     private static final String ID_SUFFIX = "(?i:[ _-]?(?:number|num|no\\.?|id|#))?";
-    /** A record identifier: up to four letters (and a dash), then a digit, then 3-19 more characters ending alphanumeric. */
+    /** A record identifier: up to four letters (and a dash), a digit, then 3-19 more characters ending alphanumeric. */
     private static final String RECORD_ID = "([A-Za-z]{0,4}-?[0-9][0-9A-Za-z-]{2,18}[0-9A-Za-z])\\b";
     private static final String MONTH = "(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?i:[a-z]{0,6})";
     private static final String DATE = "(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{4}/\\d{1,2}/\\d{1,2}|\\d{1,2}/\\d{1,2}/\\d{4}"
@@ -69,7 +69,8 @@ public final class Catalog {
                     "ssn", List.of(), 90, Normalization.DIGITS,
                     NUM + "(\\d{3}-\\d{2}-\\d{4}|\\d{3} \\d{2} \\d{4})\\b"),
             contextual("ssn.bare", "SSN", "US Social Security number, 9 bare digits after an SSN label",
-                    "ssn", List.of("ssn", "social security", "social_security", "socialsecurity", "soc sec", "ss#", "socsec"), 88, Normalization.DIGITS,
+                    "ssn", List.of("ssn", "social security", "social_security", "socialsecurity", "soc sec", "ss#",
+                            "socsec"), 88, Normalization.DIGITS,
                     NUM + "(\\d{9})\\b"),
             spec("ssn.hl7", "SSN", "HL7 v2 PID-19 (patient SSN)", "ssn", List.of(), 88, Normalization.DIGITS,
                     PID_FIELD[19] + "(\\d{3}-?\\d{2}-?\\d{4})"),
@@ -115,7 +116,8 @@ public final class Catalog {
                     "(?:^|[^0-9A-Za-z_-])([A-HJ-NPR-Z0-9]{17})\\b"),
             spec("dob.labeled", "DOB", "Date after a birth-date label (dob, date of birth, born)", "date", List.of(),
                     50, Normalization.TEXT,
-                    "(?:(?:^|[^A-Za-z])(?i:dob|birth[ _-]?date|birthday|born(?: on)?)|(?i:date[ _-]?of[ _-]?birth)"
+                    "(?:(?:^|[^A-Za-z])(?i:dob|d\\.o\\.b\\.?|birth[ _-]?date|birthday|born(?: on)?)"
+                            + "|(?i:date[ _-]?of[ _-]?birth)"
                             + "|[a-z](?:Dob|DOB|BirthDate|Birthdate|DateOfBirth))" + SEP + DATE),
             spec("dob.hl7", "DOB", "HL7 v2 PID-7 (date of birth)", "date", List.of(), 50, Normalization.TEXT,
                     PID_FIELD[7] + "(\\d{8})"),

@@ -136,7 +136,9 @@ public final class HardNegatives {
 
     /** One hard-negative token of a random kind, with a label that names what it is. */
     public String any() {
-        return switch (rnd.nextInt(14)) {
+        return switch (rnd.nextInt(15)) {
+            case 14 -> "mac=" + hex(2, false) + ":" + hex(2, false) + ":" + hex(2, false) + ":" + hex(2, false) + ":"
+                    + hex(2, false) + ":" + hex(2, false);
             case 0 -> "request_id=" + uuid();
             case 1 -> "commit=" + sha1();
             case 2 -> "digest=sha256:" + sha256();

@@ -70,7 +70,8 @@ public final class PhiValues {
             int area = 1 + rnd.nextInt(899);
             int group = 1 + rnd.nextInt(99);
             int serial = 1 + rnd.nextInt(9999);
-            if (area == 666 || area == 78 && group == 5 && serial == 1120 || area == 219 && group == 9 && serial == 9999) {
+            boolean voided = area == 78 && group == 5 && serial == 1120 || area == 219 && group == 9 && serial == 9999;
+            if (area == 666 || voided) {
                 continue;
             }
             return String.format("%03d%02d%04d", area, group, serial);

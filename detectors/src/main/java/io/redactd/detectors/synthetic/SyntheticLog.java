@@ -65,7 +65,7 @@ public final class SyntheticLog {
     public LabeledLine phiLine(String type) {
         Field f = field(type);
         List<PhiValue> phi = new ArrayList<>();
-        int shape = rnd.nextInt(10);
+        int shape = rnd.nextInt(12);
         if (shape == 0 && hl7Type(type)) {
             return hl7(type);
         }
@@ -74,20 +74,23 @@ public final class SyntheticLog {
         }
         String key = f.key();
         String v = f.value();
-        if (type.equals("EMAIL") && shape % 5 == 0 && rnd.nextInt(3) == 0) {
+        if (type.equals("EMAIL") && shape % 6 == 0 && rnd.nextInt(3) == 0) {
             // JSON writers that escape '@' (some do, for HTML safety) put a literal \u0040 into the line
             String escaped = v.replace("@", "\\u0040");
             phi.add(new PhiValue(type, escaped));
             return new LabeledLine(json("\"" + key + "\":\"" + escaped + "\""), LabeledLine.Kind.PHI, "json", phi);
         }
         phi.add(new PhiValue(type, v));
-        return switch (shape % 5) {
+        return switch (shape % 6) {
             case 0 -> new LabeledLine(json(jsonField(key, v)), LabeledLine.Kind.PHI, "json", phi);
             case 1 -> new LabeledLine(syslog(prose(f)), LabeledLine.Kind.PHI, "syslog", phi);
             case 2 -> new LabeledLine(kv(key + "=" + (v.contains(" ") ? "\"" + v + "\"" : v)),
                     LabeledLine.Kind.PHI, "kv", phi);
             case 3 -> new LabeledLine(stackTrace(f), LabeledLine.Kind.PHI, "stacktrace", phi);
-            default -> new LabeledLine(json(jsonField("msg", prose(f))), LabeledLine.Kind.PHI, "json", phi);
+            case 4 -> new LabeledLine(json(jsonField("msg", prose(f))), LabeledLine.Kind.PHI, "json", phi);
+            default -> new LabeledLine("<event ts=\"" + isoNow() + "\" source=\"" + APPS[rnd.nextInt(APPS.length)]
+                    + "\"><" + key + ">" + v.replace("&", "&amp;") + "</" + key + "><status>ok</status></event>",
+                    LabeledLine.Kind.PHI, "xml", phi);
         };
     }
 
@@ -200,7 +203,8 @@ public final class SyntheticLog {
             case "DOB": {
                 String v = values.dob();
                 return new Field(type, pick("dob", "date_of_birth", "dateOfBirth", "birthDate", "birth_date",
-                        "patientDob"), pick("DOB", "DOB:", "date of birth", "born on", "born", "birthdate"), v,
+                        "patientDob"), pick("DOB", "DOB:", "D.O.B.", "date of birth", "born on", "born", "birthdate"),
+                        v,
                         !v.contains(" "));
             }
             case "MRN":
@@ -272,6 +276,9 @@ public final class SyntheticLog {
     private String prose(Field f) {
         String label = f.label();
         String labeled = label + (label.endsWith("=") ? "" : " ") + f.value();
+        if (rnd.nextInt(8) == 0) {
+            labeled = label + (label.endsWith("=") ? "'" : " '") + f.value() + "'";
+        }
         return switch (rnd.nextInt(4)) {
             case 0 -> VERBS[rnd.nextInt(VERBS.length)] + " record: " + labeled + " by svc-intake";
             case 1 -> "lookup failed for " + labeled + " (retry " + rnd.nextInt(3) + ")";
