@@ -50,6 +50,10 @@ public final class Catalog {
     private static final String NAME_NEXT = "(?:" + NAME_WORD + "|[A-Z]\\.?)";
     /** One to four name words (a middle initial allowed after the first), e.g. "John A. Doe" or "Doe, John". */
     private static final String PERSON_NAME = "(" + NAME_WORD + "(?:,? " + NAME_NEXT + "){0,3})\\b";
+    /** All-caps name words (DOE, JOHN Q), accepted only after labels that can precede nothing but a name. */
+    private static final String CAPS_NAME = "([A-Z][A-Z'-]*[A-Z](?:,? [A-Z][A-Z'-]*[A-Z]|,? [A-Z]\\.?){0,3})\\b";
+    /** Two to four all-caps name words, for weak labels (patient, name) where one caps word is often "ID" or "MRN". */
+    private static final String CAPS_FULL_NAME = "([A-Z][A-Z'-]*[A-Z](?:,? [A-Z][A-Z'-]*[A-Z]|,? [A-Z]\\.?){1,3})\\b";
     /** Two to four name words: after the weak label "name" a single word is usually a component, not a person. */
     private static final String FULL_NAME = "(" + NAME_WORD + "(?:,? " + NAME_NEXT + "){1,3})\\b";
     private static final String STREET_SUFFIX = "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln"
@@ -135,11 +139,13 @@ public final class Catalog {
             spec("passport", "PASSPORT", "Passport number after a passport label", "none", List.of(), 45,
                     Normalization.ALNUM_UPPER,
                     "(?i:(?:^|[^a-z])passport)" + ID_SUFFIX + SEP + "([A-Z]{0,2}\\d{6,9})\\b"),
-            spec("address.street", "ADDRESS", "US street address (number, street, suffix; optional unit, city, "
-                            + "state, ZIP)", "none", List.of(), 40, Normalization.TEXT,
+            spec("address.street", "ADDRESS", "US street address or PO box (number, street, suffix; optional "
+                            + "unit, city, state, ZIP)", "none", List.of(), 40, Normalization.TEXT,
                     NUM + "(\\d{1,6}[A-Z]? (?:[NSEW]\\.? |(?:North|South|East|West) )?(?:[A-Z][a-z]+|\\d{1,3}"
                             + "(?:st|nd|rd|th))(?: [A-Z][a-z]+){0,3} " + STREET_SUFFIX + "\\.?"
                             + "(?:,? (?:Apt|Suite|Ste|Unit|Fl|Floor|Rm|Room|#)\\.? ?#?[0-9A-Za-z-]{1,6})?"
+                            + "(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2}(?: \\d{5}(?:-\\d{4})?)?)?)\\b",
+                    "(?:^|[^0-9A-Za-z])((?:P\\.? ?O\\.?|Post Office) Box \\d{1,6}"
                             + "(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2}(?: \\d{5}(?:-\\d{4})?)?)?)\\b"),
             spec("address.hl7", "ADDRESS", "HL7 v2 PID-11 (patient address)", "none", List.of(), 40,
                     Normalization.TEXT,
@@ -149,7 +155,12 @@ public final class Catalog {
                     "(?i:(?:^|[^a-z])(?:patient|pt|client|resident|member|subscriber|guarantor|insured)[ _-]?"
                             + "(?:full[ _-]?)?name|(?:^|[^a-z])(?:first|last|given|family|middle|maiden)"
                             + "[ _-]?name|(?:^|[^a-z])surname|(?:^|[^a-z])patient)" + SEP + PERSON_NAME,
-                    "(?:^|[^A-Za-z._])(?i:(?:full[ _-]?)?name)" + SEP + FULL_NAME),
+                    "(?:^|[^A-Za-z._])(?i:(?:full[ _-]?)?name)" + SEP + FULL_NAME,
+                    "(?i:(?:^|[^a-z])(?:patient|pt|client|resident|member|subscriber|guarantor|insured)[ _-]?"
+                            + "(?:full[ _-]?)?name|(?:^|[^a-z])(?:first|last|given|family|middle|maiden)"
+                            + "[ _-]?name|(?:^|[^a-z])surname)" + SEP + CAPS_NAME,
+                    "(?:(?:^|[^A-Za-z._])(?i:(?:full[ _-]?)?name)|(?:^|[^A-Za-z])(?i:patient))" + SEP
+                            + CAPS_FULL_NAME),
             spec("name.hl7", "NAME", "HL7 v2 PID-5 (patient name) and NK1-2 (next of kin)", "none", List.of(), 40,
                     Normalization.TEXT,
                     PID_FIELD[5] + "([^|\\r\\n]+)",

@@ -201,7 +201,7 @@ public final class PhiValues {
 
     public String emailLocal() {
         String f = pick(FIRST).toLowerCase();
-        String l = pick(LAST).toLowerCase().replace("'", "");
+        String l = pick(LAST).toLowerCase().replace("'", "").replace(" ", "");
         return switch (rnd.nextInt(4)) {
             case 0 -> f + "." + l;
             case 1 -> f.charAt(0) + l + rnd.nextInt(100);
@@ -374,8 +374,9 @@ public final class PhiValues {
         return pick(FIRST);
     }
 
+    /** A last name; one in thirty has a lower-case particle (de la Cruz), which label-based detection cuts short. */
     public String lastName() {
-        return pick(LAST);
+        return rnd.nextInt(30) == 0 ? pick(new String[]{"de la Cruz", "van der Berg", "da Silva"}) : pick(LAST);
     }
 
     public String fullName() {
@@ -390,6 +391,11 @@ public final class PhiValues {
     /** A US street address: number, optional direction, street, suffix, and sometimes unit, city, state, ZIP. */
     public String address() {
         StringBuilder sb = new StringBuilder();
+        if (rnd.nextInt(10) == 0) {
+            return sb.append(rnd.nextBoolean() ? "PO Box " : "P.O. Box ").append(1 + rnd.nextInt(9999)).append(", ")
+                    .append(pick(CITIES)).append(", ").append(pick(STATES)).append(' ')
+                    .append(String.format("%05d", 10000 + rnd.nextInt(89999))).toString();
+        }
         sb.append(1 + rnd.nextInt(9899));
         if (rnd.nextInt(4) == 0) {
             sb.append(' ').append("NSEW".charAt(rnd.nextInt(4)));

@@ -226,6 +226,9 @@ public final class SyntheticLog {
                 String key = k == 0 ? "firstName" : k == 1 ? "lastName" : pick("patient_name", "patientName", "name",
                         "fullName", "pt_name");
                 String v = k == 0 ? values.firstName() : k == 1 ? values.lastName() : values.fullName();
+                if (rnd.nextInt(10) == 0) {
+                    v = v.toUpperCase(java.util.Locale.ROOT); // EHR exports often upper-case names
+                }
                 return new Field(type, key, k < 2 ? (k == 0 ? "first name" : "last name")
                         : pick("patient", "Patient:", "pt name:", "patient name", "name="), v, false);
             }

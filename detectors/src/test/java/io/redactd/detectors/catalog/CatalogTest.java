@@ -76,6 +76,9 @@ class CatalogTest {
             + "||ACCT1|123456789 ~ PID|1||[REDACTED:MRN]^^^HOSP^MR||[REDACTED:NAME]||[REDACTED:DOB]|F|||"
             + "[REDACTED:ADDRESS]||[REDACTED:PHONE]|||S||ACCT1|[REDACTED:SSN]",
         "NK1|1|Doe^Jane|SPO ~ NK1|1|[REDACTED:NAME]|SPO",
+        "\"lastName\":\"SMITH\" patient ID 12345 Patient: JOHN Q. PUBLIC"
+            + " ~ \"lastName\":\"[REDACTED:NAME]\" patient ID [REDACTED:MRN] Patient: [REDACTED:NAME]",
+        "mail to PO Box 1234, Springfield, IL 62704 now ~ mail to [REDACTED:ADDRESS] now",
     })
     void redactsExamples(String line, String expected) {
         assertThat(MATCHER.redact(line.strip())).isEqualTo(expected.strip());
