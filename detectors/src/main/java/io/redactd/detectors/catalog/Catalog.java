@@ -33,6 +33,19 @@ public final class Catalog {
     private static final String CODE = "(?:^|[^0-9A-Za-z_])";
     private static final String EMAIL_LEFT = "(?:^|[^A-Za-z0-9._%+-])";
     private static final String DOMAIN = "[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}";
+    /**
+     * Contiguous card numbers, shaped by issuer at the regex level (3 Amex/Diners/JCB, 4 Visa, 51-55 and 22-27
+     * Mastercard, 6 Discover) so that 13-digit epoch milliseconds and 14-digit timestamps never reach the validator.
+     */
+    private static final String CARD_DIGITS = "3\\d{13,18}|4\\d{12,18}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15,18}";
+    /**
+     * IPv6 candidates: eight groups, or fewer around a {@code ::}. Clock times (03:17:53) have neither, so they never
+     * reach the validator, which checks the group counts exactly.
+     */
+    private static final String IPV6 = "(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\\b"
+            + "|(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}\\b"
+            + "|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}\\b"
+            + "|(?:[0-9A-Fa-f]{1,4}:){1,7}:";
     /** Between a label and its value: quotes, colons, equals, hashes, blanks (JSON, key=value, prose). */
     private static final String SEP = "[ \\t\"':=#>]{1,6}";
     private static final String ID_SUFFIX = "(?i:[ _-]?(?:number|num|no\\.?|id|#))?";
@@ -80,8 +93,8 @@ public final class Catalog {
                     PID_FIELD[19] + "(\\d{3}-?\\d{2}-?\\d{4})"),
             spec("credit_card", "CREDIT_CARD", "Payment card number (Luhn, real issuer ranges and lengths)",
                     "credit_card", List.of(), 85, Normalization.DIGITS,
-                    NUM + "(\\d{13,19}|\\d{4}(?:[ -]\\d{4}){2}[ -]\\d{1,4}(?:[ -]\\d{1,3})?"
-                            + "|\\d{4}[ -]\\d{6}[ -]\\d{4,5})\\b"),
+                    NUM + "(" + CARD_DIGITS + "|[2-6]\\d{3}(?:[ -]\\d{4}){2}[ -]\\d{1,4}(?:[ -]\\d{1,3})?"
+                            + "|3\\d{3}[ -]\\d{6}[ -]\\d{4,5})\\b"),
             spec("email", "EMAIL", "E-mail address, also %40 URL-encoded and \\u0040 JSON-escaped", "none",
                     List.of(), 90, Normalization.LOWER,
                     EMAIL_LEFT + "([A-Za-z0-9._%+-]{1,64}@" + DOMAIN + ")\\b",
@@ -95,12 +108,12 @@ public final class Catalog {
             contextual("phone.bare", "PHONE", "NANP phone number, bare digits after a phone label", "phone",
                     List.of("phone", "tel", "mobile", "cell", "fax", "callback", "contact"), 68,
                     Normalization.DIGITS,
-                    NUM + "(\\d{10}|1\\d{10}|\\d{3} \\d{3} \\d{4})\\b"),
+                    NUM + "(1?[2-9]\\d{9}|[2-9]\\d{2} \\d{3} \\d{4})\\b"),
             spec("ipv4", "IPV4", "IPv4 address (octets 0-255; version strings rejected)", "ipv4", List.of(), 60,
                     Normalization.TEXT,
                     "(?:^|[^0-9A-Za-z.])((?:\\d{1,3}\\.){3}\\d{1,3}(?:\\.[0-9A-Za-z]+|-[A-Za-z][0-9A-Za-z]*)*)\\b"),
             spec("ipv6", "IPV6", "IPv6 address, full or compressed", "ipv6", List.of(), 60, Normalization.LOWER,
-                    "(?:^|[^0-9A-Za-z:])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{1,4}\\b|(?:[0-9A-Fa-f]{0,4}:){1,7}:)"),
+                    "(?:^|[^0-9A-Za-z:])(" + IPV6 + ")"),
             contextual("npi", "NPI", "US National Provider Identifier (Luhn over 80840 prefix) near an NPI label",
                     "npi", List.of("npi", "provider", "prescriber", "physician", "practitioner"), 80,
                     Normalization.DIGITS,
