@@ -106,11 +106,9 @@ final class ByteNfa {
             return new int[] {s, e};
         }
         ByteRegex.Repeat r = (ByteRegex.Repeat) node;
-        int min = Math.min(r.min(), MAX_COUNTED);
-        int max = r.max();
-        if (min < r.min() || (max >= 0 && max - min > MAX_OPTIONAL)) {
-            max = -1;
-        }
+        int[] bounds = approximateBounds(r.min(), r.max());
+        int min = bounds[0];
+        int max = bounds[1];
         int s = newState(-1, -1, -1);
         int end = s;
         for (int i = 0; i < min; i++) {
@@ -137,6 +135,15 @@ final class ByteNfa {
         }
         addEps(end, e);
         return new int[] {s, e};
+    }
+
+    /** {min, max} of a repetition after widening; max -1 = open-ended. */
+    static int[] approximateBounds(int min, int max) {
+        int m = Math.min(min, MAX_COUNTED);
+        if (m < min || (max >= 0 && max - m > MAX_OPTIONAL)) {
+            return new int[] {m, -1};
+        }
+        return new int[] {m, max};
     }
 
     private void freeze() {
