@@ -15,7 +15,11 @@ import java.util.List;
 final class ByteRegex {
 
     /** A node of the approximated regex. */
-    sealed interface Node permits Bytes, Cat, Alt, Repeat {
+    sealed interface Node permits Bytes, Cat, Alt, Repeat, Begin {
+    }
+
+    /** {@code ^} (without multi-line mode) or {@code \A}: only at the start of the line. */
+    record Begin() implements Node {
     }
 
     /** One byte from a set (256 bits). */
@@ -43,6 +47,7 @@ final class ByteRegex {
     private final String re;
     private int pos;
     private final Deque<Boolean> caseless = new ArrayDeque<>();
+    private boolean multiline;
 
     private ByteRegex(String re) {
         this.re = re;
@@ -133,6 +138,8 @@ final class ByteRegex {
                 pos++;
                 return anyChar();
             case '^':
+                pos++;
+                return multiline ? EMPTY : new Begin();
             case '$':
                 pos++;
                 return EMPTY;
@@ -166,7 +173,9 @@ final class ByteRegex {
                         on = false;
                     } else if (f == 'i') {
                         newCi = on;
-                    } else if (f != 's' && f != 'm' && f != 'U') {
+                    } else if (f == 'm') {
+                        multiline |= on; // from here on '^' may follow a newline: treat it as empty (wider)
+                    } else if (f != 's' && f != 'U') {
                         throw new Unsupported("unknown group flag '" + f + "'");
                     }
                 }
@@ -200,7 +209,9 @@ final class ByteRegex {
         char e = re.charAt(pos + 1);
         pos += 2;
         switch (e) {
-            case 'b', 'B', 'A', 'z':
+            case 'A':
+                return new Begin();
+            case 'b', 'B', 'z':
                 return EMPTY;
             case 'd', 'D', 'w', 'W', 's', 'S':
                 return classNode(perlClass(e), Character.isUpperCase(e));

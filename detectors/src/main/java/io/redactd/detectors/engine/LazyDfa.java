@@ -35,7 +35,7 @@ final class LazyDfa {
         stateSets.clear();
         ids.clear();
         Arrays.fill(accepts, null);
-        intern(nfa.startClosure);
+        intern(nfa.initialClosure);
     }
 
     /** Adds to {@code out} every pattern the approximation matches somewhere in the range. */
@@ -75,7 +75,7 @@ final class LazyDfa {
                 seeds[n++] = nfa.stateNext[s];
             }
         }
-        int[] closed = nfa.closure(Arrays.copyOf(seeds, n), nfa.startClosure);
+        int[] closed = nfa.closure(Arrays.copyOf(seeds, n), nfa.startClosure, false);
         int target = intern(closed);
         transitions[state * classes + c] = target;
         return target;

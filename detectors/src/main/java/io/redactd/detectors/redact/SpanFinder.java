@@ -18,6 +18,7 @@ final class SpanFinder {
     private final CandidateEngine.Scan scan;
     private final PatternSet candidates;
     private final Matcher[] matchers;
+    private final int[] contextPatternOf;
 
     // raw candidate spans, then the accepted ones (sorted by start)
     private int[] starts = new int[16];
@@ -36,6 +37,7 @@ final class SpanFinder {
         this.scan = plan.engine.newScan();
         this.candidates = new PatternSet(patterns.length);
         this.matchers = new Matcher[patterns.length];
+        this.contextPatternOf = plan.contextPatternOf;
     }
 
     /**
@@ -60,7 +62,10 @@ final class SpanFinder {
         for (int p = candidates.next(0); p >= 0; p = candidates.next(p + 1)) {
             CompiledPattern pattern = patterns[p];
             CompiledDetector d = detectors[pattern.detector()];
-            if (d.contextRequired() && !containsAny(text, 0, text.length, d.context())) {
+            if (pattern.isContext()) {
+                continue;
+            }
+            if (d.contextRequired() && !hasContext(d)) {
                 continue;
             }
             Matcher m = matchers[p];
@@ -103,6 +108,12 @@ final class SpanFinder {
         }
         System.arraycopy(buf, off, copy, 0, len);
         return copy;
+    }
+
+    /** Whether the engine saw one of the detector's context words in the line. */
+    private boolean hasContext(CompiledDetector d) {
+        int cp = contextPatternOf[d.index()];
+        return cp < 0 || candidates.contains(cp);
     }
 
     /** The bytes the offsets refer to (the range copied, or the input itself). */

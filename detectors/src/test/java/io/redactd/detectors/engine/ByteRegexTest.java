@@ -53,7 +53,7 @@ class ByteRegexTest {
             set.clear();
             dfa.scan(line, 0, line.length, set);
             for (int p = 0; p < PATTERNS.size(); p++) {
-                if (re2.get(p).matcher(line).find()) {
+                if (re2.get(p).matcher(sb).find()) { // String input: RE2/J mis-anchors ^ on some byte input
                     matches++;
                     assertThat(set.contains(p)).as("pattern %s on %s", PATTERNS.get(p), sb).isTrue();
                 }
