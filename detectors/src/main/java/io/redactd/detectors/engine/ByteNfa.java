@@ -79,6 +79,9 @@ final class ByteNfa {
 
     /** Returns {start, end}; end is an epsilon state with no edges yet. */
     private int[] fragment(ByteRegex.Node node) {
+        if (node instanceof ByteRegex.NonAscii) {
+            return fragment(ByteRegex.nonAsciiBytes());
+        }
         if (node instanceof ByteRegex.Begin) {
             int s = newState(-1, -1, -1);
             int e = newState(-1, -1, -1);

@@ -59,12 +59,13 @@ public final class Plans {
                     throw new IllegalArgumentException("detector " + spec.id() + ": valueGroup " + spec.valueGroup()
                             + " but the pattern has " + re2.groupCount() + " groups");
                 }
-                patterns.add(new CompiledPattern(patterns.size(), d.index(), regex, re2));
+                patterns.add(new CompiledPattern(patterns.size(), d.index(), regex, maxLength(regex), re2));
             }
         }
         for (CompiledDetector d : detectors) {
             if (d.contextRequired()) {
-                patterns.add(new CompiledPattern(patterns.size(), d.index(), contextRegex(d.spec().context()), null));
+                patterns.add(new CompiledPattern(patterns.size(), d.index(), contextRegex(d.spec().context()), -1,
+                        null));
             }
         }
         List<FieldRule> rules = fieldRules(settings, specs);
@@ -170,6 +171,14 @@ public final class Plans {
             });
         }
         return sb.append(')').toString();
+    }
+
+    private static int maxLength(String regex) {
+        try {
+            return ByteRegex.maxLength(ByteRegex.parse(regex));
+        } catch (ByteRegex.Unsupported e) {
+            return -1;
+        }
     }
 
     private static com.google.re2j.Pattern re2(String id, String regex) {

@@ -76,7 +76,14 @@ final class SpanFinder {
                 m.reset(text);
             }
             int group = d.valueGroup();
-            while (m.find()) {
+            // Every true match ends in [firstEnd, lastEnd] (the engines report where a match, or a wider one, ended),
+            // so none starts before firstEnd - maxLength and the search can stop at lastEnd: RE2/J then reads a
+            // stretch of the line instead of all of it, with the same result.
+            int firstEnd = candidates.firstEnd(p);
+            int lastEnd = candidates.lastEnd(p);
+            int from = firstEnd < 0 || pattern.maxLength() < 0 ? 0 : Math.max(0, firstEnd - pattern.maxLength());
+            boolean found = m.find(from);
+            for (; found; found = m.end() < lastEnd && m.find()) {
                 int s = m.start(group);
                 int e = m.end(group);
                 if (s < 0 || e <= s || !d.validator().valid(text, s, e)) {
