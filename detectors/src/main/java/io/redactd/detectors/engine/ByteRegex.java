@@ -459,7 +459,7 @@ final class ByteRegex {
         if (node instanceof Cat c) {
             long sum = 0;
             for (Node i : c.items()) {
-                sum = Math.min(inf, sum + maxLen(i));
+                sum = Math.min(inf, sum + maxLen(i)); // both terms <= inf: no overflow
             }
             return sum;
         }
@@ -475,7 +475,10 @@ final class ByteRegex {
         if (inner == 0) {
             return 0;
         }
-        return r.max() < 0 ? inf : Math.min(inf, inner * r.max());
+        if (r.max() < 0 || inner >= inf / Math.max(1, r.max())) {
+            return inf;
+        }
+        return inner * r.max();
     }
 
     private static long[] perlClass(char e) {

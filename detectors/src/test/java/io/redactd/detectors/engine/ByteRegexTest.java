@@ -73,6 +73,15 @@ class ByteRegexTest {
     }
 
     @Test
+    void maxLengthIsExactAndSaturates() throws Exception {
+        assertThat(ByteRegex.maxLength(ByteRegex.parse("\\b\\d{3}-\\d{2}-\\d{4}\\b"))).isEqualTo(11);
+        assertThat(ByteRegex.maxLength(ByteRegex.parse("(?:^|[^0-9])(ab|c{2,5})"))).isEqualTo(9);
+        assertThat(ByteRegex.maxLength(ByteRegex.parse("x+"))).isEqualTo(-1);
+        assertThat(ByteRegex.maxLength(ByteRegex.parse("PID(?:\\|[^|]*){6}\\|"))).isEqualTo(-1);
+        assertThat(ByteRegex.maxLength(ByteRegex.parse("(?:a{1000}){1000}"))).isEqualTo(-1);
+    }
+
+    @Test
     void unknownSyntaxIsReportedNotGuessed() {
         assertThatThrownBy(() -> ByteRegex.parse("a\\Kb")).isInstanceOf(ByteRegex.Unsupported.class);
         assertThatThrownBy(() -> ByteRegex.parse("(a")).isInstanceOf(ByteRegex.Unsupported.class);
