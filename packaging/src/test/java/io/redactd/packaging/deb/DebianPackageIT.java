@@ -117,6 +117,23 @@ class DebianPackageIT {
         assertThat(version.stdout()).contains(PROJECT_VERSION);
     }
 
+    /**
+     * The parts of the unit's sandbox that can be rebuilt without systemd as PID 1: a non-root user with no
+     * capabilities and no_new_privs (User=, CapabilityBoundingSet=, NoNewPrivileges=), and a /proc mounted the
+     * way ProtectProc=invisible and ProcSubset=pid mount it. The JVM and Hyperscan's native library must start.
+     */
+    @Test
+    void startsAsAnUnprivilegedUserWithTheUnitsProcRestrictions() throws IOException {
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String sandboxed = "mount -t proc -o hidepid=invisible,subset=pid proc /proc"
+                + " && ! test -e /proc/meminfo"
+                + " && exec setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs"
+                + " --bounding-set=-all --inh-caps=-all -- " + root.resolve("usr/bin/redactd") + " version";
+        Command.Result version = Command.run(LIMIT, "unshare", "--mount", "--pid", "--fork", "sh", "-c", sandboxed);
+        assertThat(version.exit()).as(version.stdout() + version.stderr()).isZero();
+        assertThat(version.stdout()).contains(PROJECT_VERSION).contains("engine: hyperscan");
+    }
+
     @Test
     void launcherExplainsAMissingJar() throws IOException {
         Path bare = Files.createTempDirectory("bare").resolve("usr/bin");
