@@ -31,6 +31,10 @@ public final class Command {
         return run(timeout, Map.of(), command);
     }
 
+    public static Result run(Duration timeout, List<String> command) {
+        return run(timeout, Map.of(), command.toArray(String[]::new));
+    }
+
     public static Result run(Duration timeout, Map<String, String> env, String... command) {
         try {
             Path out = Files.createTempFile("cmd", ".out");

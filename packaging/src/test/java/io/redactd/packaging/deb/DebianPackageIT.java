@@ -3,8 +3,15 @@ package io.redactd.packaging.deb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redactd.packaging.Command;
+import io.redactd.packaging.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,21 +125,94 @@ class DebianPackageIT {
         assertThat(version.stdout()).contains(PROJECT_VERSION);
     }
 
-    /**
-     * The parts of the unit's sandbox that can be rebuilt without systemd as PID 1: a non-root user with no
-     * capabilities and no_new_privs (User=, CapabilityBoundingSet=, NoNewPrivileges=), and a /proc mounted the
-     * way ProtectProc=invisible and ProcSubset=pid mount it. The JVM and Hyperscan's native library must start.
-     */
+    /** `redactd version` inside the installed unit's sandbox: the JVM and Hyperscan's native library start. */
     @Test
-    void startsAsAnUnprivilegedUserWithTheUnitsProcRestrictions() throws IOException {
+    void versionRunsInsideTheUnitsSandbox() throws IOException {
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String sandboxed = "mount -t proc -o hidepid=invisible,subset=pid proc /proc"
-                + " && ! test -e /proc/meminfo"
-                + " && exec setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs"
-                + " --bounding-set=-all --inh-caps=-all -- " + root.resolve("usr/bin/redactd") + " version";
-        Command.Result version = Command.run(LIMIT, "unshare", "--mount", "--pid", "--fork", "sh", "-c", sandboxed);
+        Sandbox sandbox = Sandbox.of(installedUnitFilter());
+        Command.Result version = Command.run(LIMIT, sandbox.wrap(root.resolve("usr/bin/redactd").toString(), "version"));
         assertThat(version.exit()).as(version.stdout() + version.stderr()).isZero();
         assertThat(version.stdout()).contains(PROJECT_VERSION).contains("engine: hyperscan");
+    }
+
+    /**
+     * The daemon itself inside the installed unit's sandbox: it starts, answers /healthz, and writes a
+     * synthetic PHI line redacted, so the filter, the user and /proc restrictions leave it whole.
+     */
+    @Test
+    void daemonRedactsInsideTheUnitsSandbox(@TempDir Path scratch) throws Exception {
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path work = Files.createDirectory(scratch.resolve("work"));
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx")); // for the sandbox user
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path output = work.resolve("redacted.ndjson");
+        Path config = work.resolve("redactd.yaml");
+        Files.writeString(config, String.join("\n",
+                "state_dir: " + work.resolve("state"),
+                "inputs:",
+                "  - id: in",
+                "    type: stdin",
+                "outputs:",
+                "  - id: out",
+                "    type: file",
+                "    path: " + output,
+                "admin:",
+                "  listen: 127.0.0.1:" + port,
+                ""));
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Sandbox sandbox = Sandbox.of(installedUnitFilter());
+        Path log = scratch.resolve("daemon.log");
+        Process daemon = new ProcessBuilder(sandbox.wrap(root.resolve("usr/bin/redactd").toString(),
+                "run", "--config", config.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean stopped;
+        try {
+            // Synthetic values, valid by their rules: SSN area 536, a Luhn-valid test card number.
+            daemon.getOutputStream().write("patient ssn 536-22-8174 card 4111111111111111\n".getBytes(StandardCharsets.UTF_8));
+            daemon.getOutputStream().flush();
+
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                    .timeout(Duration.ofSeconds(2)).build();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            boolean healthy = false;
+            boolean redacted = false;
+            while (System.nanoTime() < deadline && !(healthy && redacted) && daemon.isAlive()) {
+                try {
+                    healthy = healthy || http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException notYetListening) {
+                    // the JVM is still starting
+                }
+                redacted = Files.exists(output) && Files.readString(output).contains("[REDACTED:SSN]");
+                if (!(healthy && redacted)) {
+                    daemon.waitFor(200, TimeUnit.MILLISECONDS);
+                }
+            }
+            String daemonLog = Files.readString(log);
+            assertThat(healthy).as("/healthz answered 200; log:\n" + daemonLog).isTrue();
+            assertThat(redacted).as("redacted event written; log:\n" + daemonLog).isTrue();
+            String written = Files.readString(output);
+            assertThat(written).doesNotContain("536-22-8174").doesNotContain("4111111111111111");
+            assertThat(daemonLog).doesNotContain("536-22-8174");
+        } finally {
+            stopped = Sandbox.stop(daemon, Duration.ofSeconds(30));
+        }
+        // SIGTERM drains and stops the daemon cleanly.
+        assertThat(stopped).as("daemon stopped on SIGTERM").isTrue();
+        assertThat(Files.readString(log)).contains("redactd stopped");
+    }
+
+    /** The SystemCallFilter= lines of the unit as the package installs it. */
+    private static List<String> installedUnitFilter() throws IOException {
+        return Files.readAllLines(root.resolve("lib/systemd/system/redactd.service")).stream()
+                .filter(l -> l.startsWith("SystemCallFilter="))
+                .map(l -> l.substring("SystemCallFilter=".length()))
+                .toList();
     }
 
     @Test

@@ -3,11 +3,14 @@ package io.redactd.packaging.systemd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redactd.packaging.Command;
+import io.redactd.packaging.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -89,6 +92,30 @@ class SystemdUnitTest {
         }
         // Off on purpose: see memoryDenyWriteExecuteWouldStopTheJvm.
         assertThat(unit.get("Service.MemoryDenyWriteExecute")).isEqualTo("no");
+    }
+
+    /** The JVM runs inside the unit's system call filter, user and /proc restrictions, which do take effect. */
+    @Test
+    void jvmRunsInsideTheUnitsSandboxAndTheSandboxBites() throws IOException {
+        UnitFile unit = UnitFile.read(UNIT);
+        Duration limit = Duration.ofSeconds(60);
+        Sandbox sandbox = Sandbox.of(unit.all("Service.SystemCallFilter"));
+
+        Command.Result id = Command.run(limit, sandbox.wrap("id", "-u")).requireSuccess();
+        assertThat(id.stdout().strip()).isEqualTo(Integer.toString(Sandbox.UID));
+        Command.Result caps = Command.run(limit, sandbox.wrap("grep", "-E", "^(CapEff|CapBnd|NoNewPrivs)", "/proc/self/status"))
+                .requireSuccess();
+        assertThat(caps.stdout()).contains("CapEff:\t0000000000000000", "CapBnd:\t0000000000000000", "NoNewPrivs:\t1");
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Command.Result jvm = Command.run(limit, sandbox.wrap(java, "-version"));
+        assertThat(jvm.exit()).as(jvm.stderr()).isZero();
+
+        // Negative control: the same filter minus file-system calls stops even /bin/true, so the filter is live.
+        List<String> tighter = new ArrayList<>(unit.all("Service.SystemCallFilter"));
+        tighter.add("~@file-system");
+        Sandbox strict = Sandbox.of(tighter);
+        assertThat(Command.run(limit, strict.wrap("/bin/true")).exit()).isNotZero();
     }
 
     /**
