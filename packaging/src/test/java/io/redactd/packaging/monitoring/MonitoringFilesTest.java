@@ -81,6 +81,19 @@ class MonitoringFilesTest {
     }
 
     @Test
+    void scrapeJobFindsTheMetricsServiceUnderTheJobNameTheRulesUse() throws IOException {
+        JsonNode job = new YAMLMapper().readTree(DIR.resolve("prometheus-scrape.yaml").toFile()).at("/scrape_configs/0");
+        assertThat(job.path("job_name").asText()).isEqualTo("redactd");
+        assertThat(Files.readString(DIR.resolve("prometheus-rules.yaml"))).contains("up{job=\"redactd\"}");
+
+        JsonNode service = new YAMLMapper().readTree(Command.repo().resolve("kubernetes/service.yaml").toFile());
+        assertThat(job.at("/kubernetes_sd_configs/0/namespaces/names/0").asText())
+                .isEqualTo(service.at("/metadata/namespace").asText());
+        String keep = job.at("/relabel_configs/0/regex").asText();
+        assertThat(keep).isEqualTo(service.at("/metadata/name").asText() + ";" + service.at("/spec/ports/0/name").asText());
+    }
+
+    @Test
     void everyMetricUsedIsDocumented() throws IOException {
         Set<String> documented = new TreeSet<>();
         Matcher doc = DOCUMENTED.matcher(Files.readString(Command.repo().resolve("docs/deployment.md")));
@@ -91,7 +104,7 @@ class MonitoringFilesTest {
                 "redactd_findings_total", "redactd_output_buffer_bytes", "redactd_canary_ok");
 
         Set<String> used = new TreeSet<>();
-        for (String file : List.of("grafana-dashboard.json", "prometheus-rules.yaml")) {
+        for (String file : List.of("grafana-dashboard.json", "prometheus-rules.yaml", "prometheus-scrape.yaml")) {
             Matcher m = METRIC.matcher(Files.readString(DIR.resolve(file)));
             while (m.find()) {
                 used.add(m.group());
