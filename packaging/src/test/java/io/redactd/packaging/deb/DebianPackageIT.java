@@ -117,6 +117,36 @@ class DebianPackageIT {
                 "state_dir: /var/lib/redactd", "path: /var/lib/redactd/");
     }
 
+    /** The maintainer scripts for real: dpkg install, upgrade, remove and purge in a throwaway overlay of this system. */
+    @Test
+    void maintainerScriptsCreateTheUserKeepTheConfigAndPurgeTheState(@TempDir Path scratch) throws IOException {
+        Path script = scratch.resolve("dpkg_overlay.sh");
+        try (InputStream in = DebianPackageIT.class.getResourceAsStream("dpkg_overlay.sh")) {
+            Files.copy(in, script);
+        }
+        Command.Result run = Command.run(Duration.ofSeconds(110), "unshare", "--mount", "--fork", "sh",
+                script.toString(), DEB.toString(), Files.createDirectory(scratch.resolve("overlay")).toString());
+        String out = run.stdout();
+        assertThat(run.exit()).as(out + run.stderr()).isZero();
+        assertThat(out.lines()).containsSubsequence(
+                "== install",
+                "user: redactd:/var/lib/redactd:/usr/sbin/nologin",
+                "groups: redactd adm",
+                "config: root:redactd 640",
+                "enabled: enabled",
+                "== upgrade",
+                "config kept: # local edit",
+                "config: root:redactd 640",
+                "== remove",
+                "state after remove: checkpoints",
+                "config after remove: redactd.yaml",
+                "binary after remove: gone",
+                "== purge",
+                "state after purge: gone",
+                "config after purge: gone",
+                "user after purge: redactd");
+    }
+
     @Test
     void launcherRunsTheJarFromTheUnpackedRoot() {
         // The launcher finds the jar relative to itself, so the unpacked copy runs as installed.
