@@ -229,6 +229,12 @@ class DebianPackageIT {
             String written = Files.readString(output);
             assertThat(written).doesNotContain("536-22-8174").doesNotContain("4111111111111111");
             assertThat(daemonLog).doesNotContain("536-22-8174");
+
+            // The metrics the shipped dashboard and alert rules are built on, as the daemon exposes them.
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("redactd_input_events_total{", "redactd_output_events_total{")
+                    .containsPattern("redactd_findings_total\\{[^}]*type=\"SSN\"");
         } finally {
             stopped = Sandbox.stop(daemon, Duration.ofSeconds(30));
         }

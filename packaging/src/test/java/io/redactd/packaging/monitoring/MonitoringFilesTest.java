@@ -77,7 +77,8 @@ class MonitoringFilesTest {
             }
         }
         assertThat(count).isGreaterThanOrEqualTo(6);
-        assertThat(names).contains("RedactdDown", "RedactdCanaryFailing", "RedactdDroppingEvents", "RedactdOutputStalled");
+        assertThat(names).contains("RedactdDown", "RedactdCanaryFailing", "RedactdDroppingEvents", "RedactdOutputStalled",
+                "RedactdOutputBehind");
     }
 
     @Test
@@ -100,7 +101,7 @@ class MonitoringFilesTest {
         while (doc.find()) {
             documented.add(doc.group(1));
         }
-        assertThat(documented).contains("redactd_events_in_total", "redactd_events_dropped_total",
+        assertThat(documented).contains("redactd_input_events_total", "redactd_events_dropped_total",
                 "redactd_findings_total", "redactd_output_buffer_bytes", "redactd_canary_ok");
 
         Set<String> used = new TreeSet<>();
