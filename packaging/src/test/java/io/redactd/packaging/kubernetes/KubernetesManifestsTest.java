@@ -231,6 +231,9 @@ class KubernetesManifestsTest {
         assertThat(lines).anyMatch(l -> l.matches("COPY .*daemon/target/redactd\\.jar /opt/redactd/redactd\\.jar"));
         assertThat(lines).anyMatch(l -> l.startsWith("ENTRYPOINT [\"java\"") && l.contains("\"/opt/redactd/redactd.jar\""));
         assertThat(containerfileUid()).isEqualTo(podSpec().at("/securityContext/runAsUser").asInt()).isNotZero();
+        // The build context is the jar alone, so no source, target/ or secret lying in the tree ends up in it.
+        assertThat(Files.readAllLines(Command.repo().resolve(".dockerignore")))
+                .containsSubsequence("*", "!daemon/target/redactd.jar");
         // The init container uses the same image, so no second image has to be trusted.
         assertThat(podSpec().at("/initContainers/0/image")).isEqualTo(container("redactd").path("image"));
     }
