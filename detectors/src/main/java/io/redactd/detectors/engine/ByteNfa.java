@@ -23,6 +23,7 @@ final class ByteNfa {
     private final List<Integer> next = new ArrayList<>();
     private final List<int[]> eps = new ArrayList<>();
     private final List<Integer> matchOf = new ArrayList<>();
+    private final List<Boolean> beginOnly = new ArrayList<>();
     private final List<Integer> starts = new ArrayList<>();
 
     // frozen form
@@ -30,11 +31,13 @@ final class ByteNfa {
     int[] stateNext;
     int[][] stateEps;
     int[] stateMatch;    // pattern id, -1 when not a match state
+    boolean[] stateBegin; // an epsilon passable only at the start of the line
     long[][] sets;
     int[] classOf;       // byte -> class
     int classCount;
     boolean[][] classInSet; // [set][class]
-    int[] startClosure;
+    int[] startClosure;   // start states as re-entered at every later position
+    int[] initialClosure; // start states at position 0, where '^' holds
     int patternCount;
 
     private ByteNfa() {
@@ -63,6 +66,7 @@ final class ByteNfa {
         next.add(nextState);
         eps.add(new int[0]);
         matchOf.add(match);
+        beginOnly.add(false);
         return setOf.size() - 1;
     }
 
@@ -75,6 +79,16 @@ final class ByteNfa {
 
     /** Returns {start, end}; end is an epsilon state with no edges yet. */
     private int[] fragment(ByteRegex.Node node) {
+        if (node instanceof ByteRegex.NonAscii) {
+            return fragment(ByteRegex.nonAsciiBytes());
+        }
+        if (node instanceof ByteRegex.Begin) {
+            int s = newState(-1, -1, -1);
+            int e = newState(-1, -1, -1);
+            beginOnly.set(s, true);
+            addEps(s, e);
+            return new int[] {s, e};
+        }
         if (node instanceof ByteRegex.Bytes b) {
             byteSets.add(b.set());
             int e = newState(-1, -1, -1);
@@ -106,11 +120,9 @@ final class ByteNfa {
             return new int[] {s, e};
         }
         ByteRegex.Repeat r = (ByteRegex.Repeat) node;
-        int min = Math.min(r.min(), MAX_COUNTED);
-        int max = r.max();
-        if (min < r.min() || (max >= 0 && max - min > MAX_OPTIONAL)) {
-            max = -1;
-        }
+        int[] bounds = approximateBounds(r.min(), r.max());
+        int min = bounds[0];
+        int max = bounds[1];
         int s = newState(-1, -1, -1);
         int end = s;
         for (int i = 0; i < min; i++) {
@@ -139,13 +151,24 @@ final class ByteNfa {
         return new int[] {s, e};
     }
 
+    /** {min, max} of a repetition after widening; max -1 = open-ended. */
+    static int[] approximateBounds(int min, int max) {
+        int m = Math.min(min, MAX_COUNTED);
+        if (m < min || (max >= 0 && max - m > MAX_OPTIONAL)) {
+            return new int[] {m, -1};
+        }
+        return new int[] {m, max};
+    }
+
     private void freeze() {
         int n = setOf.size();
         stateSet = new int[n];
         stateNext = new int[n];
         stateEps = new int[n][];
         stateMatch = new int[n];
+        stateBegin = new boolean[n];
         for (int i = 0; i < n; i++) {
+            stateBegin[i] = beginOnly.get(i);
             stateSet[i] = setOf.get(i);
             stateNext[i] = next.get(i);
             stateEps[i] = eps.get(i);
@@ -174,11 +197,13 @@ final class ByteNfa {
                 }
             }
         }
-        startClosure = closure(starts.stream().mapToInt(Integer::intValue).toArray(), new int[0]);
+        int[] startStates = starts.stream().mapToInt(Integer::intValue).toArray();
+        startClosure = closure(startStates, new int[0], false);
+        initialClosure = closure(startStates, new int[0], true);
     }
 
     /** Epsilon closure of {@code seeds} plus the already-closed {@code base}: sorted byte and match states. */
-    int[] closure(int[] seeds, int[] base) {
+    int[] closure(int[] seeds, int[] base, boolean atStart) {
         boolean[] seen = new boolean[stateSet.length];
         int[] stack = new int[stateSet.length + seeds.length];
         int sp = 0;
@@ -199,6 +224,9 @@ final class ByteNfa {
             seen[s] = true;
             if (stateSet[s] >= 0 || stateMatch[s] >= 0) {
                 out[count++] = s;
+            }
+            if (stateBegin[s] && !atStart) {
+                continue;
             }
             for (int t : stateEps[s]) {
                 if (!seen[t]) {

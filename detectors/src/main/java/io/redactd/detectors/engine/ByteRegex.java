@@ -15,7 +15,15 @@ import java.util.List;
 final class ByteRegex {
 
     /** A node of the approximated regex. */
-    sealed interface Node permits Bytes, Cat, Alt, Repeat {
+    sealed interface Node permits Bytes, Cat, Alt, Repeat, Begin, NonAscii {
+    }
+
+    /** Any non-ASCII character, or a stray invalid byte (RE2/J reads it as U+FFFD): lead byte + continuations. */
+    record NonAscii() implements Node {
+    }
+
+    /** {@code ^} (without multi-line mode) or {@code \A}: only at the start of the line. */
+    record Begin() implements Node {
     }
 
     /** One byte from a set (256 bits). */
@@ -43,6 +51,7 @@ final class ByteRegex {
     private final String re;
     private int pos;
     private final Deque<Boolean> caseless = new ArrayDeque<>();
+    private boolean multiline;
 
     private ByteRegex(String re) {
         this.re = re;
@@ -133,6 +142,8 @@ final class ByteRegex {
                 pos++;
                 return anyChar();
             case '^':
+                pos++;
+                return multiline ? EMPTY : new Begin();
             case '$':
                 pos++;
                 return EMPTY;
@@ -166,7 +177,9 @@ final class ByteRegex {
                         on = false;
                     } else if (f == 'i') {
                         newCi = on;
-                    } else if (f != 's' && f != 'm' && f != 'U') {
+                    } else if (f == 'm') {
+                        multiline |= on; // from here on '^' may follow a newline: treat it as empty (wider)
+                    } else if (f != 's' && f != 'U') {
                         throw new Unsupported("unknown group flag '" + f + "'");
                     }
                 }
@@ -200,7 +213,9 @@ final class ByteRegex {
         char e = re.charAt(pos + 1);
         pos += 2;
         switch (e) {
-            case 'b', 'B', 'A', 'z':
+            case 'A':
+                return new Begin();
+            case 'b', 'B', 'z':
                 return EMPTY;
             case 'd', 'D', 'w', 'W', 's', 'S':
                 return classNode(perlClass(e), Character.isUpperCase(e));
@@ -408,13 +423,62 @@ final class ByteRegex {
         return new Alt(List.of(new Bytes(asciiSet), nonAsciiChar()));
     }
 
-    /** Any non-ASCII character, or a stray invalid byte (RE2/J reads it as U+FFFD): lead byte + continuations. */
     private static Node nonAsciiChar() {
+        return new NonAscii();
+    }
+
+    /** Lead byte, then any continuation bytes: how {@link NonAscii} is matched. */
+    static Node nonAsciiBytes() {
         long[] lead = new long[4];
         addRange(lead, 0x80, 0xFF);
         long[] cont = new long[4];
         addRange(cont, 0x80, 0xBF);
         return new Cat(List.of(new Bytes(lead), new Repeat(new Bytes(cont), 0, -1)));
+    }
+
+    /**
+     * The most bytes a match of the original regex can span (repetition bounds are exact here, a character is at
+     * most 4 bytes), or -1 when unbounded or over 4096.
+     */
+    static int maxLength(Node node) {
+        long n = maxLen(node);
+        return n > 4096 ? -1 : (int) n;
+    }
+
+    private static long maxLen(Node node) {
+        final long inf = Long.MAX_VALUE / 4;
+        if (node instanceof Bytes) {
+            return 1;
+        }
+        if (node instanceof NonAscii) {
+            return 4;
+        }
+        if (node instanceof Begin) {
+            return 0;
+        }
+        if (node instanceof Cat c) {
+            long sum = 0;
+            for (Node i : c.items()) {
+                sum = Math.min(inf, sum + maxLen(i)); // both terms <= inf: no overflow
+            }
+            return sum;
+        }
+        if (node instanceof Alt a) {
+            long max = 0;
+            for (Node b : a.branches()) {
+                max = Math.max(max, maxLen(b));
+            }
+            return max;
+        }
+        Repeat r = (Repeat) node;
+        long inner = maxLen(r.node());
+        if (inner == 0) {
+            return 0;
+        }
+        if (r.max() < 0 || inner >= inf / Math.max(1, r.max())) {
+            return inf;
+        }
+        return inner * r.max();
     }
 
     private static long[] perlClass(char e) {

@@ -47,7 +47,7 @@ final class HyperscanEngine implements CandidateEngine {
     private static final match_event_handler ON_MATCH = UNAVAILABLE != null ? null : new match_event_handler() {
         @Override
         public int call(int id, long from, long to, int flags, Pointer context) {
-            TARGET.get().add(id);
+            TARGET.get().addFirstEnd(id, (int) to);
             return 0;
         }
     };

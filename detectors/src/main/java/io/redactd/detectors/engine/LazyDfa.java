@@ -19,13 +19,12 @@ final class LazyDfa {
     private final int[] transitions;
     private final List<int[]> stateSets = new ArrayList<>();
     private final Map<Key, Integer> ids = new HashMap<>();
-    private final long[][] accepts = new long[MAX_STATES][];
-    private final int words;
+    /** Per state, the patterns whose match ends on entering it (null for most states). */
+    private final int[][] accepts = new int[MAX_STATES][];
 
     LazyDfa(ByteNfa nfa) {
         this.nfa = nfa;
         this.classes = nfa.classCount;
-        this.words = Math.max(1, (nfa.patternCount + 63) >>> 6);
         this.transitions = new int[MAX_STATES * classes];
         reset();
     }
@@ -35,7 +34,7 @@ final class LazyDfa {
         stateSets.clear();
         ids.clear();
         Arrays.fill(accepts, null);
-        intern(nfa.startClosure);
+        intern(nfa.initialClosure);
     }
 
     /** Adds to {@code out} every pattern the approximation matches somewhere in the range. */
@@ -44,7 +43,7 @@ final class LazyDfa {
         int[] trans = transitions;
         int state = 0;
         if (accepts[0] != null) {
-            out.addAll(accepts[0]);
+            addEnds(accepts[0], 0, out);
         }
         for (int i = off, end = off + len; i < end; i++) {
             int c = cls[buf[i] & 0xff];
@@ -54,10 +53,16 @@ final class LazyDfa {
                 trans = transitions;
             }
             state = t;
-            long[] acc = accepts[state];
+            int[] acc = accepts[state];
             if (acc != null) {
-                out.addAll(acc);
+                addEnds(acc, i + 1 - off, out);
             }
+        }
+    }
+
+    private static void addEnds(int[] acc, int end, PatternSet out) {
+        for (int p : acc) {
+            out.addEnd(p, end);
         }
     }
 
@@ -75,7 +80,7 @@ final class LazyDfa {
                 seeds[n++] = nfa.stateNext[s];
             }
         }
-        int[] closed = nfa.closure(Arrays.copyOf(seeds, n), nfa.startClosure);
+        int[] closed = nfa.closure(Arrays.copyOf(seeds, n), nfa.startClosure, false);
         int target = intern(closed);
         transitions[state * classes + c] = target;
         return target;
@@ -90,17 +95,15 @@ final class LazyDfa {
         int newId = stateSets.size();
         stateSets.add(set);
         ids.put(key, newId);
-        long[] acc = null;
+        int[] acc = new int[0];
         for (int s : set) {
             int m = nfa.stateMatch[s];
-            if (m >= 0) {
-                if (acc == null) {
-                    acc = new long[words];
-                }
-                acc[m >>> 6] |= 1L << m;
+            if (m >= 0 && Arrays.stream(acc).noneMatch(x -> x == m)) {
+                acc = Arrays.copyOf(acc, acc.length + 1);
+                acc[acc.length - 1] = m;
             }
         }
-        accepts[newId] = acc;
+        accepts[newId] = acc.length == 0 ? null : acc;
         return newId;
     }
 

@@ -59,7 +59,13 @@ public final class Plans {
                     throw new IllegalArgumentException("detector " + spec.id() + ": valueGroup " + spec.valueGroup()
                             + " but the pattern has " + re2.groupCount() + " groups");
                 }
-                patterns.add(new CompiledPattern(patterns.size(), d.index(), regex, re2));
+                patterns.add(new CompiledPattern(patterns.size(), d.index(), regex, maxLength(regex), re2));
+            }
+        }
+        for (CompiledDetector d : detectors) {
+            if (d.contextRequired()) {
+                patterns.add(new CompiledPattern(patterns.size(), d.index(), contextRegex(d.spec().context()), -1,
+                        null));
             }
         }
         List<FieldRule> rules = fieldRules(settings, specs);
@@ -145,6 +151,34 @@ public final class Plans {
                     !context.isEmpty(), CUSTOM_CONTEXT_WINDOW, 0, action, DetectorSpec.Normalization.TEXT));
         }
         return out;
+    }
+
+    /**
+     * The context words of a detector as one case-insensitive alternation, which the engines nominate like a pattern:
+     * "does the line hold a context word" then costs nothing extra in the engine's single pass.
+     */
+    static String contextRegex(List<String> words) {
+        StringBuilder sb = new StringBuilder("(?i)(?:");
+        for (int i = 0; i < words.size(); i++) {
+            if (i > 0) {
+                sb.append('|');
+            }
+            words.get(i).toLowerCase(java.util.Locale.ROOT).codePoints().forEach(cp -> {
+                if (cp < 128 && !Character.isLetterOrDigit(cp)) {
+                    sb.append('\\');
+                }
+                sb.appendCodePoint(cp);
+            });
+        }
+        return sb.append(')').toString();
+    }
+
+    private static int maxLength(String regex) {
+        try {
+            return ByteRegex.maxLength(ByteRegex.parse(regex));
+        } catch (ByteRegex.Unsupported e) {
+            return -1;
+        }
     }
 
     private static com.google.re2j.Pattern re2(String id, String regex) {

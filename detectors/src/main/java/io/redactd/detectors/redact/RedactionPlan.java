@@ -19,6 +19,8 @@ public final class RedactionPlan implements DetectionPlan {
     final byte[][] ruleFieldNames;
     final byte[] tokenKey;
     final String tokenKeyId;
+    /** Per detector, the index of its context-word pattern, or -1 when it needs no context. */
+    final int[] contextPatternOf;
     private final List<DetectorInfo> infos;
 
     public RedactionPlan(CandidateEngine engine, List<CompiledDetector> detectors, List<CompiledPattern> patterns,
@@ -31,6 +33,13 @@ public final class RedactionPlan implements DetectionPlan {
         this.tokenKey = tokenKey == null ? null : tokenKey.clone();
         this.tokenKeyId = tokenKeyId;
         this.infos = detectors.stream().map(CompiledDetector::info).toList();
+        this.contextPatternOf = new int[detectors.size()];
+        java.util.Arrays.fill(contextPatternOf, -1);
+        for (CompiledPattern p : patterns) {
+            if (p.isContext()) {
+                contextPatternOf[p.detector()] = p.index();
+            }
+        }
     }
 
     @Override

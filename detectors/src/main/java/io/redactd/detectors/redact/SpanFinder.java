@@ -18,6 +18,7 @@ final class SpanFinder {
     private final CandidateEngine.Scan scan;
     private final PatternSet candidates;
     private final Matcher[] matchers;
+    private final int[] contextPatternOf;
 
     // raw candidate spans, then the accepted ones (sorted by start)
     private int[] starts = new int[16];
@@ -36,6 +37,7 @@ final class SpanFinder {
         this.scan = plan.engine.newScan();
         this.candidates = new PatternSet(patterns.length);
         this.matchers = new Matcher[patterns.length];
+        this.contextPatternOf = plan.contextPatternOf;
     }
 
     /**
@@ -60,7 +62,10 @@ final class SpanFinder {
         for (int p = candidates.next(0); p >= 0; p = candidates.next(p + 1)) {
             CompiledPattern pattern = patterns[p];
             CompiledDetector d = detectors[pattern.detector()];
-            if (d.contextRequired() && !containsAny(text, 0, text.length, d.context())) {
+            if (pattern.isContext()) {
+                continue;
+            }
+            if (d.contextRequired() && !hasContext(d)) {
                 continue;
             }
             Matcher m = matchers[p];
@@ -71,7 +76,14 @@ final class SpanFinder {
                 m.reset(text);
             }
             int group = d.valueGroup();
-            while (m.find()) {
+            // Every true match ends in [firstEnd, lastEnd] (the engines report where a match, or a wider one, ended),
+            // so none starts before firstEnd - maxLength and the search can stop at lastEnd: RE2/J then reads a
+            // stretch of the line instead of all of it, with the same result.
+            int firstEnd = candidates.firstEnd(p);
+            int lastEnd = candidates.lastEnd(p);
+            int from = firstEnd < 0 || pattern.maxLength() < 0 ? 0 : Math.max(0, firstEnd - pattern.maxLength());
+            boolean found = m.find(from);
+            for (; found; found = m.end() < lastEnd && m.find()) {
                 int s = m.start(group);
                 int e = m.end(group);
                 if (s < 0 || e <= s || !d.validator().valid(text, s, e)) {
@@ -103,6 +115,12 @@ final class SpanFinder {
         }
         System.arraycopy(buf, off, copy, 0, len);
         return copy;
+    }
+
+    /** Whether the engine saw one of the detector's context words in the line. */
+    private boolean hasContext(CompiledDetector d) {
+        int cp = contextPatternOf[d.index()];
+        return cp < 0 || candidates.contains(cp);
     }
 
     /** The bytes the offsets refer to (the range copied, or the input itself). */

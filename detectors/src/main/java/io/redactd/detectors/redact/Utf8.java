@@ -5,14 +5,14 @@ package io.redactd.detectors.redact;
  * does not start a well-formed sequence is replaced by 0x1A (SUB): one byte for one byte, so offsets stay put, and
  * like U+FFFD it is neither a word, digit nor space character.
  */
-final class Utf8 {
+public final class Utf8 {
     static final byte REPLACEMENT = 0x1A;
 
     private Utf8() {
     }
 
     /** Index of the first byte that does not start a well-formed sequence, or -1. */
-    static int firstInvalid(byte[] b, int from, int to) {
+    public static int firstInvalid(byte[] b, int from, int to) {
         int i = from;
         while (i < to) {
             int c = b[i];
@@ -30,7 +30,7 @@ final class Utf8 {
     }
 
     /** Replaces invalid bytes in place, from {@code from} on. */
-    static void sanitize(byte[] b, int from) {
+    public static void sanitize(byte[] b, int from) {
         int i = from;
         while (i < b.length) {
             if (b[i] >= 0) {

@@ -100,7 +100,7 @@ class FailClosedTest {
         CompiledDetector d = new CompiledDetector(0, spec, Action.MASK, "SSN".getBytes(StandardCharsets.US_ASCII),
                 new byte[0][]);
         Redactor broken = new RedactionPlan(failing, List.of(d),
-                List.of(new CompiledPattern(0, 0, spec.patterns().get(0),
+                List.of(new CompiledPattern(0, 0, spec.patterns().get(0), -1,
                         com.google.re2j.Pattern.compile(spec.patterns().get(0)))),
                 List.of(), null, null).newRedactor();
         errors.add(catchThrowable(() -> broken.redact(("ssn " + CANARY_SSN).getBytes(StandardCharsets.UTF_8))));
