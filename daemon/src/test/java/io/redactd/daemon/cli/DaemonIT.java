@@ -136,4 +136,17 @@ class DaemonIT {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.stderr()).contains("outputs[0].path: no output file given (line 4)");
     }
+
+    @Test
+    void unusableStateDirIsAClearStartFailureWithExit1(@TempDir Path dir) throws Exception {
+        Path notADir = dir.resolve("plain-file");
+        Files.writeString(notADir, "");
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "inputs: [{type: stdin}]\noutputs: [{type: stdout}]\nadmin: {enabled: false}\nstate_dir: "
+                + notADir.resolve("state") + "\n");
+        RedactdProcess.Result r = RedactdProcess.run("run", "--config", cfg.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).contains("redactd: cannot start: state_dir " + notADir.resolve("state")
+                + " is not a writable directory: FileSystemException");
+    }
 }
