@@ -1,0 +1,89 @@
+package io.redactd.daemon.integrity;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * A miniature of the daemon's event writer for tests: ECS-shaped canonical events chained with {@link HashChain}, in
+ * batches, control events (restart, checkpoints) interleaved the way the pipeline does it, written to an NDJSON file
+ * as the file output does, and the head committed after each batch is written.
+ */
+final class EcsEventWriter implements AutoCloseable {
+    private static final DateTimeFormatter TS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private final HashChain chain;
+    private final OutputStream out;
+    private final CanonicalWriter w = new CanonicalWriter(512);
+    private final byte[] linked = new byte[64 * 1024];
+    private long clockMs;
+
+    EcsEventWriter(HashChain chain, Path file, long startMs) throws IOException {
+        this.chain = chain;
+        this.out = new BufferedOutputStream(Files.newOutputStream(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), 1 << 16);
+        this.clockMs = startMs;
+    }
+
+    /** Writes {@code count} log events in batches of {@code batch}, 1 ms apart. */
+    void write(long count, int batch) throws IOException {
+        long done = 0;
+        while (done < count) {
+            control();
+            int n = (int) Math.min(batch, count - done);
+            for (int i = 0; i < n; i++) {
+                event(done + i);
+                clockMs++;
+            }
+            done += n;
+            control();
+            out.flush();
+            chain.commit();
+        }
+    }
+
+    private void event(long i) throws IOException {
+        w.reset().raw("{\"@timestamp\":").string(TS.format(Instant.ofEpochMilli(clockMs))).raw(",\"chain\":{");
+        int at = w.size();
+        chain.writeSeqAndStream(w)
+                .raw("},\"event\":{\"dataset\":\"app.access\",\"kind\":\"event\"},\"host\":{\"name\":\"web-01\"},")
+                .raw("\"log\":{\"file\":{\"path\":\"/var/log/app/access.log\"},\"offset\":").number(i * 180)
+                .raw("},\"message\":");
+        byte[] msg = ("GET /patients/search?q=[REDACTED:NAME] 200 user=" + (i % 977) + " ssn=[REDACTED:SSN] \"é\" "
+                + "took=" + (i % 53) + "ms").getBytes(StandardCharsets.UTF_8);
+        CanonicalJson.appendString(w, msg, 0, msg.length);
+        w.raw('}');
+        int len = chain.link(w.array(), 0, w.size(), at, linked, 0);
+        out.write(linked, 0, len);
+        out.write('\n');
+    }
+
+    private void control() throws IOException {
+        for (byte[] c; (c = chain.pollControlEvent(clockMs)) != null; ) {
+            out.write(c);
+            out.write('\n');
+        }
+    }
+
+    /** Clean shutdown: a final checkpoint seals the tail. */
+    void seal() throws IOException {
+        byte[] c = chain.finalCheckpoint(clockMs);
+        if (c != null) {
+            out.write(c);
+            out.write('\n');
+        }
+        out.flush();
+        chain.commit();
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}
