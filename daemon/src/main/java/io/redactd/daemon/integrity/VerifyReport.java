@@ -109,14 +109,20 @@ public final class VerifyReport {
                 } else {
                     out.println("  NOT SEALED: no valid checkpoint in this stream");
                 }
-                if (s.lastSeq > s.sealedThrough) {
+                // A stream that ends with its verified checkpoint (a clean shutdown) is sealed to its end.
+                boolean endsSealed = s.sealedThrough > 0 && s.lastCheckpointSeq == s.lastSeq;
+                if (!endsSealed && s.lastSeq > s.sealedThrough) {
                     out.printf(Locale.ROOT, "  UNSEALED: seq %d..%d (%,d events) follow the last verified checkpoint;"
                                     + " they are chained but could be truncated or rewritten undetected%n",
                             s.sealedThrough + 1, s.lastSeq, s.lastSeq - s.sealedThrough);
                 }
+                if (endsSealed) {
+                    out.printf(Locale.ROOT, "  the stream ends with its checkpoint at seq %d: sealed to its end%n",
+                            s.lastSeq);
+                }
                 if (s.sealedThrough > 0) {
                     out.printf(Locale.ROOT, "  to detect a later truncation, verify next time with: --stream %s "
-                            + "--expect-seq %d%n", s.stream, s.sealedThrough);
+                            + "--expect-seq %d%n", s.stream, s.lastCheckpointSeq);
                 }
             } else {
                 out.println("  checkpoint MACs NOT checked (no --key/--key-file): the chain is consistent, but "
