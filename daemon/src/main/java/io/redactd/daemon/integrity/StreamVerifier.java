@@ -31,6 +31,7 @@ public final class StreamVerifier {
     private final MessageDigest sha = Sha256.newDigest();
     private final byte[] digest = new byte[32];
     private final byte[] hexBuf = new byte[64];
+    private final int[] spliceAt = new int[1];
     private String unit = "event";
     private long docs;
     private long skipped;
@@ -54,7 +55,16 @@ public final class StreamVerifier {
     /** One event as stored; {@code ordinal} locates it for messages ("line 42" or "document 42", see {@link #unit}). */
     public void accept(byte[] buf, int off, int len, long ordinal) {
         docs++;
-        ChainedDoc doc;
+        ChainedDoc doc = CanonicalFastPath.tryParse(buf, off, len, spliceAt);
+        if (doc != null) {
+            // Stored exactly as written: hash the stored bytes around the prev/hash splice, no copy.
+            sha.update(doc.prev().getBytes(StandardCharsets.US_ASCII));
+            sha.update(buf, off, spliceAt[0] - off);
+            int rest = spliceAt[0] + CanonicalFastPath.SPLICE;
+            sha.update(buf, rest, off + len - rest);
+            route(doc);
+            return;
+        }
         try {
             doc = ChainedDoc.parse(buf, off, len, canonical);
         } catch (IllegalArgumentException e) {
@@ -63,14 +73,20 @@ public final class StreamVerifier {
                             + (lastStream == null ? "" : "; it follows seq " + lastSeqRead)));
             return;
         }
+        sha.update(doc.prev().getBytes(StandardCharsets.US_ASCII));
+        sha.update(canonical.array(), 0, canonical.size());
+        route(doc);
+    }
+
+    /** The digest holds the event's hashed bytes: finish it and hand the event to its stream. */
+    private void route(ChainedDoc doc) {
         if (onlyStream != null && !onlyStream.equals(doc.stream())) {
+            sha.reset();
             skipped++;
             return;
         }
         lastStream = doc.stream();
         lastSeqRead = doc.seq();
-        sha.update(doc.prev().getBytes(StandardCharsets.US_ASCII));
-        sha.update(canonical.array(), 0, canonical.size());
         try {
             sha.digest(digest, 0, 32);
         } catch (DigestException e) {

@@ -49,7 +49,7 @@ final class EcsEventWriter implements AutoCloseable {
     }
 
     private void event(long i) throws IOException {
-        w.reset().raw("{\"@timestamp\":").string(TS.format(Instant.ofEpochMilli(clockMs))).raw(",\"chain\":{");
+        w.reset().raw("{\"@timestamp\":").string(timestamp()).raw(",\"chain\":{");
         int at = w.size();
         chain.writeSeqAndStream(w)
                 .raw("},\"event\":{\"dataset\":\"app.access\",\"kind\":\"event\"},\"host\":{\"name\":\"web-01\"},")
@@ -62,6 +62,21 @@ final class EcsEventWriter implements AutoCloseable {
         int len = chain.link(w.array(), 0, w.size(), at, linked, 0);
         out.write(linked, 0, len);
         out.write('\n');
+    }
+
+    private long cachedSecond = Long.MIN_VALUE;
+    private String cachedPrefix;
+
+    /** ISO-8601 with millis; the formatter runs once per second of event time, not per event. */
+    private String timestamp() {
+        long second = Math.floorDiv(clockMs, 1000);
+        if (second != cachedSecond) {
+            cachedSecond = second;
+            String full = TS.format(Instant.ofEpochMilli(second * 1000));
+            cachedPrefix = full.substring(0, full.length() - 4);
+        }
+        long ms = Math.floorMod(clockMs, 1000);
+        return cachedPrefix + (ms < 10 ? "00" : ms < 100 ? "0" : "") + ms + "Z";
     }
 
     private void control() throws IOException {
