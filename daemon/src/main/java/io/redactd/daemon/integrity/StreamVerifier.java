@@ -219,8 +219,8 @@ public final class StreamVerifier {
             problem = "names another stream";
         } else if (cp.headSeq() != seq - 1 || !cp.headHash().equals(doc.prev())) {
             problem = "does not commit to the event before it (the chain up to seq " + (seq - 1) + " was rewritten)";
-        } else if (st.lastCheckpointSeq >= 0 && cp.count() != cp.headSeq() - st.lastCheckpointSeq) {
-            problem = "counts " + cp.count() + " events, the chain holds " + (cp.headSeq() - st.lastCheckpointSeq);
+        } else if (previousCheckpoint(st) >= 0 && cp.count() != cp.headSeq() - previousCheckpoint(st)) {
+            problem = "counts " + cp.count() + " events, the chain holds " + (cp.headSeq() - previousCheckpoint(st));
         } else if (st.lastKeyIndex >= 0 && cp.keyIndex() != st.lastKeyIndex + 1) {
             problem = "uses key index " + cp.keyIndex() + " after " + st.lastKeyIndex
                     + " (checkpoints were removed or replaced)";
@@ -249,6 +249,11 @@ public final class StreamVerifier {
         if (keys.hasMacKey()) {
             st.sealedThrough = cp.headSeq();
         }
+    }
+
+    /** Seq of the previous checkpoint event, 0 for a stream read from its start without one, -1 if unknown. */
+    private static long previousCheckpoint(StreamState st) {
+        return st.lastCheckpointSeq >= 0 ? st.lastCheckpointSeq : st.firstSeq == 1 ? 0 : -1;
     }
 
     /** Ends the input: resolves what still waits on gaps and returns the result. */
