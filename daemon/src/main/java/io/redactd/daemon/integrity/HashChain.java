@@ -234,6 +234,35 @@ public final class HashChain {
         return len + SPLICE_LENGTH;
     }
 
+    /**
+     * Links an event serialized without any {@code chain} member (the pipeline's canonical document): inserts
+     * {@code "chain":{"hash":..,"prev":..,"seq":N,"stream":"S"}} at its sorted place among the top-level members and
+     * returns the event as forwarded. Same hash as building it with {@link #writeSeqAndStream} and {@link #link}.
+     *
+     * @throws IllegalArgumentException if the document is not a JSON object or already has a top-level "chain"
+     */
+    public byte[] append(byte[] doc) {
+        if (pendingRestart != null) {
+            throw new IllegalStateException("the chain_restart event must be forwarded first (pollControlEvent)");
+        }
+        int at = TopLevelMembers.insertionPoint(doc, "chain");
+        boolean empty = doc[at - 1] == '{' && doc[at] == '}';
+        boolean last = doc[at] == '}';
+        CanonicalWriter w = control.reset();
+        w.raw(doc, 0, at);
+        if (last && !empty) {
+            w.raw(',');
+        }
+        w.raw("\"chain\":{");
+        int body = w.size();
+        writeSeqAndStream(w).raw('}');
+        if (!last) {
+            w.raw(',');
+        }
+        w.raw(doc, at, doc.length - at);
+        return link(w.array(), 0, w.size(), body);
+    }
+
     private void checkChainMembers(byte[] doc, int end, int at) {
         int p = at;
         boolean ok = p + SEQ_KEY.length < end && Arrays.equals(doc, p, p + SEQ_KEY.length, SEQ_KEY, 0, SEQ_KEY.length);
