@@ -6,7 +6,4 @@ import java.io.IOException;
 interface EventSource {
     /** Feeds every stored event to {@code verifier}, reporting progress; throws on I/O or protocol failure. */
     void readAll(StreamVerifier verifier, Progress progress) throws IOException;
-
-    /** Expected number of events, or -1 if unknown (progress is then shown in bytes or as a count). */
-    long estimatedTotal();
 }

@@ -24,15 +24,10 @@ final class NdjsonFileSource implements EventSource {
     }
 
     @Override
-    public long estimatedTotal() {
-        return -1;
-    }
-
-    @Override
     public void readAll(StreamVerifier verifier, Progress progress) throws IOException {
         verifier.unit("line");
         if (!stdin()) {
-            progress.total(Files.size(file), "bytes");
+            progress.total(Files.size(file));
         }
         try (InputStream in = stdin() ? System.in : Files.newInputStream(file)) {
             read(in, verifier, progress);

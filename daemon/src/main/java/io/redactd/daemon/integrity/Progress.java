@@ -13,7 +13,6 @@ final class Progress {
     private final boolean enabled;
     private final long startNanos = System.nanoTime();
     private long total = -1;
-    private String unit = "events";
     private long lastDraw;
     private boolean drawn;
 
@@ -30,10 +29,9 @@ final class Progress {
         return new Progress(System.err, false);
     }
 
-    /** Sets the amount of work: events, or bytes when {@code unit} is "bytes". */
-    void total(long total, String unit) {
+    /** Sets the amount of work, in the unit {@link #update}'s {@code done} counts (bytes of a file, events). */
+    void total(long total) {
         this.total = total;
-        this.unit = unit;
     }
 
     /** @param done work done in {@link #total}'s unit; @param events events read so far */
@@ -65,9 +63,5 @@ final class Progress {
             err.print("\r" + " ".repeat(79) + "\r");
             err.flush();
         }
-    }
-
-    String unit() {
-        return unit;
     }
 }

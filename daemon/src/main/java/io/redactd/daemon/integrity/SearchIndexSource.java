@@ -42,7 +42,6 @@ final class SearchIndexSource implements EventSource {
     private final String authorization;
     private final String onlyStream;
     private final HttpClient http;
-    private long total = -1;
 
     /**
      * @param authorization a complete Authorization header value ("Basic ..", "ApiKey ..") or null
@@ -65,20 +64,15 @@ final class SearchIndexSource implements EventSource {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    @Override
-    public long estimatedTotal() {
-        return total;
-    }
-
     private enum Flavor { ELASTICSEARCH, OPENSEARCH }
 
     @Override
     public void readAll(StreamVerifier verifier, Progress progress) throws IOException {
         verifier.unit("document");
         Flavor flavor = detect();
-        total = count();
+        long total = count();
         if (total >= 0) {
-            progress.total(total, "events");
+            progress.total(total);
         }
         String pit = openPit(flavor);
         String streamField = "chain.stream";

@@ -18,6 +18,16 @@ import java.time.format.DateTimeFormatter;
 final class EcsEventWriter implements AutoCloseable {
     private static final DateTimeFormatter TS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Redacted access-log lines: quotes, a tab and non-ASCII exercise the escaping rules. */
+    private static final byte[][] MESSAGES = new byte[977][];
+
+    static {
+        for (int i = 0; i < MESSAGES.length; i++) {
+            MESSAGES[i] = ("GET /patients/search?q=[REDACTED:NAME] 200 user=" + i + " ssn=[REDACTED:SSN] \"é\"\t"
+                    + "took=" + (i % 53) + "ms").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
     private final HashChain chain;
     private final OutputStream out;
     private final CanonicalWriter w = new CanonicalWriter(512);
@@ -55,8 +65,7 @@ final class EcsEventWriter implements AutoCloseable {
                 .raw("},\"event\":{\"dataset\":\"app.access\",\"kind\":\"event\"},\"host\":{\"name\":\"web-01\"},")
                 .raw("\"log\":{\"file\":{\"path\":\"/var/log/app/access.log\"},\"offset\":").number(i * 180)
                 .raw("},\"message\":");
-        byte[] msg = ("GET /patients/search?q=[REDACTED:NAME] 200 user=" + (i % 977) + " ssn=[REDACTED:SSN] \"é\" "
-                + "took=" + (i % 53) + "ms").getBytes(StandardCharsets.UTF_8);
+        byte[] msg = MESSAGES[(int) (i % MESSAGES.length)];
         CanonicalJson.appendString(w, msg, 0, msg.length);
         w.raw('}');
         int len = chain.link(w.array(), 0, w.size(), at, linked, 0);
