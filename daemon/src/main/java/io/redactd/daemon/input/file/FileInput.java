@@ -76,10 +76,13 @@ public final class FileInput implements Input {
     // Event-loop context.
     private Context ctx;
     private WorkerExecutor reader;
+    private WorkerExecutor stateWriter;
     private volatile WatchService watch;
     private long pollTimer = -1;
     private long lastDiscoveryNanos;
     private boolean roundRunning;
+    private boolean sending;
+    private final java.util.ArrayDeque<Object[]> toSend = new java.util.ArrayDeque<>();
     private boolean roundRequested;
     private boolean discoveryRequested;
     private boolean checkpointWriting;
@@ -120,14 +123,17 @@ public final class FileInput implements Input {
         ctx = vertx.getOrCreateContext();
         Promise<Void> started = Promise.promise();
         ctx.runOnContext(v -> {
+            // One thread each, so rounds never overlap and checkpoint writes never overlap; separate threads, so
+            // a slow fsync never delays reading. (Ordered executeBlocking would queue both behind each other.)
             reader = vertx.createSharedWorkerExecutor("redactd-file-" + config.id(), 1);
+            stateWriter = vertx.createSharedWorkerExecutor("redactd-file-state-" + config.id(), 1);
             startWatching();
             roundRunning = true;
             lastDiscoveryNanos = System.nanoTime();
             reader.executeBlocking(() -> {
                 loadCheckpoints();
                 return round(true);
-            }, true).onComplete(ar -> {
+            }, false).onComplete(ar -> {
                 roundDone(ar);
                 if (ar.failed()) {
                     started.fail(ar.cause());
@@ -203,7 +209,7 @@ public final class FileInput implements Input {
         if (d) {
             lastDiscoveryNanos = System.nanoTime();
         }
-        reader.executeBlocking(() -> round(d), true).onComplete(this::roundDone);
+        reader.executeBlocking(() -> round(d), false).onComplete(this::roundDone);
     }
 
     private void roundDone(AsyncResult<Round> ar) {
@@ -215,8 +221,9 @@ public final class FileInput implements Input {
             for (Produced p : r.batches) {
                 FileSource.Pending pending = new FileSource.Pending(p.batch, p.position, p.epoch);
                 p.source.pending.addLast(pending);
-                send(p.source, pending);
+                toSend.addLast(new Object[]{p.source, pending});
             }
+            sendQueued();
             if (r.changed) {
                 markDirty();
             }
@@ -229,6 +236,26 @@ public final class FileInput implements Input {
         } else if (roundRequested) {
             roundRequested = false;
             requestRound(false);
+        }
+    }
+
+    /**
+     * Submits queued batches in order. A completed future runs its callbacks inline, so a submission can start and
+     * even finish the next round inside this loop; the guard makes such a nested call only queue its batches, keeping
+     * each file's batches in read order.
+     */
+    private void sendQueued() {
+        if (sending) {
+            return;
+        }
+        sending = true;
+        try {
+            Object[] next;
+            while ((next = toSend.pollFirst()) != null) {
+                send((FileSource) next[0], (FileSource.Pending) next[1]);
+            }
+        } finally {
+            sending = false;
         }
     }
 
@@ -290,10 +317,10 @@ public final class FileInput implements Input {
         }
         checkpointWriting = true;
         checkpointDirty = false;
-        vertx.executeBlocking(() -> {
+        stateWriter.executeBlocking(() -> {
             checkpoints.write(snapshot());
             return null;
-        }, true).onComplete(ar -> {
+        }, false).onComplete(ar -> {
             checkpointWritten(ar);
             if (config.checkpointIntervalMs() > 0) {
                 vertx.setTimer(config.checkpointIntervalMs(), id -> {
@@ -351,19 +378,20 @@ public final class FileInput implements Input {
             LOG.warn("file input '{}': {} batches still unacknowledged after {} ms; their lines are read again on "
                     + "the next start", config.id(), unacked, STOP_WAIT_MS);
         }
-        // Ordered after any checkpoint write already queued on this context.
-        vertx.executeBlocking(() -> {
+        // Queued behind any checkpoint write in progress on the same single thread.
+        stateWriter.executeBlocking(() -> {
             checkpoints.write(snapshot());
             return null;
-        }, true).onComplete(ar -> {
+        }, false).onComplete(ar -> {
             checkpointWritten(ar);
             reader.executeBlocking(() -> {
                 for (FileSource s : sources.values()) {
                     closeQuietly(s);
                 }
                 return null;
-            }, true).onComplete(closed -> {
+            }, false).onComplete(closed -> {
                 reader.close();
+                stateWriter.close();
                 LOG.info("file input '{}': stopped", config.id());
                 if (ar.succeeded()) {
                     stopPromise.complete();
@@ -451,11 +479,11 @@ public final class FileInput implements Input {
                 }
                 continue;
             }
-            if (s.inFlight.get() >= config.maxBatchesInFlight()) {
-                continue;
-            }
             try {
-                read(s, r, now, nowMs);
+                // Up to the file's free credit in one round: fewer hops between threads when a file has a backlog.
+                while (s.inFlight.get() < config.maxBatchesInFlight() && !s.drained && read(s, r, now, nowMs)) {
+                    r.more = true;
+                }
             } catch (IOException e) {
                 LOG.warn("file input '{}': reading {} failed at offset {} ({}); letting it go", config.id(),
                         s.path(), s.tailer.lineOffset(), e.toString());
@@ -468,7 +496,8 @@ public final class FileInput implements Input {
         return r;
     }
 
-    private void read(FileSource s, Round r, long now, long nowMs) throws IOException {
+    /** Reads one batch's worth; true if the file has more to read right away. */
+    private boolean read(FileSource s, Round r, long now, long nowMs) throws IOException {
         s.assembler.readTime(nowMs);
         long before = s.tailer.bytesRead();
         Tailer.Outcome outcome = s.tailer.read(s.assembler);
@@ -477,12 +506,13 @@ public final class FileInput implements Input {
             metrics.bytes.increment(read);
             s.lastGrowthNanos = now;
         }
+        boolean more = false;
         switch (outcome) {
             case TRUNCATED -> {
                 truncated(s, r);
-                r.more = true;
+                more = true;
             }
-            case MORE -> r.more = true;
+            case MORE -> more = true;
             case EOF -> {
                 if (s.orphan && now - s.lastGrowthNanos >= rotateWaitNanos) {
                     s.tailer.flushPartial(s.assembler);
@@ -498,6 +528,7 @@ public final class FileInput implements Input {
         s.size = s.tailer.size();
         s.refresh();
         metrics.lag(s.key, s.path().toString(), s.size - s.committed());
+        return more;
     }
 
     private void produce(FileSource s, Round r) {
