@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,6 +71,8 @@ public final class FileInput implements Input {
 
     // Reading thread.
     private boolean firstDiscovery = true;
+    /** When the checkpoint found at start was written; -1 on a first run. */
+    private long stateWrittenMs = -1;
     private final Set<Path> watchedDirs = new HashSet<>();
     private final Set<Path> openProblems = new HashSet<>();
 
@@ -209,7 +212,12 @@ public final class FileInput implements Input {
         if (d) {
             lastDiscoveryNanos = System.nanoTime();
         }
-        reader.executeBlocking(() -> round(d), false).onComplete(this::roundDone);
+        try {
+            reader.executeBlocking(() -> round(d), false).onComplete(this::roundDone);
+        } catch (RejectedExecutionException e) {
+            // Vert.x is shutting down without a stop(): nothing more can run.
+            roundRunning = false;
+        }
     }
 
     private void roundDone(AsyncResult<Round> ar) {
@@ -317,10 +325,16 @@ public final class FileInput implements Input {
         }
         checkpointWriting = true;
         checkpointDirty = false;
-        stateWriter.executeBlocking(() -> {
-            checkpoints.write(snapshot());
-            return null;
-        }, false).onComplete(ar -> {
+        Future<Object> written;
+        try {
+            written = stateWriter.executeBlocking(() -> {
+                checkpoints.write(snapshot());
+                return null;
+            }, false);
+        } catch (RejectedExecutionException e) {
+            return; // Vert.x is shutting down without a stop()
+        }
+        written.onComplete(ar -> {
             checkpointWritten(ar);
             if (config.checkpointIntervalMs() > 0) {
                 vertx.setTimer(config.checkpointIntervalMs(), id -> {
@@ -462,6 +476,9 @@ public final class FileInput implements Input {
 
     private void loadCheckpoints() throws IOException {
         Files.createDirectories(checkpoints.file().getParent());
+        if (Files.exists(checkpoints.file())) {
+            stateWrittenMs = Files.getLastModifiedTime(checkpoints.file()).toMillis();
+        }
         retained.putAll(checkpoints.load());
     }
 
@@ -652,7 +669,9 @@ public final class FileInput implements Input {
             }
         }
         if (firstDiscovery) {
+            Map<String, Checkpoints.Entry> known = new HashMap<>(retained);
             recoverUnfinished(r, nowMs);
+            recoverRotatedWhileStopped(r, found, known);
             firstDiscovery = false;
         }
         registerWatches();
@@ -757,6 +776,90 @@ public final class FileInput implements Input {
         }
     }
 
+    /**
+     * Files rotated out of the globs while the input was not running were never seen, so no checkpoint names them:
+     * beside the files we know, files named like them plus a rotation suffix ({@code app.log.1}, {@code app.log-2024})
+     * and modified after our last checkpoint hold lines written while we were down. They are read to their end (from
+     * the checkpointed offset if one is the copy of a checkpointed file, else from the start). Compressed generations
+     * are left alone.
+     */
+    private void recoverRotatedWhileStopped(Round r, Set<Path> found, Map<String, Checkpoints.Entry> known) {
+        if (stateWrittenMs < 0) {
+            return;
+        }
+        Map<Path, Set<String>> namesByDir = new LinkedHashMap<>();
+        for (Checkpoints.Entry e : known.values()) {
+            Path p = Path.of(e.path());
+            if (p.getParent() != null) {
+                namesByDir.computeIfAbsent(p.getParent(), d -> new HashSet<>()).add(p.getFileName().toString());
+            }
+        }
+        for (Path p : found) {
+            namesByDir.computeIfAbsent(p.getParent(), d -> new HashSet<>()).add(p.getFileName().toString());
+        }
+        for (Map.Entry<Path, Set<String>> dir : namesByDir.entrySet()) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.getKey())) {
+                for (Path p : files) {
+                    if (isRotatedName(p.getFileName().toString(), dir.getValue())) {
+                        recoverRotated(p, r, known);
+                    }
+                }
+            } catch (IOException e) {
+                // The directory is gone: nothing to recover there.
+            }
+        }
+    }
+
+    private static boolean isRotatedName(String name, Set<String> bases) {
+        if (name.endsWith(".gz") || name.endsWith(".bz2") || name.endsWith(".xz") || name.endsWith(".zst")
+                || name.endsWith(".zip")) {
+            return false;
+        }
+        for (String base : bases) {
+            if (name.length() > base.length() + 1 && name.startsWith(base)) {
+                char sep = name.charAt(base.length());
+                if (sep == '.' || sep == '-' || sep == '_') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void recoverRotated(Path p, Round r, Map<String, Checkpoints.Entry> known) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            if (!a.isRegularFile() || a.lastModifiedTime().toMillis() < stateWrittenMs) {
+                return;
+            }
+            long[] di = Fingerprint.devIno(p);
+            String key = di[0] + ":" + di[1];
+            if (sources.containsKey(key) || known.containsKey(key)) {
+                return;
+            }
+            Tailer tailer = Tailer.open(p, config.maxLineBytes());
+            long start = 0;
+            for (Checkpoints.Entry e : known.values()) {
+                if (e.headLen() == Fingerprint.HEAD_BYTES && tailer.startsWith(e.fingerprint())
+                        && e.offset() <= tailer.size()) {
+                    start = e.offset();
+                    break;
+                }
+            }
+            tailer.seek(start);
+            FileSource s = new FileSource(config.id(), tailer, new EventAssembler(config, p.toString()), start);
+            s.orphan = true;
+            sources.put(s.key, s);
+            metrics.filesOpened.increment();
+            metrics.recovered.increment();
+            r.changed = true;
+            LOG.info("file input '{}': {} was rotated while the input was stopped; reading it from offset {} to its "
+                    + "end", config.id(), p, start);
+        } catch (IOException e) {
+            LOG.warn("file input '{}': cannot read {} rotated while stopped ({})", config.id(), p, e.toString());
+        }
+    }
+
     private void resumeUnfinished(Path p, Checkpoints.Entry e, Round r) {
         try {
             Tailer tailer = Tailer.open(p, config.maxLineBytes());
@@ -771,6 +874,7 @@ public final class FileInput implements Input {
             sources.put(s.key, s);
             retained.remove(e.key());
             metrics.filesOpened.increment();
+            metrics.recovered.increment();
             r.changed = true;
             LOG.info("file input '{}': {} (formerly {}) was not finished before the last stop; reading it from "
                     + "offset {} to its end", config.id(), p, e.path(), e.offset());

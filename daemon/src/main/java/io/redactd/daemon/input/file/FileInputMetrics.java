@@ -24,13 +24,16 @@ final class FileInputMetrics {
     final Counter filesOpened;
     final Counter filesReleased;
     final Counter renames;
+    final Counter recovered;
     final Counter inodeReuse;
     final Counter sinkFailures;
     final Counter checkpointWrites;
     final Counter checkpointFailures;
+    /** Lag per open file (device:inode); two files can share a path (the old one renamed, the new one created). */
     private final Map<String, Lag> lags = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> gaugesByPath = new ConcurrentHashMap<>();
 
-    private record Lag(String path, AtomicLong bytes, Gauge gauge) {
+    private record Lag(String path, AtomicLong bytes) {
     }
 
     FileInputMetrics(MeterRegistry registry, String inputId) {
@@ -45,6 +48,8 @@ final class FileInputMetrics {
         this.filesOpened = counter("redactd.file.opened", "files opened");
         this.filesReleased = counter("redactd.file.released", "files read to their end and let go");
         this.renames = counter("redactd.file.renames", "renames followed");
+        this.recovered = counter("redactd.file.recovered",
+                "files renamed away before they were finished, found again by inode after a restart");
         this.inodeReuse = counter("redactd.file.inode.reuse", "files whose inode matched a checkpoint of another file");
         this.sinkFailures = counter("redactd.file.sink.failures", "batches the pipeline failed (retried)");
         this.checkpointWrites = counter("redactd.file.checkpoint.writes", "checkpoint files written");
@@ -68,15 +73,14 @@ final class FileInputMetrics {
     void lag(String key, String path, long bytes) {
         Lag lag = lags.get(key);
         if (lag == null || !lag.path.equals(path)) {
-            if (lag != null) {
-                registry.remove(lag.gauge);
+            lag = new Lag(path, new AtomicLong());
+            Lag old = lags.put(key, lag);
+            gaugesByPath.computeIfAbsent(path, p -> Gauge.builder("redactd.file.tail.lag.bytes", this,
+                            m -> m.lagOf(p)).tag("input", inputId).tag("path", p)
+                    .description("bytes of the file not yet acknowledged").register(registry));
+            if (old != null) {
+                dropGaugeIfUnused(old.path);
             }
-            AtomicLong value = new AtomicLong();
-            Gauge gauge = Gauge.builder("redactd.file.tail.lag.bytes", value, AtomicLong::get)
-                    .tag("input", inputId).tag("path", path).description("bytes of the file not yet acknowledged")
-                    .register(registry);
-            lag = new Lag(path, value, gauge);
-            lags.put(key, lag);
         }
         lag.bytes.set(Math.max(0, bytes));
     }
@@ -84,7 +88,20 @@ final class FileInputMetrics {
     void released(String key) {
         Lag lag = lags.remove(key);
         if (lag != null) {
-            registry.remove(lag.gauge);
+            dropGaugeIfUnused(lag.path);
+        }
+    }
+
+    private double lagOf(String path) {
+        return lags.values().stream().filter(l -> l.path.equals(path)).mapToLong(l -> l.bytes.get()).sum();
+    }
+
+    private void dropGaugeIfUnused(String path) {
+        if (lags.values().stream().noneMatch(l -> l.path.equals(path))) {
+            Gauge g = gaugesByPath.remove(path);
+            if (g != null) {
+                registry.remove(g);
+            }
         }
     }
 

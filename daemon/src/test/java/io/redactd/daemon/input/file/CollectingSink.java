@@ -22,9 +22,26 @@ final class CollectingSink implements EventSink {
     private volatile boolean holding;
     private volatile boolean dead;
     private volatile int batches;
+    private final long ackDelayMs;
+    private static final java.util.concurrent.ScheduledExecutorService DELAYS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "collecting-sink-acks");
+                t.setDaemon(true);
+                return t;
+            });
 
     CollectingSink(boolean holding) {
+        this(holding, 0);
+    }
+
+    private CollectingSink(boolean holding, long ackDelayMs) {
         this.holding = holding;
+        this.ackDelayMs = ackDelayMs;
+    }
+
+    /** A slow pipeline: each batch is acknowledged {@code ms} after it was submitted. */
+    static CollectingSink delayed(long ms) {
+        return new CollectingSink(false, ms);
     }
 
     @Override
@@ -37,6 +54,12 @@ final class CollectingSink implements EventSink {
         Promise<Void> ack = Promise.promise();
         if (holding) {
             held.add(ack);
+        } else if (ackDelayMs > 0) {
+            DELAYS.schedule(() -> {
+                if (!dead) {
+                    ack.complete();
+                }
+            }, ackDelayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
         } else {
             ack.complete();
         }

@@ -323,4 +323,31 @@ class FileInputTest {
             h.stop();
         }
     }
+
+    @Test
+    void filesRotatedWhileStoppedAreFoundAndRead() throws IOException {
+        Path a = dir.resolve("app.log");
+        append(a, "gen1 line1\n");
+        InputHarness first = new InputHarness(config(), state, new CollectingSink(false));
+        Await.until("first line", WAIT, () -> first.sink.events().size() == 1);
+        first.stop();
+
+        // While stopped: gen1 gets a last line and is rotated; gen2 is written and rotated too (never seen by us).
+        append(a, "gen1 line2\n");
+        Files.move(a, dir.resolve("app.log.1"));
+        append(a, "gen2 only line\n");
+        Files.move(dir.resolve("app.log.1"), dir.resolve("app.log.2"));
+        Files.move(a, dir.resolve("app.log.1"));
+        Files.writeString(dir.resolve("app.log.3.gz"), "compressed generations are not read\n");
+        append(a, "gen3 line\n");
+
+        try (InputHarness second = new InputHarness(config(), state, new CollectingSink(false))) {
+            Await.until("three lines", WAIT, () -> second.sink.events().size() == 3);
+            assertThat(second.sink.messages()).containsExactlyInAnyOrder("gen1 line2", "gen2 only line", "gen3 line");
+            assertThat(second.count("redactd.file.recovered")).isEqualTo(2);
+            Await.until("rotated files let go", WAIT, () -> second.input.openFiles() == 1);
+            second.stop();
+            assertThat(second.sink.messages()).hasSize(3);
+        }
+    }
 }
