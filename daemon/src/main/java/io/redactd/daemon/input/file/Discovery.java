@@ -218,8 +218,8 @@ final class Discovery {
     private void problem(Path path, String reason, Set<Path> failing) {
         failing.add(path);
         if (reported.putIfAbsent(path, reason) == null) {
-            LOG.warn("file input '{}': cannot read {} ({}); files under it are not tailed until this is fixed",
-                    inputId, path, reason.replace('_', ' '));
+            LOG.warn("file input '{}': cannot read {} ({}); it is skipped until this is fixed", inputId, path,
+                    reason.replace('_', ' '));
             onProblem.accept(path, reason);
         }
     }
