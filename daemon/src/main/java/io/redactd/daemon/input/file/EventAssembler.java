@@ -6,7 +6,6 @@ import io.redactd.daemon.pipeline.RawEvent;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -227,15 +226,20 @@ final class EventAssembler implements Tailer.Lines {
     }
 
     private void emit(byte[] msg, int len, long start, long end, long ts, String stream, int flags) {
-        Map<String, Object> fields = new HashMap<>(8);
-        fields.put("log.file.path", path);
-        fields.put("log.offset", start);
-        fields.put("event.dataset", inputId);
-        if (stream != null) {
-            fields.put("stream", stream);
-        }
-        if (flags != 0) {
-            fields.put("log.flags", flagList(flags));
+        // Immutable compact maps: fewer allocations per event than a HashMap.
+        Long offset = start;
+        Map<String, Object> fields;
+        if (stream == null && flags == 0) {
+            fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId);
+        } else if (stream == null) {
+            fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
+                    "log.flags", flagList(flags));
+        } else if (flags == 0) {
+            fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
+                    "stream", stream);
+        } else {
+            fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
+                    "stream", stream, "log.flags", flagList(flags));
         }
         batch.add(new RawEvent(msg, ts, fields, end));
         batchBytes += len;

@@ -183,6 +183,19 @@ public final class FileInput implements Input {
         return metrics.lagByPath().values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** One line per open file: path, offsets and flow state (for diagnostics; no content). */
+    List<String> describeFiles() {
+        List<String> out = new ArrayList<>();
+        for (FileSource s : sources.values()) {
+            out.add(s.path() + " key=" + s.key + " read=" + s.tailer.lineOffset() + " committed=" + s.committed()
+                    + " size=" + s.size + " inFlight=" + s.inFlight.get() + " pending=" + s.pending.size()
+                    + " orphan=" + s.orphan + " drained=" + s.drained);
+        }
+        out.add("roundRunning=" + roundRunning + " roundRequested=" + roundRequested + " toSend=" + toSend.size()
+                + " sending=" + sending);
+        return out;
+    }
+
     /** Files open now (including renamed or deleted files still being read to their end). */
     public int openFiles() {
         return sources.size();

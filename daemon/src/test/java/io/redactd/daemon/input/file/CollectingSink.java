@@ -6,29 +6,34 @@ import io.redactd.daemon.pipeline.RawEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A test {@link EventSink}: records every event it accepts and either acknowledges at once or holds the
- * acknowledgement until {@link #release()}. {@link #kill()} makes it behave like a crashed process: later batches
- * are neither recorded nor acknowledged.
+ * A test {@link EventSink}: records every event it accepts and either acknowledges at once, after a delay, or holds
+ * the acknowledgement until {@link #release()}. {@link #kill()} makes it behave like a crashed process: later batches
+ * are neither recorded nor acknowledged, nor are delayed acknowledgements still pending.
  */
 final class CollectingSink implements EventSink {
 
-    private final List<RawEvent> events = new CopyOnWriteArrayList<>();
+    private static final ScheduledExecutorService DELAYS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "collecting-sink-acks");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final List<RawEvent> events = new ArrayList<>();
+    private final List<String> sourceIds = new ArrayList<>();
     private final List<Promise<Void>> held = new ArrayList<>();
-    private volatile boolean holding;
-    private volatile boolean dead;
-    private volatile int batches;
     private final long ackDelayMs;
-    private static final java.util.concurrent.ScheduledExecutorService DELAYS =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "collecting-sink-acks");
-                t.setDaemon(true);
-                return t;
-            });
+    private boolean holding;
+    private volatile boolean dead;
+    private int batches;
 
     CollectingSink(boolean holding) {
         this(holding, 0);
@@ -51,6 +56,7 @@ final class CollectingSink implements EventSink {
         }
         batches++;
         events.addAll(batch.events());
+        sourceIds.addAll(Collections.nCopies(batch.events().size(), batch.sourceId()));
         Promise<Void> ack = Promise.promise();
         if (holding) {
             held.add(ack);
@@ -59,7 +65,7 @@ final class CollectingSink implements EventSink {
                 if (!dead) {
                     ack.complete();
                 }
-            }, ackDelayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }, ackDelayMs, TimeUnit.MILLISECONDS);
         } else {
             ack.complete();
         }
@@ -85,18 +91,33 @@ final class CollectingSink implements EventSink {
         return held.size();
     }
 
-    int batches() {
+    synchronized int batches() {
         return batches;
     }
 
-    List<RawEvent> events() {
-        return events;
+    synchronized int count() {
+        return events.size();
+    }
+
+    /** A snapshot of the events received so far, in order. */
+    synchronized List<RawEvent> events() {
+        return new ArrayList<>(events);
+    }
+
+    /** Events received from index {@code from} on. */
+    synchronized List<RawEvent> eventsFrom(int from) {
+        return new ArrayList<>(events.subList(Math.min(from, events.size()), events.size()));
+    }
+
+    /** The {@link RawBatch#sourceId()} of each event, parallel to {@link #events()}. */
+    synchronized List<String> sourceIds() {
+        return new ArrayList<>(sourceIds);
     }
 
     List<String> messages() {
-        List<String> out = new ArrayList<>(events.size());
-        for (RawEvent e : events) {
-            out.add(new String(e.message(), java.nio.charset.StandardCharsets.UTF_8));
+        List<String> out = new ArrayList<>();
+        for (RawEvent e : events()) {
+            out.add(new String(e.message(), StandardCharsets.UTF_8));
         }
         return out;
     }

@@ -39,7 +39,7 @@ class FileInputTest {
         append(a, "first\nsecond\n");
         Files.writeString(dir.resolve("ignored.txt"), "not matched\n");
         try (InputHarness h = new InputHarness(config(), state, new CollectingSink(false))) {
-            Await.until("two lines", WAIT, () -> h.sink.events().size() == 2);
+            Await.until("two lines", WAIT, () -> h.sink.count() == 2);
             RawEvent second = h.sink.events().get(1);
             assertThat(new String(second.message(), StandardCharsets.UTF_8)).isEqualTo("second");
             assertThat(second.fields()).containsEntry("log.file.path", a.toString())
@@ -50,7 +50,7 @@ class FileInputTest {
             append(a, "third\n");
             Path b = dir.resolve("b.log");
             append(b, "in b\n");
-            Await.until("appended and new file", WAIT, () -> h.sink.events().size() == 4);
+            Await.until("appended and new file", WAIT, () -> h.sink.count() == 4);
             assertThat(h.sink.messages()).containsExactlyInAnyOrder("first", "second", "third", "in b");
             assertThat(h.input.openFiles()).isEqualTo(2);
             Await.until("lag drains", WAIT, () -> h.input.tailLagBytes() == 0);
@@ -63,12 +63,12 @@ class FileInputTest {
         Path a = dir.resolve("a.log");
         append(a, "one\ntwo\n");
         InputHarness first = new InputHarness(config(), state, new CollectingSink(false));
-        Await.until("two lines", WAIT, () -> first.sink.events().size() == 2);
+        Await.until("two lines", WAIT, () -> first.sink.count() == 2);
         first.stop();
 
         append(a, "three\n");
         try (InputHarness second = new InputHarness(config(), state, new CollectingSink(false))) {
-            Await.until("the new line", WAIT, () -> second.sink.events().size() == 1);
+            Await.until("the new line", WAIT, () -> second.sink.count() == 1);
             second.stop();
             assertThat(second.sink.messages()).containsExactly("three");
         }
@@ -82,7 +82,7 @@ class FileInputTest {
         try (InputHarness h = new InputHarness(cfg, state, new CollectingSink(false))) {
             append(a, "new\n");
             append(dir.resolve("later.log"), "from a file created later\n");
-            Await.until("two lines", WAIT, () -> h.sink.events().size() == 2);
+            Await.until("two lines", WAIT, () -> h.sink.count() == 2);
             assertThat(h.sink.messages()).containsExactlyInAnyOrder("new", "from a file created later");
             h.stop();
         }
@@ -110,7 +110,7 @@ class FileInputTest {
             });
             assertThat(h.input.tailLagBytes()).isGreaterThan(0);
             h.sink.release();
-            Await.until("all lines", WAIT, () -> h.sink.events().size() == lines);
+            Await.until("all lines", WAIT, () -> h.sink.count() == lines);
             List<String> messages = h.sink.messages();
             for (int i = 0; i < lines; i++) {
                 assertThat(RotatingLogWriter.number(messages.get(i))).isEqualTo(i);
@@ -132,7 +132,7 @@ class FileInputTest {
         }
         int pieces = (big.length + FileInputConfig.DEFAULT_MAX_LINE_BYTES - 1) / FileInputConfig.DEFAULT_MAX_LINE_BYTES;
         try (InputHarness h = new InputHarness(config(), state, new CollectingSink(false))) {
-            Await.until("pieces and the next line", WAIT, () -> h.sink.events().size() == pieces + 1);
+            Await.until("pieces and the next line", WAIT, () -> h.sink.count() == pieces + 1);
             java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
             long expectedOffset = 0;
             for (int i = 0; i < pieces; i++) {
@@ -175,7 +175,7 @@ class FileInputTest {
         }
         int lines = expectedLines + 1;
         try (InputHarness h = new InputHarness(config(), state, new CollectingSink(false))) {
-            Await.until("every line", WAIT, () -> h.sink.events().size() == lines);
+            Await.until("every line", WAIT, () -> h.sink.count() == lines);
             assertThat(h.sink.events().get(0).message()).isEqualTo(java.util.Arrays.copyOf(invalidUtf8, 7));
             java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
             for (int i = 1; i < lines; i++) {
@@ -203,7 +203,7 @@ class FileInputTest {
             Await.until("reading started", WAIT, () -> h.sink.heldBatches() == 2);
             Files.delete(a);
             h.sink.release();
-            Await.until("all lines", WAIT, () -> h.sink.events().size() == lines);
+            Await.until("all lines", WAIT, () -> h.sink.count() == lines);
             Await.until("file let go", WAIT, () -> h.input.openFiles() == 0);
             assertThat(h.count("redactd.file.released")).isEqualTo(1);
             assertThat(RotatingLogWriter.number(h.sink.messages().get(lines - 1))).isEqualTo(lines - 1);
@@ -218,7 +218,7 @@ class FileInputTest {
         Path a = dir.resolve("a.log");
         append(a, "old content line\n");
         InputHarness first = new InputHarness(config(), state, new CollectingSink(false));
-        Await.until("first line", WAIT, () -> first.sink.events().size() == 1);
+        Await.until("first line", WAIT, () -> first.sink.count() == 1);
         first.stop();
 
         long inode = (Long) Files.getAttribute(a, "unix:ino");
@@ -228,7 +228,7 @@ class FileInputTest {
         append(a, "NEW first line, longer than the old offset\nnew second\n");
         assertThat((Long) Files.getAttribute(a, "unix:ino")).isEqualTo(inode);
         try (InputHarness second = new InputHarness(config(), state, new CollectingSink(false))) {
-            Await.until("both new lines", WAIT, () -> second.sink.events().size() == 2);
+            Await.until("both new lines", WAIT, () -> second.sink.count() == 2);
             assertThat(second.sink.messages()).containsExactly("NEW first line, longer than the old offset",
                     "new second");
             assertThat(second.count("redactd.file.inode.reuse")).isEqualTo(1);
@@ -266,12 +266,12 @@ class FileInputTest {
         Path a = dir.resolve("a.log");
         append(a, "1\n");
         try (InputHarness h = new InputHarness(config(), state, new CollectingSink(false))) {
-            Await.until("first line", WAIT, () -> h.sink.events().size() == 1);
+            Await.until("first line", WAIT, () -> h.sink.count() == 1);
             Path rotated = dir.resolve("a.log.1");
             Files.move(a, rotated);
             append(rotated, "2 written to the renamed file\n");
             append(a, "3 in the new file\n");
-            Await.until("both", WAIT, () -> h.sink.events().size() == 3);
+            Await.until("both", WAIT, () -> h.sink.count() == 3);
             assertThat(h.sink.messages()).contains("2 written to the renamed file", "3 in the new file");
             Await.until("renamed file let go", WAIT, () -> h.input.openFiles() == 1);
             h.stop();
@@ -289,7 +289,7 @@ class FileInputTest {
         append(a, trace + "\n2024-05-01 12:00:01 INFO next\n");
         FileInputConfig cfg = config().withMultiline(FileInputConfig.Multiline.ofMode("java"));
         try (InputHarness h = new InputHarness(cfg, state, new CollectingSink(false))) {
-            Await.until("two events (the last flushed by timeout)", WAIT, () -> h.sink.events().size() == 2);
+            Await.until("two events (the last flushed by timeout)", WAIT, () -> h.sink.count() == 2);
             RawEvent first = h.sink.events().get(0);
             assertThat(new String(first.message(), StandardCharsets.UTF_8)).isEqualTo(trace);
             assertThat(first.fields().get("log.flags")).isEqualTo(List.of("multiline"));
@@ -310,7 +310,7 @@ class FileInputTest {
                 "{\"log\":\"part b\\n\",\"stream\":\"stdout\",\"time\":\"2024-01-01T00:00:02.6Z\"}", ""));
         FileInputConfig cfg = config().withFormat(FileInputConfig.Format.AUTO);
         try (InputHarness h = new InputHarness(cfg, state, new CollectingSink(false))) {
-            Await.until("three events", WAIT, () -> h.sink.events().size() == 3);
+            Await.until("three events", WAIT, () -> h.sink.count() == 3);
             List<String> got = new ArrayList<>();
             for (RawEvent e : h.sink.events()) {
                 got.add(new String(e.message(), StandardCharsets.UTF_8) + "|" + e.fields().get("stream") + "|"
@@ -329,7 +329,7 @@ class FileInputTest {
         Path a = dir.resolve("app.log");
         append(a, "gen1 line1\n");
         InputHarness first = new InputHarness(config(), state, new CollectingSink(false));
-        Await.until("first line", WAIT, () -> first.sink.events().size() == 1);
+        Await.until("first line", WAIT, () -> first.sink.count() == 1);
         first.stop();
 
         // While stopped: gen1 gets a last line and is rotated; gen2 is written and rotated too (never seen by us).
@@ -342,7 +342,7 @@ class FileInputTest {
         append(a, "gen3 line\n");
 
         try (InputHarness second = new InputHarness(config(), state, new CollectingSink(false))) {
-            Await.until("three lines", WAIT, () -> second.sink.events().size() == 3);
+            Await.until("three lines", WAIT, () -> second.sink.count() == 3);
             assertThat(second.sink.messages()).containsExactlyInAnyOrder("gen1 line2", "gen2 only line", "gen3 line");
             assertThat(second.count("redactd.file.recovered")).isEqualTo(2);
             Await.until("rotated files let go", WAIT, () -> second.input.openFiles() == 1);

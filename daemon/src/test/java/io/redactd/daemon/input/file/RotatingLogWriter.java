@@ -11,8 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Writes numbered lines to {@code dir/name} like an application under logrotate: every {@code rotateEvery} lines the
@@ -26,8 +24,6 @@ import java.util.regex.Pattern;
  */
 public final class RotatingLogWriter {
 
-    private static final Pattern LINE = Pattern.compile("(\\d{8}) line-payload-[a-z]{20}");
-
     private final Path dir;
     private final String name;
     private final int total;
@@ -38,6 +34,8 @@ public final class RotatingLogWriter {
     private volatile int rotations;
     private volatile Throwable failure;
     private Thread thread;
+    private int pauseAt = -1;
+    private boolean paused;
 
     public RotatingLogWriter(Path dir, String name, int total, int rotateEvery, int copytruncateAt,
                              int linesPerSecond) {
@@ -56,14 +54,47 @@ public final class RotatingLogWriter {
 
     /** The number of a line written by this class, or -1 if {@code text} is not exactly such a line. */
     public static int number(String text) {
-        Matcher m = LINE.matcher(text);
-        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        String suffix = " line-payload-abcdefghijklmnopqrst";
+        if (text.length() != 8 + suffix.length() || !text.endsWith(suffix)) {
+            return -1;
+        }
+        int n = 0;
+        for (int i = 0; i < 8; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     public void start() {
         thread = new Thread(this::run, "rotating-log-writer");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Makes the writer stop once {@code line} lines are written, until {@link #resume()}; call before start. */
+    public synchronized void pauseAt(int line) {
+        this.pauseAt = line;
+    }
+
+    public synchronized boolean paused() {
+        return paused;
+    }
+
+    public synchronized void resume() {
+        pauseAt = -1;
+        notifyAll();
+    }
+
+    private synchronized void maybePause(int n) throws InterruptedException {
+        while (pauseAt >= 0 && n >= pauseAt) {
+            paused = true;
+            wait();
+        }
+        paused = false;
     }
 
     public int written() {
@@ -115,6 +146,7 @@ public final class RotatingLogWriter {
                     out = new FileOutputStream(file.toFile(), true);
                     rotations++;
                 }
+                maybePause(n);
                 pace(startNanos, n);
             }
             out.close();
