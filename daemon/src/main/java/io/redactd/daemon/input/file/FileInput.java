@@ -139,10 +139,15 @@ public final class FileInput implements Input {
             }, false).onComplete(ar -> {
                 roundDone(ar);
                 if (ar.failed()) {
+                    closeWatch();
+                    reader.close();
+                    stateWriter.close();
                     started.fail(ar.cause());
                     return;
                 }
-                pollTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> tick());
+                if (!stopping) {
+                    pollTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> tick());
+                }
                 LOG.info("file input '{}': started, {} files open, state in {}", config.id(), sources.size(),
                         checkpoints.file());
                 started.complete();
@@ -183,7 +188,10 @@ public final class FileInput implements Input {
         return metrics.lagByPath().values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** One line per open file: path, offsets and flow state (for diagnostics; no content). */
+    /**
+     * One line per open file: path, offsets and flow state, for diagnostics in tests; read without synchronisation,
+     * so values are approximate while the input runs. No content.
+     */
     List<String> describeFiles() {
         List<String> out = new ArrayList<>();
         for (FileSource s : sources.values()) {
