@@ -350,4 +350,54 @@ class FileInputTest {
             assertThat(second.sink.messages()).hasSize(3);
         }
     }
+
+    @Test
+    void stopWaitsForInFlightBatchesAndCommitsTheirOffsets() throws IOException {
+        Path a = dir.resolve("a.log");
+        append(a, "one\ntwo\nthree\n");
+        InputHarness h = new InputHarness(config().withBatching(1, 1 << 20, 2), state, new CollectingSink(true));
+        Await.until("two batches held", WAIT, () -> h.sink.heldBatches() == 2);
+        io.vertx.core.Future<Void> stopped = h.input.stop();
+        Await.holdsFor("stop waits for the acknowledgements", java.time.Duration.ofMillis(300),
+                () -> stopped.isComplete() ? "stop completed with batches unacknowledged" : null);
+        h.sink.release();
+        InputHarness.await(stopped);
+        h.close();
+        assertThat(h.sink.messages()).containsExactly("one", "two");
+        java.util.Map<String, Checkpoints.Entry> saved = new Checkpoints(state, "app").load();
+        assertThat(saved.values()).singleElement().satisfies(e -> {
+            assertThat(e.offset()).isEqualTo(8); // just past "two\n": "three" was never handed on
+            assertThat(e.path()).isEqualTo(a.toString());
+        });
+    }
+
+    @Test
+    void aFailedBatchIsRetriedInOrderAndNotCommittedBeforeIt() throws IOException {
+        Path a = dir.resolve("a.log");
+        append(a, "one\ntwo\n");
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.redactd.daemon.pipeline.EventSink flaky = batch -> {
+            if (calls.getAndIncrement() == 0) {
+                return io.vertx.core.Future.failedFuture(new IllegalStateException("buffer full"));
+            }
+            batch.events().forEach(e -> got.add(new String(e.message(), StandardCharsets.UTF_8)));
+            return io.vertx.core.Future.succeededFuture();
+        };
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try {
+            FileInput input = new FileInput(vertx, config(), flaky, state, meters);
+            InputHarness.await(input.start());
+            Await.until("delivered after the retry", WAIT, () -> got.size() == 2);
+            assertThat(got).containsExactly("one", "two");
+            assertThat(meters.find("redactd.file.sink.failures").counter().count()).isEqualTo(1);
+            InputHarness.await(input.stop());
+            assertThat(new Checkpoints(state, "app").load().values()).singleElement()
+                    .extracting(Checkpoints.Entry::offset).isEqualTo(8L);
+        } finally {
+            InputHarness.await(vertx.close());
+        }
+    }
 }
