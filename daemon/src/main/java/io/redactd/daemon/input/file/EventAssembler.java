@@ -42,6 +42,7 @@ final class EventAssembler implements Tailer.Lines {
     private List<RawEvent> batch = new ArrayList<>();
     private int batchBytes;
     private long splitLines;
+    private long unparsedLines;
 
     // Partial line reassembly (CRI P / Docker without newline).
     private final Growable partial = new Growable();
@@ -169,6 +170,9 @@ final class EventAssembler implements Tailer.Lines {
         if ((flags & FLAG_SPLIT) != 0) {
             splitLines++;
         }
+        if ((flags & FLAG_UNPARSED) != 0) {
+            unparsedLines++;
+        }
         if (multiline == MultilineMode.NONE) {
             emit(msg, msg.length, start, end, ts, stream, flags);
             return;
@@ -295,6 +299,11 @@ final class EventAssembler implements Tailer.Lines {
     /** Lines (or reassembled lines) that were longer than max_line_bytes and handed on in pieces. */
     long splitPieces() {
         return splitLines;
+    }
+
+    /** Lines of a container format that did not decode and were passed on as they are. */
+    long unparsedLines() {
+        return unparsedLines;
     }
 
     /** Forgets decoding state, e.g. after a truncation (the format is decided again for the new content). */

@@ -102,7 +102,10 @@ public final class FileInput implements Input {
      * @throws IllegalArgumentException if the config is invalid (the message lists every problem with its key)
      */
     public FileInput(Vertx vertx, FileInputConfig config, EventSink sink, Path stateDir, MeterRegistry registry) {
-        List<String> problems = config.validate();
+        List<String> problems = new ArrayList<>(config.validate());
+        if (config.id() == null || config.id().isBlank()) {
+            problems.add(0, "id: must not be empty");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("file input '" + config.id() + "': " + String.join("; ", problems));
         }
@@ -183,9 +186,9 @@ public final class FileInput implements Input {
         return metrics.lagByPath();
     }
 
-    /** Bytes not yet acknowledged, over all open files. */
+    /** Bytes not yet acknowledged, over all open files (feed for {@code redactd.input.lag.bytes}). */
     public long tailLagBytes() {
-        return metrics.lagByPath().values().stream().mapToLong(Long::longValue).sum();
+        return metrics.totalLag();
     }
 
     /**
@@ -580,8 +583,13 @@ public final class FileInput implements Input {
         metrics.events.increment(events.size());
         long split = s.assembler.splitPieces();
         if (split > s.splitCounted) {
-            metrics.splitPieces.increment(split - s.splitCounted);
+            metrics.lineTooLong.increment(split - s.splitCounted);
             s.splitCounted = split;
+        }
+        long unparsed = s.assembler.unparsedLines();
+        if (unparsed > s.unparsedCounted) {
+            metrics.unparsed.increment(unparsed - s.unparsedCounted);
+            s.unparsedCounted = unparsed;
         }
     }
 

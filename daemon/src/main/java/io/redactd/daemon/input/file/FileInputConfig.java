@@ -13,7 +13,8 @@ import java.util.regex.PatternSyntaxException;
  * default (boxed components are null only before the compact constructor fills them in). Unknown keys are refused by
  * the config loader, not here; {@link #validate()} reports every problem with the key it concerns.
  *
- * @param id                   input id, becomes {@code event.dataset}
+ * @param id                   input id, becomes {@code event.dataset}; may be absent when the loader binds it apart
+ *                             (then set it with {@link #withId})
  * @param paths                absolute paths or globs ({@code /var/log/**}{@code /*.log}); {@code **} also matches no
  *                             directory at all
  * @param exclude              globs of paths to leave out; a glob without {@code /} is matched against the file name
@@ -70,6 +71,12 @@ public record FileInputConfig(
         return new FileInputConfig(id, paths, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
+    /** The same config for the input with this id (the loader binds {@code id} apart from the type's keys). */
+    public FileInputConfig withId(String value) {
+        return new FileInputConfig(value, paths, exclude, startAt, maxLineBytes, multiline, format, pollIntervalMs,
+                globIntervalMs, batchMaxEvents, batchMaxBytes, maxBatchesInFlight, rotateWaitMs, checkpointIntervalMs);
+    }
+
     public FileInputConfig withStartAt(StartAt value) {
         return new FileInputConfig(id, paths, exclude, value, maxLineBytes, multiline, format, pollIntervalMs,
                 globIntervalMs, batchMaxEvents, batchMaxBytes, maxBatchesInFlight, rotateWaitMs, checkpointIntervalMs);
@@ -103,7 +110,9 @@ public record FileInputConfig(
     /** Every problem of this config, each naming its key (e.g. {@code paths: no file or glob given}); empty if valid. */
     public List<String> validate() {
         List<String> problems = new ArrayList<>();
-        if (id == null || id.isBlank()) {
+        // The id is usually bound by the config loader (common to all components) and set with withId(); it is
+        // checked here only when given, and required by FileInput.
+        if (id != null && id.isBlank()) {
             problems.add("id: must not be empty");
         }
         if (paths.isEmpty()) {

@@ -41,6 +41,7 @@ final class FileSource {
     boolean orphan;
     long lastGrowthNanos;
     long splitCounted;
+    long unparsedCounted;
     volatile boolean drained;
     volatile long size;
 

@@ -70,6 +70,7 @@ class FileInputConfigTest {
                 "batch_max_events: must be between 1 and 100000, got 0",
                 "multiline.max_lines: must be between 2 and 100000, got 1");
         assertThat(c.validate()).anyMatch(p -> p.startsWith("exclude[0]: invalid glob '[unclosed'"));
+        assertThat(FileInputConfig.of(null, List.of("/x/*.log")).validate()).as("id bound by the loader").isEmpty();
         assertThat(FileInputConfig.of("a", List.of("relative/*.log")).validate())
                 .containsExactly("paths[0]: must be an absolute path or glob, got 'relative/*.log'");
     }

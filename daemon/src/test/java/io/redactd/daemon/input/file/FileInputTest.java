@@ -147,7 +147,7 @@ class FileInputTest {
             RawEvent after = h.sink.events().get(pieces);
             assertThat(new String(after.message(), StandardCharsets.US_ASCII)).isEqualTo("after");
             assertThat(after.fields()).doesNotContainKey("log.flags");
-            assertThat(h.count("redactd.file.lines.split")).isEqualTo(pieces);
+            assertThat(h.count("redactd.input.errors", "reason", "line_too_long")).isEqualTo(pieces);
             h.stop();
         }
     }
@@ -398,6 +398,21 @@ class FileInputTest {
                     .extracting(Checkpoints.Entry::offset).isEqualTo(8L);
         } finally {
             InputHarness.await(vertx.close());
+        }
+    }
+
+    @Test
+    void aFifoMatchedByTheGlobIsCountedAndSkippedWhileOtherFilesAreTailed() throws Exception {
+        Path fifo = dir.resolve("pipe.log");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        append(dir.resolve("real.log"), "still tailed\n");
+        try (InputHarness h = new InputHarness(config(), state, new CollectingSink(false))) {
+            Await.until("the regular file's line", WAIT, () -> h.sink.count() == 1);
+            assertThat(h.count("redactd.input.errors", "reason", "not_regular_file")).isEqualTo(1);
+            append(dir.resolve("real.log"), "and more\n");
+            Await.until("more lines after several scans", WAIT, () -> h.sink.count() == 2);
+            assertThat(h.count("redactd.input.errors", "reason", "not_regular_file")).as("counted once").isEqualTo(1);
+            h.stop();
         }
     }
 }
