@@ -26,10 +26,6 @@ public record Fingerprint(long dev, long ino, int headLen, long headHash) {
         return dev + ":" + ino;
     }
 
-    public boolean sameInode(Fingerprint other) {
-        return dev == other.dev && ino == other.ino;
-    }
-
     /** Device and inode of {@code path} (following symlinks). */
     static long[] devIno(Path path) throws IOException {
         Map<String, Object> attrs = Files.readAttributes(path, "unix:dev,ino");

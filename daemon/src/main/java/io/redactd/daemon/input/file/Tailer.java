@@ -52,8 +52,6 @@ final class Tailer implements Closeable {
     private boolean splitting;
     private boolean stop;
     private Fingerprint fingerprint;
-    /** The fingerprint as it was when the head check last passed (the current one may be reset by a truncation). */
-    private Fingerprint lastHead;
     private Truncation lastTruncation;
     private Path path;
     private long lastSize = -1;
@@ -99,9 +97,6 @@ final class Tailer implements Closeable {
         long size = channel.size();
         if (size < readOffset || headChanged(size)) {
             Fingerprint before = fingerprint;
-            if (before.headLen() == 0 && lastHead != null) {
-                before = lastHead;
-            }
             byte[] partial = Arrays.copyOf(carry, carryLen);
             lastTruncation = new Truncation(before, lineOffset(), partial, splitting ? SPLIT : 0);
             reset(0);
@@ -233,7 +228,6 @@ final class Tailer implements Closeable {
         if (head.length > fp.headLen()) {
             fingerprint = new Fingerprint(fp.dev(), fp.ino(), head.length, Fingerprint.hash(head, head.length));
         }
-        lastHead = fingerprint;
         return false;
     }
 
