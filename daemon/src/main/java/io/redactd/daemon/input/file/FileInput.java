@@ -914,11 +914,12 @@ public final class FileInput implements Input {
 
     private void release(FileSource s, Round r, long nowMs) {
         closeQuietly(s);
-        sources.remove(s.key);
         FileSource.Snapshot snap = s.snapshot();
+        // Retained before removal, so a checkpoint snapshot taken meanwhile always has the file in one of the two.
         retained.put(s.key, Checkpoints.Entry.of(snap.fingerprint(), snap.path(), snap.committed(), true, nowMs));
         metrics.filesReleased.increment();
         metrics.released(s.key);
+        sources.remove(s.key);
         r.changed = true;
         LOG.info("file input '{}': finished {} at offset {}; let go", config.id(), snap.path(), snap.committed());
     }

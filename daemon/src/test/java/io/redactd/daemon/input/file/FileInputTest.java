@@ -415,4 +415,25 @@ class FileInputTest {
             h.stop();
         }
     }
+
+    @Test
+    void aDeletedFilesInodeReusedByANewFileDoesNotSkipItsStart() throws IOException {
+        Path a = dir.resolve("a.log");
+        append(a, "old content line\n");
+        InputHarness first = new InputHarness(config(), state, new CollectingSink(false));
+        Await.until("first line", WAIT, () -> first.sink.count() == 1);
+        first.stop();
+
+        long oldInode = (Long) Files.getAttribute(a, "unix:ino");
+        Files.delete(a);
+        append(a, "NEW first line, longer than the old offset\nnew second\n");
+        boolean reused = (Long) Files.getAttribute(a, "unix:ino") == oldInode; // ext4 usually hands it out again
+        try (InputHarness second = new InputHarness(config(), state, new CollectingSink(false))) {
+            Await.until("both new lines", WAIT, () -> second.sink.count() == 2);
+            assertThat(second.sink.messages()).containsExactly("NEW first line, longer than the old offset",
+                    "new second");
+            assertThat(second.count("redactd.file.inode.reuse")).isEqualTo(reused ? 1 : 0);
+            second.stop();
+        }
+    }
 }
