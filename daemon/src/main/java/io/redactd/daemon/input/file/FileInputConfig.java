@@ -220,7 +220,7 @@ public record FileInputConfig(
                     return new Multiline(m, null, null, null);
                 }
             }
-            throw new IllegalArgumentException("multiline: unknown mode '" + mode + "' (none, java, indented)");
+            throw new IllegalArgumentException("unknown multiline mode (expected none, java or indented)");
         }
     }
 }

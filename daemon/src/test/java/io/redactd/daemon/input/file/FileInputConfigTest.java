@@ -74,4 +74,32 @@ class FileInputConfigTest {
         assertThat(FileInputConfig.of("a", List.of("relative/*.log")).validate())
                 .containsExactly("paths[0]: must be an absolute path or glob, got 'relative/*.log'");
     }
+
+    @Test
+    void bindsWithTheDaemonsConfigMapperSettings() throws Exception {
+        // The daemon's ConfigBinder: snake_case naming, case-insensitive enums, unknown keys and null primitives fail.
+        ObjectMapper daemonLike = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .build();
+        com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree("""
+                id: k8s
+                paths: [/var/log/pods/**/*.log]
+                start_at: END
+                format: auto
+                multiline: java
+                rotate_wait_ms: 100
+                """);
+        FileInputConfig c = daemonLike.treeToValue(tree, FileInputConfig.class);
+        assertThat(c.id()).isEqualTo("k8s");
+        assertThat(c.startAt()).isEqualTo(FileInputConfig.StartAt.END);
+        assertThat(c.format()).isEqualTo(FileInputConfig.Format.AUTO);
+        assertThat(c.multiline().mode()).isEqualTo(FileInputConfig.MultilineMode.JAVA);
+        assertThat(c.rotateWaitMs()).isEqualTo(100);
+        assertThat(c.validate()).isEmpty();
+        assertThatThrownBy(() -> daemonLike.treeToValue(YAML.readTree("paths: [/x]\nmultiline: sometimes\n"),
+                FileInputConfig.class)).hasRootCauseMessage("unknown multiline mode (expected none, java or indented)");
+    }
 }
