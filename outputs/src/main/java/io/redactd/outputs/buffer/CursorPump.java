@@ -40,6 +40,7 @@ public final class CursorPump {
     private volatile boolean stopped;
     private long waitTimer = -1;
     private int consecutiveFailures;
+    private volatile int inFlight;
 
     CursorPump(Vertx vertx, Context context, DiskBuffer buffer, BufferCursor cursor, Output output, BatchConfig batch,
                MeterRegistry registry) {
@@ -68,6 +69,11 @@ public final class CursorPump {
 
     void stop() {
         stopped = true;
+    }
+
+    /** Documents read from the buffer and held in memory for the next or current delivery (at most a batch). */
+    public int inFlightDocuments() {
+        return inFlight;
     }
 
     public String outputId() {
@@ -108,6 +114,7 @@ public final class CursorPump {
                     oldestUnsentMillis = chunk.firstAppendMillis();
                 }
                 pending.addAll(chunk.documents());
+                inFlight = pending.size();
                 pendingBytes += chunk.bytes();
                 pendingEnd = chunk.endPosition();
             }
@@ -155,6 +162,7 @@ public final class CursorPump {
             if (result.succeeded()) {
                 consecutiveFailures = 0;
                 pending.clear();
+                inFlight = 0;
                 pendingBytes = 0;
                 pull();
             } else {
