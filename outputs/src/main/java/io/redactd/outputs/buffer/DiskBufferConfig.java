@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * {@code buffer:} settings of the disk buffer that sits between the pipeline and the outputs.
  *
- * @param path            directory of the segment and cursor files (the daemon defaults it to {@code <state_dir>/buffer})
+ * @param path            directory of the segment and cursor files; absent: {@code <state_dir>/buffer} (see
+ *                        {@link #inStateDir})
  * @param maxBytes        size cap of all segments together; when reached, appends wait (back-pressure) until every
  *                        output has moved past the oldest segment (default 1 GiB)
  * @param segmentBytes    size at which a segment is sealed and a new one started; space is reclaimed a whole segment
@@ -30,14 +31,20 @@ public record DiskBufferConfig(String path, Long maxBytes, Long segmentBytes, St
         fsyncIntervalMs = fsyncIntervalMs == null ? 1000L : fsyncIntervalMs;
     }
 
+    /** This config with {@code path} defaulted to {@code <stateDir>/buffer}. */
+    public DiskBufferConfig inStateDir(java.nio.file.Path stateDir) {
+        return path != null ? this : new DiskBufferConfig(stateDir.resolve("buffer").toString(), maxBytes, segmentBytes,
+                fsync, fsyncIntervalMs);
+    }
+
     public boolean fsyncAlways() {
         return "always".equals(fsync);
     }
 
     public List<ConfigProblem> validate() {
         List<ConfigProblem> problems = new ArrayList<>();
-        if (path == null || path.isBlank()) {
-            problems.add(ConfigProblem.of("path", "no buffer directory given"));
+        if (path != null && path.isBlank()) {
+            problems.add(ConfigProblem.of("path", "is empty; leave it out to use <state_dir>/buffer"));
         }
         if (maxBytes < MIN_MAX_BYTES) {
             problems.add(ConfigProblem.of("max_bytes", "must be at least " + MIN_MAX_BYTES + ", got " + maxBytes));
