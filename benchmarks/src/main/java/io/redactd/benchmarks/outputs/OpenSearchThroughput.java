@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * this measurement), written once to an NDJSON file. The redactd side reads that file, appends to the disk buffer
  * through {@link BufferedFanOut} and lets the output ship it; the clock runs from the first read to the last
  * acknowledged {@code _bulk}. The curl side posts the same documents in bulk files of the same batch size, one after
- * another. Each run writes a fresh index; curl runs before and after redactd, and the mean is the ceiling.
+ * another. Each run writes a fresh index (deleted after it is counted); after one uncounted warm-up load, two rounds
+ * of curl / redactd with gzip / redactd without gzip are interleaved, so load on the machine hits all three alike.
  *
  * <p>Arguments: {@code <opensearch url> <work dir> <corpus dir> [documents] [batch]}.
  */
@@ -60,14 +61,25 @@ public final class OpenSearchThroughput {
                 (double) bytes / count, batch);
 
         HttpClient http = HttpClient.newHttpClient();
-        double curl1 = curl(http, url, bulkFiles, count, "bench-curl");
-        double gzipOn = redactd(http, url, documents, work, count, batch, true, "bench-redactd-gzip");
-        double gzipOff = redactd(http, url, documents, work, count, batch, false, "bench-redactd-plain");
-        double curl2 = curl(http, url, bulkFiles, count, "bench-curl");
-        double ceiling = (curl1 + curl2) / 2;
-        System.out.printf(Locale.ROOT, "curl ceiling: %.0f docs/s (runs: %.0f, %.0f)%n", ceiling, curl1, curl2);
-        System.out.printf(Locale.ROOT, "redactd gzip on:  %.0f docs/s = %.0f%% of curl%n", gzipOn, 100 * gzipOn / ceiling);
-        System.out.printf(Locale.ROOT, "redactd gzip off: %.0f docs/s = %.0f%% of curl%n", gzipOff, 100 * gzipOff / ceiling);
+        // A first bulk load warms the node (JIT, index structures); it is not counted.
+        curl(http, url, bulkFiles, count, "bench-curl");
+        int rounds = 2;
+        double curl = 0;
+        double gzipOn = 0;
+        double gzipOff = 0;
+        for (int round = 1; round <= rounds; round++) {
+            double c = curl(http, url, bulkFiles, count, "bench-curl");
+            double on = redactd(http, url, documents, work, count, batch, true, "bench-redactd-gzip");
+            double off = redactd(http, url, documents, work, count, batch, false, "bench-redactd-plain");
+            System.out.printf(Locale.ROOT, "round %d: curl %.0f, redactd gzip %.0f (%.0f%%), redactd plain %.0f (%.0f%%) docs/s%n",
+                    round, c, on, 100 * on / c, off, 100 * off / c);
+            curl += c / rounds;
+            gzipOn += on / rounds;
+            gzipOff += off / rounds;
+        }
+        System.out.printf(Locale.ROOT, "curl ceiling (mean): %.0f docs/s%n", curl);
+        System.out.printf(Locale.ROOT, "redactd gzip on  (mean): %.0f docs/s = %.0f%% of curl%n", gzipOn, 100 * gzipOn / curl);
+        System.out.printf(Locale.ROOT, "redactd gzip off (mean): %.0f docs/s = %.0f%% of curl%n", gzipOff, 100 * gzipOff / curl);
     }
 
     private static long writeDocuments(Path corpus, Path target, int count) throws IOException {
@@ -156,6 +168,7 @@ public final class OpenSearchThroughput {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         check(http, url, index, count);
+        delete(http, url, index);
         return count / seconds;
     }
 
@@ -199,6 +212,8 @@ public final class OpenSearchThroughput {
             throw new IllegalStateException(output.metrics().deadLetteredCount() + " documents dead-lettered");
         }
         check(http, url, index, count);
+        delete(http, url, index);
+        System.out.printf(Locale.ROOT, "%s: retried %d%n", index, output.metrics().retriedCount());
         return count / seconds;
     }
 

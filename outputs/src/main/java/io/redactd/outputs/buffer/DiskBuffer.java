@@ -64,7 +64,8 @@ public final class DiskBuffer implements AutoCloseable {
     // Writer-thread state.
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
     private final CRC32C crc = new CRC32C();
-    private Segment active;
+    /** Written by the writer thread only; read by reclaim on committing threads. Always the last segment. */
+    private volatile Segment active;
     private boolean dirty;
     private long lastSyncNanos = System.nanoTime();
 
@@ -294,8 +295,10 @@ public final class DiskBuffer implements AutoCloseable {
     private void reclaimLocked() {
         long min = minCommitted();
         boolean freed = false;
+        long last = segments.lastKey();
         for (Segment segment : segments.values()) {
-            if (segment == active || segment.end() > min) {
+            // The last segment is the one being written (a roll inserts the new one before switching to it).
+            if (segment.base == last || segment == active || segment.end() > min) {
                 break;
             }
             segments.remove(segment.base);

@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -385,9 +384,5 @@ public final class SplunkHecOutput implements Output {
     public Future<Void> stop() {
         ready = false;
         return client == null ? Future.succeededFuture() : client.close();
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
