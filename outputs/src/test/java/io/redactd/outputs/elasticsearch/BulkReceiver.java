@@ -40,6 +40,7 @@ final class BulkReceiver implements AutoCloseable {
     final List<List<Integer>> requests = new CopyOnWriteArrayList<>();
     final Map<Integer, AtomicInteger> accepted = new ConcurrentHashMap<>();
     final List<String> contentEncodings = new CopyOnWriteArrayList<>();
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
     volatile int wholeRequestStatus = 0;
     final AtomicInteger wholeRequestFailuresLeft = new AtomicInteger();
@@ -66,6 +67,7 @@ final class BulkReceiver implements AutoCloseable {
                 return;
             }
             contentEncodings.add(String.valueOf(request.getHeader("Content-Encoding")));
+            authorizations.add(String.valueOf(request.getHeader("Authorization")));
             if (wholeRequestFailuresLeft.getAndDecrement() > 0) {
                 request.response().setStatusCode(wholeRequestStatus).putHeader("Content-Type", "application/json")
                         .end("{\"error\":{\"root_cause\":[],\"type\":\"cluster_block_exception\",\"reason\":\"blocked\"},\"status\":"
