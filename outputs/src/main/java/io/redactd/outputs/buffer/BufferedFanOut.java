@@ -1,5 +1,6 @@
 package io.redactd.outputs.buffer;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.Output;
@@ -8,6 +9,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +43,23 @@ public final class BufferedFanOut implements Output {
         this.buffer = buffer;
         this.downstreams = List.copyOf(downstreams);
         this.registry = registry;
+        Gauge.builder("redactd.buffer.size", buffer, DiskBuffer::sizeBytes).baseUnit("bytes")
+                .description("bytes held in disk buffer segments").register(registry);
+        Gauge.builder("redactd.buffer.torn.tails", buffer, DiskBuffer::tornTailsTruncated)
+                .description("segments whose torn tail was cut when the buffer was opened").register(registry);
+    }
+
+    /**
+     * Opens the buffer ({@code config.path} defaulting to {@code <stateDir>/buffer}) with one cursor per downstream
+     * output id, replaying what is on disk, and builds the fan-out over it. Blocking (file I/O): call at start-up.
+     */
+    public static BufferedFanOut open(String id, Vertx vertx, DiskBufferConfig config, Path stateDir,
+                                      List<Downstream> downstreams, MeterRegistry registry) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (Downstream downstream : downstreams) {
+            ids.add(downstream.output().id());
+        }
+        return new BufferedFanOut(id, vertx, DiskBuffer.open(config.inStateDir(stateDir), ids), downstreams, registry);
     }
 
     @Override

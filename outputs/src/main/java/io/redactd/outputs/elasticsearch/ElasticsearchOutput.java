@@ -1,5 +1,8 @@
 package io.redactd.outputs.elasticsearch;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.Output;
@@ -39,6 +42,7 @@ import java.util.List;
  */
 public final class ElasticsearchOutput implements Output {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchOutput.class);
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final String id;
     private final ElasticsearchOutputConfig config;
@@ -318,15 +322,32 @@ public final class ElasticsearchOutput implements Output {
         return promise.future();
     }
 
+    /** The {@code error.type} of an error response ({@code {"error":{"type":..},"status":N}}), never its reason. */
     private static String errorType(byte[] body) {
-        // {"error":{"root_cause":[..],"type":"...",...},"status":N}: report the type only.
-        String text = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8);
-        int at = text.lastIndexOf("\"type\":\"");
-        if (at < 0) {
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return "unknown";
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("error") && value == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String inner = parser.currentName();
+                        parser.nextToken();
+                        if (inner.equals("type")) {
+                            return parser.getText();
+                        }
+                        parser.skipChildren();
+                    }
+                    return "unknown";
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException e) {
             return "unknown";
         }
-        int end = text.indexOf('"', at + 8);
-        return end < 0 ? "unknown" : text.substring(at + 8, end);
+        return "unknown";
     }
 
     private static String nullToEmpty(String value) {

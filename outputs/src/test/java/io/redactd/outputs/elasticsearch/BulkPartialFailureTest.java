@@ -129,6 +129,25 @@ class BulkPartialFailureTest {
     }
 
     @Test
+    void requestRejectedAsAWholeIsDeadLetteredWithTheErrorTypeOnly() throws Exception {
+        try (BulkReceiver receiver = new BulkReceiver(vertx, seen -> BulkReceiver.Outcome.CREATED)) {
+            receiver.wholeRequestStatus = 400;
+            receiver.wholeRequestFailuresLeft.set(1);
+            ElasticsearchOutput output = output(receiver.url(), 3);
+            await(output.start());
+            await(output.write(new EventBatch(List.of(doc(1, "ok"), doc(2, "ok")))));
+            assertThat(output.metrics().deadLetteredCount()).isEqualTo(2);
+            assertThat(output.metrics().retriedCount()).isZero();
+            List<String> dead = Files.readAllLines(dir.resolve("dead.ndjson"));
+            assertThat(dead).hasSize(2).allSatisfy(line -> {
+                JsonNode entry = JSON.readTree(line);
+                assertThat(entry.get("status").asInt()).isEqualTo(400);
+                assertThat(entry.get("error_type").asText()).isEqualTo("cluster_block_exception");
+            });
+        }
+    }
+
+    @Test
     void refusedCredentialsFailTheWriteAndDeadLetterNothing() throws Exception {
         try (BulkReceiver receiver = new BulkReceiver(vertx, seen -> BulkReceiver.Outcome.CREATED)) {
             receiver.wholeRequestStatus = 401;

@@ -35,11 +35,11 @@ class FanOutIsolationTest {
             slow.busyLeft.set(Integer.MAX_VALUE);
             SplunkHecOutput toFast = new SplunkHecOutput("fast", config(fast.url(), token, false), vertx, registry);
             SplunkHecOutput toSlow = new SplunkHecOutput("slow", config(slow.url(), token, true), vertx, registry);
-            DiskBuffer buffer = DiskBuffer.open(new DiskBufferConfig(dir.resolve("buffer").toString(), 8L << 20, 64L * 1024,
-                    "always", null), List.of("fast", "slow"));
-            BufferedFanOut fanOut = new BufferedFanOut("buffered", vertx, buffer, List.of(
-                    new BufferedFanOut.Downstream(toFast, new BatchConfig(200, null, 50L)),
-                    new BufferedFanOut.Downstream(toSlow, new BatchConfig(200, null, 50L))), registry);
+            BufferedFanOut fanOut = BufferedFanOut.open("buffered", vertx,
+                    new DiskBufferConfig(null, 8L << 20, 64L * 1024, "always", null), dir, List.of(
+                            new BufferedFanOut.Downstream(toFast, new BatchConfig(200, null, 50L)),
+                            new BufferedFanOut.Downstream(toSlow, new BatchConfig(200, null, 50L))), registry);
+            DiskBuffer buffer = fanOut.buffer();
             await(fanOut.start());
             for (int i = 0; i < 10; i++) {
                 List<byte[]> documents = SplunkHecOutputTest.docs(100);
@@ -55,6 +55,8 @@ class FanOutIsolationTest {
                     registry.get("redactd.output.oldest.unsent.age").tag("output", "slow").gauge().value() > 0.2);
             assertThat(registry.get("redactd.output.retried").tag("output", "slow").counter().count()).isPositive();
             assertThat(fanOut.ready()).isFalse();
+            assertThat(registry.get("redactd.buffer.size").gauge().value()).isPositive();
+            assertThat(dir.resolve("buffer/cursors/fast.cursor")).exists(); // under state_dir by default
 
             slow.busyLeft.set(0);
             waitFor("the stalled output to drain", () -> buffer.cursor("slow").lagBytes() == 0);
