@@ -22,6 +22,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -211,6 +212,7 @@ public final class SyslogInput implements Input {
         private final Context context = vertx.getOrCreateContext();
         private final SyslogFrameDecoder decoder = new SyslogFrameDecoder(config.maxFrameBytes());
         private List<RawEvent> batch = new ArrayList<>();
+        private final ArrayDeque<List<RawEvent>> ready = new ArrayDeque<>();
         private int batchesInFlight;
         private boolean paused;
         private long position;
@@ -255,25 +257,32 @@ public final class SyslogInput implements Input {
             reportMalformed(kind, streamOffset, peer);
         }
 
+        /** Closes the batch being filled and hands on what the in-flight bound allows. */
         private void flush() {
-            if (batch.isEmpty()) {
-                return;
+            if (!batch.isEmpty()) {
+                events.increment(batch.size());
+                ready.add(batch);
+                batch = new ArrayList<>();
             }
-            List<RawEvent> full = batch;
-            batch = new ArrayList<>();
-            events.increment(full.size());
-            batchesInFlight++;
+            drain();
+        }
+
+        private void drain() {
+            while (batchesInFlight < config.maxInflightBatches() && !ready.isEmpty()) {
+                batchesInFlight++;
+                submit(new RawBatch(sourceId, config.id(), ready.poll()), context, () -> {
+                    batchesInFlight--;
+                    drain();
+                });
+            }
+            // A read already in hand is still decoded into `ready` after pausing; bounded by one socket read.
             if (batchesInFlight >= config.maxInflightBatches() && !paused) {
                 paused = true;
                 socket.pause();
+            } else if (paused && ready.isEmpty() && batchesInFlight < config.maxInflightBatches()) {
+                paused = false;
+                socket.resume();
             }
-            submit(new RawBatch(sourceId, config.id(), full), context, () -> {
-                batchesInFlight--;
-                if (paused && batchesInFlight < config.maxInflightBatches()) {
-                    paused = false;
-                    socket.resume();
-                }
-            });
         }
     }
 

@@ -28,7 +28,7 @@ public final class SyslogParser {
     }
 
     public SyslogMessage parse(byte[] b, int off, int len) {
-        int end = off + len;
+        int end = trimEnd(b, off, off + len);
         int[] pri = new int[1];
         int pos = parsePri(b, off, end, pri);
         if (pos < 0) {
@@ -317,6 +317,15 @@ public final class SyslogParser {
 
     private static SyslogMessage unparsed(int pri, byte[] b, int off, int end) {
         return new SyslogMessage(pri, 0, null, null, null, null, null, null, Arrays.copyOfRange(b, off, end), false);
+    }
+
+    /** Drops trailing CR/LF/NUL: octet-counted senders (rsyslog's protocol-23 template) often end frames with LF. */
+    private static int trimEnd(byte[] b, int start, int end) {
+        int e = end;
+        while (e > start && (b[e - 1] == '\n' || b[e - 1] == '\r' || b[e - 1] == 0)) {
+            e--;
+        }
+        return e;
     }
 
     private static int tokenEnd(byte[] b, int pos, int end) {
