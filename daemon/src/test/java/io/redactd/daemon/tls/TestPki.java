@@ -26,8 +26,15 @@ public final class TestPki {
 
     /** An RSA server certificate for localhost / 127.0.0.1 as {@code name.pem} + PKCS#8 {@code name.key}. */
     public Issued server(String name) throws IOException {
-        return issue(name, "localhost", "rsa:2048", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+        return issue(name, "localhost", "rsa:2048", SERVER_EXT);
     }
+
+    /** An EC (P-256) server certificate with a PKCS#8 key: much quicker to make than RSA. */
+    public Issued serverPkcs8Ec(String name) throws IOException {
+        return issue(name, "localhost", "ec", SERVER_EXT);
+    }
+
+    private static final String SERVER_EXT = "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n";
 
     /** An EC client certificate with the given CN and an email SAN. */
     public Issued client(String name, String cn) throws IOException {
@@ -61,7 +68,7 @@ public final class TestPki {
     }
 
     public Issued serverEc(String name) throws IOException {
-        Issued issued = issue(name, "localhost", "ec", "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+        Issued issued = issue(name, "localhost", "ec", SERVER_EXT);
         Path sec1 = dir.resolve(name + ".sec1.key");
         openssl("ec", "-in", issued.key().toString(), "-out", sec1.toString());
         return new Issued(issued.cert(), sec1);

@@ -125,7 +125,9 @@ public final class HttpInput implements Input {
                     .setMaxHeaderSize(16 * 1024)
                     .setMaxInitialLineLength(4096)
                     .setDecompressionSupported(false)
-                    .setHandle100ContinueAutomatically(false);
+                    .setHandle100ContinueAutomatically(false)
+                    // no h2c sniffing: it holds the connection back from connectionHandler until a request is parsed
+                    .setHttp2ClearTextEnabled(false);
             if (tls != null) {
                 tls.configure(options);
             } else {
@@ -165,16 +167,19 @@ public final class HttpInput implements Input {
             connection.close();
             return;
         }
-        ConnectionWatch watch = new ConnectionWatch(connection);
-        watches.put(connection, watch);
         connection.closeHandler(v -> {
             connections.decrementAndGet();
-            watches.remove(connection);
-            vertx.cancelTimer(watch.timer);
+            ConnectionWatch watch = watches.remove(connection);
+            if (watch != null) {
+                vertx.cancelTimer(watch.timer);
+            }
         });
         if (tls != null && !tls.admit(connection.sslSession(), peer + ":" + connection.remoteAddress().port())) {
             connection.close();
+            return;
         }
+        // only admitted connections get a watch; request() serves nothing on a connection without one
+        watches.put(connection, new ConnectionWatch(connection));
     }
 
     /**
@@ -200,6 +205,11 @@ public final class HttpInput implements Input {
     }
 
     private void request(HttpServerRequest req) {
+        if (!watches.containsKey(req.connection())) {
+            // refused by max_connections or allowed_clients: a request parsed before the close lands is not served
+            req.connection().close();
+            return;
+        }
         Endpoint endpoint = ROUTES.get(req.path());
         Exchange exchange = new Exchange(req, endpoint == null ? Endpoint.LOGS : endpoint);
         if (endpoint == null) {
@@ -360,7 +370,8 @@ public final class HttpInput implements Input {
         int semicolon = contentType.indexOf(';');
         String mime = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
         boolean ndjson = NDJSON_TYPES.contains(mime);
-        if (!ndjson && !mime.equals("text/plain")) {
+        // curl -d / --data-binary label bodies as form data by default: read them as text lines
+        if (!ndjson && !mime.equals("text/plain") && !mime.equals("application/x-www-form-urlencoded")) {
             throw new RequestRejected(415, "unsupported_content_type", 6,
                     "Content-Type must be application/x-ndjson (one JSON object per line) or text/plain");
         }

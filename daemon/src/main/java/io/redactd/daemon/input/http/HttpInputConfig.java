@@ -71,6 +71,13 @@ public record HttpInputConfig(
         authFailuresPerMinute = authFailuresPerMinute == null ? 6 : authFailuresPerMinute;
     }
 
+    public HttpInputConfig withInsecure(boolean value) {
+        return new HttpInputConfig(id, type, listen, tls, value, tokens, maxConnections, maxBodyBytes,
+                maxDecompressedBytes, maxLineBytes, maxEventsPerRequest, maxBatchEvents, idleTimeoutSecs,
+                handshakeTimeoutSecs, requestTimeoutSecs, maxInflightRequests, ackTimeoutSecs, retryAfterSecs,
+                authFailureBurst, authFailuresPerMinute);
+    }
+
     /** Reads the config strictly: unknown keys are refused with the list of known ones. */
     public static HttpInputConfig from(JsonNode node) {
         try {

@@ -233,7 +233,7 @@ class SyslogInputTest {
             write(before, counted("<13>1 - h a - - - before rotation"));
             sink.awaitMessages(1, WAIT);
 
-            TestPki.Issued next = pki.server("server-next");
+            TestPki.Issued next = pki.serverPkcs8Ec("server-next"); // also switches RSA -> ECDSA
             Files.copy(next.key(), dir.resolve("tls.key.new"));
             Files.copy(next.cert(), dir.resolve("tls.crt.new"));
             Files.move(dir.resolve("tls.key.new"), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
