@@ -38,7 +38,7 @@ class TlsScanTest {
                 null, null, null), sink, new SimpleMeterRegistry());
         HttpInput http = new HttpInput(vertx, new HttpInputConfig("scan-http", "http", "127.0.0.1:0",
                 TlsConfig.of(ec.cert().toString(), ec.key().toString()), false,
-                List.of(new TokenConfig("scan", "0".repeat(64), null, null)), null, null, null, null, null, null, null,
+                List.of(new TokenConfig("scan", "0".repeat(64), null, null, null)), null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null), sink, new SimpleMeterRegistry());
         try {
             syslog.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -43,6 +43,8 @@ public final class TokenAuthenticator {
             byte[] digest;
             if (token.sha256() != null) {
                 digest = token.hashBytes();
+            } else if (token.token() != null) {
+                digest = sha256(token.token().strip());
             } else {
                 String secret;
                 try {

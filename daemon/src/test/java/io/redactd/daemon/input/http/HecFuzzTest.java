@@ -85,7 +85,7 @@ class HecFuzzTest {
         Vertx vertx = Vertx.vertx();
         String token = "fuzz-token-0123456789abcdef";
         HttpInputConfig config = new HttpInputConfig("fuzz", "http", "127.0.0.1:0", null, true,
-                List.of(new TokenConfig("fuzz", HexFormat.of().formatHex(TokenAuthenticator.sha256(token)), null, null)),
+                List.of(new TokenConfig("fuzz", HexFormat.of().formatHex(TokenAuthenticator.sha256(token)), null, null, null)),
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         HttpInput input = new HttpInput(vertx, config, new RecordingSink(), new SimpleMeterRegistry());
         HttpClient client = HttpClient.newHttpClient();

@@ -79,8 +79,8 @@ class HttpInputTest {
     }
 
     private static List<TokenConfig> tokens() {
-        return List.of(new TokenConfig("ehr", sha256Hex(TOKEN), null, null),
-                new TokenConfig("lab", null, tokenFile.toString(), List.of("siem-es")));
+        return List.of(new TokenConfig("ehr", sha256Hex(TOKEN), null, null, null),
+                new TokenConfig("lab", null, tokenFile.toString(), null, List.of("siem-es")));
     }
 
     private static TlsConfig tls() {
