@@ -327,6 +327,33 @@ class SyslogInputTest {
     }
 
     @Test
+    void senderThatClosesWhileItsSocketIsPausedLosesNothing() throws Exception {
+        sink.hold(true);
+        SyslogInput plain = start(config(null, true, null, null, null, 10, 1, null));
+        SyslogInput tls = start(config(TlsConfig.of(serverCert.cert().toString(), serverCert.key().toString()), false,
+                null, null, null, 10, 1, null));
+        int total = 2000;
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < total; i++) {
+            data.append(counted("<13>1 - h a - - - closing " + i));
+        }
+        byte[] bytes = data.toString().getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", plain.port())) {
+            socket.getOutputStream().write(bytes);
+        }
+        try (SSLSocket socket = tlsSocket(tls.port())) {
+            socket.getOutputStream().write(bytes);
+        }
+        while (sink.events().size() < 2 * total) {
+            RecordingSink.await(() -> sink.heldCount() > 0 || sink.events().size() >= 2 * total, WAIT,
+                    "input stalled at " + sink.events().size());
+            sink.release();
+        }
+        assertThat(sink.messages()).hasSize(2 * total).filteredOn(m -> m.equals("closing " + (total - 1))).hasSize(2);
+        assertThat(metrics.get("redactd_syslog_malformed_frames_total").tag("reason", "truncated").counter().count()).isZero();
+    }
+
+    @Test
     void connectionLimitIdleTimeoutAndHandshakeTimeoutCloseSockets() throws Exception {
         SyslogInput plain = start(config(null, true, 2, 1, null, null, null, null));
         try (Socket a = new Socket("127.0.0.1", plain.port()); Socket b = new Socket("127.0.0.1", plain.port())) {
