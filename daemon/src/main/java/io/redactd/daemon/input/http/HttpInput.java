@@ -136,6 +136,7 @@ public final class HttpInput implements Input {
             }
             server = vertx.createHttpServer(options)
                     .connectionHandler(this::connected)
+                    .invalidRequestHandler(this::invalidRequest)
                     .requestHandler(this::request);
             return server.listen(address.port(), address.host());
         }).map(bound -> {
@@ -276,6 +277,20 @@ public final class HttpInput implements Input {
                 accept(exchange, grant.get(), body.getBytes(), encoding.equals("gzip"));
             }
         });
+    }
+
+    /** Requests Netty could not decode (over-long request line or headers, garbage): a JSON answer, then close. */
+    private void invalidRequest(HttpServerRequest req) {
+        Throwable cause = req.decoderResult().cause();
+        int status = cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? 414
+                : cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? 431 : 400;
+        String message = status == 414 ? "request line too long" : status == 431 ? "request headers too large"
+                : "malformed HTTP request";
+        Counter.builder("redactd_http_rejected_total").tag("input", config.id()).tag("endpoint", "invalid")
+                .tag("status", String.valueOf(status)).register(metrics).increment();
+        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                .end(new JsonObject().put("error", "invalid_request").put("message", message).encode())
+                .onComplete(v -> req.connection().close());
     }
 
     private Optional<TokenAuthenticator.Grant> authenticate(Exchange exchange, String peer) {

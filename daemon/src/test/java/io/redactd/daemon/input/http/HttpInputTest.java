@@ -260,6 +260,10 @@ class HttpInputTest {
         assertThat(ndjson.body().getString("error")).isEqualTo("invalid_json");
         assertThat(ndjson.body().getInteger("line")).isEqualTo(2);
 
+        Reply hugeHeader = curl(input, "/v1/logs", "-H", "X-Big: " + "h".repeat(20_000), "--data-binary", "x");
+        assertThat(hugeHeader.status()).isEqualTo(431);
+        assertThat(hugeHeader.body().getString("message")).isEqualTo("request headers too large");
+
         Reply notFound = curl(input, "/nope", "-H", auth, "--data-binary", "x");
         assertThat(notFound.status()).isEqualTo(404);
         assertThat(notFound.body().getString("message")).contains("/v1/logs");
