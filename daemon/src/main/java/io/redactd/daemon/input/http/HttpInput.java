@@ -336,18 +336,46 @@ public final class HttpInput implements Input {
     }
 
     private void accept(Exchange exchange, TokenAuthenticator.Grant grant, byte[] raw, boolean gzip) {
-        List<RawEvent> parsed;
-        try {
-            byte[] body = gzip ? GzipBody.inflate(raw, config.maxDecompressedBytes()) : raw;
-            parsed = switch (exchange.endpoint) {
-                case LOGS -> logsEvents(exchange.req, body, grant);
-                case HEC_EVENT -> hecEvents(exchange.req, body, grant);
-                case HEC_RAW -> rawEvents(exchange.req, body, grant);
-                case HEC_HEALTH -> throw new IllegalStateException("health has no body");
-            };
-        } catch (RequestRejected rejected) {
-            exchange.fail(rejected, false);
-            return;
+        // inflating and parsing up to max_decompressed_bytes is done on a worker so one large request cannot stall
+        // the event loop that serves the other connections
+        Context context = vertx.getOrCreateContext();
+        HttpServerRequest req = exchange.req;
+        RequestMeta meta = new RequestMeta(req.getHeader("Content-Type"), req.remoteAddress().hostAddress(),
+                req.getParam("host"), req.getParam("source"), req.getParam("sourcetype"), req.getParam("index"));
+        Endpoint endpoint = exchange.endpoint;
+        vertx.executeBlocking(() -> parse(endpoint, meta, grant, raw, gzip), false).onComplete(ar -> context.runOnContext(v -> {
+            if (ar.failed()) {
+                exchange.fail(ar.cause() instanceof RequestRejected rejected ? rejected
+                        : new RequestRejected(500, "internal_error", 8, "Internal server error while reading the body"), false);
+                if (!(ar.cause() instanceof RequestRejected)) {
+                    LOG.error("http input '{}': unexpected {} while reading a request body", config.id(),
+                            ar.cause().getClass().getName());
+                }
+                return;
+            }
+            submit(exchange, grant, ar.result());
+        }));
+    }
+
+    /** What the worker needs from the request, read on the event loop. */
+    private record RequestMeta(String contentType, String peer, String host, String source, String sourcetype,
+                               String index) {
+    }
+
+    private List<RawEvent> parse(Endpoint endpoint, RequestMeta req, TokenAuthenticator.Grant grant, byte[] raw,
+                                 boolean gzip) throws RequestRejected {
+        byte[] body = gzip ? GzipBody.inflate(raw, config.maxDecompressedBytes()) : raw;
+        return switch (endpoint) {
+            case LOGS -> logsEvents(req, body, grant);
+            case HEC_EVENT -> hecEvents(req, body, grant);
+            case HEC_RAW -> rawEvents(req, body, grant);
+            case HEC_HEALTH -> throw new IllegalStateException("health has no body");
+        };
+    }
+
+    private void submit(Exchange exchange, TokenAuthenticator.Grant grant, List<RawEvent> parsed) {
+        if (exchange.done) {
+            return; // timed out or the client went away while the body was parsed
         }
         events.increment(parsed.size());
         String sourceId = config.id() + "/" + grant.source();
@@ -380,8 +408,8 @@ public final class HttpInput implements Input {
         }));
     }
 
-    private List<RawEvent> logsEvents(HttpServerRequest req, byte[] body, TokenAuthenticator.Grant grant) throws RequestRejected {
-        String contentType = Optional.ofNullable(req.getHeader("Content-Type")).orElse("text/plain");
+    private List<RawEvent> logsEvents(RequestMeta req, byte[] body, TokenAuthenticator.Grant grant) throws RequestRejected {
+        String contentType = Optional.ofNullable(req.contentType()).orElse("text/plain");
         int semicolon = contentType.indexOf(';');
         String mime = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
         boolean ndjson = NDJSON_TYPES.contains(mime);
@@ -398,7 +426,7 @@ public final class HttpInput implements Input {
             BodyLines.requireJsonObjects(lines);
         }
         long now = System.currentTimeMillis();
-        String peer = req.remoteAddress().hostAddress();
+        String peer = req.peer();
         List<RawEvent> out = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             out.add(new RawEvent(lines.get(i), now, fields(grant, peer, ndjson, null, null, null, null), i));
@@ -406,10 +434,10 @@ public final class HttpInput implements Input {
         return out;
     }
 
-    private List<RawEvent> hecEvents(HttpServerRequest req, byte[] body, TokenAuthenticator.Grant grant) throws RequestRejected {
+    private List<RawEvent> hecEvents(RequestMeta req, byte[] body, TokenAuthenticator.Grant grant) throws RequestRejected {
         List<HecEventParser.HecEvent> parsed = HecEventParser.parse(body, config.maxEventsPerRequest(), config.maxLineBytes());
         long now = System.currentTimeMillis();
-        String peer = req.remoteAddress().hostAddress();
+        String peer = req.peer();
         List<RawEvent> out = new ArrayList<>(parsed.size());
         for (int i = 0; i < parsed.size(); i++) {
             HecEventParser.HecEvent e = parsed.get(i);
@@ -419,15 +447,14 @@ public final class HttpInput implements Input {
         return out;
     }
 
-    private List<RawEvent> rawEvents(HttpServerRequest req, byte[] body, TokenAuthenticator.Grant grant) throws RequestRejected {
+    private List<RawEvent> rawEvents(RequestMeta req, byte[] body, TokenAuthenticator.Grant grant) throws RequestRejected {
         List<byte[]> lines = BodyLines.split(body, config.maxLineBytes(), config.maxEventsPerRequest());
         if (lines.isEmpty()) {
             throw new RequestRejected(400, "no_data", 5, "No data: the body is empty");
         }
         long now = System.currentTimeMillis();
-        String peer = req.remoteAddress().hostAddress();
-        Map<String, Object> meta = fields(grant, peer, false, req.getParam("host"), req.getParam("source"),
-                req.getParam("sourcetype"), req.getParam("index"));
+        Map<String, Object> meta = fields(grant, req.peer(), false, req.host(), req.source(), req.sourcetype(),
+                req.index());
         List<RawEvent> out = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             out.add(new RawEvent(lines.get(i), now, meta, i));
