@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.ServerSSLOptions;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -96,7 +97,7 @@ public final class ListenerTls {
         if (allowList.isEmpty() || session == null) {
             return true;
         }
-        java.security.cert.X509Certificate leaf;
+        X509Certificate leaf;
         try {
             leaf = ClientAllowList.leaf(session.getPeerCertificates());
         } catch (SSLPeerUnverifiedException e) {

@@ -20,7 +20,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,8 +61,6 @@ public final class HttpInput implements Input {
             "/services/collector/raw/1.0", Endpoint.HEC_RAW,
             "/services/collector/health", Endpoint.HEC_HEALTH,
             "/services/collector/health/1.0", Endpoint.HEC_HEALTH);
-    private static final Set<String> NDJSON_TYPES = Set.of("application/x-ndjson", "application/ndjson",
-            "application/jsonl", "application/json", "application/jsonlines", "application/x-jsonlines");
 
     private final Vertx vertx;
     private final HttpInputConfig config;
@@ -79,6 +76,7 @@ public final class HttpInput implements Input {
     private final Counter events;
     private final Counter refusedConnections;
     private final Counter rateLimited;
+    private final RequestEvents bodies;
     private TokenAuthenticator authenticator;
     private ListenerTls tls;
     private HttpServer server;
@@ -93,6 +91,7 @@ public final class HttpInput implements Input {
         this.sink = sink;
         this.metrics = metrics;
         this.limiter = new AuthFailureLimiter(config.authFailureBurst(), config.authFailuresPerMinute());
+        this.bodies = new RequestEvents(config.maxLineBytes(), config.maxEventsPerRequest());
         this.events = Counter.builder("redactd_http_events_total").tag("input", config.id()).register(metrics);
         this.refusedConnections = Counter.builder("redactd_http_connections_refused_total").tag("input", config.id())
                 .tag("reason", "max_connections").register(metrics);
@@ -340,7 +339,7 @@ public final class HttpInput implements Input {
         // the event loop that serves the other connections
         Context context = vertx.getOrCreateContext();
         HttpServerRequest req = exchange.req;
-        RequestMeta meta = new RequestMeta(req.getHeader("Content-Type"), req.remoteAddress().hostAddress(),
+        RequestEvents.Origin meta = new RequestEvents.Origin(req.getHeader("Content-Type"), req.remoteAddress().hostAddress(),
                 req.getParam("host"), req.getParam("source"), req.getParam("sourcetype"), req.getParam("index"));
         Endpoint endpoint = exchange.endpoint;
         vertx.executeBlocking(() -> parse(endpoint, meta, grant, raw, gzip), false).onComplete(ar -> context.runOnContext(v -> {
@@ -357,18 +356,13 @@ public final class HttpInput implements Input {
         }));
     }
 
-    /** What the worker needs from the request, read on the event loop. */
-    private record RequestMeta(String contentType, String peer, String host, String source, String sourcetype,
-                               String index) {
-    }
-
-    private List<RawEvent> parse(Endpoint endpoint, RequestMeta req, TokenAuthenticator.Grant grant, byte[] raw,
+    private List<RawEvent> parse(Endpoint endpoint, RequestEvents.Origin req, TokenAuthenticator.Grant grant, byte[] raw,
                                  boolean gzip) throws RequestRejected {
         byte[] body = gzip ? GzipBody.inflate(raw, config.maxDecompressedBytes()) : raw;
         return switch (endpoint) {
-            case LOGS -> logsEvents(req, body, grant);
-            case HEC_EVENT -> hecEvents(req, body, grant);
-            case HEC_RAW -> rawEvents(req, body, grant);
+            case LOGS -> bodies.logs(req, body, grant);
+            case HEC_EVENT -> bodies.hec(req, body, grant);
+            case HEC_RAW -> bodies.raw(req, body, grant);
             case HEC_HEALTH -> throw new IllegalStateException("health has no body");
         };
     }
@@ -406,84 +400,6 @@ public final class HttpInput implements Input {
                 busy(exchange, "the pipeline refused the events");
             }
         }));
-    }
-
-    private List<RawEvent> logsEvents(RequestMeta req, byte[] body, TokenAuthenticator.Grant grant) throws RequestRejected {
-        String contentType = Optional.ofNullable(req.contentType()).orElse("text/plain");
-        int semicolon = contentType.indexOf(';');
-        String mime = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
-        boolean ndjson = NDJSON_TYPES.contains(mime);
-        // curl -d / --data-binary label bodies as form data by default: read them as text lines
-        if (!ndjson && !mime.equals("text/plain") && !mime.equals("application/x-www-form-urlencoded")) {
-            throw new RequestRejected(415, "unsupported_content_type", 6,
-                    "Content-Type must be application/x-ndjson (one JSON object per line) or text/plain");
-        }
-        List<byte[]> lines = BodyLines.split(body, config.maxLineBytes(), config.maxEventsPerRequest());
-        if (lines.isEmpty()) {
-            throw new RequestRejected(400, "no_data", 5, "the body holds no event (empty or only blank lines)");
-        }
-        if (ndjson) {
-            BodyLines.requireJsonObjects(lines);
-        }
-        long now = System.currentTimeMillis();
-        String peer = req.peer();
-        List<RawEvent> out = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            out.add(new RawEvent(lines.get(i), now, fields(grant, peer, ndjson, null, null, null, null), i));
-        }
-        return out;
-    }
-
-    private List<RawEvent> hecEvents(RequestMeta req, byte[] body, TokenAuthenticator.Grant grant) throws RequestRejected {
-        List<HecEventParser.HecEvent> parsed = HecEventParser.parse(body, config.maxEventsPerRequest(), config.maxLineBytes());
-        long now = System.currentTimeMillis();
-        String peer = req.peer();
-        List<RawEvent> out = new ArrayList<>(parsed.size());
-        for (int i = 0; i < parsed.size(); i++) {
-            HecEventParser.HecEvent e = parsed.get(i);
-            out.add(new RawEvent(e.message(), e.timeMs() != null ? e.timeMs() : now,
-                    fields(grant, peer, e.json(), e.host(), e.source(), e.sourcetype(), e.index()), i));
-        }
-        return out;
-    }
-
-    private List<RawEvent> rawEvents(RequestMeta req, byte[] body, TokenAuthenticator.Grant grant) throws RequestRejected {
-        List<byte[]> lines = BodyLines.split(body, config.maxLineBytes(), config.maxEventsPerRequest());
-        if (lines.isEmpty()) {
-            throw new RequestRejected(400, "no_data", 5, "No data: the body is empty");
-        }
-        long now = System.currentTimeMillis();
-        Map<String, Object> meta = fields(grant, req.peer(), false, req.host(), req.source(), req.sourcetype(),
-                req.index());
-        List<RawEvent> out = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            out.add(new RawEvent(lines.get(i), now, meta, i));
-        }
-        return out;
-    }
-
-    private static Map<String, Object> fields(TokenAuthenticator.Grant grant, String peer, boolean json, String host,
-                                              String source, String sourcetype, String index) {
-        Map<String, Object> f = new HashMap<>(12);
-        f.put("event.dataset", grant.source());
-        f.put("source.ip", peer);
-        if (!grant.outputs().isEmpty()) {
-            f.put("redactd.route", grant.outputs());
-        }
-        if (json) {
-            f.put("redactd.format", "json");
-        }
-        putIfPresent(f, "host.name", host);
-        putIfPresent(f, "splunk.source", source);
-        putIfPresent(f, "splunk.sourcetype", sourcetype);
-        putIfPresent(f, "splunk.index", index);
-        return Map.copyOf(f);
-    }
-
-    private static void putIfPresent(Map<String, Object> f, String key, String value) {
-        if (value != null && !value.isEmpty()) {
-            f.put(key, value);
-        }
     }
 
     private void busy(Exchange exchange, String why) {
@@ -557,22 +473,21 @@ public final class HttpInput implements Input {
                 // the unread body must not be parsed as the next request
                 req.response().putHeader("Connection", "close");
             }
-            reply(rejected.status(), body);
-            if (closeAfter && req.connection() != null) {
-                req.response().closeHandler(null);
-                req.connection().close();
+            Future<Void> sent = reply(rejected.status(), body);
+            if (closeAfter) {
+                sent.onComplete(v -> req.connection().close());
             }
         }
 
-        void reply(int status, JsonObject body) {
+        Future<Void> reply(int status, JsonObject body) {
             if (done) {
-                return;
+                return Future.succeededFuture();
             }
             finish();
             if (req.response().closed() || req.response().ended()) {
-                return;
+                return Future.succeededFuture();
             }
-            req.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            return req.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                     .end(body.encode());
         }
 

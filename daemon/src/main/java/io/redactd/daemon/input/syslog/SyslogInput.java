@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,7 +83,7 @@ public final class SyslogInput implements Input {
         this.submitFailures = Counter.builder("redactd_syslog_batches_failed_total").tag("input", id).register(metrics);
         for (SyslogFrameDecoder.Malformation kind : SyslogFrameDecoder.Malformation.values()) {
             malformed.put(kind, Counter.builder("redactd_syslog_malformed_frames_total").tag("input", id)
-                    .tag("reason", kind.name().toLowerCase(java.util.Locale.ROOT)).register(metrics));
+                    .tag("reason", kind.name().toLowerCase(Locale.ROOT)).register(metrics));
         }
         Gauge.builder("redactd_syslog_connections", connections, AtomicInteger::get).tag("input", id).register(metrics);
     }
