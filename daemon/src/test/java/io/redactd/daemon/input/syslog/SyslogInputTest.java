@@ -209,12 +209,22 @@ class SyslogInputTest {
 
     @Test
     void udpOnlyWhenEnabledAndEachDatagramIsAMessage() throws Exception {
-        SyslogInput input = start(config(null, true, null, null, null, null, null, true));
-        byte[] datagram = "<14>Mar 10 10:00:00 pump01 infusion: rate changed\n".getBytes(StandardCharsets.UTF_8);
+        SyslogInput input = start(config(null, true, null, null, null, null, 1, true));
+        sink.hold(true);
         try (DatagramSocket udp = new DatagramSocket()) {
+            byte[] datagram = "<14>Mar 10 10:00:00 pump01 infusion: rate changed\n".getBytes(StandardCharsets.UTF_8);
             udp.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(), input.udpPort()));
+            RecordingSink.await(() -> sink.heldCount() == 1, WAIT, "first datagram not submitted");
+            // the UDP source is at its in-flight bound: datagrams cannot be paused, they are dropped and counted
+            byte[] more = "<14>1 - pump01 infusion - - - dropped".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 20; i++) {
+                udp.send(new DatagramPacket(more, more.length, InetAddress.getLoopbackAddress(), input.udpPort()));
+            }
+            RecordingSink.await(() -> metrics.get("redactd_syslog_udp_dropped_total").counter().count() == 20, WAIT,
+                    "drops not counted");
         }
-        assertThat(sink.awaitMessages(1, WAIT)).containsExactly("rate changed");
+        sink.release();
+        assertThat(sink.messages()).containsExactly("rate changed");
         assertThat(sink.events().get(0).fields()).containsEntry("log.syslog.hostname", "pump01");
         SyslogInput tcpOnly = start(config(null, true, null, null, null, null, null, null));
         assertThat(tcpOnly.udpPort()).isEqualTo(-1);
