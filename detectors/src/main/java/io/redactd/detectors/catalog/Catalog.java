@@ -1,14 +1,204 @@
 package io.redactd.detectors.catalog;
 
+import io.redactd.detectors.Action;
+import io.redactd.detectors.catalog.DetectorSpec.Normalization;
+import io.redactd.detectors.validate.Validators;
+
 import java.util.List;
 
-/** The built-in PHI/PII catalog. */
+/**
+ * The built-in PHI/PII catalog.
+ *
+ * <p>Pattern conventions (every pattern is in the common subset of Hyperscan and RE2: no lookaround, no
+ * backreferences):
+ * <ul>
+ *   <li>The value is always capture group 1 ({@code valueGroup = 1}); what precedes it (a boundary byte or a label
+ *       such as {@code mrn:}) is matched but not redacted.</li>
+ *   <li>The left boundary is an explicit byte class that consumes one byte, so digits inside longer numbers, versions
+ *       ({@code 1.2.}), negative numbers and identifiers ({@code blk_}) never start a value, while HL7 {@code |} and
+ *       {@code ^}, key=value {@code =}, JSON quotes and URL {@code /} all do. The right boundary is the zero-width
+ *       {@code \b}, so two values separated by a single byte are both found.</li>
+ *   <li>Contextual types (DOB, MRN, MEMBER_ID, PASSPORT, NAME) carry their label inside the pattern, which is more
+ *       precise than a context window; bare 9- and 10-digit forms (SSN, PHONE, NPI) use a required context word
+ *       because they are indistinguishable from counters and epoch seconds otherwise.</li>
+ *   <li>HL7 v2 PID fields are found by position (PID-3 MRN, PID-5 name, PID-7 birth date, PID-11 address,
+ *       PID-19 SSN), since HL7 carries no labels.</li>
+ * </ul>
+ * Priorities only break ties between overlapping matches of equal length; the longest match wins first.
+ */
 public final class Catalog {
+    /** Left boundary for numbers: not after a letter, digit, underscore, dot or dash. */
+    private static final String NUM = "(?:^|[^0-9A-Za-z_.-])";
+    /** Left boundary for alphanumeric codes: not after a letter, digit or underscore. */
+    private static final String CODE = "(?:^|[^0-9A-Za-z_])";
+    private static final String EMAIL_LEFT = "(?:^|[^A-Za-z0-9._%+-])";
+    private static final String DOMAIN = "[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}";
+    /**
+     * Contiguous card numbers, shaped by issuer at the regex level (3 Amex/Diners/JCB, 4 Visa, 51-55 and 22-27
+     * Mastercard, 6 Discover) so that 13-digit epoch milliseconds and 14-digit timestamps never reach the validator.
+     */
+    private static final String CARD_DIGITS = "3\\d{13,18}|4\\d{12,18}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15,18}";
+    /**
+     * IPv6 candidates: eight groups, or fewer around a {@code ::}. Clock times (03:17:53) have neither, so they never
+     * reach the validator, which checks the group counts exactly.
+     */
+    private static final String IPV6 = "(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\\b"
+            + "|(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}\\b"
+            + "|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}\\b"
+            + "|(?:[0-9A-Fa-f]{1,4}:){1,7}:";
+    /** Between a label and its value: quotes, colons, equals, hashes, blanks (JSON, key=value, prose). */
+    private static final String SEP = "[ \\t\"':=#>]{1,6}";
+    private static final String ID_SUFFIX = "(?i:[ _-]?(?:number|num|no\\.?|id|#))?";
+    /** A record identifier: up to four letters (and a dash), a digit, then 3-19 more characters ending alphanumeric. */
+    private static final String RECORD_ID = "([A-Za-z]{0,4}-?[0-9][0-9A-Za-z-]{2,18}[0-9A-Za-z])\\b";
+    private static final String MONTH = "(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?i:[a-z]{0,6})";
+    private static final String DATE = "(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{4}/\\d{1,2}/\\d{1,2}|\\d{1,2}/\\d{1,2}/\\d{4}"
+            + "|\\d{1,2}/\\d{1,2}/\\d{2}|\\d{1,2}-\\d{1,2}-\\d{4}|\\d{1,2}\\.\\d{1,2}\\.\\d{4}|\\d{8}"
+            + "|" + MONTH + "\\.? \\d{1,2},? \\d{4}|\\d{1,2} " + MONTH + ",? \\d{4})(?:T|\\b)";
+    /**
+     * One capitalized name word: Smith, McDonald, MacArthur, O'Brien, Smith-Jones; but not CamelCase identifiers
+     * (SurfaceView, CalendarAgent), which are what {@code name=} usually precedes in logs.
+     */
+    private static final String NAME_WORD = "(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?";
+    private static final String NAME_NEXT = "(?:" + NAME_WORD + "|[A-Z]\\.?)";
+    /** One to four name words (a middle initial allowed after the first), e.g. "John A. Doe" or "Doe, John". */
+    private static final String PERSON_NAME = "(" + NAME_WORD + "(?:,? " + NAME_NEXT + "){0,3})\\b";
+    /** All-caps name words (DOE, JOHN Q), accepted only after labels that can precede nothing but a name. */
+    private static final String CAPS_NAME = "([A-Z][A-Z'-]*[A-Z](?:,? [A-Z][A-Z'-]*[A-Z]|,? [A-Z]\\.?){0,3})\\b";
+    /** Two to four all-caps name words, for weak labels (patient, name) where one caps word is often "ID" or "MRN". */
+    private static final String CAPS_FULL_NAME = "([A-Z][A-Z'-]*[A-Z](?:,? [A-Z][A-Z'-]*[A-Z]|,? [A-Z]\\.?){1,3})\\b";
+    /** Two to four name words: after the weak label "name" a single word is usually a component, not a person. */
+    private static final String FULL_NAME = "(" + NAME_WORD + "(?:,? " + NAME_NEXT + "){1,3})\\b";
+    private static final String STREET_SUFFIX = "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln"
+            + "|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl|Pike"
+            + "|Loop|Plaza)";
+    /** HL7 v2 PID segment up to the start of field n. */
+    private static final String[] PID_FIELD = new String[20];
+
+    static {
+        for (int n = 1; n < PID_FIELD.length; n++) {
+            PID_FIELD[n] = "PID(?:\\|[^|\\r\\n]*){" + (n - 1) + "}\\|";
+        }
+    }
+
+    private static final List<DetectorSpec> BUILT_IN = List.of(
+            spec("ssn.formatted", "SSN", "US Social Security number, dashed or spaced (area/group/serial rules)",
+                    "ssn", List.of(), 90, Normalization.DIGITS,
+                    NUM + "(\\d{3}-\\d{2}-\\d{4}|\\d{3} \\d{2} \\d{4})\\b"),
+            contextual("ssn.bare", "SSN", "US Social Security number, 9 bare digits after an SSN label",
+                    "ssn", List.of("ssn", "social security", "social_security", "socialsecurity", "soc sec", "ss#",
+                            "socsec"), 88, Normalization.DIGITS,
+                    NUM + "(\\d{9})\\b"),
+            spec("ssn.hl7", "SSN", "HL7 v2 PID-19 (patient SSN)", "ssn", List.of(), 88, Normalization.DIGITS,
+                    PID_FIELD[19] + "(\\d{3}-?\\d{2}-?\\d{4})"),
+            spec("credit_card", "CREDIT_CARD", "Payment card number (Luhn, real issuer ranges and lengths)",
+                    "credit_card", List.of(), 85, Normalization.DIGITS,
+                    NUM + "(" + CARD_DIGITS + "|[2-6]\\d{3}(?:[ -]\\d{4}){2}[ -]\\d{1,4}(?:[ -]\\d{1,3})?"
+                            + "|3\\d{3}[ -]\\d{6}[ -]\\d{4,5})\\b"),
+            spec("email", "EMAIL", "E-mail address, also %40 URL-encoded and \\u0040 JSON-escaped", "none",
+                    List.of(), 90, Normalization.LOWER,
+                    EMAIL_LEFT + "([A-Za-z0-9._%+-]{1,64}@" + DOMAIN + ")\\b",
+                    EMAIL_LEFT + "([A-Za-z0-9._+-]{1,64}(?:%40|\\\\u0040)" + DOMAIN + ")\\b"),
+            spec("phone.formatted", "PHONE", "NANP phone number with separators or +1", "phone", List.of(), 70,
+                    Normalization.DIGITS,
+                    NUM + "(\\(\\d{3}\\)[ .-]?\\d{3}[-. ]\\d{4})\\b",
+                    NUM + "(\\d{3}-\\d{3}-\\d{4}|\\d{3}\\.\\d{3}\\.\\d{4})\\b",
+                    "(?:^|[^0-9A-Za-z_+])(\\+1[ .-]?(?:\\(\\d{3}\\) ?|\\d{3}[ .-]?)\\d{3}[ .-]?\\d{4})\\b",
+                    NUM + "(1-\\d{3}-\\d{3}-\\d{4}|1 \\(\\d{3}\\) ?\\d{3}[-. ]\\d{4})\\b"),
+            contextual("phone.bare", "PHONE", "NANP phone number, bare digits after a phone label", "phone",
+                    List.of("phone", "tel", "mobile", "cell", "fax", "callback", "contact"), 68,
+                    Normalization.DIGITS,
+                    NUM + "(1?[2-9]\\d{9}|[2-9]\\d{2} \\d{3} \\d{4})\\b"),
+            spec("ipv4", "IPV4", "IPv4 address (octets 0-255; version strings rejected)", "ipv4", List.of(), 60,
+                    Normalization.TEXT,
+                    "(?:^|[^0-9A-Za-z.])((?:\\d{1,3}\\.){3}\\d{1,3}(?:\\.[0-9A-Za-z]+|-[A-Za-z][0-9A-Za-z]*)*)\\b"),
+            spec("ipv6", "IPV6", "IPv6 address, full or compressed", "ipv6", List.of(), 60, Normalization.LOWER,
+                    "(?:^|[^0-9A-Za-z:])(" + IPV6 + ")"),
+            contextual("npi", "NPI", "US National Provider Identifier (Luhn over 80840 prefix) near an NPI label",
+                    "npi", List.of("npi", "provider", "prescriber", "physician", "practitioner"), 80,
+                    Normalization.DIGITS,
+                    NUM + "([12]\\d{9})\\b"),
+            spec("dea", "DEA", "DEA registration number (registrant type, check digit)", "dea", List.of(), 80,
+                    Normalization.ALNUM_UPPER,
+                    CODE + "([ABCDEFGHJKLMPRSTUX][A-Z9]\\d{7})\\b"),
+            spec("mbi", "MBI", "Medicare Beneficiary Identifier (CMS format, with or without dashes)", "mbi",
+                    List.of(), 80, Normalization.ALNUM_UPPER,
+                    "(?:^|[^0-9A-Za-z_-])([1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\\d-?[AC-HJKMNP-RT-Y]"
+                            + "[AC-HJKMNP-RT-Y0-9]\\d-?[AC-HJKMNP-RT-Y]{2}\\d{2})\\b"),
+            spec("iban", "IBAN", "International Bank Account Number (country length, mod-97)", "iban", List.of(),
+                    80, Normalization.ALNUM_UPPER,
+                    CODE + "([A-Z]{2}\\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?))\\b"),
+            spec("vin", "VIN", "Vehicle Identification Number (check digit)", "vin", List.of(), 75,
+                    Normalization.ALNUM_UPPER,
+                    "(?:^|[^0-9A-Za-z_-])([A-HJ-NPR-Z0-9]{17})\\b"),
+            spec("dob.labeled", "DOB", "Date after a birth-date label (dob, date of birth, born)", "date", List.of(),
+                    50, Normalization.TEXT,
+                    "(?:(?:^|[^A-Za-z])(?i:dob|d\\.o\\.b\\.?|birth[ _-]?date|birthday|born(?: on)?)"
+                            + "|(?i:date[ _-]?of[ _-]?birth)"
+                            + "|[a-z](?:Dob|DOB|BirthDate|Birthdate|DateOfBirth))" + SEP + DATE),
+            spec("dob.hl7", "DOB", "HL7 v2 PID-7 (date of birth)", "date", List.of(), 50, Normalization.TEXT,
+                    PID_FIELD[7] + "(\\d{8})"),
+            spec("mrn.labeled", "MRN", "Medical record number after an MRN / medical record / patient id label",
+                    "none", List.of(), 50, Normalization.ALNUM_UPPER,
+                    "(?i:(?:^|[^a-z])mrn|medical[ _-]?record|(?:^|[^a-z])patient[ _-]?id|(?:^|[^a-z])chart)"
+                            + ID_SUFFIX + SEP + RECORD_ID),
+            spec("mrn.hl7", "MRN", "HL7 v2 PID-3 (patient identifier)", "none", List.of(), 50,
+                    Normalization.ALNUM_UPPER,
+                    PID_FIELD[3] + "([^|^~\\r\\n]+)"),
+            spec("member_id", "MEMBER_ID", "Health plan member, subscriber or policy id after its label", "none",
+                    List.of(), 45, Normalization.ALNUM_UPPER,
+                    "(?i:(?:^|[^a-z])(?:member|subscriber|policy|beneficiary|insurance|medicaid|insured"
+                            + "|health[ _-]?plan)[ _-]?(?:id|#|no\\.?|num|number|identifier))" + SEP + RECORD_ID),
+            spec("passport", "PASSPORT", "Passport number after a passport label", "none", List.of(), 45,
+                    Normalization.ALNUM_UPPER,
+                    "(?i:(?:^|[^a-z])passport)" + ID_SUFFIX + SEP + "([A-Z]{0,2}\\d{6,9})\\b"),
+            spec("address.street", "ADDRESS", "US street address or PO box (number, street, suffix; optional "
+                            + "unit, city, state, ZIP)", "none", List.of(), 40, Normalization.TEXT,
+                    NUM + "(\\d{1,6}[A-Z]? (?:[NSEW]\\.? |(?:North|South|East|West) )?(?:[A-Z][a-z]+|\\d{1,3}"
+                            + "(?:st|nd|rd|th))(?: [A-Z][a-z]+){0,3} " + STREET_SUFFIX + "\\.?"
+                            + "(?:,? (?:Apt|Suite|Ste|Unit|Fl|Floor|Rm|Room|#)\\.? ?#?[0-9A-Za-z-]{1,6})?"
+                            + "(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2}(?: \\d{5}(?:-\\d{4})?)?)?)\\b",
+                    "(?:^|[^0-9A-Za-z])((?:P\\.? ?O\\.?|Post Office) Box \\d{1,6}"
+                            + "(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2}(?: \\d{5}(?:-\\d{4})?)?)?)\\b"),
+            spec("address.hl7", "ADDRESS", "HL7 v2 PID-11 (patient address)", "none", List.of(), 40,
+                    Normalization.TEXT,
+                    PID_FIELD[11] + "([0-9][^|\\r\\n]{5,})"),
+            spec("name.labeled", "NAME", "Person name after a label (patient, pt name, name=, \"firstName\":)",
+                    "none", List.of(), 40, Normalization.TEXT,
+                    "(?i:(?:^|[^a-z])(?:patient|pt|client|resident|member|subscriber|guarantor|insured)[ _-]?"
+                            + "(?:full[ _-]?)?name|(?:^|[^a-z])(?:first|last|given|family|middle|maiden)"
+                            + "[ _-]?name|(?:^|[^a-z])surname|(?:^|[^a-z])patient)" + SEP + PERSON_NAME,
+                    "(?:^|[^A-Za-z._])(?i:(?:full[ _-]?)?name)" + SEP + FULL_NAME,
+                    "(?i:(?:^|[^a-z])(?:patient|pt|client|resident|member|subscriber|guarantor|insured)[ _-]?"
+                            + "(?:full[ _-]?)?name|(?:^|[^a-z])(?:first|last|given|family|middle|maiden)"
+                            + "[ _-]?name|(?:^|[^a-z])surname)" + SEP + CAPS_NAME,
+                    "(?:(?:^|[^A-Za-z._])(?i:(?:full[ _-]?)?name)|(?:^|[^A-Za-z])(?i:patient))" + SEP
+                            + CAPS_FULL_NAME),
+            spec("name.hl7", "NAME", "HL7 v2 PID-5 (patient name) and NK1-2 (next of kin)", "none", List.of(), 40,
+                    Normalization.TEXT,
+                    PID_FIELD[5] + "([^|\\r\\n]+)",
+                    "NK1\\|[^|\\r\\n]*\\|([^|\\r\\n]+)"));
+
     private Catalog() {
     }
 
     /** Every built-in detector, in a stable order. */
     public static List<DetectorSpec> builtIn() {
-        return List.of();
+        return BUILT_IN;
+    }
+
+    private static DetectorSpec spec(String id, String type, String description, String validator,
+                                     List<String> context, int priority, Normalization normalization,
+                                     String... patterns) {
+        return new DetectorSpec(id, type, description, List.of(patterns), 1, Validators.byName(validator), validator,
+                context, false, 0, priority, Action.MASK, normalization);
+    }
+
+    /** A detector that fires only when one of the context words appears within 32 bytes before the match. */
+    private static DetectorSpec contextual(String id, String type, String description, String validator,
+                                           List<String> context, int priority, Normalization normalization,
+                                           String... patterns) {
+        return new DetectorSpec(id, type, description, List.of(patterns), 1, Validators.byName(validator), validator,
+                context, true, 32, priority, Action.MASK, normalization);
     }
 }

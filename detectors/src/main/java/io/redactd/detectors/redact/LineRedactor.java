@@ -1,0 +1,115 @@
+package io.redactd.detectors.redact;
+
+import io.redactd.detectors.Action;
+import io.redactd.detectors.DetectionException;
+import io.redactd.detectors.Finding;
+import io.redactd.detectors.LineResult;
+import io.redactd.detectors.Redactor;
+import io.redactd.detectors.engine.CompiledDetector;
+
+/**
+ * The per-thread redactor. A line that is a JSON object goes through {@link JsonLineRedactor}; any other line is
+ * redacted as text. A clean line costs one engine pass and allocates nothing.
+ */
+final class LineRedactor implements Redactor {
+    /** Longer lines are refused (fail closed) rather than scanned: they are not log lines. */
+    static final int MAX_LINE_BYTES = 1 << 20;
+
+    private final RedactionPlan plan;
+    private final SpanFinder finder;
+    private final Replacements replacements;
+    private final ByteBuf out = new ByteBuf(512);
+    private final MutableLineResult result = new MutableLineResult();
+    private JsonLineRedactor json;
+
+    LineRedactor(RedactionPlan plan) {
+        this.plan = plan;
+        this.finder = new SpanFinder(plan);
+        this.replacements = new Replacements(plan.tokenKey, plan.tokenKeyId);
+    }
+
+    @Override
+    public LineResult redact(byte[] line, int off, int len) {
+        if (line == null || off < 0 || len < 0 || off > line.length - len) {
+            throw new DetectionException("invalid line range: offset " + off + ", length " + len);
+        }
+        if (len > MAX_LINE_BYTES) {
+            throw new DetectionException("line of " + len + " bytes exceeds the " + MAX_LINE_BYTES + "-byte limit");
+        }
+        try {
+            return redactChecked(line, off, len);
+        } catch (DetectionException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            // No cause attached: library messages (parsers, validators) may quote the input.
+            throw new DetectionException("detection failed with " + e.getClass().getSimpleName()
+                    + "; the event must be dropped");
+        }
+    }
+
+    private LineResult redactChecked(byte[] line, int off, int len) {
+        int found = finder.find(line, off, len);
+        if (startsWithBrace(line, off, len)) {
+            if (found == 0 && !hasByte(line, off, len, (byte) '\\') && !mentionsRuleField(line, off, len)) {
+                result.setClean(line, off, len);
+                return result;
+            }
+            if (json == null) {
+                json = new JsonLineRedactor(plan, finder, replacements);
+            }
+            if (json.redact(line, off, len, result)) {
+                return result;
+            }
+            found = finder.find(line, off, len); // not a JSON object after all: redact as text
+        }
+        if (found == 0) {
+            result.setClean(line, off, len);
+            return result;
+        }
+        return redactText(line, off, len, found);
+    }
+
+    private LineResult redactText(byte[] line, int off, int len, int found) {
+        out.reset();
+        result.startFindings();
+        byte[] text = finder.text();
+        int cursor = 0;
+        boolean drop = false;
+        for (int i = 0; i < found; i++) {
+            int s = finder.start(i);
+            int e = finder.end(i);
+            CompiledDetector d = finder.detector(i);
+            result.addFinding(new Finding(d.type(), d.id(), s, e, d.action()));
+            drop |= d.action() == Action.DROP;
+            out.write(line, off + cursor, s - cursor);
+            replacements.write(out, d.action(), d.typeBytes(), d.normalization(), text, s, e);
+            cursor = e;
+        }
+        out.write(line, off + cursor, len - cursor);
+        result.setRedacted(out.array(), out.length(), drop);
+        return result;
+    }
+
+    private static boolean startsWithBrace(byte[] b, int off, int len) {
+        for (int i = off, end = off + len; i < end; i++) {
+            byte c = b[i];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return c == '{';
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasByte(byte[] b, int off, int len, byte x) {
+        for (int i = off, end = off + len; i < end; i++) {
+            if (b[i] == x) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean mentionsRuleField(byte[] line, int off, int len) {
+        return plan.ruleFieldNames.length > 0 && SpanFinder.containsAny(line, off, off + len, plan.ruleFieldNames);
+    }
+}

@@ -1,0 +1,231 @@
+package io.redactd.detectors.redact;
+
+import com.google.re2j.Matcher;
+import io.redactd.detectors.engine.CandidateEngine;
+import io.redactd.detectors.engine.CompiledDetector;
+import io.redactd.detectors.engine.CompiledPattern;
+import io.redactd.detectors.engine.PatternSet;
+
+import java.util.Arrays;
+
+/**
+ * Finds the values to redact in one byte range: engine candidates, then RE2/J for exact spans, then the validator,
+ * then context words, then overlap resolution. Per thread; results are valid until the next call.
+ */
+final class SpanFinder {
+    private final CompiledDetector[] detectors;
+    private final CompiledPattern[] patterns;
+    private final CandidateEngine.Scan scan;
+    private final PatternSet candidates;
+    private final Matcher[] matchers;
+    private final int[] contextPatternOf;
+
+    // raw candidate spans, then the accepted ones (sorted by start)
+    private int[] starts = new int[16];
+    private int[] ends = new int[16];
+    private int[] owners = new int[16];
+    private int rawCount;
+    private int[] order = new int[16];
+    private int[] accepted = new int[16];
+    private int acceptedCount;
+    private byte[] text;
+    private final byte[][] bySize = new byte[1025][];
+
+    SpanFinder(RedactionPlan plan) {
+        this.detectors = plan.detectors;
+        this.patterns = plan.patterns;
+        this.scan = plan.engine.newScan();
+        this.candidates = new PatternSet(patterns.length);
+        this.matchers = new Matcher[patterns.length];
+        this.contextPatternOf = plan.contextPatternOf;
+    }
+
+    /**
+     * Finds spans in {@code buf[off, off+len)}; returns how many were accepted. Offsets are relative to {@code off}.
+     */
+    int find(byte[] buf, int off, int len) {
+        rawCount = 0;
+        acceptedCount = 0;
+        candidates.clear();
+        scan.candidates(buf, off, len, candidates);
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        text = off == 0 && len == buf.length ? buf : exactCopy(buf, off, len);
+        int invalid = Utf8.firstInvalid(text, 0, text.length);
+        if (invalid >= 0) {
+            if (text == buf) {
+                text = buf.clone();
+            }
+            Utf8.sanitize(text, invalid);
+        }
+        for (int p = candidates.next(0); p >= 0; p = candidates.next(p + 1)) {
+            CompiledPattern pattern = patterns[p];
+            CompiledDetector d = detectors[pattern.detector()];
+            if (pattern.isContext()) {
+                continue;
+            }
+            if (d.contextRequired() && !hasContext(d)) {
+                continue;
+            }
+            Matcher m = matchers[p];
+            if (m == null) {
+                m = pattern.re2().matcher(text);
+                matchers[p] = m;
+            } else {
+                m.reset(text);
+            }
+            int group = d.valueGroup();
+            // Every true match ends in [firstEnd, lastEnd] (the engines report where a match, or a wider one, ended),
+            // so none starts before firstEnd - maxLength and the search can stop at lastEnd: RE2/J then reads a
+            // stretch of the line instead of all of it, with the same result.
+            int firstEnd = candidates.firstEnd(p);
+            int lastEnd = candidates.lastEnd(p);
+            int from = firstEnd < 0 || pattern.maxLength() < 0 ? 0 : Math.max(0, firstEnd - pattern.maxLength());
+            boolean found = m.find(from);
+            for (; found; found = m.end() < lastEnd && m.find()) {
+                int s = m.start(group);
+                int e = m.end(group);
+                if (s < 0 || e <= s || !d.validator().valid(text, s, e)) {
+                    continue;
+                }
+                if (d.contextRequired()
+                        && !containsAny(text, Math.max(0, s - d.contextWindow()), s, d.context())) {
+                    continue;
+                }
+                addRaw(s, e, d.index());
+            }
+        }
+        resolveOverlaps();
+        return acceptedCount;
+    }
+
+    /**
+     * RE2/J reads a whole array, so the range is copied into a reused array of exactly its length: a look-alike line
+     * (nominated, then rejected by RE2/J or a validator) allocates nothing either.
+     */
+    private byte[] exactCopy(byte[] buf, int off, int len) {
+        if (len >= bySize.length) {
+            return Arrays.copyOfRange(buf, off, off + len);
+        }
+        byte[] copy = bySize[len];
+        if (copy == null) {
+            copy = new byte[len];
+            bySize[len] = copy;
+        }
+        System.arraycopy(buf, off, copy, 0, len);
+        return copy;
+    }
+
+    /** Whether the engine saw one of the detector's context words in the line. */
+    private boolean hasContext(CompiledDetector d) {
+        int cp = contextPatternOf[d.index()];
+        return cp < 0 || candidates.contains(cp);
+    }
+
+    /** The bytes the offsets refer to (the range copied, or the input itself). */
+    byte[] text() {
+        return text;
+    }
+
+    int start(int i) {
+        return starts[accepted[i]];
+    }
+
+    int end(int i) {
+        return ends[accepted[i]];
+    }
+
+    CompiledDetector detector(int i) {
+        return detectors[owners[accepted[i]]];
+    }
+
+    private void addRaw(int s, int e, int owner) {
+        if (rawCount == starts.length) {
+            int n = rawCount * 2;
+            starts = Arrays.copyOf(starts, n);
+            ends = Arrays.copyOf(ends, n);
+            owners = Arrays.copyOf(owners, n);
+            order = new int[n];
+            accepted = new int[n];
+        }
+        starts[rawCount] = s;
+        ends[rawCount] = e;
+        owners[rawCount] = owner;
+        rawCount++;
+    }
+
+    /** Greedy by rank: longest, then highest priority, then earliest, then catalog order. Deterministic. */
+    private void resolveOverlaps() {
+        for (int i = 0; i < rawCount; i++) {
+            order[i] = i;
+        }
+        for (int i = 1; i < rawCount; i++) { // insertion sort: a handful of spans per line
+            int x = order[i];
+            int j = i - 1;
+            while (j >= 0 && before(x, order[j])) {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = x;
+        }
+        for (int k = 0; k < rawCount; k++) {
+            int c = order[k];
+            boolean free = true;
+            for (int a = 0; a < acceptedCount && free; a++) {
+                int o = accepted[a];
+                free = ends[c] <= starts[o] || ends[o] <= starts[c];
+            }
+            if (free) {
+                accepted[acceptedCount++] = c;
+            }
+        }
+        for (int i = 1; i < acceptedCount; i++) {
+            int x = accepted[i];
+            int j = i - 1;
+            while (j >= 0 && starts[accepted[j]] > starts[x]) {
+                accepted[j + 1] = accepted[j];
+                j--;
+            }
+            accepted[j + 1] = x;
+        }
+    }
+
+    private boolean before(int a, int b) {
+        int la = ends[a] - starts[a];
+        int lb = ends[b] - starts[b];
+        if (la != lb) {
+            return la > lb;
+        }
+        int pa = detectors[owners[a]].priority();
+        int pb = detectors[owners[b]].priority();
+        if (pa != pb) {
+            return pa > pb;
+        }
+        if (starts[a] != starts[b]) {
+            return starts[a] < starts[b];
+        }
+        return owners[a] < owners[b];
+    }
+
+    /** ASCII case-insensitive: does any of the lower-case {@code words} occur in {@code buf[from, to)}? */
+    static boolean containsAny(byte[] buf, int from, int to, byte[][] words) {
+        for (byte[] w : words) {
+            int last = to - w.length;
+            outer:
+            for (int i = from; i <= last; i++) {
+                for (int k = 0; k < w.length; k++) {
+                    byte b = buf[i + k];
+                    if (b >= 'A' && b <= 'Z') {
+                        b += 32;
+                    }
+                    if (b != w[k]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,73 @@
+package io.redactd.detectors.engine;
+
+import io.redactd.detectors.CustomDetector;
+import io.redactd.detectors.DetectionPlan;
+import io.redactd.detectors.EngineChoice;
+import io.redactd.detectors.Finding;
+import io.redactd.detectors.LineResult;
+import io.redactd.detectors.Redactor;
+import io.redactd.detectors.catalog.Catalog;
+import io.redactd.detectors.catalog.DetectorSpec;
+import io.redactd.detectors.testing.SampleLines;
+import io.redactd.detectors.testing.Settings;
+import io.redactd.detectors.testing.TestDetectors;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Both engines must give byte-identical output and identical findings on every line. */
+class EngineDifferentialTest {
+
+    private static List<DetectorSpec> catalog() {
+        List<DetectorSpec> specs = new ArrayList<>(Catalog.builtIn());
+        if (specs.isEmpty()) {
+            specs.addAll(TestDetectors.all()); // until the real catalog lands
+        }
+        return specs;
+    }
+
+    @Test
+    void hyperscanAndPortableAgreeOnEveryLine() {
+        assumeTrue(HyperscanEngine.unavailableReason() == null, "hyperscan runs on x86-64 Linux only");
+        Settings s = Settings.of(EngineChoice.HYPERSCAN)
+                .withFieldRules(Map.of("*.ssn", "SSN"))
+                .withCustom(List.of(new CustomDetector("acme", "ACME_ID", "\\bAC-\\d{6}\\b", null, List.of("acct"),
+                        null)));
+        DetectionPlan hs = Plans.compile(s.s(), catalog());
+        DetectionPlan portable = Plans.compile(Settings.of(EngineChoice.PORTABLE)
+                .withFieldRules(s.s().fieldRules()).withCustom(s.s().custom()).s(), catalog());
+        assertThat(hs.engineName()).isEqualTo("hyperscan");
+        assertThat(portable.engineName()).isEqualTo("portable");
+        Redactor a = hs.newRedactor();
+        Redactor b = portable.newRedactor();
+        int redacted = 0;
+        List<byte[]> lines = SampleLines.generate(20_000, 42);
+        for (byte[] line : lines) {
+            LineResult ra = a.redact(line);
+            byte[] outA = Arrays.copyOfRange(ra.output(), ra.outputOffset(), ra.outputOffset() + ra.outputLength());
+            List<Finding> fa = findings(ra);
+            LineResult rb = b.redact(line);
+            byte[] outB = Arrays.copyOfRange(rb.output(), rb.outputOffset(), rb.outputOffset() + rb.outputLength());
+            assertThat(outA).as("line %d", lines.indexOf(line)).isEqualTo(outB);
+            assertThat(fa).isEqualTo(findings(rb));
+            assertThat(ra.dropped()).isEqualTo(rb.dropped());
+            redacted += ra.clean() ? 0 : 1;
+        }
+        // the corpus must exercise both outcomes, or agreement proves nothing
+        assertThat(redacted).isBetween(lines.size() / 10, lines.size() - lines.size() / 10);
+    }
+
+    private static List<Finding> findings(LineResult r) {
+        List<Finding> out = new ArrayList<>();
+        for (int i = 0; i < r.findingCount(); i++) {
+            out.add(r.finding(i));
+        }
+        return out;
+    }
+}

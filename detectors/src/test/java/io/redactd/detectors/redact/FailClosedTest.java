@@ -1,0 +1,149 @@
+package io.redactd.detectors.redact;
+
+import io.redactd.detectors.Action;
+import io.redactd.detectors.CustomDetector;
+import io.redactd.detectors.DetectionException;
+import io.redactd.detectors.DetectionPlan;
+import io.redactd.detectors.EngineChoice;
+import io.redactd.detectors.LineResult;
+import io.redactd.detectors.Redactor;
+import io.redactd.detectors.catalog.DetectorSpec;
+import io.redactd.detectors.engine.CandidateEngine;
+import io.redactd.detectors.engine.CompiledDetector;
+import io.redactd.detectors.engine.CompiledPattern;
+import io.redactd.detectors.engine.Plans;
+import io.redactd.detectors.testing.Settings;
+import io.redactd.detectors.testing.TestDetectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** Canary values pushed through every error path must not surface in exception messages or in the log. */
+class FailClosedTest {
+    private static final String CANARY_SSN = "219-09-9999";
+    private static final String CANARY_MAIL = "canary.leak@example.org";
+    private static final String CANARY_TEXT = "CANARYzq7x";
+
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private PrintStream savedErr;
+    private PrintStream savedOut;
+
+    @BeforeEach
+    void captureLog() {
+        savedErr = System.err;
+        savedOut = System.out;
+        PrintStream capture = new PrintStream(log, true, StandardCharsets.UTF_8);
+        System.setErr(capture); // slf4j-simple writes to the current System.err
+        System.setOut(capture);
+    }
+
+    @AfterEach
+    void restoreLog() {
+        System.setErr(savedErr);
+        System.setOut(savedOut);
+    }
+
+    @Test
+    void errorPathsNeverCarryInputData() {
+        List<Throwable> errors = new ArrayList<>();
+        Redactor r = Plans.compile(Settings.of(EngineChoice.AUTO).s(), TestDetectors.all()).newRedactor();
+
+        // oversize line
+        byte[] huge = (CANARY_SSN + " " + CANARY_MAIL + " " + "x".repeat(LineRedactor.MAX_LINE_BYTES))
+                .getBytes(StandardCharsets.UTF_8);
+        errors.add(catchThrowable(() -> r.redact(huge)));
+
+        // bad range
+        errors.add(catchThrowable(() -> r.redact(CANARY_SSN.getBytes(StandardCharsets.UTF_8), 5, 100)));
+
+        // a validator that fails and quotes its input, as a buggy one might
+        DetectorSpec quoting = new DetectorSpec("quoting", "SSN", "throws", List.of("\\d{3}-\\d{2}-\\d{4}"), 0,
+                (b, s, e) -> {
+                    throw new IllegalStateException("bad value " + new String(b, s, e - s, StandardCharsets.UTF_8));
+                }, "boom", List.of(), false, 0, 0, Action.MASK, DetectorSpec.Normalization.DIGITS);
+        for (EngineChoice engine : new EngineChoice[] {EngineChoice.AUTO, EngineChoice.PORTABLE}) {
+            Redactor bad = Plans.compile(Settings.of(engine).s(), List.of(quoting)).newRedactor();
+            errors.add(catchThrowable(() -> bad.redact(("ssn " + CANARY_SSN).getBytes(StandardCharsets.UTF_8))));
+            errors.add(catchThrowable(() -> bad.redact(("{\"a\":\"" + CANARY_SSN + "\"}")
+                    .getBytes(StandardCharsets.UTF_8))));
+        }
+
+        // an engine that fails mid-scan, quoting the line
+        CandidateEngine failing = new CandidateEngine() {
+            @Override
+            public String name() {
+                return "failing";
+            }
+
+            @Override
+            public Scan newScan() {
+                return (buf, off, len, out) -> {
+                    throw new IllegalStateException("scan of " + new String(buf, off, len, StandardCharsets.UTF_8));
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        DetectorSpec spec = TestDetectors.all().get(0);
+        CompiledDetector d = new CompiledDetector(0, spec, Action.MASK, "SSN".getBytes(StandardCharsets.US_ASCII),
+                new byte[0][]);
+        Redactor broken = new RedactionPlan(failing, List.of(d),
+                List.of(new CompiledPattern(0, 0, spec.patterns().get(0), -1,
+                        com.google.re2j.Pattern.compile(spec.patterns().get(0)))),
+                List.of(), null, null).newRedactor();
+        errors.add(catchThrowable(() -> broken.redact(("ssn " + CANARY_SSN).getBytes(StandardCharsets.UTF_8))));
+
+        // configuration errors that quote what they got are fine, but must not quote a sample line
+        errors.add(catchThrowable(() -> Plans.compile(Settings.of(EngineChoice.PORTABLE).withCustom(List.of(
+                new CustomDetector("c1", "X_ID", "(" + CANARY_TEXT, null, List.of(), null))).s(),
+                TestDetectors.all())));
+        errors.add(catchThrowable(() -> Plans.compile(Settings.of(EngineChoice.PORTABLE).withCustom(List.of(
+                new CustomDetector("c2", "X_ID", "x\\d+", "no-such-validator", List.of(), null))).s(),
+                TestDetectors.all())));
+
+        assertThat(errors).hasSize(9).doesNotContainNull();
+        assertThat(errors.subList(0, 7)).allSatisfy(e -> assertThat(e).isInstanceOf(DetectionException.class));
+        assertThat(errors.subList(7, 9)).allSatisfy(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class));
+        assertThat(errors.get(8)).hasMessageContaining("c2").hasMessageContaining("validator")
+                .hasMessageContaining("no-such-validator");
+        for (Throwable e : errors) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).doesNotContain(CANARY_SSN).doesNotContain(CANARY_MAIL)
+                        .doesNotContain("219099999");
+            }
+        }
+        // bad JSON is redacted as text rather than passed through or thrown
+        LineResult res = r.redact(("{\"a\": \"" + CANARY_MAIL + "\" ,,, " + CANARY_SSN)
+                .getBytes(StandardCharsets.UTF_8));
+        String out = new String(res.output(), res.outputOffset(), res.outputLength(), StandardCharsets.UTF_8);
+        assertThat(out).doesNotContain(CANARY_MAIL).doesNotContain(CANARY_SSN);
+
+        String logged = log.toString(StandardCharsets.UTF_8);
+        assertThat(logged).contains("detection engine:"); // the capture works
+        assertThat(logged).doesNotContain(CANARY_SSN).doesNotContain(CANARY_MAIL).doesNotContain("219099999");
+    }
+
+    @Test
+    void forcedHyperscanOnAnUnsupportedPlatformIsAClearError() {
+        DetectionPlan plan = Plans.compile(Settings.of(EngineChoice.AUTO).s(), TestDetectors.all());
+        if (plan.engineName().equals("hyperscan")) {
+            assertThat(Plans.compile(Settings.of(EngineChoice.HYPERSCAN).s(), TestDetectors.all()).engineName())
+                    .isEqualTo("hyperscan");
+        } else {
+            assertThatThrownBy(() -> Plans.compile(Settings.of(EngineChoice.HYPERSCAN).s(), TestDetectors.all()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hyperscan was requested");
+        }
+    }
+}
