@@ -47,15 +47,22 @@ public final class ListenerTls {
         this.handshakeTimeoutMs = handshakeTimeoutMs;
         this.allowList = new ClientAllowList(config.allowedClients());
         this.current = material;
-        this.reloads = Counter.builder("redactd_tls_reloads_total").tag("listener", listener).register(metrics);
-        this.reloadFailures = Counter.builder("redactd_tls_reload_failures_total").tag("listener", listener).register(metrics);
-        this.refusedClients = Counter.builder("redactd_tls_clients_refused_total").tag("listener", listener).register(metrics);
+        this.reloads = Counter.builder("redactd.tls.reloads")
+                .description("Certificate reloads into a running listener").tag("listener", listener).register(metrics);
+        this.reloadFailures = Counter.builder("redactd.tls.reload.failures")
+                .description("Certificate files unreadable or rejected at reload").tag("listener", listener).register(metrics);
+        this.refusedClients = Counter.builder("redactd.tls.clients.refused")
+                .description("TLS clients not in allowed_clients").tag("listener", listener).register(metrics);
     }
 
-    /** Reads and checks the PEM files (off the event loop); fails with a message naming the bad key. */
+    /**
+     * Reads and checks the PEM files (off the event loop); fails with a message naming the bad key.
+     *
+     * @param listener the listener's id (the input id, or {@code admin}): log prefix and metric label
+     */
     public static Future<ListenerTls> load(Vertx vertx, TlsConfig config, String listener, long handshakeTimeoutMs,
                                            MeterRegistry metrics) {
-        List<String> problems = config.problems("tls");
+        List<String> problems = config.validate("tls").stream().map(p -> p.path() + ": " + p.message()).toList();
         if (!problems.isEmpty()) {
             return Future.failedFuture(new IllegalArgumentException(listener + ": " + String.join("; ", problems)));
         }
@@ -110,7 +117,7 @@ public final class ListenerTls {
             return true;
         }
         refusedClients.increment();
-        LOG.warn("{}: refused TLS client {}: certificate identities {} not in allowed_clients; closing connection",
+        LOG.warn("listener '{}': refused TLS client {}: certificate identities {} not in allowed_clients; closing connection",
                 listener, peer, leaf == null ? "[none]" : ClientAllowList.identities(leaf));
         return false;
     }
@@ -120,7 +127,7 @@ public final class ListenerTls {
             if (ar.failed()) {
                 String error = ar.cause().getMessage();
                 if (!error.equals(lastReloadError)) {
-                    LOG.warn("{}: TLS files unreadable, keeping the current certificate: {}", listener, error);
+                    LOG.warn("listener '{}': TLS files unreadable, keeping the current certificate: {}", listener, error);
                     lastReloadError = error;
                 }
                 reloadFailures.increment();
@@ -137,11 +144,11 @@ public final class ListenerTls {
                 server.apply(options).onComplete(update -> {
                     if (update.succeeded()) {
                         reloads.increment();
-                        LOG.info("{}: TLS certificate reloaded from {} (sha256 {})", listener, config.cert(),
+                        LOG.info("listener '{}': TLS certificate reloaded from {} (sha256 {})", listener, config.cert(),
                                 material.digest().substring(0, 12));
                     } else {
                         reloadFailures.increment();
-                        LOG.warn("{}: new TLS certificate rejected, keeping the previous one: {}", listener,
+                        LOG.warn("listener '{}': new TLS certificate rejected, keeping the previous one: {}", listener,
                                 update.cause().toString());
                     }
                 });

@@ -2,6 +2,7 @@ package io.redactd.daemon.tls;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.redactd.outputs.ConfigProblem;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,24 +36,29 @@ public record TlsConfig(
         return new TlsConfig(cert, key, null, ClientAuthMode.NONE, List.of(), null);
     }
 
-    /** Problems with this block, each naming its key under {@code prefix} (e.g. {@code inputs[syslog].tls}). */
-    public List<String> problems(String prefix) {
-        List<String> problems = new ArrayList<>();
+    /** Problems with this block, with paths relative to it ({@code cert}, {@code client_ca}, ...). */
+    public List<ConfigProblem> validate() {
+        List<ConfigProblem> problems = new ArrayList<>();
         if (cert == null || cert.isBlank()) {
-            problems.add(prefix + ".cert: required (PEM certificate file)");
+            problems.add(ConfigProblem.of("cert", "required (PEM certificate file)"));
         }
         if (key == null || key.isBlank()) {
-            problems.add(prefix + ".key: required (PEM private key file)");
+            problems.add(ConfigProblem.of("key", "required (PEM private key file)"));
         }
         if (clientAuth != ClientAuthMode.NONE && (clientCa == null || clientCa.isBlank())) {
-            problems.add(prefix + ".client_ca: required when client_auth is " + clientAuth.configName());
+            problems.add(ConfigProblem.of("client_ca", "required when client_auth is " + clientAuth.configName()));
         }
         if (!allowedClients.isEmpty() && clientAuth == ClientAuthMode.NONE) {
-            problems.add(prefix + ".allowed_clients: needs client_auth optional or required");
+            problems.add(ConfigProblem.of("allowed_clients", "needs client_auth optional or required"));
         }
         if (reloadIntervalSecs < 1 || reloadIntervalSecs > 3600) {
-            problems.add(prefix + ".reload_interval_secs: must be between 1 and 3600, got " + reloadIntervalSecs);
+            problems.add(ConfigProblem.of("reload_interval_secs", "must be between 1 and 3600, got " + reloadIntervalSecs));
         }
         return problems;
+    }
+
+    /** The same problems under a parent key, e.g. {@code tls.cert}. */
+    public List<ConfigProblem> validate(String parent) {
+        return validate().stream().map(p -> ConfigProblem.of(parent + "." + p.path(), p.message())).toList();
     }
 }

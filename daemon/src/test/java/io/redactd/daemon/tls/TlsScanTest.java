@@ -3,6 +3,7 @@ package io.redactd.daemon.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.input.http.HttpInput;
 import io.redactd.daemon.input.http.HttpInputConfig;
 import io.redactd.daemon.input.http.TokenConfig;
@@ -33,13 +34,14 @@ class TlsScanTest {
         TestPki.Issued ec = pki.serverPkcs8Ec("ec");
         Vertx vertx = Vertx.vertx();
         RecordingSink sink = new RecordingSink();
-        SyslogInput syslog = new SyslogInput(vertx, new SyslogInputConfig("scan-syslog", "syslog", "127.0.0.1:0",
+        SyslogInput syslog = new SyslogInput(new SyslogInputConfig("127.0.0.1:0",
                 TlsConfig.of(rsa.cert().toString(), rsa.key().toString()), false, false, null, null, null, null, null,
-                null, null, null), sink, new SimpleMeterRegistry());
-        HttpInput http = new HttpInput(vertx, new HttpInputConfig("scan-http", "http", "127.0.0.1:0",
+                null, null, null), new ComponentContext("scan-syslog", vertx, sink, dir, new SimpleMeterRegistry()));
+        HttpInput http = new HttpInput(new HttpInputConfig("127.0.0.1:0",
                 TlsConfig.of(ec.cert().toString(), ec.key().toString()), false,
                 List.of(new TokenConfig("scan", "0".repeat(64), null, null, null)), null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null), sink, new SimpleMeterRegistry());
+                null, null, null, null, null, null, null), new ComponentContext("scan-http", vertx, sink, dir,
+                new SimpleMeterRegistry()));
         try {
             syslog.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             http.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

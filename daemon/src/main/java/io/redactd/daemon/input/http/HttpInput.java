@@ -1,7 +1,9 @@
 package io.redactd.daemon.input.http;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.input.Input;
 import io.redactd.daemon.pipeline.EventSink;
 import io.redactd.daemon.pipeline.RawBatch;
@@ -9,6 +11,7 @@ import io.redactd.daemon.pipeline.RawEvent;
 import io.redactd.daemon.tls.ListenAddress;
 import io.redactd.daemon.tls.ListenerTls;
 import io.redactd.daemon.tls.LogThrottle;
+import io.redactd.outputs.ConfigProblem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +66,7 @@ public final class HttpInput implements Input {
             "/services/collector/health", Endpoint.HEC_HEALTH,
             "/services/collector/health/1.0", Endpoint.HEC_HEALTH);
 
+    private final String id;
     private final Vertx vertx;
     private final HttpInputConfig config;
     private final EventSink sink;
@@ -81,26 +86,32 @@ public final class HttpInput implements Input {
     private ListenerTls tls;
     private HttpServer server;
 
-    public HttpInput(Vertx vertx, HttpInputConfig config, EventSink sink, MeterRegistry metrics) {
-        List<String> problems = config.problems();
+    public HttpInput(HttpInputConfig config, ComponentContext context) {
+        List<ConfigProblem> problems = config.validate();
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
+            throw new IllegalArgumentException("inputs[" + context.id() + "]: " + problems.stream()
+                    .map(p -> p.path() + ": " + p.message()).collect(Collectors.joining("; ")));
         }
-        this.vertx = vertx;
+        this.id = context.id();
+        this.vertx = context.vertx();
         this.config = config;
-        this.sink = sink;
-        this.metrics = metrics;
+        this.sink = context.sink();
+        this.metrics = context.registry();
         this.limiter = new AuthFailureLimiter(config.authFailureBurst(), config.authFailuresPerMinute());
         this.bodies = new RequestEvents(config.maxLineBytes(), config.maxEventsPerRequest());
-        this.events = Counter.builder("redactd_http_events_total").tag("input", config.id()).register(metrics);
-        this.refusedConnections = Counter.builder("redactd_http_connections_refused_total").tag("input", config.id())
-                .tag("reason", "max_connections").register(metrics);
-        this.rateLimited = Counter.builder("redactd_http_auth_rate_limited_total").tag("input", config.id()).register(metrics);
+        this.events = Counter.builder("redactd.http.events").description("Events accepted over HTTP")
+                .tag("input", id).register(metrics);
+        this.refusedConnections = Counter.builder("redactd.input.connections.refused").description("Connections refused")
+                .tag("input", id).tag("reason", "max_connections").register(metrics);
+        this.rateLimited = Counter.builder("redactd.http.auth.rate.limited")
+                .description("Requests answered 429 after too many failed authentications").tag("input", id).register(metrics);
+        Gauge.builder("redactd.input.connections", connections, AtomicInteger::get).description("Open connections")
+                .tag("input", id).register(metrics);
     }
 
     @Override
     public String id() {
-        return config.id();
+        return id;
     }
 
     public int port() {
@@ -109,11 +120,11 @@ public final class HttpInput implements Input {
 
     @Override
     public Future<Void> start() {
-        ListenAddress address = ListenAddress.parse(config.listen(), "inputs[" + config.id() + "].listen");
+        ListenAddress address = ListenAddress.parse(config.listen(), "inputs[" + id + "].listen");
         Future<TokenAuthenticator> tokens = vertx.executeBlocking(
-                () -> TokenAuthenticator.load(config.tokens(), "inputs[" + config.id() + "]"));
+                () -> TokenAuthenticator.load(config.tokens(), "inputs[" + id + "]"));
         Future<ListenerTls> tlsReady = config.tls() == null ? Future.succeededFuture(null)
-                : ListenerTls.load(vertx, config.tls(), "http input '" + config.id() + "'",
+                : ListenerTls.load(vertx, config.tls(), id,
                         TimeUnit.SECONDS.toMillis(config.handshakeTimeoutSecs()), metrics);
         return Future.all(tokens, tlsReady).compose(ready -> {
             authenticator = tokens.result();
@@ -131,7 +142,7 @@ public final class HttpInput implements Input {
                 tls.configure(options);
             } else {
                 LOG.warn("http input '{}' listens in PLAINTEXT on {} (insecure: true): tokens and log data, with any "
-                        + "PHI in it, cross the network unencrypted", config.id(), address);
+                        + "PHI in it, cross the network unencrypted", id, address);
             }
             server = vertx.createHttpServer(options)
                     .connectionHandler(this::connected)
@@ -142,7 +153,7 @@ public final class HttpInput implements Input {
             if (tls != null) {
                 tls.watch(server::updateSSLOptions);
             }
-            LOG.info("http input '{}' listening on {}:{} ({}), {} token(s)", config.id(), address.host(),
+            LOG.info("http input '{}' listening on {}:{} ({}), {} token(s)", id, address.host(),
                     bound.actualPort(), tls != null ? "HTTPS" : "plaintext HTTP", config.tokens().size());
             return null;
         });
@@ -163,7 +174,7 @@ public final class HttpInput implements Input {
             connections.decrementAndGet();
             refusedConnections.increment();
             limitLog.log(suppressed -> LOG.warn("http input '{}': refused connection from {}: max_connections {} "
-                    + "reached ({} similar suppressed)", config.id(), peer, config.maxConnections(), suppressed));
+                    + "reached ({} similar suppressed)", id, peer, config.maxConnections(), suppressed));
             connection.close();
             return;
         }
@@ -196,7 +207,7 @@ public final class HttpInput implements Input {
             timer = vertx.setPeriodic(TimeUnit.SECONDS.toMillis(config.requestTimeoutSecs()), id -> {
                 if (active == 0 && started == seen) {
                     LOG.debug("http input '{}': closing connection from {}: no complete request within {} s",
-                            config.id(), connection.remoteAddress().hostAddress(), config.requestTimeoutSecs());
+                            id, connection.remoteAddress().hostAddress(), config.requestTimeoutSecs());
                     connection.close();
                 }
                 seen = started;
@@ -285,7 +296,7 @@ public final class HttpInput implements Input {
                 : cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? 431 : 400;
         String message = status == 414 ? "request line too long" : status == 431 ? "request headers too large"
                 : "malformed HTTP request";
-        Counter.builder("redactd_http_rejected_total").tag("input", config.id()).tag("endpoint", "invalid")
+        Counter.builder("redactd.http.rejected").description("Requests refused, by status").tag("input", id).tag("endpoint", "invalid")
                 .tag("status", String.valueOf(status)).register(metrics).increment();
         req.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
                 .end(new JsonObject().put("error", "invalid_request").put("message", message).encode())
@@ -318,10 +329,10 @@ public final class HttpInput implements Input {
             }
         }
         limiter.recordFailure(peer, System.nanoTime());
-        Counter.builder("redactd_http_auth_failures_total").tag("input", config.id()).tag("reason", reason)
+        Counter.builder("redactd.http.auth.failures").description("Failed authentications").tag("input", id).tag("reason", reason)
                 .register(metrics).increment();
         authLog.log(suppressed -> LOG.warn("http input '{}': failed authentication from {} on {}: {} token "
-                + "({} similar suppressed)", config.id(), peer, exchange.endpoint.tag, reason, suppressed));
+                + "({} similar suppressed)", id, peer, exchange.endpoint.tag, reason, suppressed));
         exchange.fail(failure, true);
         return Optional.empty();
     }
@@ -347,7 +358,7 @@ public final class HttpInput implements Input {
                 exchange.fail(ar.cause() instanceof RequestRejected rejected ? rejected
                         : new RequestRejected(500, "internal_error", 8, "Internal server error while reading the body"), false);
                 if (!(ar.cause() instanceof RequestRejected)) {
-                    LOG.error("http input '{}': unexpected {} while reading a request body", config.id(),
+                    LOG.error("http input '{}': unexpected {} while reading a request body", id,
                             ar.cause().getClass().getName());
                 }
                 return;
@@ -372,12 +383,12 @@ public final class HttpInput implements Input {
             return; // timed out or the client went away while the body was parsed
         }
         events.increment(parsed.size());
-        String sourceId = config.id() + "/" + grant.source();
+        String sourceId = id + "/" + grant.source();
         List<Future<Void>> acks = new ArrayList<>();
         for (int from = 0; from < parsed.size(); from += config.maxBatchEvents()) {
             List<RawEvent> slice = parsed.subList(from, Math.min(parsed.size(), from + config.maxBatchEvents()));
             try {
-                acks.add(sink.submit(new RawBatch(sourceId, config.id(), List.copyOf(slice))));
+                acks.add(sink.submit(new RawBatch(sourceId, id, List.copyOf(slice))));
             } catch (RuntimeException e) {
                 acks.add(Future.failedFuture(e));
             }
@@ -467,7 +478,7 @@ public final class HttpInput implements Input {
                     body.put("line", rejected.invalidEventNumber());
                 }
             }
-            Counter.builder("redactd_http_rejected_total").tag("input", config.id()).tag("endpoint", endpoint.tag)
+            Counter.builder("redactd.http.rejected").description("Requests refused, by status").tag("input", id).tag("endpoint", endpoint.tag)
                     .tag("status", String.valueOf(rejected.status())).register(metrics).increment();
             if (closeAfter) {
                 // the unread body must not be parsed as the next request

@@ -1,14 +1,8 @@
 package io.redactd.daemon.input.http;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.redactd.daemon.tls.ListenAddress;
 import io.redactd.daemon.tls.TlsConfig;
+import io.redactd.outputs.ConfigProblem;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,33 +19,27 @@ import java.util.List;
  * @param authFailureBurst      failed authentications a peer may make before it gets 429s
  * @param authFailuresPerMinute the rate it may fail at after that
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record HttpInputConfig(
-        @JsonProperty("id") String id,
-        @JsonProperty("type") String type,
-        @JsonProperty("listen") String listen,
-        @JsonProperty("tls") TlsConfig tls,
-        @JsonProperty("insecure") Boolean insecure,
-        @JsonProperty("tokens") List<TokenConfig> tokens,
-        @JsonProperty("max_connections") Integer maxConnections,
-        @JsonProperty("max_body_bytes") Integer maxBodyBytes,
-        @JsonProperty("max_decompressed_bytes") Integer maxDecompressedBytes,
-        @JsonProperty("max_line_bytes") Integer maxLineBytes,
-        @JsonProperty("max_events_per_request") Integer maxEventsPerRequest,
-        @JsonProperty("max_batch_events") Integer maxBatchEvents,
-        @JsonProperty("idle_timeout_secs") Integer idleTimeoutSecs,
-        @JsonProperty("handshake_timeout_secs") Integer handshakeTimeoutSecs,
-        @JsonProperty("request_timeout_secs") Integer requestTimeoutSecs,
-        @JsonProperty("max_inflight_requests") Integer maxInflightRequests,
-        @JsonProperty("ack_timeout_secs") Integer ackTimeoutSecs,
-        @JsonProperty("retry_after_secs") Integer retryAfterSecs,
-        @JsonProperty("auth_failure_burst") Integer authFailureBurst,
-        @JsonProperty("auth_failures_per_minute") Integer authFailuresPerMinute) {
-
-    public static final String TYPE = "http";
+        String listen,
+        TlsConfig tls,
+        Boolean insecure,
+        List<TokenConfig> tokens,
+        Integer maxConnections,
+        Integer maxBodyBytes,
+        Integer maxDecompressedBytes,
+        Integer maxLineBytes,
+        Integer maxEventsPerRequest,
+        Integer maxBatchEvents,
+        Integer idleTimeoutSecs,
+        Integer handshakeTimeoutSecs,
+        Integer requestTimeoutSecs,
+        Integer maxInflightRequests,
+        Integer ackTimeoutSecs,
+        Integer retryAfterSecs,
+        Integer authFailureBurst,
+        Integer authFailuresPerMinute) {
 
     public HttpInputConfig {
-        type = type == null ? TYPE : type;
         listen = listen == null ? "0.0.0.0:8088" : listen;
         insecure = insecure != null && insecure;
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
@@ -72,78 +60,55 @@ public record HttpInputConfig(
     }
 
     public HttpInputConfig withInsecure(boolean value) {
-        return new HttpInputConfig(id, type, listen, tls, value, tokens, maxConnections, maxBodyBytes,
+        return new HttpInputConfig(listen, tls, value, tokens, maxConnections, maxBodyBytes,
                 maxDecompressedBytes, maxLineBytes, maxEventsPerRequest, maxBatchEvents, idleTimeoutSecs,
                 handshakeTimeoutSecs, requestTimeoutSecs, maxInflightRequests, ackTimeoutSecs, retryAfterSecs,
                 authFailureBurst, authFailuresPerMinute);
     }
 
-    /** Reads the config strictly: unknown keys are refused with the list of known ones. */
-    public static HttpInputConfig from(JsonNode node) {
+    /** Every problem with this block, with paths relative to the input. */
+    public List<ConfigProblem> validate() {
+        List<ConfigProblem> problems = new ArrayList<>();
         try {
-            return STRICT.treeToValue(node, HttpInputConfig.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException("inputs[" + node.path("id").asText("?") + "]: unknown key '"
-                    + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")", e);
-        } catch (JsonProcessingException e) {
-            Throwable root = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            String why = root == e ? e.getOriginalMessage() : root.getMessage();
-            throw new IllegalArgumentException("inputs[" + node.path("id").asText("?") + "]: " + why, e);
-        }
-    }
-
-    public List<String> problems() {
-        String at = "inputs[" + id + "]";
-        List<String> problems = new ArrayList<>();
-        if (id == null || id.isBlank()) {
-            problems.add("inputs[]: id is required");
-        }
-        if (!TYPE.equals(type)) {
-            problems.add(at + ".type: expected http, got " + type);
-        }
-        try {
-            ListenAddress.parse(listen, at + ".listen");
+            ListenAddress.parse(listen, "listen");
         } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
+            problems.add(ConfigProblem.of("listen", e.getMessage().substring("listen: ".length())));
         }
         if (tls == null && !insecure) {
-            problems.add(at + ".tls: required (cert and key); set insecure: true to accept plaintext HTTP");
+            problems.add(ConfigProblem.of("tls", "required (cert and key); set insecure: true to accept plaintext HTTP"));
         }
         if (tls != null && insecure) {
-            problems.add(at + ": both tls and insecure: true given; choose one");
+            problems.add(ConfigProblem.of("insecure", "true together with tls: choose one"));
         }
         if (tls != null) {
-            problems.addAll(tls.problems(at + ".tls"));
+            problems.addAll(tls.validate("tls"));
         }
         if (tokens.isEmpty()) {
-            problems.add(at + ".tokens: at least one token is required (every request must authenticate)");
+            problems.add(ConfigProblem.of("tokens", "at least one token is required (every request must authenticate)"));
         }
         for (int i = 0; i < tokens.size(); i++) {
-            problems.addAll(tokens.get(i).problems(at + ".tokens[" + i + "]"));
+            problems.addAll(tokens.get(i).validate("tokens[" + i + "]"));
         }
-        range(problems, at + ".max_connections", maxConnections, 1, 1_000_000);
-        range(problems, at + ".max_body_bytes", maxBodyBytes, 1024, Integer.MAX_VALUE - 16);
-        range(problems, at + ".max_decompressed_bytes", maxDecompressedBytes, 1024, Integer.MAX_VALUE - 16);
-        range(problems, at + ".max_line_bytes", maxLineBytes, 64, maxDecompressedBytes);
-        range(problems, at + ".max_events_per_request", maxEventsPerRequest, 1, 10_000_000);
-        range(problems, at + ".max_batch_events", maxBatchEvents, 1, 100_000);
-        range(problems, at + ".idle_timeout_secs", idleTimeoutSecs, 1, 86_400);
-        range(problems, at + ".handshake_timeout_secs", handshakeTimeoutSecs, 1, 300);
-        range(problems, at + ".request_timeout_secs", requestTimeoutSecs, 1, 3600);
-        range(problems, at + ".max_inflight_requests", maxInflightRequests, 1, 100_000);
-        range(problems, at + ".ack_timeout_secs", ackTimeoutSecs, 1, 3600);
-        range(problems, at + ".retry_after_secs", retryAfterSecs, 1, 3600);
-        range(problems, at + ".auth_failure_burst", authFailureBurst, 1, 10_000);
-        range(problems, at + ".auth_failures_per_minute", authFailuresPerMinute, 1, 100_000);
+        range(problems, "max_connections", maxConnections, 1, 1_000_000);
+        range(problems, "max_body_bytes", maxBodyBytes, 1024, Integer.MAX_VALUE - 16);
+        range(problems, "max_decompressed_bytes", maxDecompressedBytes, 1024, Integer.MAX_VALUE - 16);
+        range(problems, "max_line_bytes", maxLineBytes, 64, maxDecompressedBytes);
+        range(problems, "max_events_per_request", maxEventsPerRequest, 1, 10_000_000);
+        range(problems, "max_batch_events", maxBatchEvents, 1, 100_000);
+        range(problems, "idle_timeout_secs", idleTimeoutSecs, 1, 86_400);
+        range(problems, "handshake_timeout_secs", handshakeTimeoutSecs, 1, 300);
+        range(problems, "request_timeout_secs", requestTimeoutSecs, 1, 3600);
+        range(problems, "max_inflight_requests", maxInflightRequests, 1, 100_000);
+        range(problems, "ack_timeout_secs", ackTimeoutSecs, 1, 3600);
+        range(problems, "retry_after_secs", retryAfterSecs, 1, 3600);
+        range(problems, "auth_failure_burst", authFailureBurst, 1, 10_000);
+        range(problems, "auth_failures_per_minute", authFailuresPerMinute, 1, 100_000);
         return problems;
     }
 
-    private static void range(List<String> problems, String key, int value, int min, int max) {
+    private static void range(List<ConfigProblem> problems, String key, int value, int min, int max) {
         if (value < min || value > max) {
-            problems.add(key + ": must be between " + min + " and " + max + ", got " + value);
+            problems.add(ConfigProblem.of(key, "must be between " + min + " and " + max + ", got " + value));
         }
     }
-
-    private static final ObjectMapper STRICT = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 }

@@ -36,7 +36,8 @@ public final class TokenAuthenticator {
         for (int i = 0; i < tokens.size(); i++) {
             TokenConfig token = tokens.get(i);
             String key = at + ".tokens[" + i + "]";
-            List<String> problems = token.problems(key);
+            List<String> problems = token.validate("tokens[" + i + "]").stream()
+                    .map(p -> at + "." + p.path() + ": " + p.message()).toList();
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(String.join("; ", problems));
             }

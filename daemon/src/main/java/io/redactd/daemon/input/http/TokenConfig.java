@@ -1,7 +1,6 @@
 package io.redactd.daemon.input.http;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import io.redactd.outputs.ConfigProblem;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,13 +16,12 @@ import java.util.List;
  * @param token   the token, meant to be filled in from the environment (never write a literal token here)
  * @param outputs output ids this token's events may reach (carried as {@code redactd.route}); empty = all
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record TokenConfig(
-        @JsonProperty("source") String source,
-        @JsonProperty("sha256") String sha256,
-        @JsonProperty("file") String file,
-        @JsonProperty("token") String token,
-        @JsonProperty("outputs") List<String> outputs) {
+        String source,
+        String sha256,
+        String file,
+        String token,
+        List<String> outputs) {
 
     @Override
     public String toString() {
@@ -36,25 +34,26 @@ public record TokenConfig(
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
     }
 
-    List<String> problems(String at) {
-        List<String> problems = new ArrayList<>();
+    /** Problems with this entry, with paths under {@code at} (e.g. {@code tokens[0]}). */
+    List<ConfigProblem> validate(String at) {
+        List<ConfigProblem> problems = new ArrayList<>();
         if (source == null || source.isBlank()) {
-            problems.add(at + ".source: required (the name stamped as event.dataset)");
+            problems.add(ConfigProblem.of(at + ".source", "required (the name stamped as event.dataset)"));
         }
         int given = (sha256 == null ? 0 : 1) + (file == null ? 0 : 1) + (token == null ? 0 : 1);
         if (given == 0) {
-            problems.add(at + ": no token given: set sha256, file or token (with token: ${VAR}, is the environment variable set?)");
+            problems.add(ConfigProblem.of(at, "no token given: set sha256, file or token (with token: ${VAR}, is the environment variable set?)"));
         } else if (given > 1) {
-            problems.add(at + ": give exactly one of sha256 (hex SHA-256 of the token), file (path to the token) "
-                    + "or token (from an environment variable)");
+            problems.add(ConfigProblem.of(at, "give exactly one of sha256 (hex SHA-256 of the token), file (path to the "
+                    + "token) or token (from an environment variable)"));
         }
         if (token != null && token.strip().length() < 16) {
-            problems.add(at + ".token: shorter than 16 characters (is the environment variable set?)");
+            problems.add(ConfigProblem.of(at + ".token", "shorter than 16 characters (is the environment variable set?)"));
         }
         if (sha256 != null) {
             boolean hex = sha256.length() == 64 && sha256.chars().allMatch(c -> Character.digit(c, 16) >= 0);
             if (!hex) {
-                problems.add(at + ".sha256: expected 64 hex digits (sha256sum of the token), got " + sha256.length() + " characters");
+                problems.add(ConfigProblem.of(at + ".sha256", "expected 64 hex digits (sha256sum of the token), got " + sha256.length() + " characters"));
             }
         }
         return problems;

@@ -3,6 +3,7 @@ package io.redactd.daemon.input.syslog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.input.Input;
 import io.redactd.daemon.pipeline.EventSink;
 import io.redactd.daemon.pipeline.RawBatch;
@@ -10,6 +11,7 @@ import io.redactd.daemon.pipeline.RawEvent;
 import io.redactd.daemon.tls.ListenAddress;
 import io.redactd.daemon.tls.ListenerTls;
 import io.redactd.daemon.tls.LogThrottle;
+import io.redactd.outputs.ConfigProblem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class SyslogInput implements Input {
     private static final Logger LOG = LoggerFactory.getLogger(SyslogInput.class);
 
+    private final String id;
+    private final String dataset;
     private final Vertx vertx;
     private final SyslogInputConfig config;
     private final EventSink sink;
@@ -64,33 +69,38 @@ public final class SyslogInput implements Input {
     private NetServer server;
     private DatagramSocket udpSocket;
 
-    public SyslogInput(Vertx vertx, SyslogInputConfig config, EventSink sink, MeterRegistry metrics) {
-        List<String> problems = config.problems();
+    public SyslogInput(SyslogInputConfig config, ComponentContext context) {
+        List<ConfigProblem> problems = config.validate();
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
+            throw new IllegalArgumentException("inputs[" + context.id() + "]: " + problems.stream()
+                    .map(p -> p.path() + ": " + p.message()).collect(Collectors.joining("; ")));
         }
-        this.vertx = vertx;
+        this.id = context.id();
+        this.dataset = config.source() != null ? config.source() : id;
+        this.vertx = context.vertx();
         this.config = config;
-        this.sink = sink;
-        this.metrics = metrics;
-        String id = config.id();
-        this.events = Counter.builder("redactd_syslog_events_total").tag("input", id).register(metrics);
-        this.unparsed = Counter.builder("redactd_syslog_unparsed_total")
-                .description("frames that followed neither RFC 5424 nor 3164, forwarded whole").tag("input", id).register(metrics);
-        this.refusedOverLimit = Counter.builder("redactd_syslog_connections_refused_total")
+        this.sink = context.sink();
+        this.metrics = context.registry();
+        this.events = Counter.builder("redactd.syslog.events").description("Syslog messages received")
+                .tag("input", id).register(metrics);
+        this.unparsed = Counter.builder("redactd.syslog.unparsed")
+                .description("Frames that followed neither RFC 5424 nor 3164, forwarded whole").tag("input", id).register(metrics);
+        this.refusedOverLimit = Counter.builder("redactd.input.connections.refused").description("Connections refused")
                 .tag("input", id).tag("reason", "max_connections").register(metrics);
-        this.udpDropped = Counter.builder("redactd_syslog_udp_dropped_total").tag("input", id).register(metrics);
-        this.submitFailures = Counter.builder("redactd_syslog_batches_failed_total").tag("input", id).register(metrics);
+        this.udpDropped = Counter.builder("redactd.syslog.udp.dropped")
+                .description("UDP datagrams dropped while the pipeline was full").tag("input", id).register(metrics);
+        this.submitFailures = Counter.builder("redactd.syslog.batches.failed")
+                .description("Batches the pipeline refused").tag("input", id).register(metrics);
         for (SyslogFrameDecoder.Malformation kind : SyslogFrameDecoder.Malformation.values()) {
-            malformed.put(kind, Counter.builder("redactd_syslog_malformed_frames_total").tag("input", id)
-                    .tag("reason", kind.name().toLowerCase(Locale.ROOT)).register(metrics));
+            malformed.put(kind, context.inputErrors(kind.name().toLowerCase(Locale.ROOT)));
         }
-        Gauge.builder("redactd_syslog_connections", connections, AtomicInteger::get).tag("input", id).register(metrics);
+        Gauge.builder("redactd.input.connections", connections, AtomicInteger::get).description("Open connections")
+                .tag("input", id).register(metrics);
     }
 
     @Override
     public String id() {
-        return config.id();
+        return id;
     }
 
     /** The bound TCP port (useful with port 0). */
@@ -104,9 +114,9 @@ public final class SyslogInput implements Input {
 
     @Override
     public Future<Void> start() {
-        ListenAddress address = ListenAddress.parse(config.listen(), "inputs[" + config.id() + "].listen");
+        ListenAddress address = ListenAddress.parse(config.listen(), "inputs[" + id + "].listen");
         Future<ListenerTls> tlsReady = config.tls() == null ? Future.succeededFuture(null)
-                : ListenerTls.load(vertx, config.tls(), "syslog input '" + config.id() + "'",
+                : ListenerTls.load(vertx, config.tls(), id,
                         TimeUnit.SECONDS.toMillis(config.handshakeTimeoutSecs()), metrics);
         return tlsReady.compose(loaded -> {
             tls = loaded;
@@ -118,7 +128,7 @@ public final class SyslogInput implements Input {
                 tls.configure(options);
             } else {
                 LOG.warn("syslog input '{}' listens in PLAINTEXT on {} (insecure: true): log data and any PHI in it "
-                        + "cross the network unencrypted", config.id(), address);
+                        + "cross the network unencrypted", id, address);
             }
             server = vertx.createNetServer(options).connectHandler(this::accept);
             return server.listen(address.port(), address.host());
@@ -126,7 +136,7 @@ public final class SyslogInput implements Input {
             if (tls != null) {
                 tls.watch(server::updateSSLOptions);
             }
-            LOG.info("syslog input '{}' listening on {}:{} ({})", config.id(), address.host(), bound.actualPort(),
+            LOG.info("syslog input '{}' listening on {}:{} ({})", id, address.host(), bound.actualPort(),
                     tls != null ? "TLS" : "plaintext");
             return config.udp() ? startUdp() : Future.succeededFuture();
         });
@@ -153,7 +163,7 @@ public final class SyslogInput implements Input {
             connections.decrementAndGet();
             refusedOverLimit.increment();
             malformedLog.log(suppressed -> LOG.warn("syslog input '{}': refused connection from {}: max_connections {} "
-                    + "reached ({} similar suppressed)", config.id(), peer, config.maxConnections(), suppressed));
+                    + "reached ({} similar suppressed)", id, peer, config.maxConnections(), suppressed));
             socket.close();
             return;
         }
@@ -166,9 +176,9 @@ public final class SyslogInput implements Input {
     }
 
     private Future<Void> startUdp() {
-        ListenAddress udpAddress = ListenAddress.parse(config.udpListen(), "inputs[" + config.id() + "].udp_listen");
+        ListenAddress udpAddress = ListenAddress.parse(config.udpListen(), "inputs[" + id + "].udp_listen");
         LOG.warn("syslog input '{}' accepts UDP on {} (udp: true): plaintext, unauthenticated, and datagrams are "
-                + "dropped (and counted) when the pipeline is full", config.id(), udpAddress);
+                + "dropped (and counted) when the pipeline is full", id, udpAddress);
         udpSocket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(4 * 1024 * 1024));
         UdpSource source = new UdpSource(vertx.getOrCreateContext());
         udpSocket.handler(source::packet);
@@ -188,7 +198,7 @@ public final class SyslogInput implements Input {
         submitted.onComplete(ar -> context.runOnContext(v -> {
             if (ar.failed()) {
                 submitFailures.increment();
-                LOG.warn("syslog input '{}': pipeline refused a batch of {} events: {}", config.id(),
+                LOG.warn("syslog input '{}': pipeline refused a batch of {} events: {}", id,
                         batch.events().size(), ar.cause().getClass().getSimpleName());
             }
             inflight.remove(future);
@@ -202,7 +212,7 @@ public final class SyslogInput implements Input {
         malformed.get(kind).increment();
         malformedLog.log(suppressed -> LOG.warn("syslog input '{}': malformed frame from {} at stream byte {}: {} "
                         + "(frame skipped, connection continues; {} similar suppressed)",
-                config.id(), peer, offset, kind, suppressed));
+                id, peer, offset, kind, suppressed));
     }
 
     /** One TCP connection: decoder state, the batch being filled and the in-flight bound. */
@@ -221,7 +231,7 @@ public final class SyslogInput implements Input {
         Connection(NetSocket socket, String peer) {
             this.socket = socket;
             this.peer = peer;
-            this.sourceId = config.id() + "/" + peer + ":" + socket.remoteAddress().port() + "#"
+            this.sourceId = id + "/" + peer + ":" + socket.remoteAddress().port() + "#"
                     + connectionSerial.incrementAndGet();
         }
 
@@ -232,7 +242,7 @@ public final class SyslogInput implements Input {
                 flush();
             });
             socket.exceptionHandler(e -> LOG.debug("syslog input '{}': connection from {} failed: {}",
-                    config.id(), peer, e.getClass().getSimpleName()));
+                    id, peer, e.getClass().getSimpleName()));
         }
 
         private void data(Buffer buffer) {
@@ -247,7 +257,7 @@ public final class SyslogInput implements Input {
             if (!message.headerParsed()) {
                 unparsed.increment();
             }
-            batch.add(SyslogEvents.toEvent(message, System.currentTimeMillis(), config.source(), peer, ++position));
+            batch.add(SyslogEvents.toEvent(message, System.currentTimeMillis(), dataset, peer, ++position));
             if (batch.size() >= config.maxBatchEvents()) {
                 flush();
             }
@@ -271,7 +281,7 @@ public final class SyslogInput implements Input {
         private void drain() {
             while (batchesInFlight < config.maxInflightBatches() && !ready.isEmpty()) {
                 batchesInFlight++;
-                submit(new RawBatch(sourceId, config.id(), ready.poll()), context, () -> {
+                submit(new RawBatch(sourceId, id, ready.poll()), context, () -> {
                     batchesInFlight--;
                     drain();
                 });
@@ -290,7 +300,7 @@ public final class SyslogInput implements Input {
     /** UDP: one message per datagram; datagrams read in one event-loop turn share a batch. */
     private final class UdpSource {
         private final Context context;
-        private final String sourceId = config.id() + "/udp";
+        private final String sourceId = id + "/udp";
         private List<RawEvent> batch = new ArrayList<>();
         private int batchesInFlight;
         private boolean flushScheduled;
@@ -322,7 +332,7 @@ public final class SyslogInput implements Input {
             if (!message.headerParsed()) {
                 unparsed.increment();
             }
-            batch.add(SyslogEvents.toEvent(message, System.currentTimeMillis(), config.source(), peer, ++position));
+            batch.add(SyslogEvents.toEvent(message, System.currentTimeMillis(), dataset, peer, ++position));
             if (batch.size() >= config.maxBatchEvents()) {
                 flush();
             } else if (!flushScheduled) {
@@ -340,7 +350,7 @@ public final class SyslogInput implements Input {
             batch = new ArrayList<>();
             events.increment(full.size());
             batchesInFlight++;
-            submit(new RawBatch(sourceId, config.id(), full), context, () -> batchesInFlight--);
+            submit(new RawBatch(sourceId, id, full), context, () -> batchesInFlight--);
         }
     }
 }

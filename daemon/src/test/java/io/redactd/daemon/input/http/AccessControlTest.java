@@ -3,6 +3,7 @@ package io.redactd.daemon.input.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.redactd.outputs.ConfigProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -37,8 +38,8 @@ class AccessControlTest {
                 .hasMessage("inputs[h].tokens[0].file: " + shortSecret + " holds a token shorter than 16 characters");
         assertThatThrownBy(() -> TokenAuthenticator.load(List.of(new TokenConfig("s", null, dir.resolve("missing").toString(), null, null)), "inputs[h]"))
                 .hasMessageStartingWith("inputs[h].tokens[0].file: cannot read");
-        assertThat(new TokenConfig("s", "abc", null, null, null).problems("t"))
-                .containsExactly("t.sha256: expected 64 hex digits (sha256sum of the token), got 3 characters");
+        assertThat(new TokenConfig("s", "abc", null, null, null).validate("t")).containsExactly(
+                ConfigProblem.of("t.sha256", "expected 64 hex digits (sha256sum of the token), got 3 characters"));
         assertThat(new TokenConfig(null, null, null, "secret-value-123456789", null).toString()).doesNotContain("secret-value");
     }
 

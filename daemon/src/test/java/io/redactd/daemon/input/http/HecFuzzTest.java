@@ -3,6 +3,7 @@ package io.redactd.daemon.input.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.tls.LogCapture;
 import io.redactd.daemon.tls.RecordingSink;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -84,10 +86,11 @@ class HecFuzzTest {
     void liveInputAnswersEveryFuzzedRequestWithoutLeaking() throws Exception {
         Vertx vertx = Vertx.vertx();
         String token = "fuzz-token-0123456789abcdef";
-        HttpInputConfig config = new HttpInputConfig("fuzz", "http", "127.0.0.1:0", null, true,
+        HttpInputConfig config = new HttpInputConfig("127.0.0.1:0", null, true,
                 List.of(new TokenConfig("fuzz", HexFormat.of().formatHex(TokenAuthenticator.sha256(token)), null, null, null)),
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-        HttpInput input = new HttpInput(vertx, config, new RecordingSink(), new SimpleMeterRegistry());
+        HttpInput input = new HttpInput(config, new ComponentContext("fuzz", vertx, new RecordingSink(), Path.of("/tmp"),
+                new SimpleMeterRegistry()));
         HttpClient client = HttpClient.newHttpClient();
         try (LogCapture log = new LogCapture()) {
             input.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

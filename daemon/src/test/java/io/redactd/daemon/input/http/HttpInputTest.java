@@ -3,6 +3,7 @@ package io.redactd.daemon.input.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.pipeline.RawEvent;
 import io.redactd.daemon.tls.ClientAuthMode;
 import io.redactd.daemon.tls.ExternalProcess;
@@ -89,12 +90,12 @@ class HttpInputTest {
 
     private static HttpInputConfig config(TlsConfig tls, Integer maxBody, Integer maxInflated, Integer maxInflight,
                                           Integer requestTimeout, Integer burst) {
-        return new HttpInputConfig("http-test", "http", "127.0.0.1:0", tls, tls == null, tokens(), null, maxBody,
+        return new HttpInputConfig("127.0.0.1:0", tls, tls == null, tokens(), null, maxBody,
                 maxInflated, null, null, null, null, null, requestTimeout, maxInflight, null, 7, burst, null);
     }
 
     private HttpInput start(HttpInputConfig config) throws Exception {
-        HttpInput input = new HttpInput(vertx, config, sink, metrics);
+        HttpInput input = new HttpInput(config, new ComponentContext("http-test", vertx, sink, shared, metrics));
         await(input.start());
         started.add(input);
         return input;
@@ -287,9 +288,9 @@ class HttpInputTest {
         Reply limited = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN, "--data-binary", "x");
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.headers()).containsIgnoringCase("retry-after:");
-        assertThat(metrics.get("redactd_http_auth_failures_total").tag("reason", "invalid").counter().count()).isEqualTo(1.0);
-        assertThat(metrics.get("redactd_http_auth_failures_total").tag("reason", "missing").counter().count()).isEqualTo(1.0);
-        assertThat(metrics.get("redactd_http_auth_rate_limited_total").counter().count()).isEqualTo(1.0);
+        assertThat(metrics.get("redactd.http.auth.failures").tag("reason", "invalid").counter().count()).isEqualTo(1.0);
+        assertThat(metrics.get("redactd.http.auth.failures").tag("reason", "missing").counter().count()).isEqualTo(1.0);
+        assertThat(metrics.get("redactd.http.auth.rate.limited").counter().count()).isEqualTo(1.0);
         assertThat(sink.events()).isEmpty();
     }
 
@@ -338,13 +339,13 @@ class HttpInputTest {
         assertThat(refused.status()).isEqualTo(-1);
         assertThat(refused.curlExit()).isNotZero();
         assertThat(sink.messages()).containsExactly("from allowed client", "token only");
-        assertThat(metrics.get("redactd_tls_clients_refused_total").counter().count()).isEqualTo(1.0);
+        assertThat(metrics.get("redactd.tls.clients.refused").counter().count()).isEqualTo(1.0);
     }
 
     @Test
     void plaintextOnlyWhenInsecureAndSlowClientsAreCutOff() throws Exception {
-        assertThat(config(null, null, null, null, null, null).withInsecure(false).problems())
-                .anyMatch(p -> p.contains(".tls: required"));
+        assertThat(config(null, null, null, null, null, null).withInsecure(false).validate())
+                .anyMatch(p -> p.path().equals("tls") && p.message().startsWith("required"));
         HttpInput input = start(config(null, null, null, null, 1, null));
         ExternalProcess.Result plain = ExternalProcess.run(List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
                 "-H", "Authorization: Bearer " + TOKEN, "--data-binary", "plain", "http://127.0.0.1:" + input.port() + "/v1/logs"),

@@ -3,6 +3,7 @@ package io.redactd.daemon.input.syslog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.pipeline.RawEvent;
 import io.redactd.daemon.tls.LogCapture;
 import io.redactd.daemon.tls.RecordingSink;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Random;
@@ -128,8 +130,8 @@ class SyslogFuzzTest {
         Vertx vertx = Vertx.vertx();
         RecordingSink sink = new RecordingSink();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        SyslogInput input = new SyslogInput(vertx, new SyslogInputConfig("fuzz", "syslog", "127.0.0.1:0", null, true,
-                false, null, null, null, MAX_FRAME, null, null, null, null), sink, metrics);
+        SyslogInput input = new SyslogInput(new SyslogInputConfig("127.0.0.1:0", null, true, false, null, null, null,
+                MAX_FRAME, null, null, null, null), new ComponentContext("fuzz", vertx, sink, Path.of("/tmp"), metrics));
         try (LogCapture log = new LogCapture()) {
             input.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             Random random = new Random(7L);
@@ -141,7 +143,7 @@ class SyslogFuzzTest {
                     out.flush();
                 }
             }
-            RecordingSink.await(() -> metrics.get("redactd_syslog_connections").gauge().value() == 0, Duration.ofSeconds(10),
+            RecordingSink.await(() -> metrics.get("redactd.input.connections").gauge().value() == 0, Duration.ofSeconds(10),
                     "connections did not finish");
             RecordingSink.await(() -> log.text().contains("malformed frame"), Duration.ofSeconds(10),
                     "no malformed-frame line was logged");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.pipeline.RawEvent;
 import io.redactd.daemon.tls.ClientAuthMode;
 import io.redactd.daemon.tls.ExternalProcess;
@@ -79,12 +80,12 @@ class SyslogInputTest {
 
     private static SyslogInputConfig config(TlsConfig tls, boolean insecure, Integer maxConnections, Integer idleSecs,
                                             Integer handshakeSecs, Integer maxBatch, Integer maxInflight, Boolean udp) {
-        return new SyslogInputConfig("syslog-test", "syslog", "127.0.0.1:0", tls, insecure, udp, null, "app-logs",
+        return new SyslogInputConfig("127.0.0.1:0", tls, insecure, udp, null, "app-logs",
                 maxConnections, 4096, idleSecs, handshakeSecs, maxBatch, maxInflight);
     }
 
     private SyslogInput start(SyslogInputConfig config) throws Exception {
-        SyslogInput input = new SyslogInput(vertx, config, sink, metrics);
+        SyslogInput input = new SyslogInput(config, new ComponentContext("syslog-test", vertx, sink, shared, metrics));
         await(input.start());
         started.add(input);
         return input;
@@ -164,7 +165,8 @@ class SyslogInputTest {
                 "       StreamDriverPermittedPeers=\"localhost\" TCP_Framing=\"octet-counted\"",
                 "       template=\"RSYSLOG_SyslogProtocol23Format\")",
                 ""));
-        Process rsyslogd = new ProcessBuilder("rsyslogd", "-n", "-f", conf.toString(), "-i", work.resolve("pid").toString())
+        String binary = Files.isExecutable(Path.of("/usr/sbin/rsyslogd")) ? "/usr/sbin/rsyslogd" : "rsyslogd";
+        Process rsyslogd = new ProcessBuilder(binary, "-n", "-f", conf.toString(), "-i", work.resolve("pid").toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("rsyslogd.out").toFile()).start();
         try {
             RecordingSink.await(() -> Files.exists(socket), WAIT, "rsyslogd did not create its socket");
@@ -203,8 +205,9 @@ class SyslogInputTest {
     @Test
     void plaintextWithoutInsecureIsRefusedAtConfig() {
         SyslogInputConfig plain = config(null, false, null, null, null, null, null, null);
-        assertThat(plain.problems()).anyMatch(p -> p.contains("inputs[syslog-test].tls: required"));
-        assertThatThrownBy(() -> new SyslogInput(vertx, plain, sink, metrics)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(plain.validate()).anyMatch(p -> p.path().equals("tls") && p.message().startsWith("required"));
+        assertThatThrownBy(() -> new SyslogInput(plain, new ComponentContext("syslog-test", vertx, sink, shared, metrics)))
+                .hasMessageStartingWith("inputs[syslog-test]: tls: required");
     }
 
     @Test
@@ -220,7 +223,7 @@ class SyslogInputTest {
             for (int i = 0; i < 20; i++) {
                 udp.send(new DatagramPacket(more, more.length, InetAddress.getLoopbackAddress(), input.udpPort()));
             }
-            RecordingSink.await(() -> metrics.get("redactd_syslog_udp_dropped_total").counter().count() == 20, WAIT,
+            RecordingSink.await(() -> metrics.get("redactd.syslog.udp.dropped").counter().count() == 20, WAIT,
                     "drops not counted");
         }
         sink.release();
@@ -255,7 +258,7 @@ class SyslogInputTest {
 
             write(before, counted("<13>1 - h a - - - after rotation on the old connection"));
             assertThat(sink.awaitMessages(2, WAIT)).contains("after rotation on the old connection");
-            assertThat(metrics.get("redactd_tls_reloads_total").counter().count()).isEqualTo(1.0);
+            assertThat(metrics.get("redactd.tls.reloads").counter().count()).isEqualTo(1.0);
         }
     }
 
@@ -298,7 +301,7 @@ class SyslogInputTest {
                 "-key", allowed.key().toString());
 
         assertThat(sink.awaitMessages(2, WAIT)).containsExactlyInAnyOrder("from allowed", "from allowed again");
-        RecordingSink.await(() -> metrics.get("redactd_tls_clients_refused_total").counter().count() == 1.0, WAIT,
+        RecordingSink.await(() -> metrics.get("redactd.tls.clients.refused").counter().count() == 1.0, WAIT,
                 "the intruder was not counted as refused");
         assertThat(sink.messages()).hasSize(2);
     }
@@ -360,18 +363,18 @@ class SyslogInputTest {
             sink.release();
         }
         assertThat(sink.messages()).hasSize(2 * total).filteredOn(m -> m.equals("closing " + (total - 1))).hasSize(2);
-        assertThat(metrics.get("redactd_syslog_malformed_frames_total").tag("reason", "truncated").counter().count()).isZero();
+        assertThat(metrics.get("redactd.input.errors").tag("reason", "truncated").counter().count()).isZero();
     }
 
     @Test
     void connectionLimitIdleTimeoutAndHandshakeTimeoutCloseSockets() throws Exception {
         SyslogInput plain = start(config(null, true, 2, 1, null, null, null, null));
         try (Socket a = new Socket("127.0.0.1", plain.port()); Socket b = new Socket("127.0.0.1", plain.port())) {
-            RecordingSink.await(() -> gauge("redactd_syslog_connections") == 2, WAIT, "two connections not seen");
+            RecordingSink.await(() -> gauge("redactd.input.connections") == 2, WAIT, "two connections not seen");
             try (Socket third = new Socket("127.0.0.1", plain.port())) {
                 assertClosedByServer(third);
             }
-            assertThat(metrics.get("redactd_syslog_connections_refused_total").counter().count()).isEqualTo(1.0);
+            assertThat(metrics.get("redactd.input.connections.refused").counter().count()).isEqualTo(1.0);
             assertClosedByServer(a); // idle_timeout_secs: 1
         }
         SyslogInput tls = start(config(TlsConfig.of(serverCert.cert().toString(), serverCert.key().toString()), false,
@@ -392,9 +395,9 @@ class SyslogInputTest {
             out.flush();
             assertThat(sink.awaitMessages(3, WAIT)).containsExactly("one", "two", "three");
         }
-        assertThat(metrics.get("redactd_syslog_malformed_frames_total").tag("reason", "bad_octet_count").counter().count())
+        assertThat(metrics.get("redactd.input.errors").tag("reason", "bad_octet_count").counter().count())
                 .isEqualTo(1.0);
-        assertThat(metrics.get("redactd_syslog_malformed_frames_total").tag("reason", "frame_too_large").counter().count())
+        assertThat(metrics.get("redactd.input.errors").tag("reason", "frame_too_large").counter().count())
                 .isEqualTo(1.0);
     }
 
