@@ -1,6 +1,7 @@
 package io.redactd.benchmarks.syslog;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.input.syslog.SyslogInput;
 import io.redactd.daemon.input.syslog.SyslogInputConfig;
 import io.redactd.daemon.pipeline.EventSink;
@@ -46,9 +47,10 @@ public final class SyslogTlsThroughput {
             return Future.succeededFuture();
         };
         Vertx vertx = Vertx.vertx();
-        SyslogInput input = new SyslogInput(vertx, new SyslogInputConfig("bench", "syslog", "127.0.0.1:0",
+        SyslogInput input = new SyslogInput(new SyslogInputConfig("127.0.0.1:0",
                 TlsConfig.of(dir.resolve("cert.pem").toString(), dir.resolve("key.pem").toString()), false, false, null,
-                null, 4096, null, null, null, null, null), counting, new SimpleMeterRegistry());
+                null, 4096, null, null, null, null, null),
+                new ComponentContext("bench", vertx, counting, dir, new SimpleMeterRegistry()));
         input.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         Process generator = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
