@@ -16,16 +16,24 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -319,6 +327,82 @@ class HttpInputTest {
         assertThat(answered.status()).isEqualTo(200);
         assertThat(answered.body().getInteger("code")).isZero();
         assertThat(sink.messages()).containsExactly("waits for the buffer");
+    }
+
+    @Test
+    void certificateRotationKeepsKeepAliveClientsAndServesTheNewCertificate(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("tls.crt");
+        Path key = dir.resolve("tls.key");
+        Files.copy(serverCert.cert(), cert);
+        Files.copy(serverCert.key(), key);
+        TlsConfig tls = new TlsConfig(cert.toString(), key.toString(), null, ClientAuthMode.NONE, List.of(), 1);
+        HttpInput input = start(config(tls, null, null, null, null, null));
+        try (SSLSocket keepAlive = tlsSocket(input.port())) {
+            BigInteger before = serial(keepAlive);
+            assertThat(post(keepAlive, "before rotation")).startsWith("HTTP/1.1 200");
+            TestPki.Issued next = pki.serverPkcs8Ec("http-next");
+            Files.copy(next.key(), dir.resolve("k.new"));
+            Files.copy(next.cert(), dir.resolve("c.new"));
+            Files.move(dir.resolve("k.new"), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(dir.resolve("c.new"), cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            BigInteger expected;
+            try (InputStream in = Files.newInputStream(next.cert())) {
+                expected = ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in)).getSerialNumber();
+            }
+            RecordingSink.await(() -> {
+                try (SSLSocket fresh = tlsSocket(input.port())) {
+                    return serial(fresh).equals(expected);
+                } catch (Exception e) {
+                    return false;
+                }
+            }, WAIT, "new connections never saw the rotated certificate");
+            assertThat(expected).isNotEqualTo(before);
+            assertThat(post(keepAlive, "after rotation, same connection")).startsWith("HTTP/1.1 200");
+        }
+        assertThat(sink.messages()).containsExactly("before rotation", "after rotation, same connection");
+    }
+
+    private static String post(SSLSocket socket, String line) throws IOException {
+        byte[] body = line.getBytes(StandardCharsets.UTF_8);
+        socket.getOutputStream().write(("POST /v1/logs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(body);
+        socket.getOutputStream().flush();
+        // read the status line, the headers and a Content-Length body
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        String headers = head.toString();
+        int at = headers.toLowerCase(java.util.Locale.ROOT).indexOf("content-length:");
+        int length = Integer.parseInt(headers.substring(at + 15, headers.indexOf("\r\n", at)).trim());
+        in.readNBytes(length);
+        return headers;
+    }
+
+    private static SSLSocket tlsSocket(int port) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(pki.ca())) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    private static BigInteger serial(SSLSocket socket) throws Exception {
+        return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
     }
 
     @Test
