@@ -33,6 +33,6 @@ public enum ClientAuthMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("tls.client_auth: expected none, optional or required, got '" + value + "'");
+        throw new IllegalArgumentException("expected none, optional or required, got '" + value + "'");
     }
 }

@@ -1,7 +1,5 @@
 package io.redactd.daemon.tls;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.redactd.outputs.ConfigProblem;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,14 +15,13 @@ import java.util.List;
  *                           handshake; empty = any client certificate signed by {@code client_ca}
  * @param reloadIntervalSecs how often the three files are checked for changes (content hash)
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record TlsConfig(
-        @JsonProperty("cert") String cert,
-        @JsonProperty("key") String key,
-        @JsonProperty("client_ca") String clientCa,
-        @JsonProperty("client_auth") ClientAuthMode clientAuth,
-        @JsonProperty("allowed_clients") List<String> allowedClients,
-        @JsonProperty("reload_interval_secs") Integer reloadIntervalSecs) {
+        String cert,
+        String key,
+        String clientCa,
+        ClientAuthMode clientAuth,
+        List<String> allowedClients,
+        Integer reloadIntervalSecs) {
 
     public TlsConfig {
         clientAuth = clientAuth == null ? ClientAuthMode.NONE : clientAuth;

@@ -84,7 +84,7 @@ class ConfigExamplesTest {
                   - id: sys
                     type: syslog
                     max_frame_byte: 10
-                    tls: {cert: /c.pem, key: /k.pem, client_auth: required}
+                    tls: {cert: /c.pem, key: /k.pem, client_auth: sometimes}
                   - id: web
                     type: http
                     insecure: true
@@ -97,6 +97,13 @@ class ConfigExamplesTest {
                   - {id: out, type: file, path: /tmp/x.ndjson}
                 """).problems().stream().map(Problem::toString).toList();
         assertThat(problems).anyMatch(p -> p.contains("inputs[0].max_frame_byte") && p.contains("unknown key"));
+        List<String> badEnum = loader.load("""
+                inputs:
+                  - {id: sys, type: syslog, tls: {cert: /c.pem, key: /k.pem, client_auth: sometimes}}
+                outputs:
+                  - {id: out, type: file, path: /tmp/x.ndjson}
+                """).problems().stream().map(Problem::toString).toList();
+        assertThat(badEnum).anyMatch(p -> p.startsWith("inputs[0].tls.client_auth: expected none, optional or required"));
         String all = String.join("\n", problems);
         assertThat(all).doesNotContain("short-secret");
         List<String> valid = loader.load("""
