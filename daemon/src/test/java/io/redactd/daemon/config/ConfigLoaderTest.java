@@ -68,7 +68,7 @@ class ConfigLoaderTest {
                 """);
         assertThat(p).containsExactly(
                 "inputs[0].batch_max_events: must be between 1 and 100000, got 0 (line 3)",
-                "inputs[1].type: unknown type 'kafka' (one of: stdin) (line 4)",
+                "inputs[1].type: unknown type 'kafka' (one of: http, stdin, syslog) (line 4)",
                 "outputs[0].path: no output file given (line 6)",
                 "outputs[1].colour: unknown key 'colour' (this section takes no keys) (line 9)",
                 "detectors.engine: must be auto, hyperscan or portable, got 'turbo' (line 11)",
