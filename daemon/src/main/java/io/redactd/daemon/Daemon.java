@@ -9,6 +9,7 @@ import io.redactd.daemon.config.RedactdConfig;
 import io.redactd.daemon.input.Input;
 import io.redactd.daemon.config.IntegrityConfig;
 import io.redactd.daemon.integrity.HashChain;
+import io.redactd.daemon.pipeline.CountedOutput;
 import io.redactd.daemon.pipeline.DeliveryStage;
 import io.redactd.daemon.pipeline.Pipeline;
 import io.redactd.daemon.pipeline.PipelineMetrics;
@@ -90,9 +91,10 @@ public final class Daemon {
     private void startAll(RedactdConfig config, DetectionPlan plan) throws StartException {
         Path stateDir = prepareStateDir(config.stateDir());
         String host = hostName();
+        PipelineMetrics metrics = new PipelineMetrics(registry);
         List<Downstream> downstreams = new ArrayList<>();
         for (ConfiguredComponent<?, Output> c : config.outputs()) {
-            Output o = c.build(new ComponentContext(c.id(), vertx, null, stateDir, registry));
+            Output o = new CountedOutput(c.build(new ComponentContext(c.id(), vertx, null, stateDir, registry)), metrics);
             outputs.add(o);
             downstreams.add(new Downstream(o, batchOf(c.config())));
         }
@@ -112,7 +114,7 @@ public final class Daemon {
         delivery = new DeliveryStage(vertx, List.of(fanOut), chain,
                 Math.min(1000, config.integrity().checkpointIntervalMs()));
         pipeline = new Pipeline(vertx, plan, delivery, config.pipeline().workers(),
-                config.pipeline().maxBatchesInFlight(), new PipelineMetrics(registry), host);
+                config.pipeline().maxBatchesInFlight(), metrics, host);
         for (ConfiguredComponent<?, Input> c : config.inputs()) {
             Input in = c.build(new ComponentContext(c.id(), vertx, pipeline, stateDir, registry));
             inputs.add(in);

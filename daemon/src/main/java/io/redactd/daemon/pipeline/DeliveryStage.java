@@ -3,6 +3,7 @@ package io.redactd.daemon.pipeline;
 import io.redactd.daemon.integrity.HashChain;
 import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.Output;
+import io.redactd.outputs.buffer.BufferedFanOut;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -191,7 +192,8 @@ public final class DeliveryStage {
         for (Output o : outputs) {
             writes.add(o.write(batch)
                     .onSuccess(v -> {
-                        if (metrics != null) {
+                        // The buffer's downstreams count their own deliveries (CountedOutput).
+                        if (metrics != null && !(o instanceof BufferedFanOut)) {
                             metrics.outputBatch(o.id(), docs.size(), batchBytes);
                         }
                     })
