@@ -33,10 +33,23 @@ public final class Catalog {
     private static final String CODE = "(?:^|[^0-9A-Za-z_])";
     private static final String EMAIL_LEFT = "(?:^|[^A-Za-z0-9._%+-])";
     private static final String DOMAIN = "[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}";
+    /**
+     * Contiguous card numbers, shaped by issuer at the regex level (3 Amex/Diners/JCB, 4 Visa, 51-55 and 22-27
+     * Mastercard, 6 Discover) so that 13-digit epoch milliseconds and 14-digit timestamps never reach the validator.
+     */
+    private static final String CARD_DIGITS = "3\\d{13,18}|4\\d{12,18}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15,18}";
+    /**
+     * IPv6 candidates: eight groups, or fewer around a {@code ::}. Clock times (03:17:53) have neither, so they never
+     * reach the validator, which checks the group counts exactly.
+     */
+    private static final String IPV6 = "(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\\b"
+            + "|(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}\\b"
+            + "|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}\\b"
+            + "|(?:[0-9A-Fa-f]{1,4}:){1,7}:";
     /** Between a label and its value: quotes, colons, equals, hashes, blanks (JSON, key=value, prose). */
     private static final String SEP = "[ \\t\"':=#>]{1,6}";
     private static final String ID_SUFFIX = "(?i:[ _-]?(?:number|num|no\\.?|id|#))?";
-    /** A record identifier: up to four letters (and a dash), then a digit, then 3-19 more characters ending alphanumeric. */
+    /** A record identifier: up to four letters (and a dash), a digit, then 3-19 more characters ending alphanumeric. */
     private static final String RECORD_ID = "([A-Za-z]{0,4}-?[0-9][0-9A-Za-z-]{2,18}[0-9A-Za-z])\\b";
     private static final String MONTH = "(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?i:[a-z]{0,6})";
     private static final String DATE = "(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{4}/\\d{1,2}/\\d{1,2}|\\d{1,2}/\\d{1,2}/\\d{4}"
@@ -50,6 +63,10 @@ public final class Catalog {
     private static final String NAME_NEXT = "(?:" + NAME_WORD + "|[A-Z]\\.?)";
     /** One to four name words (a middle initial allowed after the first), e.g. "John A. Doe" or "Doe, John". */
     private static final String PERSON_NAME = "(" + NAME_WORD + "(?:,? " + NAME_NEXT + "){0,3})\\b";
+    /** All-caps name words (DOE, JOHN Q), accepted only after labels that can precede nothing but a name. */
+    private static final String CAPS_NAME = "([A-Z][A-Z'-]*[A-Z](?:,? [A-Z][A-Z'-]*[A-Z]|,? [A-Z]\\.?){0,3})\\b";
+    /** Two to four all-caps name words, for weak labels (patient, name) where one caps word is often "ID" or "MRN". */
+    private static final String CAPS_FULL_NAME = "([A-Z][A-Z'-]*[A-Z](?:,? [A-Z][A-Z'-]*[A-Z]|,? [A-Z]\\.?){1,3})\\b";
     /** Two to four name words: after the weak label "name" a single word is usually a component, not a person. */
     private static final String FULL_NAME = "(" + NAME_WORD + "(?:,? " + NAME_NEXT + "){1,3})\\b";
     private static final String STREET_SUFFIX = "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln"
@@ -69,14 +86,15 @@ public final class Catalog {
                     "ssn", List.of(), 90, Normalization.DIGITS,
                     NUM + "(\\d{3}-\\d{2}-\\d{4}|\\d{3} \\d{2} \\d{4})\\b"),
             contextual("ssn.bare", "SSN", "US Social Security number, 9 bare digits after an SSN label",
-                    "ssn", List.of("ssn", "social security", "soc sec", "ss#", "socsec"), 88, Normalization.DIGITS,
+                    "ssn", List.of("ssn", "social security", "social_security", "socialsecurity", "soc sec", "ss#",
+                            "socsec"), 88, Normalization.DIGITS,
                     NUM + "(\\d{9})\\b"),
             spec("ssn.hl7", "SSN", "HL7 v2 PID-19 (patient SSN)", "ssn", List.of(), 88, Normalization.DIGITS,
                     PID_FIELD[19] + "(\\d{3}-?\\d{2}-?\\d{4})"),
             spec("credit_card", "CREDIT_CARD", "Payment card number (Luhn, real issuer ranges and lengths)",
                     "credit_card", List.of(), 85, Normalization.DIGITS,
-                    NUM + "(\\d{13,19}|\\d{4}(?:[ -]\\d{4}){2}[ -]\\d{1,4}(?:[ -]\\d{1,3})?"
-                            + "|\\d{4}[ -]\\d{6}[ -]\\d{4,5})\\b"),
+                    NUM + "(" + CARD_DIGITS + "|[2-6]\\d{3}(?:[ -]\\d{4}){2}[ -]\\d{1,4}(?:[ -]\\d{1,3})?"
+                            + "|3\\d{3}[ -]\\d{6}[ -]\\d{4,5})\\b"),
             spec("email", "EMAIL", "E-mail address, also %40 URL-encoded and \\u0040 JSON-escaped", "none",
                     List.of(), 90, Normalization.LOWER,
                     EMAIL_LEFT + "([A-Za-z0-9._%+-]{1,64}@" + DOMAIN + ")\\b",
@@ -90,12 +108,12 @@ public final class Catalog {
             contextual("phone.bare", "PHONE", "NANP phone number, bare digits after a phone label", "phone",
                     List.of("phone", "tel", "mobile", "cell", "fax", "callback", "contact"), 68,
                     Normalization.DIGITS,
-                    NUM + "(\\d{10}|1\\d{10}|\\d{3} \\d{3} \\d{4})\\b"),
+                    NUM + "(1?[2-9]\\d{9}|[2-9]\\d{2} \\d{3} \\d{4})\\b"),
             spec("ipv4", "IPV4", "IPv4 address (octets 0-255; version strings rejected)", "ipv4", List.of(), 60,
                     Normalization.TEXT,
                     "(?:^|[^0-9A-Za-z.])((?:\\d{1,3}\\.){3}\\d{1,3}(?:\\.[0-9A-Za-z]+|-[A-Za-z][0-9A-Za-z]*)*)\\b"),
             spec("ipv6", "IPV6", "IPv6 address, full or compressed", "ipv6", List.of(), 60, Normalization.LOWER,
-                    "(?:^|[^0-9A-Za-z:])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{1,4}\\b|(?:[0-9A-Fa-f]{0,4}:){1,7}:)"),
+                    "(?:^|[^0-9A-Za-z:])(" + IPV6 + ")"),
             contextual("npi", "NPI", "US National Provider Identifier (Luhn over 80840 prefix) near an NPI label",
                     "npi", List.of("npi", "provider", "prescriber", "physician", "practitioner"), 80,
                     Normalization.DIGITS,
@@ -115,8 +133,9 @@ public final class Catalog {
                     "(?:^|[^0-9A-Za-z_-])([A-HJ-NPR-Z0-9]{17})\\b"),
             spec("dob.labeled", "DOB", "Date after a birth-date label (dob, date of birth, born)", "date", List.of(),
                     50, Normalization.TEXT,
-                    "(?i:(?:^|[^a-z])dob|date[ _-]?of[ _-]?birth|(?:^|[^a-z])birth[ _-]?date|(?:^|[^a-z])birthday"
-                            + "|(?:^|[^a-z])born(?: on)?)" + SEP + DATE),
+                    "(?:(?:^|[^A-Za-z])(?i:dob|d\\.o\\.b\\.?|birth[ _-]?date|birthday|born(?: on)?)"
+                            + "|(?i:date[ _-]?of[ _-]?birth)"
+                            + "|[a-z](?:Dob|DOB|BirthDate|Birthdate|DateOfBirth))" + SEP + DATE),
             spec("dob.hl7", "DOB", "HL7 v2 PID-7 (date of birth)", "date", List.of(), 50, Normalization.TEXT,
                     PID_FIELD[7] + "(\\d{8})"),
             spec("mrn.labeled", "MRN", "Medical record number after an MRN / medical record / patient id label",
@@ -133,11 +152,13 @@ public final class Catalog {
             spec("passport", "PASSPORT", "Passport number after a passport label", "none", List.of(), 45,
                     Normalization.ALNUM_UPPER,
                     "(?i:(?:^|[^a-z])passport)" + ID_SUFFIX + SEP + "([A-Z]{0,2}\\d{6,9})\\b"),
-            spec("address.street", "ADDRESS", "US street address (number, street, suffix; optional unit, city, "
-                            + "state, ZIP)", "none", List.of(), 40, Normalization.TEXT,
+            spec("address.street", "ADDRESS", "US street address or PO box (number, street, suffix; optional "
+                            + "unit, city, state, ZIP)", "none", List.of(), 40, Normalization.TEXT,
                     NUM + "(\\d{1,6}[A-Z]? (?:[NSEW]\\.? |(?:North|South|East|West) )?(?:[A-Z][a-z]+|\\d{1,3}"
                             + "(?:st|nd|rd|th))(?: [A-Z][a-z]+){0,3} " + STREET_SUFFIX + "\\.?"
                             + "(?:,? (?:Apt|Suite|Ste|Unit|Fl|Floor|Rm|Room|#)\\.? ?#?[0-9A-Za-z-]{1,6})?"
+                            + "(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2}(?: \\d{5}(?:-\\d{4})?)?)?)\\b",
+                    "(?:^|[^0-9A-Za-z])((?:P\\.? ?O\\.?|Post Office) Box \\d{1,6}"
                             + "(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2}(?: \\d{5}(?:-\\d{4})?)?)?)\\b"),
             spec("address.hl7", "ADDRESS", "HL7 v2 PID-11 (patient address)", "none", List.of(), 40,
                     Normalization.TEXT,
@@ -147,7 +168,12 @@ public final class Catalog {
                     "(?i:(?:^|[^a-z])(?:patient|pt|client|resident|member|subscriber|guarantor|insured)[ _-]?"
                             + "(?:full[ _-]?)?name|(?:^|[^a-z])(?:first|last|given|family|middle|maiden)"
                             + "[ _-]?name|(?:^|[^a-z])surname|(?:^|[^a-z])patient)" + SEP + PERSON_NAME,
-                    "(?i:(?:^|[^a-z])(?:full[ _-]?)?name)" + SEP + FULL_NAME),
+                    "(?:^|[^A-Za-z._])(?i:(?:full[ _-]?)?name)" + SEP + FULL_NAME,
+                    "(?i:(?:^|[^a-z])(?:patient|pt|client|resident|member|subscriber|guarantor|insured)[ _-]?"
+                            + "(?:full[ _-]?)?name|(?:^|[^a-z])(?:first|last|given|family|middle|maiden)"
+                            + "[ _-]?name|(?:^|[^a-z])surname)" + SEP + CAPS_NAME,
+                    "(?:(?:^|[^A-Za-z._])(?i:(?:full[ _-]?)?name)|(?:^|[^A-Za-z])(?i:patient))" + SEP
+                            + CAPS_FULL_NAME),
             spec("name.hl7", "NAME", "HL7 v2 PID-5 (patient name) and NK1-2 (next of kin)", "none", List.of(), 40,
                     Normalization.TEXT,
                     PID_FIELD[5] + "([^|\\r\\n]+)",

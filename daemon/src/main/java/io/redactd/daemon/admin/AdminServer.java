@@ -1,0 +1,56 @@
+package io.redactd.daemon.admin;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The admin listener: {@code /metrics} (Prometheus text), {@code /healthz} (the process is up and its event loops
+ * answer), {@code /readyz} (200 when every input is open and every output accepts, else 503 naming what is not
+ * ready). Bound to loopback unless configured otherwise.
+ */
+public final class AdminServer {
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry registry;
+    private final Supplier<List<String>> notReady;
+    private HttpServer server;
+
+    /**
+     * @param notReady lists the components that are not ready (ids and kinds only); empty when ready
+     */
+    public AdminServer(Vertx vertx, PrometheusMeterRegistry registry, Supplier<List<String>> notReady) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.notReady = notReady;
+    }
+
+    public Future<Integer> start(String host, int port) {
+        Router router = Router.router(vertx);
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(registry.scrape()));
+        router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok\n"));
+        router.get("/readyz").handler(ctx -> {
+            List<String> missing = notReady.get();
+            if (missing.isEmpty()) {
+                ctx.response().putHeader("Content-Type", "text/plain").end("ready\n");
+            } else {
+                ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain")
+                        .end("not ready: " + String.join(", ", missing) + "\n");
+            }
+        });
+        return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
+            server = s;
+            return s.actualPort();
+        });
+    }
+
+    public Future<Void> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

@@ -1,0 +1,178 @@
+package io.redactd.daemon.event;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Writes JSON in the RFC 8785 (JCS) canonical form for the values events hold: objects with keys sorted by UTF-16
+ * code units (TreeMap order), no whitespace, integers only, strings escaped only where JCS requires (quote, backslash,
+ * control characters, with the short forms \b \t \n \f \r and lower-case \\u00xx), everything else as raw UTF-8.
+ * The integrity chain hashes exactly these bytes, so any JCS implementation can verify them.
+ */
+public final class CanonicalJson {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private byte[] buf;
+    private int len;
+
+    public CanonicalJson(int capacity) {
+        buf = new byte[Math.max(16, capacity)];
+    }
+
+    public void reset() {
+        len = 0;
+    }
+
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, len);
+    }
+
+    public int length() {
+        return len;
+    }
+
+    /**
+     * Writes a value: a {@link SortedMap} with String keys, a List, a String, a {@link Utf8Text}, an Integer or Long,
+     * a Boolean, or null. Anything else (floating point in particular) is refused: JCS number formatting of doubles is
+     * deliberately not needed by events.
+     */
+    public void value(Object v) {
+        if (v == null) {
+            raw("null");
+        } else if (v instanceof String s) {
+            string(s);
+        } else if (v instanceof Utf8Text t) {
+            utf8(t.bytes(), t.offset(), t.length());
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short) {
+            raw(Long.toString(((Number) v).longValue()));
+        } else if (v instanceof Boolean b) {
+            raw(b ? "true" : "false");
+        } else if (v instanceof SortedMap<?, ?> m) {
+            if (m.comparator() != null) {
+                throw new IllegalArgumentException("canonical JSON needs natural key order");
+            }
+            object(m);
+        } else if (v instanceof List<?> l) {
+            ensure(1);
+            buf[len++] = '[';
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    ensure(1);
+                    buf[len++] = ',';
+                }
+                value(l.get(i));
+            }
+            ensure(1);
+            buf[len++] = ']';
+        } else {
+            throw new IllegalArgumentException("not a canonical JSON value: " + v.getClass().getSimpleName());
+        }
+    }
+
+    private void object(Map<?, ?> m) {
+        ensure(1);
+        buf[len++] = '{';
+        boolean first = true;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!first) {
+                ensure(1);
+                buf[len++] = ',';
+            }
+            first = false;
+            string((String) e.getKey());
+            ensure(1);
+            buf[len++] = ':';
+            value(e.getValue());
+        }
+        ensure(1);
+        buf[len++] = '}';
+    }
+
+    private void raw(String ascii) {
+        ensure(ascii.length());
+        for (int i = 0; i < ascii.length(); i++) {
+            buf[len++] = (byte) ascii.charAt(i);
+        }
+    }
+
+    /** Escapes a Java string; unpaired surrogates become U+FFFD (they have no UTF-8 form). */
+    public void string(String s) {
+        ensure(s.length() * 3 + 2);
+        buf[len++] = '"';
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c < 0x20 || c == '"' || c == '\\') {
+                    escape(c);
+                } else {
+                    buf[len++] = (byte) c;
+                }
+            } else if (c < 0x800) {
+                buf[len++] = (byte) (0xC0 | (c >> 6));
+                buf[len++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                ensure(4);
+                buf[len++] = (byte) (0xF0 | (cp >> 18));
+                buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buf[len++] = (byte) (0x80 | (cp & 0x3F));
+            } else {
+                int cp = Character.isSurrogate(c) ? 0xFFFD : c;
+                buf[len++] = (byte) (0xE0 | (cp >> 12));
+                buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buf[len++] = (byte) (0x80 | (cp & 0x3F));
+            }
+        }
+        ensure(1);
+        buf[len++] = '"';
+    }
+
+    /** Writes valid UTF-8 bytes as a JSON string. */
+    public void utf8(byte[] b, int off, int n) {
+        ensure(n + 2);
+        buf[len++] = '"';
+        int end = off + n;
+        for (int i = off; i < end; i++) {
+            byte c = b[i];
+            if ((c >= 0 && c < 0x20) || c == '"' || c == '\\') {
+                escape((char) c);
+            } else {
+                ensure(1);
+                buf[len++] = c;
+            }
+        }
+        ensure(1);
+        buf[len++] = '"';
+    }
+
+    private void escape(char c) {
+        ensure(6);
+        buf[len++] = '\\';
+        switch (c) {
+            case '"' -> buf[len++] = '"';
+            case '\\' -> buf[len++] = '\\';
+            case '\b' -> buf[len++] = 'b';
+            case '\t' -> buf[len++] = 't';
+            case '\n' -> buf[len++] = 'n';
+            case '\f' -> buf[len++] = 'f';
+            case '\r' -> buf[len++] = 'r';
+            default -> {
+                buf[len++] = 'u';
+                buf[len++] = '0';
+                buf[len++] = '0';
+                buf[len++] = HEX[c >> 4];
+                buf[len++] = HEX[c & 0xF];
+            }
+        }
+    }
+
+    private void ensure(int extra) {
+        if (len + extra > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.redactd.daemon.pipeline;
+
+import io.micrometer.core.instrument.Gauge;
+import io.redactd.daemon.event.CanonicalJson;
+import io.redactd.daemon.event.EventDocument;
+import io.redactd.daemon.event.Utf8Repair;
+import io.redactd.daemon.event.Utf8Text;
+import io.redactd.detectors.DetectionException;
+import io.redactd.detectors.DetectionPlan;
+import io.redactd.detectors.LineResult;
+import io.redactd.detectors.Redactor;
+import io.redactd.outputs.EventBatch;
+import io.redactd.outputs.Output;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Inputs -> detection -> outputs. Bookkeeping runs on one event-loop context; detection runs on a worker pool with
+ * one {@link Redactor} per worker thread.
+ *
+ * <p>Order: batches of one source pass through a lane one at a time, and a batch's writes are issued before the
+ * next batch of that source is detected, so each output sees a source's events in order. Different sources are
+ * detected in parallel.
+ *
+ * <p>Back-pressure: at most {@code maxBatchesInFlight} batches are admitted (accepted, not yet written); further
+ * batches wait unstarted, and since every input keeps only a few batches in flight and waits for their
+ * acknowledgement, reading stops while an output is slow. An acknowledgement completes only after every output
+ * wrote the batch.
+ *
+ * <p>Fail closed: an event whose detection fails is dropped and counted, never forwarded unredacted.
+ */
+public final class Pipeline implements EventSink {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final Context context;
+    private final WorkerExecutor workers;
+    private final ThreadLocal<Redactor> redactors;
+    private final ThreadLocal<CanonicalJson> jsonBuffers = ThreadLocal.withInitial(() -> new CanonicalJson(4096));
+    private final List<Output> outputs;
+    private final PipelineMetrics metrics;
+    private final String hostName;
+    private final int maxInFlight;
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private volatile int inFlight;
+    private volatile int waitingCount;
+    private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+
+    public Pipeline(Vertx vertx, DetectionPlan plan, List<Output> outputs, int workerThreads, int maxBatchesInFlight,
+                    PipelineMetrics metrics, String hostName) {
+        this.context = vertx.getOrCreateContext();
+        this.workers = vertx.createSharedWorkerExecutor("redactd-detect", workerThreads);
+        this.redactors = ThreadLocal.withInitial(plan::newRedactor);
+        this.outputs = List.copyOf(outputs);
+        this.metrics = metrics;
+        this.hostName = hostName;
+        this.maxInFlight = maxBatchesInFlight;
+        Gauge.builder("redactd.pipeline.batches.in.flight", this, p -> p.inFlight)
+                .description("Batches admitted to detection and not yet written by every output")
+                .register(metrics.registry());
+        Gauge.builder("redactd.pipeline.batches.waiting", this, p -> p.waitingCount)
+                .description("Batches submitted but waiting for room in the pipeline")
+                .register(metrics.registry());
+    }
+
+    private record Pending(RawBatch batch, Promise<Void> ack, Context caller) {
+    }
+
+    /** A source's queue; exists only while it has work. */
+    private final class Lane {
+        final String sourceId;
+        final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        boolean busy;
+
+        Lane(String sourceId) {
+            this.sourceId = sourceId;
+        }
+
+        void next() {
+            Pending p = queue.poll();
+            if (p == null) {
+                busy = false;
+                lanes.remove(sourceId);
+                return;
+            }
+            busy = true;
+            workers.<List<byte[]>>executeBlocking(() -> detect(p.batch()), false).onComplete(ar -> {
+                if (ar.failed()) {
+                    // Not a DetectionException (those are handled per event): a bug. Fail closed for the batch.
+                    LOG.error("detection failed for a whole batch input={} events={} error={}",
+                            p.batch().inputId(), p.batch().events().size(), ar.cause().getClass().getName());
+                    metrics.dropped("detection_error", p.batch().events().size());
+                    finish(p, Future.succeededFuture());
+                } else {
+                    deliver(p, ar.result());
+                }
+                next();
+            });
+        }
+    }
+
+    @Override
+    public Future<Void> submit(RawBatch batch) {
+        Promise<Void> ack = Promise.promise();
+        Context caller = Vertx.currentContext();
+        context.runOnContext(v -> accept(new Pending(batch, ack, caller)));
+        return ack.future();
+    }
+
+    /** Completes when nothing is in flight or waiting (call after the inputs stopped). */
+    public Future<Void> drain() {
+        Promise<Void> p = Promise.promise();
+        context.runOnContext(v -> {
+            if (inFlight == 0 && waiting.isEmpty()) {
+                p.complete();
+            } else {
+                drainWaiters.add(p);
+            }
+        });
+        return p.future();
+    }
+
+    public Future<Void> close() {
+        return workers.close();
+    }
+
+    private void accept(Pending p) {
+        long bytes = 0;
+        for (RawEvent e : p.batch().events()) {
+            bytes += e.message().length;
+        }
+        metrics.inputBatch(p.batch().inputId(), p.batch().events().size(), bytes);
+        if (inFlight < maxInFlight) {
+            admit(p);
+        } else {
+            waiting.add(p);
+            waitingCount = waiting.size();
+        }
+    }
+
+    private void admit(Pending p) {
+        inFlight++;
+        Lane lane = lanes.computeIfAbsent(p.batch().sourceId(), Lane::new);
+        lane.queue.add(p);
+        if (!lane.busy) {
+            lane.next();
+        }
+    }
+
+    private void deliver(Pending p, List<byte[]> docs) {
+        if (docs.isEmpty()) {
+            finish(p, Future.succeededFuture());
+            return;
+        }
+        // The integrity chain stage goes here: it runs on this single context, so events get their chain.seq in
+        // exactly the order the outputs receive them.
+        EventBatch batch = new EventBatch(docs);
+        long bytes = 0;
+        for (byte[] d : docs) {
+            bytes += d.length + 1;
+        }
+        long batchBytes = bytes;
+        List<Future<Void>> writes = new ArrayList<>(outputs.size());
+        for (Output o : outputs) {
+            writes.add(o.write(batch)
+                    .onSuccess(v -> metrics.outputBatch(o.id(), docs.size(), batchBytes))
+                    .onFailure(e -> LOG.error("output={} write failed events={} error={}", o.id(), docs.size(), e.getMessage())));
+        }
+        Future.all(writes).onComplete(ar -> finish(p, ar.mapEmpty()));
+    }
+
+    private void finish(Pending p, AsyncResult<Void> result) {
+        inFlight--;
+        complete(p, result);
+        while (inFlight < maxInFlight && !waiting.isEmpty()) {
+            admit(waiting.poll());
+        }
+        waitingCount = waiting.size();
+        if (inFlight == 0 && waiting.isEmpty() && !drainWaiters.isEmpty()) {
+            drainWaiters.forEach(Promise::complete);
+            drainWaiters.clear();
+        }
+    }
+
+    /** Completes the acknowledgement on the submitting input's own context, as its code expects. */
+    private static void complete(Pending p, AsyncResult<Void> result) {
+        Runnable done = () -> {
+            if (result.succeeded()) {
+                p.ack().complete();
+            } else {
+                p.ack().fail(result.cause());
+            }
+        };
+        if (p.caller() != null) {
+            p.caller().runOnContext(v -> done.run());
+        } else {
+            done.run();
+        }
+    }
+
+    /** Runs on a worker thread. Returns the serialized documents of the events that are forwarded. */
+    private List<byte[]> detect(RawBatch batch) {
+        long t0 = System.nanoTime();
+        Redactor redactor = redactors.get();
+        CanonicalJson json = jsonBuffers.get();
+        List<byte[]> docs = new ArrayList<>(batch.events().size());
+        int dropAction = 0;
+        int errors = 0;
+        for (RawEvent e : batch.events()) {
+            byte[] msg = Utf8Repair.repair(e.message());
+            if (msg != e.message()) {
+                metrics.repaired();
+            }
+            LineResult r;
+            try {
+                r = redactor.redact(msg, 0, msg.length);
+            } catch (DetectionException ex) {
+                errors++;
+                LOG.warn("detection failed, event dropped input={} source_offset={} reason={}",
+                        batch.inputId(), e.position(), ex.getMessage());
+                continue;
+            } catch (RuntimeException ex) {
+                // A bug in the engine: its message might quote input, so only the class is logged.
+                errors++;
+                LOG.warn("detection failed, event dropped input={} source_offset={} error={}",
+                        batch.inputId(), e.position(), ex.getClass().getName());
+                continue;
+            }
+            TreeMap<String, Object> findings = new TreeMap<>();
+            for (int i = 0; i < r.findingCount(); i++) {
+                findings.merge(r.finding(i).type(), 1, (a, b) -> (Integer) a + (Integer) b);
+            }
+            for (Map.Entry<String, Object> f : findings.entrySet()) {
+                metrics.findings(f.getKey(), (Integer) f.getValue());
+            }
+            if (r.dropped()) {
+                dropAction++;
+                continue;
+            }
+            byte[] out = r.clean() ? msg : Arrays.copyOfRange(r.output(), r.outputOffset(), r.outputOffset() + r.outputLength());
+            EventDocument doc = new EventDocument();
+            for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+                try {
+                    doc.put(f.getKey(), jsonValue(f.getValue()));
+                } catch (IllegalArgumentException conflict) {
+                    LOG.debug("field skipped input={} field={}", batch.inputId(), f.getKey());
+                }
+            }
+            if (!e.fields().containsKey("event.dataset")) {
+                doc.put("event.dataset", batch.inputId());
+            }
+            doc.put("@timestamp", EventDocument.isoMillis(e.timestampMs()))
+                    .put("host.name", hostName)
+                    .put("message", Utf8Text.of(out))
+                    .put("redactd.findings", findings);
+            json.reset();
+            doc.writeTo(json);
+            docs.add(json.toByteArray());
+        }
+        if (dropAction > 0) {
+            metrics.dropped("drop_action", dropAction);
+        }
+        if (errors > 0) {
+            metrics.dropped("detection_error", errors);
+        }
+        metrics.detectionNanos(System.nanoTime() - t0);
+        return docs;
+    }
+
+    private static Object jsonValue(Object v) {
+        if (v == null || v instanceof String || v instanceof Long || v instanceof Integer || v instanceof Boolean) {
+            return v;
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(Pipeline::jsonValue).toList();
+        }
+        return String.valueOf(v);
+    }
+}

@@ -1,0 +1,72 @@
+package io.redactd.daemon.pipeline;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The pipeline's meters. Labels are config ids, PHI type names and fixed reason words only: never data.
+ * Prometheus names: {@code redactd_input_events_total{input}}, {@code redactd_input_bytes_total{input}},
+ * {@code redactd_output_events_total{output}}, {@code redactd_output_bytes_total{output}},
+ * {@code redactd_findings_total{type}}, {@code redactd_events_dropped_total{reason}},
+ * {@code redactd_detection_seconds} (per batch), {@code redactd_utf8_repaired_total}.
+ */
+public final class PipelineMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Timer detection;
+    private final Counter repaired;
+
+    public PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.detection = Timer.builder("redactd.detection")
+                .description("Time to detect and redact one batch on a worker thread")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+        this.repaired = Counter.builder("redactd.utf8.repaired")
+                .description("Events whose invalid UTF-8 was replaced by U+FFFD before detection")
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    private Counter counter(String name, String tag, String value, String description) {
+        return counters.computeIfAbsent(name + '\0' + value, k -> Counter.builder(name)
+                .description(description).tag(tag, value).register(registry));
+    }
+
+    public void inputBatch(String input, int events, long bytes) {
+        counter("redactd.input.events", "input", input, "Events received from an input").increment(events);
+        counter("redactd.input.bytes", "input", input, "Raw message bytes received from an input").increment(bytes);
+    }
+
+    public void outputBatch(String output, int events, long bytes) {
+        counter("redactd.output.events", "output", output, "Events written by an output").increment(events);
+        counter("redactd.output.bytes", "output", output, "Document bytes written by an output").increment(bytes);
+    }
+
+    public void findings(String type, int count) {
+        counter("redactd.findings", "type", type, "PHI values found, by type").increment(count);
+    }
+
+    /** Reasons: {@code drop_action}, {@code detection_error}, {@code output_error}. */
+    public void dropped(String reason, int count) {
+        counter("redactd.events.dropped", "reason", reason, "Events not forwarded, by reason").increment(count);
+    }
+
+    public void detectionNanos(long nanos) {
+        detection.record(Duration.ofNanos(nanos));
+    }
+
+    public void repaired() {
+        repaired.increment();
+    }
+}

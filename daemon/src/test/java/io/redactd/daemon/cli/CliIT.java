@@ -1,0 +1,135 @@
+package io.redactd.daemon.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CliIT {
+    private static final String PHI_LINE = "patient ssn 123-45-6789 mail a.b@x.org";
+
+    @Test
+    void redactRedactsBothValuesOnStdin() throws Exception {
+        RedactdProcess.Result r = RedactdProcess.run((PHI_LINE + "\n").getBytes(StandardCharsets.UTF_8), "redact");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("patient ssn [REDACTED:SSN] mail [REDACTED:EMAIL]\n");
+    }
+
+    @Test
+    void redactKeepsOneLinePerLineOnALargePipe() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        int lines = 200_000;
+        for (int i = 0; i < lines; i++) {
+            sb.append(i % 100 == 0 ? "n=" + i + " " + PHI_LINE : "n=" + i + " GET /index.html 200 " + "x".repeat(i % 50));
+            sb.append(i % 7 == 0 ? "\r\n" : "\n");
+        }
+        sb.append("last line without newline ssn 123-45-6789");
+        RedactdProcess.Result r = RedactdProcess.run(sb.toString().getBytes(StandardCharsets.UTF_8), "redact", "--engine", "portable");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        String[] out = r.stdout().split("\n", -1);
+        assertThat(out).hasSize(lines + 1);
+        assertThat(out[0]).isEqualTo("n=0 patient ssn [REDACTED:SSN] mail [REDACTED:EMAIL]\r");
+        assertThat(out[1]).isEqualTo("n=1 GET /index.html 200 x");
+        assertThat(out[lines - 1]).startsWith("n=" + (lines - 1) + " ");
+        assertThat(out[lines]).isEqualTo("last line without newline ssn [REDACTED:SSN]");
+        assertThat(r.stdout()).doesNotContain("123-45-6789").doesNotContain("a.b@x.org");
+    }
+
+    @Test
+    void redactFromFilesWithDropActionAndInvalidUtf8(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("d.yaml");
+        Files.writeString(cfg, "detectors:\n  actions:\n    SSN: drop\n");
+        Path in = dir.resolve("in.log");
+        byte[] bad = "caf\u00e9 \u00ff mail a.b@x.org\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(in, concat((PHI_LINE + "\nclean line\n").getBytes(StandardCharsets.UTF_8), bad));
+        RedactdProcess.Result r = RedactdProcess.run("redact", "--config", cfg.toString(), in.toString());
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("[REDACTED:DROPPED]\nclean line\ncaf\ufffd \ufffd mail [REDACTED:EMAIL]\n");
+    }
+
+    @Test
+    void anOverlongLineIsReplacedNotPassedAndTheExitCodeSaysSo() throws Exception {
+        String input = "a ssn 123-45-6789\n" + "ssn 123-45-6789 " + "x".repeat(2 * 1024 * 1024) + "\nb\n";
+        RedactdProcess.Result r = RedactdProcess.run(input.getBytes(StandardCharsets.UTF_8), "redact");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stdout()).isEqualTo("a ssn [REDACTED:SSN]\n[REDACTED:OVERSIZE]\nb\n");
+        assertThat(r.stderr()).contains("1 line(s) could not be checked");
+    }
+
+    @Test
+    void scanReportsPositionsAndTypesButNeverValues(@TempDir Path dir) throws Exception {
+        Path tree = dir.resolve("repo");
+        Files.createDirectories(tree.resolve("src"));
+        Files.createDirectories(tree.resolve(".git"));
+        Files.writeString(tree.resolve("src/app.log"), "first line is clean\n  é " + PHI_LINE + "\n");
+        Files.writeString(tree.resolve("clean.txt"), "nothing here\n");
+        Files.writeString(tree.resolve(".git/leak.txt"), PHI_LINE + "\n");
+        Files.write(tree.resolve("image.bin"), concat(new byte[] {0, 1, 2}, PHI_LINE.getBytes(StandardCharsets.UTF_8)));
+
+        RedactdProcess.Result r = RedactdProcess.run("scan", tree.toString());
+        assertThat(r.exit()).as(r.stderr()).isEqualTo(1);
+        Path app = tree.resolve("src/app.log");
+        assertThat(r.stdout().lines()).containsExactly(app + ":2:17 SSN", app + ":2:34 EMAIL");
+        assertThat(r.stderr()).contains("skipped binary file: " + tree.resolve("image.bin"));
+        assertThat(r.stdout() + r.stderr()).doesNotContain("123-45-6789").doesNotContain("a.b@x.org").doesNotContain("leak.txt");
+
+        RedactdProcess.Result clean = RedactdProcess.run("scan", tree.resolve("clean.txt").toString());
+        assertThat(clean.exit()).as(clean.stderr()).isZero();
+        assertThat(clean.stdout()).isEmpty();
+
+        RedactdProcess.Result missing = RedactdProcess.run("scan", dir.resolve("nope").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.stderr()).contains("nope: no such file or directory");
+    }
+
+    @Test
+    void checkConfigReportsEveryProblemWithLineAndExits2(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                inputs:
+                  - type: stdin
+                    batch_max_events: -1
+                outputs:
+                  - type: file
+                    mode: fast
+                """);
+        RedactdProcess.Result r = RedactdProcess.run("check-config", bad.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("inputs[0].batch_max_events: must be between 1 and 100000, got -1 (line 3)")
+                .contains("outputs[0].mode: unknown key 'mode' (expected one of: path, max_bytes, max_files, fsync) (line 6)");
+
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, "inputs: [{type: stdin}]\noutputs: [{type: stdout}]\ndetectors:\n  custom:\n"
+                + "    - {id: acme, type: ACME_ID, pattern: 'ACME-[0-9]{6}'}\n");
+        RedactdProcess.Result ok = RedactdProcess.run("check-config", good.toString());
+        assertThat(ok.exit()).as(ok.stderr()).isZero();
+        assertThat(ok.stdout()).startsWith(good + ": OK (1 input(s), 1 output(s)");
+    }
+
+    @Test
+    void versionAndDetectorsList() throws Exception {
+        RedactdProcess.Result v = RedactdProcess.run("version");
+        assertThat(v.exit()).isZero();
+        assertThat(v.stdout()).containsPattern("^redactd \\d+\\.\\d+\\.\\d+").containsPattern("engine: (hyperscan|portable)");
+        RedactdProcess.Result d = RedactdProcess.run("detectors", "--engine", "portable");
+        assertThat(d.exit()).isZero();
+        assertThat(d.stdout().lines().findFirst()).hasValueSatisfying(h -> assertThat(h).startsWith("ID").contains("TYPE").contains("VALIDATOR"));
+        assertThat(d.stdout()).containsPattern("(?m)^ssn\\S*\\s+SSN\\s+ssn\\s").contains("engine portable");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    static String read(Path p) throws IOException {
+        return Files.readString(p);
+    }
+}

@@ -1,0 +1,139 @@
+package io.redactd.daemon.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The daemon as ops run it: {@code java -jar redactd.jar run --config ...}, probed with curl, stopped by SIGTERM. */
+class DaemonIT {
+    private static final Pattern ADMIN = Pattern.compile("admin=127\\.0\\.0\\.1:(\\d+)");
+
+    private static void poll(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50); // polling interval of a condition with a deadline
+        }
+    }
+
+    /** curl -s -w '\n%{http_code}': body, then the status on the last line. */
+    private static String[] curl(int port, String path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("curl", "-s", "-m", "5", "-w", "\n%{http_code}", "http://127.0.0.1:" + port + path)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        int nl = out.lastIndexOf('\n');
+        return new String[] {out.substring(0, nl), out.substring(nl + 1)};
+    }
+
+    private static double metric(String metrics, String series) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void runsServesAdminEndpointsAndDrainsOnSigterm(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out").resolve("events.ndjson");
+        Path cfg = dir.resolve("redactd.yaml");
+        Files.writeString(cfg, """
+                inputs:
+                  - id: in
+                    type: stdin
+                outputs:
+                  - id: ndjson
+                    type: file
+                    path: ${OUT}
+                state_dir: %s
+                admin:
+                  listen: 127.0.0.1:0
+                """.formatted(dir.resolve("state")));
+        ProcessBuilder pb = RedactdProcess.builder("run", "--config", cfg.toString());
+        pb.environment().put("OUT", out.toString());
+        Process p = pb.start();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread errReader = RedactdProcess.drain(p.getErrorStream(), err);
+        RedactdProcess.drain(p.getInputStream(), OutputStream.nullOutputStream());
+        try {
+            poll("the start line", Duration.ofSeconds(30), () -> ADMIN.matcher(err.toString(StandardCharsets.UTF_8)).find());
+            String startLog = err.toString(StandardCharsets.UTF_8);
+            Matcher m = ADMIN.matcher(startLog);
+            assertThat(m.find()).isTrue();
+            int port = Integer.parseInt(m.group(1));
+            assertThat(startLog).containsPattern("redactd started engine=(hyperscan|portable) workers=\\d+ inputs=\\[in:stdin] outputs=\\[ndjson:file]");
+
+            assertThat(curl(port, "/healthz")).containsExactly("ok\n", "200");
+            assertThat(curl(port, "/readyz")).containsExactly("ready\n", "200");
+
+            int lines = 3000;
+            try (OutputStream stdin = p.getOutputStream()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= lines; i++) {
+                    sb.append("event ").append(i).append(i % 3 == 0 ? " patient ssn 123-45-6789 mail a.b@x.org" : " ok").append('\n');
+                }
+                stdin.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+                poll("all lines to be read and detected", Duration.ofSeconds(30), () -> {
+                    try {
+                        String now = curl(port, "/metrics")[0];
+                        return metric(now, "redactd_input_events_total{input=\"in\"}") == lines
+                                && metric(now, "redactd_findings_total{type=\"SSN\"}") == lines / 3;
+                    } catch (IOException e) {
+                        return false;
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                String metrics = curl(port, "/metrics")[0];
+                assertThat(metric(metrics, "redactd_findings_total{type=\"EMAIL\"}")).isEqualTo(lines / 3);
+                assertThat(metrics).contains("redactd_detection_seconds_bucket").contains("redactd_pipeline_batches_in_flight")
+                        .contains("redactd_output_events_total{output=\"ndjson\"}");
+
+                // SIGTERM while stdin is still open: the daemon must drain and exit 0 on its own.
+                // kill(1) rather than Process.destroy(), which would also close our ends of its pipes.
+                long t0 = System.nanoTime();
+                assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor()).isZero();
+                assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("exited within 10 s").isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+            }
+            errReader.join(5000);
+            assertThat(p.exitValue()).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            List<String> docs = Files.readAllLines(out);
+            assertThat(docs).hasSize(lines);
+            assertThat(docs.get(2)).contains("\"message\":\"event 3 patient ssn [REDACTED:SSN] mail [REDACTED:EMAIL]\"")
+                    .contains("\"redactd\":{\"findings\":{\"EMAIL\":1,\"SSN\":1}}").startsWith("{\"@timestamp\":\"");
+            assertThat(String.join("\n", docs)).doesNotContain("123-45-6789").doesNotContain("a.b@x.org");
+            String log = err.toString(StandardCharsets.UTF_8);
+            assertThat(log).contains("redactd stopped").doesNotContain("123-45-6789").doesNotContain("a.b@x.org")
+                    .doesNotContain("event 3");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void invalidConfigRefusesToStartWithExit2(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("bad.yaml");
+        Files.writeString(cfg, "inputs:\n  - type: stdin\noutputs:\n  - type: file\nstate_dir: " + dir + "\n");
+        RedactdProcess.Result r = RedactdProcess.run("run", "--config", cfg.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("outputs[0].path: no output file given (line 4)");
+    }
+}

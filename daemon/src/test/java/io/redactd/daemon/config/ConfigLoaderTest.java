@@ -1,0 +1,228 @@
+package io.redactd.daemon.config;
+
+import io.redactd.detectors.EngineChoice;
+import io.redactd.outputs.file.FileOutputConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConfigLoaderTest {
+    private static ConfigLoader.Result load(String yaml, Map<String, String> env) {
+        return new ConfigLoader(ComponentRegistry.builtIn(), env).load(yaml);
+    }
+
+    private static List<String> problems(String yaml) {
+        return load(yaml, Map.of()).problems().stream().map(Problem::toString).toList();
+    }
+
+    @Test
+    void validConfigBindsEverySectionWithDefaults() {
+        ConfigLoader.Result r = load("""
+                inputs:
+                  - type: stdin
+                outputs:
+                  - id: out
+                    type: file
+                    path: /tmp/x.ndjson
+                    max_files: 2
+                state_dir: /tmp/state
+                """, Map.of());
+        assertThat(r.problems()).isEmpty();
+        RedactdConfig c = r.config();
+        assertThat(c.inputs()).singleElement().satisfies(i -> assertThat(i.id()).isEqualTo("stdin_0"));
+        FileOutputConfig out = (FileOutputConfig) c.outputs().get(0).config();
+        assertThat(out.maxFiles()).isEqualTo(2);
+        assertThat(out.maxBytes()).isEqualTo(FileOutputConfig.DEFAULT_MAX_BYTES);
+        assertThat(c.admin().host()).isEqualTo("127.0.0.1");
+        assertThat(c.admin().port()).isEqualTo(9780);
+        assertThat(c.detection().engine()).isEqualTo(EngineChoice.AUTO);
+        assertThat(c.stateDir()).isEqualTo(Path.of("/tmp/state"));
+    }
+
+    @Test
+    void reportsEveryProblemWithPathAndLine() {
+        List<String> p = problems("""
+                inputs:
+                  - type: stdin
+                    batch_max_events: 0
+                  - type: kafka
+                outputs:
+                  - type: file
+                    max_files: 2
+                  - type: stdout
+                    colour: true
+                detectors:
+                  engine: turbo
+                  actions:
+                    SSN: shred
+                admin:
+                  listen: localhost
+                extra: 1
+                """);
+        assertThat(p).containsExactly(
+                "inputs[0].batch_max_events: must be between 1 and 100000, got 0 (line 3)",
+                "inputs[1].type: unknown type 'kafka' (one of: stdin) (line 4)",
+                "outputs[0].path: no output file given (line 6)",
+                "outputs[1].colour: unknown key 'colour' (this section takes no keys) (line 9)",
+                "detectors.engine: must be auto, hyperscan or portable, got 'turbo' (line 11)",
+                "detectors.actions.SSN: action must be mask, partial, tokenize or drop, got 'shred' (line 13)",
+                "admin.listen: expected host:port such as 127.0.0.1:9780, got 'localhost' (line 15)",
+                "extra: unknown key 'extra' (expected one of: inputs, outputs, detectors, alerts, integrity, admin, "
+                        + "pipeline, state_dir) (line 16)");
+    }
+
+    @Test
+    void unknownNestedKeysAreAllReportedAndNamed() {
+        List<String> p = problems("""
+                inputs: [{type: stdin, max_line_byte: 4096, batchmax: 3}]
+                outputs: [{type: stdout}]
+                detectors:
+                  custom:
+                    - id: acme
+                      type: ACME_ID
+                      pattern: 'ACME-[0-9]{6}'
+                      contxt: [acme]
+                """);
+        assertThat(p).hasSize(3);
+        assertThat(p.get(0)).startsWith("inputs[0].max_line_byte: unknown key 'max_line_byte' (expected one of: max_line_bytes,");
+        assertThat(p.get(1)).startsWith("inputs[0].batchmax: unknown key 'batchmax'").endsWith("(line 1)");
+        assertThat(p.get(2)).startsWith("detectors.custom[0].contxt: unknown key 'contxt' (expected one of: id, type, pattern, validator, context, action)")
+                .endsWith("(line 8)");
+    }
+
+    @Test
+    void typeMismatchNamesTheExpectedTypeAndNotTheValue() {
+        List<String> p = problems("""
+                inputs: [{type: stdin}]
+                outputs:
+                  - type: file
+                    path: /tmp/o
+                    max_bytes: s3cr3t-looking-value
+                """);
+        assertThat(p).containsExactly("outputs[0].max_bytes: expected a whole number (line 5)");
+    }
+
+    @Test
+    void missingSectionsAndDuplicatesAndIds() {
+        List<String> p = problems("""
+                inputs:
+                  - {id: a, type: stdin}
+                  - {id: a, type: stdin}
+                  - {id: 'bad id', type: stdin}
+                admin: {listen: 127.0.0.1:70000}
+                admin: {listen: 127.0.0.1:1}
+                """);
+        assertThat(p).containsExactly(
+                "outputs: at least one entry is required",
+                "inputs[1].id: duplicate id 'a' in inputs (line 3)",
+                "inputs[2].id: ids are 1-64 letters, digits, '_', '.' or '-', got 'bad id' (line 4)",
+                "admin.listen: port must be a number from 0 to 65535, got '70000' (line 5)",
+                "admin: duplicate key (line 6)");
+    }
+
+    @Test
+    void yamlSyntaxErrorHasItsLine() {
+        List<String> p = problems("""
+                inputs:
+                  - type: stdin
+                outputs: [type: stdout
+                state_dir: /x
+                """);
+        assertThat(p).containsExactly("not valid YAML: while parsing a flow sequence; expected ',' or ']', but got : (line 4)");
+    }
+
+    @Test
+    void environmentAndFileSubstitution(@TempDir Path tmp) throws IOException {
+        Path secret = tmp.resolve("out-path");
+        Files.writeString(secret, "  " + tmp.resolve("events.ndjson") + "\n\n");
+        ConfigLoader.Result r = load("""
+                inputs: [{type: stdin}]
+                outputs:
+                  - type: file
+                    path: ${file:%s}
+                    max_files: ${KEEP:-7}
+                  - type: stdout
+                state_dir: ${STATE}/sub
+                admin:
+                  listen: 127.0.0.1:${PORT:-9780}
+                """.formatted(secret), Map.of("STATE", "/srv/state", "PORT", "9999"));
+        assertThat(r.problems()).isEmpty();
+        FileOutputConfig out = (FileOutputConfig) r.config().outputs().get(0).config();
+        assertThat(out.path()).isEqualTo(tmp.resolve("events.ndjson").toString());
+        assertThat(out.maxFiles()).isEqualTo(7);
+        assertThat(r.config().stateDir()).isEqualTo(Path.of("/srv/state/sub"));
+        assertThat(r.config().admin().port()).isEqualTo(9999);
+    }
+
+    @Test
+    void unresolvableSubstitutionsAreProblemsAtTheirPath(@TempDir Path tmp) {
+        List<String> p = load("""
+                inputs: [{type: stdin}]
+                outputs:
+                  - type: file
+                    path: ${OUT_FILE}
+                  - type: file
+                    id: two
+                    path: ${file:%s}
+                state_dir: $${literal}
+                """.formatted(tmp.resolve("missing")), Map.of()).problems().stream().map(Problem::toString).toList();
+        assertThat(p).containsExactly(
+                "outputs[0].path: environment variable OUT_FILE is not set (use ${OUT_FILE:-default} for a default) (line 4)",
+                "outputs[1].path: cannot read ${file:" + tmp.resolve("missing") + "}: NoSuchFileException (line 7)");
+    }
+
+    @Test
+    void tokenizationKeyFromFileOrEnvironment(@TempDir Path tmp) throws IOException {
+        String key = "0123456789abcdef0123456789abcdef";
+        Path keyFile = tmp.resolve("key");
+        Files.writeString(keyFile, key + "\n");
+        ConfigLoader.Result fromFile = load("""
+                inputs: [{type: stdin}]
+                outputs: [{type: stdout}]
+                detectors:
+                  actions: {SSN: tokenize}
+                  tokenization: {key_file: %s, key_id: k1}
+                """.formatted(keyFile), Map.of());
+        assertThat(fromFile.problems()).isEmpty();
+        assertThat(new String(fromFile.config().detection().tokenKey())).isEqualTo(key);
+        assertThat(fromFile.config().detection().tokenKeyId()).isEqualTo("k1");
+
+        List<String> p = load("""
+                inputs: [{type: stdin}]
+                outputs: [{type: stdout}]
+                detectors:
+                  actions: {EMAIL: tokenize}
+                  tokenization: {key_env: TOKEN_KEY, key_id: k2}
+                """, Map.of("TOKEN_KEY", "short")).problems().stream().map(Problem::toString).toList();
+        assertThat(p).containsExactly(
+                "detectors.tokenization.key_env: the key is too short: at least 32 characters (openssl rand -hex 32) (line 5)");
+        assertThat(String.join("\n", p)).doesNotContain("short\"").doesNotContain(": short");
+
+        List<String> noKey = problems("""
+                inputs: [{type: stdin}]
+                outputs: [{type: stdout}]
+                detectors:
+                  actions: {SSN: tokenize}
+                """);
+        assertThat(noKey).singleElement().asString().startsWith("detectors.actions.SSN: tokenize needs a key");
+    }
+
+    @Test
+    void detectorsOnlyFileIsAcceptedForTheCli(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("d.yaml");
+        Files.writeString(f, "detectors:\n  engine: portable\n");
+        ConfigLoader.Result r = new ConfigLoader(ComponentRegistry.builtIn(), Map.of()).loadDetectorsOnly(f);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.config().detection().engine()).isEqualTo(EngineChoice.PORTABLE);
+        assertThat(new ConfigLoader(ComponentRegistry.builtIn(), Map.of()).load(f).problems())
+                .extracting(Problem::toString)
+                .containsExactly("inputs: at least one entry is required", "outputs: at least one entry is required");
+    }
+}

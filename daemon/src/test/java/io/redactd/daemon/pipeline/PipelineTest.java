@@ -1,0 +1,225 @@
+package io.redactd.daemon.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
+import io.redactd.daemon.input.stdin.StdinInput;
+import io.redactd.daemon.input.stdin.StdinInputConfig;
+import io.redactd.detectors.DetectionPlan;
+import io.redactd.detectors.DetectionSettings;
+import io.redactd.outputs.file.FileOutput;
+import io.redactd.outputs.file.FileOutputConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.BufferedOutputStream;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PipelineTest {
+    private static DetectionPlan plan;
+    private final Vertx vertx = Vertx.vertx();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void compile() {
+        plan = DetectionPlan.compile(DetectionSettings.defaults());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static <T> T await(Future<T> f, int seconds) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    }
+
+    private static void poll(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out waiting for " + what).isLessThan(deadline);
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    private double count(String name, String tag, String value) {
+        var c = registry.find(name).tag(tag, value).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private double gauge(String name) {
+        var g = registry.find(name).gauge();
+        return g == null ? -1 : g.value();
+    }
+
+    private static String line(int n) {
+        // Every 10th line carries an SSN (valid area 123) and an e-mail.
+        return n % 10 == 0 ? "line " + n + " patient ssn 123-45-6789 mail a.b@x.org" : "line " + n + " GET /health 200";
+    }
+
+    @Test
+    void blockedOutputStopsReadingWithBoundedInFlightAndLosesNothing(@TempDir Path dir) throws Exception {
+        int total = 20_000;
+        int batchEvents = 100;
+        int inputSlots = 3;
+        Path outFile = dir.resolve("out.ndjson");
+        GatedOutput gate = new GatedOutput(new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx));
+        await(gate.start(), 10);
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(gate), 2, 8, new PipelineMetrics(registry), "test-host");
+
+        // A real OS pipe: the producer blocks in write() once the pipe buffer (64 KiB on Linux) is full.
+        Pipe pipe = Pipe.open();
+        InputStream stdin = Channels.newInputStream(pipe.source());
+        AtomicInteger written = new AtomicInteger();
+        Thread producer = new Thread(() -> {
+            try (OutputStream out = new BufferedOutputStream(Channels.newOutputStream(pipe.sink()), 4096)) {
+                for (int i = 1; i <= total; i++) {
+                    out.write((line(i) + "\n").getBytes(StandardCharsets.UTF_8));
+                    written.incrementAndGet();
+                }
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, "producer");
+        producer.setDaemon(true);
+        StdinInput input = new StdinInput(new StdinInputConfig(null, batchEvents, inputSlots),
+                new ComponentContext("in", vertx, pipeline, dir, registry), stdin);
+        await(input.start(), 5);
+        producer.start();
+
+        // Output blocked: the input fills its slots, then stops reading; the producer blocks on the full pipe.
+        poll("the output to hold every batch the input may have in flight", Duration.ofSeconds(20),
+                () -> gate.held() == inputSlots);
+        double readWhileBlocked = count("redactd.input.events", "input", "in");
+        assertThat(readWhileBlocked).isLessThanOrEqualTo((inputSlots + 1) * batchEvents);
+        assertThat(gauge("redactd.pipeline.batches.in.flight")).isEqualTo(inputSlots);
+        assertThat(written.get()).isLessThan(total);
+        assertThat(Files.size(outFile)).isZero();
+
+        gate.open();
+        await(input.finished(), 60);
+        await(pipeline.drain(), 10);
+        await(gate.stop(), 10);
+
+        List<String> lines = Files.readAllLines(outFile);
+        assertThat(lines).hasSize(total);
+        for (int i = 0; i < total; i++) {
+            JsonNode doc = json.readTree(lines.get(i));
+            String message = doc.get("message").asText();
+            int n = i + 1;
+            if (n % 10 == 0) {
+                assertThat(message).startsWith("line " + n + " ").doesNotContain("123-45-6789").doesNotContain("a.b@x.org")
+                        .contains("[REDACTED:SSN]").contains("[REDACTED:EMAIL]");
+                assertThat(doc.at("/redactd/findings/SSN").asInt()).isEqualTo(1);
+            } else {
+                assertThat(message).isEqualTo(line(n));
+            }
+        }
+        assertThat(count("redactd.output.events", "output", "file")).isEqualTo(total);
+        assertThat(count("redactd.findings", "type", "SSN")).isEqualTo(total / 10);
+        assertThat(gauge("redactd.pipeline.batches.in.flight")).isZero();
+    }
+
+    @Test
+    void pipelineAdmitsAtMostItsLimitAndKeepsEachSourceInOrder(@TempDir Path dir) throws Exception {
+        Path outFile = dir.resolve("out.ndjson");
+        GatedOutput gate = new GatedOutput(new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx));
+        await(gate.start(), 10);
+        int limit = 4;
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(gate), 2, limit, new PipelineMetrics(registry), "h");
+        // A producer that ignores the input contract and submits everything at once.
+        List<Future<Void>> acks = new ArrayList<>();
+        for (int b = 0; b < 60; b++) {
+            String source = "src-" + (b % 3);
+            List<RawEvent> events = new ArrayList<>();
+            for (int e = 0; e < 20; e++) {
+                String msg = source + " seq " + (b / 3 * 20 + e);
+                events.add(new RawEvent(msg.getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L,
+                        Map.of("log.file.path", "/var/log/" + source + ".log", "log.offset", (long) e), e));
+            }
+            acks.add(pipeline.submit(new RawBatch(source, "in", events)));
+        }
+        poll("the gate to hold the admitted batches", Duration.ofSeconds(20), () -> gate.held() == limit);
+        assertThat(gauge("redactd.pipeline.batches.in.flight")).isEqualTo(limit);
+        assertThat(gauge("redactd.pipeline.batches.waiting")).isEqualTo(60 - limit);
+        assertThat(acks).noneMatch(Future::isComplete);
+
+        gate.open();
+        await(Future.all(acks), 30);
+        await(gate.stop(), 10);
+        List<String> lines = Files.readAllLines(outFile);
+        assertThat(lines).hasSize(60 * 20);
+        int[] next = new int[3];
+        for (String l : lines) {
+            JsonNode doc = json.readTree(l);
+            String[] parts = doc.get("message").asText().split(" ");
+            int src = parts[0].charAt(4) - '0';
+            assertThat(Integer.parseInt(parts[2])).as("order of source %d", src).isEqualTo(next[src]++);
+            assertThat(doc.at("/log/file/path").asText()).isEqualTo("/var/log/src-" + src + ".log");
+            assertThat(doc.at("/host/name").asText()).isEqualTo("h");
+            assertThat(doc.at("/event/dataset").asText()).isEqualTo("in");
+            assertThat(doc.get("@timestamp").asText()).isEqualTo("2023-11-14T22:13:20.000Z");
+            assertThat(doc.at("/redactd/findings").isObject()).isTrue();
+        }
+        assertThat(next).containsExactly(400, 400, 400);
+    }
+
+    @Test
+    void invalidUtf8IsRepairedBeforeDetection(@TempDir Path dir) throws Exception {
+        Path outFile = dir.resolve("out.ndjson");
+        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
+        await(out.start(), 10);
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 1, 4, new PipelineMetrics(registry), "h");
+        byte[] raw = "bad \u00ff\u00fe ssn 123-45-6789".getBytes(StandardCharsets.ISO_8859_1);
+        await(pipeline.submit(new RawBatch("s", "in", List.of(new RawEvent(raw, 0, Map.of(), 1)))), 10);
+        await(out.stop(), 10);
+        String message = json.readTree(Files.readAllLines(outFile).get(0)).get("message").asText();
+        assertThat(message).isEqualTo("bad \ufffd\ufffd ssn [REDACTED:SSN]");
+        assertThat(registry.find("redactd.utf8.repaired").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void eventsWhoseDetectionFailsAreDroppedAndCountedNeverForwarded(@TempDir Path dir) throws Exception {
+        Path outFile = dir.resolve("out.ndjson");
+        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
+        await(out.start(), 10);
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 1, 4, new PipelineMetrics(registry), "h");
+        // Over the detectors' per-line limit: detection refuses it (fail closed).
+        String huge = "ssn 123-45-6789 " + "z".repeat(2 * 1024 * 1024);
+        List<RawEvent> events = List.of(
+                new RawEvent("before ssn 123-45-6789".getBytes(StandardCharsets.UTF_8), 0, Map.of(), 1),
+                new RawEvent(huge.getBytes(StandardCharsets.UTF_8), 0, Map.of(), 2),
+                new RawEvent("after".getBytes(StandardCharsets.UTF_8), 0, Map.of(), 3));
+        await(pipeline.submit(new RawBatch("s", "in", events)), 10);
+        await(out.stop(), 10);
+        List<String> lines = Files.readAllLines(outFile);
+        assertThat(lines).hasSize(2);
+        assertThat(json.readTree(lines.get(0)).get("message").asText()).isEqualTo("before ssn [REDACTED:SSN]");
+        assertThat(json.readTree(lines.get(1)).get("message").asText()).isEqualTo("after");
+        assertThat(String.join("", lines)).doesNotContain("123-45-6789").doesNotContain("zzzz");
+        assertThat(count("redactd.events.dropped", "reason", "detection_error")).isEqualTo(1);
+    }
+}

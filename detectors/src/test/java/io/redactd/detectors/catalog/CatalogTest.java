@@ -1,0 +1,86 @@
+package io.redactd.detectors.catalog;
+
+import com.gliwka.hyperscan.wrapper.Expression;
+import com.google.re2j.Pattern;
+import io.redactd.detectors.validate.Validators;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The catalog's patterns, tested by the reference {@link CatalogMatcher} independently of the engines. */
+class CatalogTest {
+    private static final CatalogMatcher MATCHER = new CatalogMatcher(Catalog.builtIn());
+
+    @Test
+    void specsAreWellFormedAndCompileInBothEngines() {
+        Set<String> ids = new HashSet<>();
+        for (DetectorSpec spec : Catalog.builtIn()) {
+            assertThat(ids.add(spec.id())).as("unique id %s", spec.id()).isTrue();
+            assertThat(spec.patterns()).isNotEmpty();
+            assertThat(Validators.byName(spec.validatorName())).isSameAs(spec.validator());
+            assertThat(spec.contextRequired()).isEqualTo(!spec.context().isEmpty());
+            assertThat(spec.context()).allMatch(w -> w.equals(w.toLowerCase()));
+            for (String p : spec.patterns()) {
+                assertThat(Pattern.compile(p).groupCount()).as(spec.id()).isGreaterThanOrEqualTo(spec.valueGroup());
+                Expression.ValidationResult hs = new Expression(p).validate();
+                assertThat(hs.isValid()).as("%s compiles in Hyperscan: %s", spec.id(), hs.getErrorMessage()).isTrue();
+            }
+        }
+        assertThat(Catalog.builtIn()).extracting(DetectorSpec::type).containsAll(Set.of("SSN", "CREDIT_CARD",
+                "EMAIL", "PHONE", "IPV4", "IPV6", "NPI", "DEA", "MBI", "IBAN", "VIN", "DOB", "MRN", "MEMBER_ID",
+                "PASSPORT", "ADDRESS", "NAME"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '~', quoteCharacter = '`', value = {
+        "patient ssn 123-45-6789 mail a.b@x.org ~ patient ssn [REDACTED:SSN] mail [REDACTED:EMAIL]",
+        "ssn=123456789 then, much later in the line, count=123456789"
+            + " ~ ssn=[REDACTED:SSN] then, much later in the line, count=123456789",
+        "ref 666-12-3456 and 912-34-5678 ~ ref 666-12-3456 and 912-34-5678",
+        "call (217) 555-0123 or 217-555-0123 ~ call [REDACTED:PHONE] or [REDACTED:PHONE]",
+        "217.555.0123;+1 217 555 0123 ~ [REDACTED:PHONE];[REDACTED:PHONE]",
+        "tel=2175550123 and further on, well past it, id=2175550123"
+            + " ~ tel=[REDACTED:PHONE] and further on, well past it, id=2175550123",
+        "bad (117) 555-0123 ~ bad (117) 555-0123",
+        "card 4111 1111 1111 1111 amex 3782-822463-10005 ~ card [REDACTED:CREDIT_CARD] amex [REDACTED:CREDIT_CARD]",
+        "order 4111111111111112 blk_-4111111111111111 ~ order 4111111111111112 blk_-4111111111111111",
+        "GET /s?email=john.doe%40example.com&x=1 ~ GET /s?email=[REDACTED:EMAIL]&x=1",
+        "`{\"mail\":\"jane\\u0040example.org\"}` ~ `{\"mail\":\"[REDACTED:EMAIL]\"}`",
+        "peers 10.0.0.1,10.0.0.2 version=10.2.3.4-beta ~ peers [REDACTED:IPV4],[REDACTED:IPV4] version=10.2.3.4-beta",
+        "[2001:db8::1]:443 fe80::1ff:fe23:4567:890a at 12:30:45 std::vector"
+            + " ~ [[REDACTED:IPV6]]:443 [REDACTED:IPV6] at 12:30:45 std::vector",
+        "npi=1234567893 and further on, well past it, ts=1234567893"
+            + " ~ npi=[REDACTED:NPI] and further on, well past it, ts=1234567893",
+        "rx by AB1234563 / AB1234564 ~ rx by [REDACTED:DEA] / AB1234564",
+        "mbi 1EG4-TE5-MK73|1EG4TE5MK73 ~ mbi [REDACTED:MBI]|[REDACTED:MBI]",
+        "iban=GB82 WEST 1234 5698 7654 32 x ~ iban=[REDACTED:IBAN] x",
+        "vin:1M8GDM9AXKP042788 ~ vin:[REDACTED:VIN]",
+        "mrn=00123456|dob=1980-01-02 ~ mrn=[REDACTED:MRN]|dob=[REDACTED:DOB]",
+        "`\"dateOfBirth\":\"03/12/1980\",\"patientDob\":\"Mar 12, 1980\"`"
+            + " ~ `\"dateOfBirth\":\"[REDACTED:DOB]\",\"patientDob\":\"[REDACTED:DOB]\"`",
+        "member id W123456789 policy #: H1234-56789 ~ member id [REDACTED:MEMBER_ID] policy #: [REDACTED:MEMBER_ID]",
+        "passport no. X12345678 ~ passport no. [REDACTED:PASSPORT]",
+        "lives at 4821 N Oak Ave Apt 3, Springfield, IL 62704 today ~ lives at [REDACTED:ADDRESS] today",
+        "`\"firstName\":\"John\",\"lastName\":\"O'Brien\"`"
+            + " ~ `\"firstName\":\"[REDACTED:NAME]\",\"lastName\":\"[REDACTED:NAME]\"`",
+        "patient John A. Doe admitted; name=Doe, Jane ~ patient [REDACTED:NAME] admitted; name=[REDACTED:NAME]",
+        "Surface(name=SurfaceView) os.name=Linux Name: OneStats"
+            + " ~ Surface(name=SurfaceView) os.name=Linux Name: OneStats",
+        "process name CalendarAgent as bundle ~ process name CalendarAgent as bundle",
+        "PID|1||00482913^^^HOSP^MR||Doe^John^Q||19800312|F|||12 Elm St^^Peoria^IL^61602^USA||(309)555-0147|||S"
+            + "||ACCT1|123456789 ~ PID|1||[REDACTED:MRN]^^^HOSP^MR||[REDACTED:NAME]||[REDACTED:DOB]|F|||"
+            + "[REDACTED:ADDRESS]||[REDACTED:PHONE]|||S||ACCT1|[REDACTED:SSN]",
+        "NK1|1|Doe^Jane|SPO ~ NK1|1|[REDACTED:NAME]|SPO",
+        "\"lastName\":\"SMITH\" patient ID 12345 Patient: JOHN Q. PUBLIC"
+            + " ~ \"lastName\":\"[REDACTED:NAME]\" patient ID [REDACTED:MRN] Patient: [REDACTED:NAME]",
+        "mail to PO Box 1234, Springfield, IL 62704 now ~ mail to [REDACTED:ADDRESS] now",
+    })
+    void redactsExamples(String line, String expected) {
+        assertThat(MATCHER.redact(line.strip())).isEqualTo(expected.strip());
+    }
+}

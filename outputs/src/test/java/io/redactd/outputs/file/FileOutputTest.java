@@ -1,0 +1,114 @@
+package io.redactd.outputs.file;
+
+import io.redactd.outputs.ConfigProblem;
+import io.redactd.outputs.EventBatch;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FileOutputTest {
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        await(vertx.close());
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** 100-byte documents, numbered. */
+    private static byte[] doc(int n) {
+        String head = "{\"n\":" + n + ",\"pad\":\"";
+        return (head + "x".repeat(100 - head.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> expected(int from, int to) {
+        List<String> l = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            l.add(new String(doc(i), StandardCharsets.UTF_8));
+        }
+        return l;
+    }
+
+    @Test
+    void rotatesBySizeKeepingMaxFiles(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("out").resolve("events.ndjson");
+        FileOutput out = new FileOutput("t", new FileOutputConfig(path.toString(), 1024L, 2, "batch"), vertx);
+        await(out.start());
+        assertThat(out.ready()).isTrue();
+        for (int b = 0; b < 7; b++) {
+            List<byte[]> docs = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                docs.add(doc(b * 5 + i));
+            }
+            await(out.write(new EventBatch(docs)));
+        }
+        await(out.stop());
+        // 101 bytes per line, 1024 per file: 10 lines each. Of 35 lines the oldest 10 fell off with max_files=2.
+        assertThat(Files.readAllLines(path.resolveSibling("events.ndjson.2"))).isEqualTo(expected(11, 20));
+        assertThat(Files.readAllLines(path.resolveSibling("events.ndjson.1"))).isEqualTo(expected(21, 30));
+        assertThat(Files.readAllLines(path)).isEqualTo(expected(31, 35));
+        assertThat(path.resolveSibling("events.ndjson.3")).doesNotExist();
+        assertThat(Files.size(path)).isLessThanOrEqualTo(1024);
+    }
+
+    @Test
+    void appendsAfterRestartAndCountsTheExistingSize(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("events.ndjson");
+        FileOutputConfig cfg = new FileOutputConfig(path.toString(), 1024L, 1, "never");
+        FileOutput first = new FileOutput("t", cfg, vertx);
+        await(first.start());
+        await(first.write(new EventBatch(List.of(doc(1), doc(2), doc(3), doc(4), doc(5), doc(6)))));
+        await(first.stop());
+        FileOutput second = new FileOutput("t", cfg, vertx);
+        await(second.start());
+        await(second.write(new EventBatch(List.of(doc(7), doc(8), doc(9), doc(10), doc(11)))));
+        await(second.stop());
+        assertThat(Files.readAllLines(path.resolveSibling("events.ndjson.1"))).isEqualTo(expected(1, 10));
+        assertThat(Files.readAllLines(path)).isEqualTo(expected(11, 11));
+    }
+
+    @Test
+    void aDocumentLargerThanTheBufferIsWrittenWhole(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("big.ndjson");
+        FileOutput out = new FileOutput("t", new FileOutputConfig(path.toString(), null, null, null), vertx);
+        await(out.start());
+        byte[] big = ("{\"m\":\"" + "y".repeat(1_000_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        await(out.write(new EventBatch(List.of(doc(1), big, doc(2)))));
+        await(out.stop());
+        List<String> lines = Files.readAllLines(path);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).hasSize(big.length);
+        assertThat(lines.get(2)).isEqualTo(new String(doc(2), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unwritableDirectoryFailsStartWithTheReason(@TempDir Path dir) throws Exception {
+        Path blocker = dir.resolve("file");
+        Files.writeString(blocker, "");
+        FileOutput out = new FileOutput("t", new FileOutputConfig(blocker.resolve("x.ndjson").toString(), null, null, null), vertx);
+        Throwable failure = out.start().toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+        assertThat(failure).isNotNull();
+        assertThat(out.ready()).isFalse();
+    }
+
+    @Test
+    void validationNamesEachBadKey() {
+        assertThat(new FileOutputConfig(" ", 10L, -1, "sometimes").validate()).extracting(ConfigProblem::path)
+                .containsExactly("path", "max_bytes", "max_files", "fsync");
+        assertThat(new FileOutputConfig("/x", null, null, null).validate()).isEmpty();
+    }
+}
