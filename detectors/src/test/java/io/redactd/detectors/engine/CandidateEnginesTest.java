@@ -4,6 +4,7 @@ import com.google.re2j.Matcher;
 import io.redactd.detectors.catalog.Catalog;
 import io.redactd.detectors.catalog.DetectorSpec;
 import io.redactd.detectors.redact.Utf8;
+import io.redactd.detectors.synthetic.SyntheticLog;
 import io.redactd.detectors.testing.SampleLines;
 import io.redactd.detectors.testing.TestDetectors;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,11 @@ class CandidateEnginesTest {
         if (HyperscanEngine.unavailableReason() == null) {
             engines.add(new HyperscanEngine(patterns, detectors, portable));
         }
-        List<byte[]> lines = SampleLines.generate(4_000, 11);
+        List<byte[]> lines = new ArrayList<>(SampleLines.generate(1_000, 11));
+        SyntheticLog gen = new SyntheticLog(3, 0.5, 0.3);
+        for (int i = 0; i < 1_000; i++) {
+            lines.add(gen.next().text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         for (CandidateEngine engine : engines) {
             CandidateEngine.Scan scan = engine.newScan();
             PatternSet set = new PatternSet(patterns.size());
