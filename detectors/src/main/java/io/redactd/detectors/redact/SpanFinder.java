@@ -5,6 +5,7 @@ import io.redactd.detectors.engine.CandidateEngine;
 import io.redactd.detectors.engine.CompiledDetector;
 import io.redactd.detectors.engine.CompiledPattern;
 import io.redactd.detectors.engine.PatternSet;
+import io.redactd.detectors.engine.StartBounds;
 
 import java.util.Arrays;
 
@@ -16,6 +17,7 @@ final class SpanFinder {
     private final CompiledDetector[] detectors;
     private final CompiledPattern[] patterns;
     private final CandidateEngine.Scan scan;
+    private final StartBounds.Scan searchStarts;
     private final PatternSet candidates;
     private final Matcher[] matchers;
     private final int[] contextPatternOf;
@@ -35,6 +37,7 @@ final class SpanFinder {
         this.detectors = plan.detectors;
         this.patterns = plan.patterns;
         this.scan = plan.engine.newScan();
+        this.searchStarts = plan.startBounds.newScan();
         this.candidates = new PatternSet(patterns.length);
         this.matchers = new Matcher[patterns.length];
         this.contextPatternOf = plan.contextPatternOf;
@@ -76,13 +79,11 @@ final class SpanFinder {
                 m.reset(text);
             }
             int group = d.valueGroup();
-            // Every true match ends in [firstEnd, lastEnd] (the engines report where a match, or a wider one, ended),
-            // so none starts before firstEnd - maxLength and the search can stop at lastEnd: RE2/J then reads a
-            // stretch of the line instead of all of it, with the same result.
-            int firstEnd = candidates.firstEnd(p);
+            // Every true match ends in [firstEnd, lastEnd] (the engines report where a match, or a wider one, ended)
+            // and starts at or after searchFrom, so RE2/J reads that stretch of the line instead of all of it, with
+            // the same result.
             int lastEnd = candidates.lastEnd(p);
-            int from = firstEnd < 0 || pattern.maxLength() < 0 ? 0 : Math.max(0, firstEnd - pattern.maxLength());
-            boolean found = m.find(from);
+            boolean found = m.find(searchStarts.searchFrom(pattern, candidates, text));
             for (; found; found = m.end() < lastEnd && m.find()) {
                 int s = m.start(group);
                 int e = m.end(group);
