@@ -47,11 +47,7 @@ final class SpanFinder {
      * Finds spans in {@code buf[off, off+len)}; returns how many were accepted. Offsets are relative to {@code off}.
      */
     int find(byte[] buf, int off, int len) {
-        rawCount = 0;
-        acceptedCount = 0;
-        candidates.clear();
-        scan.candidates(buf, off, len, candidates);
-        if (candidates.isEmpty()) {
+        if (!nominate(buf, off, len)) {
             return 0;
         }
         text = off == 0 && len == buf.length ? buf : exactCopy(buf, off, len);
@@ -116,6 +112,24 @@ final class SpanFinder {
         }
         System.arraycopy(buf, off, copy, 0, len);
         return copy;
+    }
+
+    /**
+     * Runs the engine over the range; true when some pattern that could produce a span was nominated (its detector's
+     * context words included, when it needs them). False means the range is clean, without running RE2/J.
+     */
+    boolean nominate(byte[] buf, int off, int len) {
+        rawCount = 0;
+        acceptedCount = 0;
+        candidates.clear();
+        scan.candidates(buf, off, len, candidates);
+        for (int p = candidates.next(0); p >= 0; p = candidates.next(p + 1)) {
+            CompiledPattern pattern = patterns[p];
+            if (!pattern.isContext() && hasContext(detectors[pattern.detector()])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the engine saw one of the detector's context words in the line. */
