@@ -90,11 +90,7 @@ final class HyperscanEngine implements CandidateEngine {
             }
         }
         this.database = db;
-        long[] words = new long[always.wordCount()];
-        for (int i = always.next(0); i >= 0; i = always.next(i + 1)) {
-            words[i >>> 6] |= 1L << i;
-        }
-        this.alwaysOn = always.isEmpty() ? null : words;
+        this.alwaysOn = always.isEmpty() ? null : always.toWords();
     }
 
     /** Null when Hyperscan can run here, else why not (no input data in it). */

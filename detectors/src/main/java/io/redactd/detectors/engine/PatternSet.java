@@ -97,7 +97,8 @@ public final class PatternSet {
         }
     }
 
-    int wordCount() {
-        return words.length;
+    /** A copy of the members as bits, for {@link #addAll}. */
+    long[] toWords() {
+        return words.clone();
     }
 }
