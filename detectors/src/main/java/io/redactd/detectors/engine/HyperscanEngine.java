@@ -55,7 +55,8 @@ final class HyperscanEngine implements CandidateEngine {
     private final hs_database_t database;
     private final PortableEngine nonAscii;
     private final long[] alwaysOn;
-    private boolean closed;
+    /** Frees the database once the plan and all its redactors are unreachable (plans have no close()). */
+    private final Cleaner.Cleanable freeDatabase;
 
     HyperscanEngine(List<CompiledPattern> patterns, List<CompiledDetector> detectors, PortableEngine nonAscii) {
         this.nonAscii = nonAscii;
@@ -90,6 +91,8 @@ final class HyperscanEngine implements CandidateEngine {
             }
         }
         this.database = db;
+        hs_database_t toFree = db;
+        this.freeDatabase = db == null ? null : CLEANER.register(this, () -> hs_free_database(toFree));
         this.alwaysOn = always.isEmpty() ? null : always.toWords();
     }
 
@@ -162,11 +165,10 @@ final class HyperscanEngine implements CandidateEngine {
     }
 
     @Override
-    public synchronized void close() {
-        if (!closed && database != null) {
-            hs_free_database(database);
+    public void close() {
+        if (freeDatabase != null) {
+            freeDatabase.clean(); // runs at most once
         }
-        closed = true;
     }
 
     /** One thread's scratch space and native input buffer. */
