@@ -1,8 +1,7 @@
 package io.redactd.daemon.pipeline;
 
 import io.micrometer.core.instrument.Gauge;
-import io.redactd.daemon.event.CanonicalJson;
-import io.redactd.daemon.event.EventDocument;
+import io.redactd.daemon.event.EventWriter;
 import io.redactd.daemon.event.Utf8Repair;
 import io.redactd.daemon.event.Utf8Text;
 import io.redactd.detectors.DetectionException;
@@ -26,7 +25,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.Collections;
 
 /**
  * Inputs -> detection -> outputs. Bookkeeping runs on one event-loop context; detection runs on a worker pool with
@@ -49,7 +50,7 @@ public final class Pipeline implements EventSink {
     private final Context context;
     private final WorkerExecutor workers;
     private final ThreadLocal<Redactor> redactors;
-    private final ThreadLocal<CanonicalJson> jsonBuffers = ThreadLocal.withInitial(() -> new CanonicalJson(4096));
+    private final ThreadLocal<EventWriter> writers = ThreadLocal.withInitial(EventWriter::new);
     private final List<Output> outputs;
     private final PipelineMetrics metrics;
     private final String hostName;
@@ -216,10 +217,11 @@ public final class Pipeline implements EventSink {
     private List<byte[]> detect(RawBatch batch) {
         long t0 = System.nanoTime();
         Redactor redactor = redactors.get();
-        CanonicalJson json = jsonBuffers.get();
+        EventWriter writer = writers.get();
         List<byte[]> docs = new ArrayList<>(batch.events().size());
         int dropAction = 0;
         int errors = 0;
+        Map<String, Integer> batchFindings = new HashMap<>();
         for (RawEvent e : batch.events()) {
             byte[] msg = Utf8Repair.repair(e.message());
             if (msg != e.message()) {
@@ -240,37 +242,33 @@ public final class Pipeline implements EventSink {
                         batch.inputId(), e.position(), ex.getClass().getName());
                 continue;
             }
-            TreeMap<String, Object> findings = new TreeMap<>();
+            SortedMap<String, Object> findings = r.findingCount() == 0 ? Collections.emptySortedMap() : new TreeMap<>();
             for (int i = 0; i < r.findingCount(); i++) {
-                findings.merge(r.finding(i).type(), 1, (a, b) -> (Integer) a + (Integer) b);
-            }
-            for (Map.Entry<String, Object> f : findings.entrySet()) {
-                metrics.findings(f.getKey(), (Integer) f.getValue());
+                String type = r.finding(i).type();
+                findings.merge(type, 1, (a, b) -> (Integer) a + (Integer) b);
+                batchFindings.merge(type, 1, Integer::sum);
             }
             if (r.dropped()) {
                 dropAction++;
                 continue;
             }
             byte[] out = r.clean() ? msg : Arrays.copyOfRange(r.output(), r.outputOffset(), r.outputOffset() + r.outputLength());
-            EventDocument doc = new EventDocument();
+            writer.begin()
+                    .core("@timestamp", writer.timestamp(e.timestampMs()))
+                    .core("host.name", hostName)
+                    .core("message", Utf8Text.of(out))
+                    .core("redactd.findings", findings);
             for (Map.Entry<String, Object> f : e.fields().entrySet()) {
-                try {
-                    doc.put(f.getKey(), jsonValue(f.getValue()));
-                } catch (IllegalArgumentException conflict) {
-                    LOG.debug("field skipped input={} field={}", batch.inputId(), f.getKey());
+                if (!writer.field(f.getKey(), jsonValue(f.getValue()))) {
+                    LOG.debug("field skipped (conflicts with another) input={} field={}", batch.inputId(), f.getKey());
                 }
             }
-            if (!e.fields().containsKey("event.dataset")) {
-                doc.put("event.dataset", batch.inputId());
+            if (!writer.has("event.dataset")) {
+                writer.field("event.dataset", batch.inputId());
             }
-            doc.put("@timestamp", EventDocument.isoMillis(e.timestampMs()))
-                    .put("host.name", hostName)
-                    .put("message", Utf8Text.of(out))
-                    .put("redactd.findings", findings);
-            json.reset();
-            doc.writeTo(json);
-            docs.add(json.toByteArray());
+            docs.add(writer.finish());
         }
+        batchFindings.forEach(metrics::findings);
         if (dropAction > 0) {
             metrics.dropped("drop_action", dropAction);
         }
