@@ -79,19 +79,29 @@ class RotationTortureIT {
                 LINES_PER_SECOND, RotationTortureIT::line);
         OutputScan scan = new OutputScan(out, TOTAL);
 
-        // Kill 1 after the rotations at 20,000..60,000, with the writer held until the new daemon runs, so that the
-        // copytruncate at 100,000 happens under daemon 2. Kill 2 at 140,000+: the writer keeps writing and rotating
-        // while no daemon runs.
-        writer.pauseAt(60_050);
+        // Kill 1 just after the rotation at 60,000 while the writer goes on (it may rotate at 80,000 while no daemon
+        // runs); the writer is held at 90,000 until daemon 2 runs, so that the copytruncate at 100,000 happens under
+        // daemon 2. Kill 2 just after the rotation at 140,000; again the writer goes on while no daemon runs.
+        writer.pauseAt(90_000);
         Daemon first = start(logs, out, state);
         writer.start();
-        poll("writer past the rotation at 60,000", Duration.ofSeconds(30), writer::paused);
+        poll("writer past the rotation at 60,000", Duration.ofSeconds(30), () -> writer.written() >= 60_050);
         first.sigkill();
+        System.out.printf("kill 1: writer at %d, output holds %d documents%n", writer.written(),
+                scan.update().documents);
 
         Daemon second = start(logs, out, state);
         writer.resume();
-        poll("writer past the rotation at 140,000", Duration.ofSeconds(30), () -> writer.written() >= 140_050);
+        poll("writer past the rotation at 140,000 and the copytruncate seen by daemon 2", Duration.ofSeconds(30),
+                () -> writer.written() >= 140_050
+                        && metric(second, "redactd_file_truncations_total{input=\"files\"}") >= 1);
+        String beforeKill2 = curl(second.port, "/metrics")[0];
         second.sigkill();
+        System.out.printf("kill 2: writer at %d, output holds %d documents%n", writer.written(),
+                scan.update().documents);
+        assertThat(metric(beforeKill2, "redactd_file_truncations_total{input=\"files\"}")).isEqualTo(1);
+        assertThat(metric(beforeKill2, "redactd_file_truncations_copy_found_total{input=\"files\"}"))
+                .as("the copytruncate copy found and read from where the file was left").isEqualTo(1);
 
         Daemon last = start(logs, out, state);
         writer.await(60, TimeUnit.SECONDS);
@@ -364,6 +374,18 @@ class RotationTortureIT {
         p.waitFor(10, TimeUnit.SECONDS);
         int nl = out.lastIndexOf('\n');
         return new String[] {out.substring(0, nl), out.substring(nl + 1)};
+    }
+
+    /** One series from a live daemon's /metrics; -1 if it does not answer (yet) or lacks the series. */
+    private static double metric(Daemon d, String series) {
+        try {
+            return metric(curl(d.port, "/metrics")[0], series);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static double metric(String metrics, String series) {
