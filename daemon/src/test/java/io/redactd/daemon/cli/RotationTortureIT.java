@@ -111,7 +111,7 @@ class RotationTortureIT {
             poll("every numbered line in the output", Duration.ofSeconds(40), () -> scan.update().missing().isEmpty());
         } catch (AssertionError e) {
             throw new AssertionError("missing line ranges (first 20): " + scan.missing()
-                    + "; daemon 3 stderr:\n" + last.log(), e);
+                    + "; daemon 3 stdout+stderr:\n" + last.log(), e);
         }
 
         String metrics = curl(last.port, "/metrics")[0];
