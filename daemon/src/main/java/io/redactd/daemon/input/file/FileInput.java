@@ -584,11 +584,18 @@ public final class FileInput implements Input {
         long split = s.assembler.splitPieces();
         if (split > s.splitCounted) {
             metrics.lineTooLong.increment(split - s.splitCounted);
+            // Said once per batch, never with content: the pieces are forwarded, flagged log.flags=split.
+            LOG.warn("file input '{}': {} piece(s) of lines longer than max_line_bytes={} in {} before offset {}; "
+                    + "forwarded split and flagged", config.id(), split - s.splitCounted, config.maxLineBytes(),
+                    s.path(), position);
             s.splitCounted = split;
         }
         long unparsed = s.assembler.unparsedLines();
         if (unparsed > s.unparsedCounted) {
             metrics.unparsed.increment(unparsed - s.unparsedCounted);
+            LOG.warn("file input '{}': {} line(s) in {} before offset {} did not parse as format {}; forwarded as "
+                    + "raw text flagged log.flags=unparsed", config.id(), unparsed - s.unparsedCounted, s.path(),
+                    position, config.format());
             s.unparsedCounted = unparsed;
         }
     }
