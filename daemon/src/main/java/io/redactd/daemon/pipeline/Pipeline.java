@@ -53,6 +53,8 @@ public final class Pipeline implements EventSink {
     private final DeliveryStage delivery;
     private final PipelineMetrics metrics;
     private final String hostName;
+    /** Last time invalid UTF-8 was reported in the log: at most one line per interval, counts always in /metrics. */
+    private final java.util.concurrent.atomic.AtomicLong lastRepairWarnMs = new java.util.concurrent.atomic.AtomicLong();
     private final int maxInFlight;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
@@ -205,6 +207,16 @@ public final class Pipeline implements EventSink {
         }
     }
 
+    private void warnRepaired(RawBatch batch, RawEvent e) {
+        long now = System.currentTimeMillis();
+        long last = lastRepairWarnMs.get();
+        if (now - last >= 10_000 && lastRepairWarnMs.compareAndSet(last, now)) {
+            // Names the source and position only; the bytes themselves may hold PHI.
+            LOG.warn("invalid UTF-8 replaced by U+FFFD input={} source={} position={} (further cases this 10 s: "
+                    + "redactd_utf8_repaired_total)", batch.inputId(), batch.sourceId(), e.position());
+        }
+    }
+
     /** Runs on a worker thread. Returns the serialized documents of the events that are forwarded. */
     private List<byte[]> detect(RawBatch batch) {
         long t0 = System.nanoTime();
@@ -218,6 +230,7 @@ public final class Pipeline implements EventSink {
             byte[] msg = Utf8Repair.repair(e.message());
             if (msg != e.message()) {
                 metrics.repaired();
+                warnRepaired(batch, e);
             }
             LineResult r;
             try {
