@@ -100,8 +100,49 @@ public final class FileOutput implements Output {
     }
 
     private void open() throws IOException {
+        if (Files.exists(path)) {
+            try (FileChannel existing = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                cutTornTail(existing);
+            }
+        }
         channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         size = channel.size();
+    }
+
+    /**
+     * A crash mid-write can leave a last line without its newline. That document was never acknowledged, so it is
+     * written again (the disk buffer redelivers it); cutting the fragment keeps the file one whole document per line
+     * instead of gluing the fragment to the next document. Returns the new size.
+     */
+    private long cutTornTail(FileChannel ch) throws IOException {
+        long end = ch.size();
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        long pos = end;
+        while (pos > 0) {
+            int n = (int) Math.min(chunk.capacity(), pos);
+            chunk.clear().limit(n);
+            long from = pos - n;
+            while (chunk.hasRemaining() && ch.read(chunk, from + chunk.position()) >= 0) {
+                // read until the chunk is full
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                if (chunk.get(i) == '\n') {
+                    long keep = from + i + 1;
+                    if (keep < end) {
+                        LOG.warn("output={} cut a torn last line of {} bytes (a crash mid-write); it is written again",
+                                id, end - keep);
+                        ch.truncate(keep);
+                    }
+                    return keep;
+                }
+            }
+            pos = from;
+        }
+        if (end > 0) {
+            LOG.warn("output={} cut a torn last line of {} bytes (a crash mid-write); it is written again", id, end);
+            ch.truncate(0);
+        }
+        return 0;
     }
 
     private void append(byte[] doc) throws IOException {

@@ -82,6 +82,20 @@ class FileOutputTest {
     }
 
     @Test
+    void aTornLastLineFromACrashIsCutBeforeAppending(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("out.ndjson");
+        String whole = new String(doc(1), StandardCharsets.UTF_8) + "\n";
+        String torn = new String(doc(2), StandardCharsets.UTF_8).substring(0, 7);
+        Files.writeString(path, whole + torn);
+        FileOutput out = new FileOutput("t", new FileOutputConfig(path.toString(), null, null, "never"), vertx);
+        await(out.start());
+        await(out.write(new EventBatch(List.of(doc(2), doc(3)))));
+        await(out.stop());
+        assertThat(Files.readAllLines(path)).containsExactly(new String(doc(1), StandardCharsets.UTF_8),
+                new String(doc(2), StandardCharsets.UTF_8), new String(doc(3), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aDocumentLargerThanTheBufferIsWrittenWhole(@TempDir Path dir) throws Exception {
         Path path = dir.resolve("big.ndjson");
         FileOutput out = new FileOutput("t", new FileOutputConfig(path.toString(), null, null, null), vertx);
