@@ -13,7 +13,6 @@ import java.util.function.UnaryOperator;
 final class EngineRedaction implements UnaryOperator<String> {
     private final Redactor redactor;
     private final String engineName;
-    private LineResult last;
 
     EngineRedaction(EngineChoice engine) {
         DetectionPlan plan = DetectionPlan.compile(DetectionSettings.defaults().withEngine(engine));
@@ -27,12 +26,12 @@ final class EngineRedaction implements UnaryOperator<String> {
 
     @Override
     public String apply(String line) {
-        last = redactor.redact(line.getBytes(StandardCharsets.UTF_8));
-        return new String(last.output(), last.outputOffset(), last.outputLength(), StandardCharsets.UTF_8);
+        LineResult r = redactor.redact(line.getBytes(StandardCharsets.UTF_8));
+        return new String(r.output(), r.outputOffset(), r.outputLength(), StandardCharsets.UTF_8);
     }
 
-    /** The result of the last {@link #apply} call (valid until the next). */
-    LineResult lastResult() {
-        return last;
+    /** Redacts raw bytes (which need not be valid UTF-8) and returns the result, valid until the next call. */
+    LineResult redactBytes(byte[] line, int off, int len) {
+        return redactor.redact(line, off, len);
     }
 }

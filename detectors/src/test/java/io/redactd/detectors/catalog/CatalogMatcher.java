@@ -48,7 +48,7 @@ final class CatalogMatcher {
                 int s = m.start(g);
                 int e = m.end(g);
                 boolean ok = s >= 0 && e > s && c.spec().validator().valid(bytes, s, e)
-                        && contextOk(c.spec(), lower, m.start());
+                        && contextOk(c.spec(), lower, s);
                 if (ok) {
                     hits.add(new Hit(s, e, c.spec()));
                     from = Math.max(m.end(), m.start() + 1);
@@ -60,11 +60,12 @@ final class CatalogMatcher {
         return hits;
     }
 
-    private static boolean contextOk(DetectorSpec spec, String lower, int matchStart) {
+    /** A context word must occur within {@code contextWindow} bytes before the value. */
+    private static boolean contextOk(DetectorSpec spec, String lower, int valueStart) {
         if (!spec.contextRequired()) {
             return true;
         }
-        String window = lower.substring(Math.max(0, matchStart - spec.contextWindow()), matchStart);
+        String window = lower.substring(Math.max(0, valueStart - spec.contextWindow()), valueStart);
         return spec.context().stream().anyMatch(window::contains);
     }
 

@@ -2,19 +2,32 @@ package io.redactd.detectors.catalog;
 
 import com.gliwka.hyperscan.wrapper.Expression;
 import com.google.re2j.Pattern;
+import io.redactd.detectors.DetectionPlan;
+import io.redactd.detectors.DetectionSettings;
+import io.redactd.detectors.EngineChoice;
+import io.redactd.detectors.LineResult;
+import io.redactd.detectors.Redactor;
 import io.redactd.detectors.validate.Validators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The catalog's patterns, tested by the reference {@link CatalogMatcher} independently of the engines. */
+/**
+ * The catalog's patterns, tested by the reference {@link CatalogMatcher} independently of the engines, and the same
+ * examples end to end through both production engines.
+ */
 class CatalogTest {
     private static final CatalogMatcher MATCHER = new CatalogMatcher(Catalog.builtIn());
+    private static final Redactor HYPERSCAN = DetectionPlan.compile(DetectionSettings.defaults()
+            .withEngine(EngineChoice.HYPERSCAN)).newRedactor();
+    private static final Redactor PORTABLE = DetectionPlan.compile(DetectionSettings.defaults()
+            .withEngine(EngineChoice.PORTABLE)).newRedactor();
 
     @Test
     void specsAreWellFormedAndCompileInBothEngines() {
@@ -57,6 +70,8 @@ class CatalogTest {
         "npi=1234567893 and further on, well past it, ts=1234567893"
             + " ~ npi=[REDACTED:NPI] and further on, well past it, ts=1234567893",
         "rx by AB1234563 / AB1234564 ~ rx by [REDACTED:DEA] / AB1234564",
+        "provider phone/npi: 2175550120 ~ provider phone/npi: [REDACTED:NPI]",
+        "callback phone: 2175550120 ~ callback phone: [REDACTED:PHONE]",
         "mbi 1EG4-TE5-MK73|1EG4TE5MK73 ~ mbi [REDACTED:MBI]|[REDACTED:MBI]",
         "iban=GB82 WEST 1234 5698 7654 32 x ~ iban=[REDACTED:IBAN] x",
         "vin:1M8GDM9AXKP042788 ~ vin:[REDACTED:VIN]",
@@ -81,6 +96,13 @@ class CatalogTest {
         "mail to PO Box 1234, Springfield, IL 62704 now ~ mail to [REDACTED:ADDRESS] now",
     })
     void redactsExamples(String line, String expected) {
-        assertThat(MATCHER.redact(line.strip())).isEqualTo(expected.strip());
+        assertThat(MATCHER.redact(line.strip())).as("reference matcher").isEqualTo(expected.strip());
+        assertThat(redact(HYPERSCAN, line.strip())).as("hyperscan engine").isEqualTo(expected.strip());
+        assertThat(redact(PORTABLE, line.strip())).as("portable engine").isEqualTo(expected.strip());
+    }
+
+    private static String redact(Redactor r, String line) {
+        LineResult res = r.redact(line.getBytes(StandardCharsets.UTF_8));
+        return new String(res.output(), res.outputOffset(), res.outputLength(), StandardCharsets.UTF_8);
     }
 }
