@@ -7,6 +7,7 @@ import io.redactd.detectors.DetectionSettings;
 import io.redactd.detectors.EngineChoice;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CanaryTest {
+    private static DetectionPlan full;
     private final Vertx vertx = Vertx.vertx();
+
+    @BeforeAll
+    static void compile() {
+        full = DetectionPlan.compile(DetectionSettings.defaults());
+    }
 
     @AfterEach
     void close() throws Exception {
@@ -42,7 +49,7 @@ class CanaryTest {
 
     @Test
     void canaryPassesThroughTheRedactorAndReportsOk(@TempDir Path dir) throws Exception {
-        DetectionPlan plan = DetectionPlan.compile(DetectionSettings.defaults());
+        DetectionPlan plan = full;
         try (WebhookReceiver rx = new WebhookReceiver(vertx);
              AlertHarness h = new AlertHarness(vertx, plan, dir, yaml(rx), Map.of())) {
             Canary canary = new Canary(vertx, h.pipeline, h.alerts, plan.detectors(), Duration.ofMinutes(5), h.registry);
@@ -65,7 +72,6 @@ class CanaryTest {
         // A plan that lost its SSN detector while the canary still expects one: the SSN passes through.
         DetectionPlan broken = DetectionPlan.compile(new DetectionSettings(EngineChoice.AUTO, Set.of(), Set.of("SSN"), Map.of(),
                 List.of(), Map.of(), null, null));
-        DetectionPlan full = DetectionPlan.compile(DetectionSettings.defaults());
         try (WebhookReceiver rx = new WebhookReceiver(vertx);
              AlertHarness h = new AlertHarness(vertx, broken, dir, yaml(rx), Map.of())) {
             Canary canary = new Canary(vertx, h.pipeline, h.alerts, full.detectors(), Duration.ofMinutes(5), h.registry);
