@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -39,18 +41,26 @@ public final class AlertLatencyHarness {
         int alerts = 200;
         double mbPerS = 50;
         int gapMs = 50;
+        int probeFiles = 0;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[i + 1]);
                 case "--alerts" -> alerts = Integer.parseInt(args[i + 1]);
                 case "--mb-per-s" -> mbPerS = Double.parseDouble(args[i + 1]);
                 case "--gap-ms" -> gapMs = Integer.parseInt(args[i + 1]);
+                case "--probe-files" -> probeFiles = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path dir = Files.createTempDirectory("redactd-alert-bench");
         Path log = dir.resolve("app.log");
         Files.createFile(log);
+        // 0: marked lines go into the background file itself (they queue behind its backlog); N: round-robin into N
+        // files of their own, as when the leaking application is not the noisy one.
+        List<Path> probes = new ArrayList<>();
+        for (int i = 0; i < probeFiles; i++) {
+            probes.add(Files.createFile(dir.resolve("leaky-" + i + ".log")));
+        }
 
         long[] appendedAt = new long[alerts];
         long[] receivedAt = new long[alerts];
@@ -80,7 +90,7 @@ public final class AlertLatencyHarness {
                 inputs:
                   - id: app
                     type: file
-                    paths: [%s]
+                    paths: ["%s/*.log"]
                     start_at: beginning
                     poll_interval_ms: 10
                 outputs:
@@ -96,7 +106,7 @@ public final class AlertLatencyHarness {
                   burst: 1000
                   targets:
                     - {type: webhook, url: "http://127.0.0.1:%d/hook", insecure: true, retry_initial: 10ms}
-                """.formatted(log, dir.resolve("state"), Math.max(10, gapMs / 2), rx.getAddress().getPort()));
+                """.formatted(dir, dir.resolve("state"), probeFiles == 0 ? Math.max(10, gapMs / 2) : gapMs * probeFiles / 2, rx.getAddress().getPort()));
         Process daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-jar", jar.toAbsolutePath().toString(), "run", "--config", cfg.toString())
                 .redirectError(dir.resolve("daemon.log").toFile())
@@ -121,6 +131,9 @@ public final class AlertLatencyHarness {
                         while (cut > 0 && clean[cut - 1] != '\n') {
                             cut--;
                         }
+                        if (cut == 0) {
+                            break; // less than a line left in this slice
+                        }
                         writeFully(ch, clean, cut);
                         written += cut;
                     }
@@ -129,9 +142,15 @@ public final class AlertLatencyHarness {
                     String marker = n >= 0 ? "probe-" + n + "-x" : "warm-" + k;
                     byte[] leak = (marker + " patient ssn " + PhiValues.dashedSsn(phi.ssnDigits()) + " checked in\n")
                             .getBytes(StandardCharsets.UTF_8);
-                    writeFully(ch, leak, leak.length);
+                    // Timed before the write: a writer descheduled after write() must not shorten the figure.
+                    long before = System.nanoTime();
+                    if (probes.isEmpty()) {
+                        writeFully(ch, leak, leak.length);
+                    } else {
+                        Files.write(probes.get(k % probes.size()), leak, StandardOpenOption.APPEND);
+                    }
                     if (n >= 0) {
-                        appendedAt[n] = System.nanoTime();
+                        appendedAt[n] = before;
                     }
                     long sleepNs = sliceStart + gapMs * 1_000_000L - System.nanoTime();
                     if (sleepNs > 0) {
@@ -147,8 +166,8 @@ public final class AlertLatencyHarness {
                 ms[i] = (receivedAt[i] - appendedAt[i]) / 1e6;
             }
             Arrays.sort(ms);
-            System.out.printf("alerts=%d background=%.1f MB in %.1f s (%.1f MB/s) gap=%d ms%n", alerts, background / 1e6,
-                    seconds, background / 1e6 / seconds, gapMs);
+            System.out.printf("alerts=%d background=%.1f MB in %.1f s (%.1f MB/s) gap=%d ms probe_files=%d%n", alerts,
+                    background / 1e6, seconds, background / 1e6 / seconds, gapMs, probeFiles);
             System.out.printf("latency ms: min=%.1f p50=%.1f p90=%.1f p99=%.1f max=%.1f%n", ms[0], pct(ms, 50), pct(ms, 90),
                     pct(ms, 99), ms[ms.length - 1]);
         } finally {
@@ -157,6 +176,9 @@ public final class AlertLatencyHarness {
             rx.stop(0);
             ((java.util.concurrent.ExecutorService) rx.getExecutor()).shutdownNow();
             Files.deleteIfExists(log);
+            for (Path p : probes) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
