@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.redactd.daemon.event.EventDocument;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -195,9 +194,5 @@ public final class AlertPayloads {
         if (v != null) {
             m.put(k, v);
         }
-    }
-
-    static List<String> list(List<String> l) {
-        return l == null ? List.of() : l;
     }
 }

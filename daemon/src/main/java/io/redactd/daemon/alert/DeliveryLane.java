@@ -129,7 +129,7 @@ final class DeliveryLane {
         }));
     }
 
-    /** Completes when the queue is empty, or fails... never: bounded by the caller's deadline. */
+    /** Completes once the queue is empty; a target that keeps failing never empties it, so callers bound the wait. */
     Future<Void> idle() {
         Promise<Void> p = Promise.promise();
         context.runOnContext(v -> {

@@ -22,7 +22,6 @@ final class SyslogAlertTarget implements AlertTarget {
     private static final DateTimeFormatter TS = DateTimeFormatter.ISO_INSTANT.withZone(ZoneOffset.UTC);
 
     private final String id;
-    private final Vertx vertx;
     private final String host;
     private final int port;
     private final String appName;
@@ -34,7 +33,6 @@ final class SyslogAlertTarget implements AlertTarget {
 
     SyslogAlertTarget(String id, Vertx vertx, AlertTargetConfig config) {
         this.id = id;
-        this.vertx = vertx;
         this.host = config.host();
         this.port = config.port();
         this.appName = config.appName();
