@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +40,16 @@ final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     final int port;
 
+    private final String scheme;
+
     WebhookReceiver(Vertx vertx) throws Exception {
-        server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+        this(vertx, new HttpServerOptions());
+    }
+
+    /** With {@code options.setSsl(true)} and a key/cert: an HTTPS receiver. */
+    WebhookReceiver(Vertx vertx, HttpServerOptions options) throws Exception {
+        scheme = options.isSsl() ? "https" : "http";
+        server = vertx.createHttpServer(options).requestHandler(req -> req.body().onSuccess(b -> {
             Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             req.headers().forEach(e -> h.put(e.getKey(), e.getValue()));
             int code = status.get();
@@ -51,7 +60,7 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + port + path;
+        return scheme + "://localhost:" + port + path;
     }
 
     List<Request> accepted(String path) {
