@@ -3,8 +3,7 @@ package io.redactd.daemon.pipeline;
 import io.micrometer.core.instrument.Gauge;
 import io.redactd.daemon.alert.AlertEventSink;
 import io.redactd.daemon.alert.FindingsHook;
-import io.redactd.daemon.event.CanonicalJson;
-import io.redactd.daemon.event.EventDocument;
+import io.redactd.daemon.event.EventWriter;
 import io.redactd.daemon.event.Utf8Repair;
 import io.redactd.daemon.event.Utf8Text;
 import io.redactd.detectors.DetectionException;
@@ -28,7 +27,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.Collections;
 
 /**
  * Inputs -> detection -> outputs. Bookkeeping runs on one event-loop context; detection runs on a worker pool with
@@ -51,7 +52,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     private final Context context;
     private final WorkerExecutor workers;
     private final ThreadLocal<Redactor> redactors;
-    private final ThreadLocal<CanonicalJson> jsonBuffers = ThreadLocal.withInitial(() -> new CanonicalJson(4096));
+    private final ThreadLocal<EventWriter> writers = ThreadLocal.withInitial(EventWriter::new);
     private final List<Output> outputs;
     private final PipelineMetrics metrics;
     private final String hostName;
@@ -302,7 +303,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     private List<byte[]> detect(RawBatch batch) {
         long t0 = System.nanoTime();
         Redactor redactor = redactors.get();
-        CanonicalJson json = jsonBuffers.get();
+        EventWriter writer = writers.get();
         List<byte[]> docs = new ArrayList<>(batch.events().size());
         int dropAction = 0;
         int errors = 0;
@@ -327,7 +328,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
                         batch.inputId(), e.position(), ex.getClass().getName());
                 continue;
             }
-            TreeMap<String, Object> findings = new TreeMap<>();
+            SortedMap<String, Object> findings = r.findingCount() == 0 ? Collections.emptySortedMap() : new TreeMap<>();
             for (int i = 0; i < r.findingCount(); i++) {
                 String type = r.finding(i).type();
                 findings.merge(type, 1, (a, b) -> (Integer) a + (Integer) b);
@@ -346,24 +347,20 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 // Leak alerts: straight to the alert manager, not through outputs or the buffer.
                 hook.found(batch.inputId(), e, r, out);
             }
-            EventDocument doc = new EventDocument();
+            writer.begin()
+                    .core("@timestamp", writer.timestamp(e.timestampMs()))
+                    .core("host.name", hostName)
+                    .core("message", Utf8Text.of(out))
+                    .core("redactd.findings", findings);
             for (Map.Entry<String, Object> f : e.fields().entrySet()) {
-                try {
-                    doc.put(f.getKey(), jsonValue(f.getValue()));
-                } catch (IllegalArgumentException conflict) {
-                    LOG.debug("field skipped input={} field={}", batch.inputId(), f.getKey());
+                if (!writer.field(f.getKey(), jsonValue(f.getValue()))) {
+                    LOG.debug("field skipped (conflicts with another) input={} field={}", batch.inputId(), f.getKey());
                 }
             }
-            if (!e.fields().containsKey("event.dataset")) {
-                doc.put("event.dataset", batch.inputId());
+            if (!writer.has("event.dataset")) {
+                writer.field("event.dataset", batch.inputId());
             }
-            doc.put("@timestamp", EventDocument.isoMillis(e.timestampMs()))
-                    .put("host.name", hostName)
-                    .put("message", Utf8Text.of(out))
-                    .put("redactd.findings", findings);
-            json.reset();
-            doc.writeTo(json);
-            docs.add(json.toByteArray());
+            docs.add(writer.finish());
         }
         batchFindings.forEach(metrics::findings);
         if (dropAction > 0) {
