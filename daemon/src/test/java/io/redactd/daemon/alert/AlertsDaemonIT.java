@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -137,5 +138,77 @@ class AlertsDaemonIT {
 
     private static JsonNode a(WebhookReceiver rx) {
         return rx.requests.get(0).json();
+    }
+
+    @Test
+    void realFileFirstLeakAlertsThenAThousandLinesFoldIntoOneSummary(@TempDir Path dir) throws Exception {
+        PhiValues phi = new PhiValues(new Random(4242));
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path log = logs.resolve("billing.log");
+        Files.writeString(log, "started\n");
+        try (WebhookReceiver rx = new WebhookReceiver(vertx)) {
+            Path cfg = dir.resolve("redactd.yaml");
+            Files.writeString(cfg, """
+                    inputs:
+                      - id: billing
+                        type: file
+                        paths: ["%s/*.log"]
+                        poll_interval_ms: 20
+                    outputs:
+                      - id: ndjson
+                        type: file
+                        path: %s
+                    state_dir: %s
+                    admin:
+                      listen: 127.0.0.1:0
+                    alerts:
+                      enabled: true
+                      window: 5s
+                      targets:
+                        - {type: webhook, url: "%s", insecure: true}
+                    """.formatted(logs, dir.resolve("out.ndjson"), dir.resolve("state"), rx.url("/hook")));
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
+                    Path.of(System.getProperty("redactd.jar", "target/redactd.jar")).toAbsolutePath().toString(),
+                    "run", "--config", cfg.toString());
+            Process p = pb.start();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            drain(p.getErrorStream(), err);
+            drain(p.getInputStream(), OutputStream.nullOutputStream());
+            StringBuilder raw = new StringBuilder();
+            try {
+                AlertHarness.pollUntil("the start line", Duration.ofSeconds(30),
+                        () -> err.toString(StandardCharsets.UTF_8).contains("redactd started"));
+                String first = PhiValues.dashedSsn(phi.ssnDigits());
+                raw.append(first).append('\n');
+                Files.writeString(log, "charge failed for ssn " + first + "\n", StandardOpenOption.APPEND);
+                JsonNode a = rx.await("/hook", 1, r -> true, Duration.ofSeconds(20)).get(0).json();
+                assertThat(a.get("kind").asText()).isEqualTo("leak");
+                assertThat(a.at("/where/file").asText()).isEqualTo(log.toString());
+                assertThat(a.at("/where/offset").asLong()).isEqualTo("started\n".length());
+
+                StringBuilder more = new StringBuilder();
+                for (int i = 0; i < 1000; i++) {
+                    String ssn = PhiValues.dashedSsn(phi.ssnDigits());
+                    raw.append(ssn).append('\n');
+                    more.append("retry ").append(i).append(" ssn ").append(ssn).append('\n');
+                }
+                Files.writeString(log, more.toString(), StandardOpenOption.APPEND);
+                JsonNode s = rx.await("/hook", 2, r -> true, Duration.ofSeconds(30)).get(1).json();
+                assertThat(s.get("kind").asText()).isEqualTo("summary");
+                assertThat(s.get("count").asLong()).isEqualTo(1000);
+                assertThat(s.at("/counts/SSN").asLong()).isEqualTo(1000);
+                assertThat(rx.requests).hasSize(2);
+            } finally {
+                p.destroy();
+                p.waitFor(15, TimeUnit.SECONDS);
+                p.destroyForcibly();
+            }
+            String everything = err.toString(StandardCharsets.UTF_8) + rx.requests.get(0).text() + rx.requests.get(1).text()
+                    + Files.readString(dir.resolve("out.ndjson"));
+            for (String v : raw.toString().split("\n")) {
+                assertThat(everything).doesNotContain(v).doesNotContain(v.replace("-", ""));
+            }
+        }
     }
 }
