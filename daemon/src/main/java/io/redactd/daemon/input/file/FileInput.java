@@ -659,6 +659,8 @@ public final class FileInput implements Input {
     }
 
     private void discover(Round r, long now, long nowMs) {
+        // Every checkpoint as loaded, before matched files take theirs out: recovery compares against all of them.
+        Map<String, Checkpoints.Entry> known = firstDiscovery ? new HashMap<>(retained) : Map.of();
         Set<Path> found = discovery.scan();
         Map<String, Path> seen = new HashMap<>();
         for (Path p : found) {
@@ -698,7 +700,6 @@ public final class FileInput implements Input {
             }
         }
         if (firstDiscovery) {
-            Map<String, Checkpoints.Entry> known = new HashMap<>(retained);
             recoverUnfinished(r, nowMs);
             recoverRotatedWhileStopped(r, found, known);
             firstDiscovery = false;
@@ -867,9 +868,11 @@ public final class FileInput implements Input {
                 return;
             }
             Tailer tailer = Tailer.open(p, config.maxLineBytes());
+            byte[] head = tailer.head();
             long start = 0;
             for (Checkpoints.Entry e : known.values()) {
-                if (e.headLen() == Fingerprint.HEAD_BYTES && tailer.startsWith(e.fingerprint())
+                // A copytruncate copy starts with the bytes of the file it was copied from.
+                if (e.headLen() == Fingerprint.HEAD_BYTES && e.fingerprint().headMatches(head)
                         && e.offset() <= tailer.size()) {
                     start = e.offset();
                     break;
