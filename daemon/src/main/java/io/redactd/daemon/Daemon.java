@@ -3,6 +3,9 @@ package io.redactd.daemon;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.redactd.daemon.admin.AdminServer;
+import io.redactd.daemon.alert.AlertManager;
+import io.redactd.daemon.alert.AlertTarget;
+import io.redactd.daemon.alert.Canary;
 import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.config.ConfiguredComponent;
 import io.redactd.daemon.config.RedactdConfig;
@@ -42,6 +45,8 @@ public final class Daemon {
     private final List<Input> inputs = new ArrayList<>();
     private Pipeline pipeline;
     private AdminServer admin;
+    private AlertManager alerts;
+    private Canary canary;
     private int adminPort = -1;
     private volatile boolean inputsOpen;
 
@@ -79,6 +84,9 @@ public final class Daemon {
         }
         pipeline = new Pipeline(vertx, plan, outputs, config.pipeline().workers(),
                 config.pipeline().maxBatchesInFlight(), new PipelineMetrics(registry), host);
+        if (config.alerts().enabled()) {
+            startAlerts(config, plan, host);
+        }
         for (ConfiguredComponent<?, Input> c : config.inputs()) {
             Input in = c.build(new ComponentContext(c.id(), vertx, pipeline, stateDir, registry));
             inputs.add(in);
@@ -86,13 +94,41 @@ public final class Daemon {
         }
         inputsOpen = true;
         if (config.admin().enabled()) {
-            admin = new AdminServer(vertx, registry, this::notReady);
+            admin = new AdminServer(vertx, registry, this::notReady, this::readyDetails);
             adminPort = await(admin.start(config.admin().host(), config.admin().port()),
                     "admin listener on " + config.admin().listen() + " did not start");
         }
         LOG.info("redactd started engine={} workers={} inputs={} outputs={} admin={} state_dir={}",
                 plan.engineName(), config.pipeline().workers(), describe(config.inputs()), describe(config.outputs()),
                 config.admin().enabled() ? config.admin().host() + ":" + adminPort : "off", stateDir);
+    }
+
+    /** Leak alerts: the manager beside the pipeline, its targets and the canary self-test. */
+    private void startAlerts(RedactdConfig config, DetectionPlan plan, String host) throws StartException {
+        List<AlertTarget> targets;
+        try {
+            targets = AlertManager.targets(vertx, config.alerts(), System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new StartException("alerts: " + e.getMessage(), e);
+        }
+        alerts = new AlertManager(vertx, config.alerts(), host, targets, pipeline, registry);
+        pipeline.alertsTo(alerts);
+        if (config.alerts().canary().enabled()) {
+            canary = new Canary(vertx, pipeline, alerts, plan.detectors(), config.alerts().canary().intervalDuration(), registry);
+            canary.start();
+        }
+    }
+
+    /** Extra /readyz lines: the canary's last result and degraded alert targets. */
+    private List<String> readyDetails() {
+        List<String> lines = new ArrayList<>();
+        if (canary != null) {
+            lines.add("canary: " + canary.state());
+        }
+        if (alerts != null) {
+            alerts.degraded().forEach(d -> lines.add("degraded: " + d));
+        }
+        return lines;
     }
 
     private static String describe(List<? extends ConfiguredComponent<?, ?>> cs) {
@@ -103,6 +139,9 @@ public final class Daemon {
         List<String> missing = new ArrayList<>();
         if (!inputsOpen) {
             missing.add("inputs");
+        }
+        if (canary != null && canary.failedClosed()) {
+            missing.add("forwarding (stopped: the canary self-test came out unredacted)");
         }
         for (Output o : outputs) {
             if (!o.ready()) {
@@ -127,6 +166,15 @@ public final class Daemon {
         if (pipeline != null) {
             awaitQuietly(pipeline.drain(), deadline, "pipeline did not drain");
         }
+        if (alerts != null) {
+            // Open windows are summarized and written before the outputs close; a dead target gets a short grace.
+            if (canary != null) {
+                canary.stop();
+            }
+            long grace = System.nanoTime() + Math.min(TimeUnit.SECONDS.toNanos(2), Math.max(0, deadline - System.nanoTime()) / 3);
+            awaitQuietly(alerts.stop(), grace, "alerts were not all delivered");
+            awaitQuietly(pipeline.drain(), deadline, "pipeline did not drain the alert events");
+        }
         stops.clear();
         for (Output o : outputs) {
             stops.add(o.stop());
@@ -134,6 +182,9 @@ public final class Daemon {
         awaitQuietly(Future.join(stops).mapEmpty(), deadline, "outputs did not flush");
         if (admin != null) {
             awaitQuietly(admin.stop(), deadline, "admin listener did not close");
+        }
+        if (alerts != null) {
+            awaitQuietly(alerts.close(), deadline, "alert targets did not close");
         }
         if (pipeline != null) {
             awaitQuietly(pipeline.close(), deadline, "detection workers did not stop");
