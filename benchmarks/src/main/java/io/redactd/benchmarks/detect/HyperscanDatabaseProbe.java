@@ -51,7 +51,8 @@ public final class HyperscanDatabaseProbe {
             Catalog.builtIn().stream().map(DetectorSpec::patterns).forEach(patterns::addAll);
         }
         Loader.load(hyperscan.class);
-        int flags = (mode.contains("prefilter") ? HS_FLAG_PREFILTER : 0) | (mode.contains("single") ? HS_FLAG_SINGLEMATCH : 0);
+        int flags = (mode.contains("prefilter") ? HS_FLAG_PREFILTER : 0)
+                | (mode.contains("single") ? HS_FLAG_SINGLEMATCH : 0);
         int n = patterns.size();
         List<BytePointer> keep = new ArrayList<>();
         PointerPointer<BytePointer> exprs = new PointerPointer<>(n);

@@ -42,7 +42,8 @@ final class LazyDfa {
         this.classes = nfa.classCount;
         this.accepts = new int[maxStates][];
         if ((long) maxStates * classes >= ACCEPTING) {
-            throw new IllegalArgumentException("DFA table too large: " + maxStates + " states x " + classes + " classes");
+            throw new IllegalArgumentException("DFA table too large: " + maxStates + " states x " + classes
+                    + " classes");
         }
         this.transitions = new int[maxStates * classes];
         reset();

@@ -27,7 +27,8 @@ class AllocationTest {
     @ParameterizedTest
     @EnumSource(value = EngineChoice.class, names = {"PORTABLE", "HYPERSCAN"})
     void cleanLinesDoNotAllocate(EngineChoice engine) {
-        assumeTrue(engine != EngineChoice.HYPERSCAN || Plans.hyperscanAvailable(), "hyperscan runs on x86-64 Linux only");
+        assumeTrue(engine != EngineChoice.HYPERSCAN || Plans.hyperscanAvailable(),
+                "hyperscan runs on x86-64 Linux only");
         Redactor r = Plans.compile(Settings.of(engine).withFieldRules(Map.of("*.ssn", "SSN")).s(),
                 TestDetectors.all()).newRedactor();
         byte[] syslog = "<134>Nov 27 03:17:53 web-1 nginx: GET /static/app.js 200 1532 0.004 \"Mozilla/5.0\""

@@ -25,7 +25,8 @@ class RedactorTest {
     private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private static Settings settings(EngineChoice engine) {
-        assumeTrue(engine != EngineChoice.HYPERSCAN || Plans.hyperscanAvailable(), "hyperscan runs on x86-64 Linux only");
+        assumeTrue(engine != EngineChoice.HYPERSCAN || Plans.hyperscanAvailable(),
+                "hyperscan runs on x86-64 Linux only");
         return Settings.of(engine);
     }
 
