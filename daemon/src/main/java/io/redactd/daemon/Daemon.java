@@ -10,11 +10,23 @@ import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.config.ConfiguredComponent;
 import io.redactd.daemon.config.RedactdConfig;
 import io.redactd.daemon.input.Input;
+import io.redactd.daemon.config.IntegrityConfig;
+import io.redactd.daemon.integrity.HashChain;
+import io.redactd.daemon.pipeline.CountedOutput;
+import io.redactd.daemon.pipeline.DeliveryStage;
 import io.redactd.daemon.pipeline.Pipeline;
 import io.redactd.daemon.pipeline.PipelineMetrics;
 import io.redactd.detectors.DetectionPlan;
 import io.redactd.outputs.Output;
+import io.redactd.outputs.buffer.BufferedFanOut;
+import io.redactd.outputs.buffer.BufferedFanOut.Downstream;
+import io.redactd.outputs.buffer.DiskBuffer;
+import io.redactd.outputs.buffer.DiskBufferConfig;
+import io.redactd.outputs.delivery.BatchConfig;
+import io.redactd.outputs.elasticsearch.ElasticsearchOutputConfig;
+import io.redactd.outputs.splunk.SplunkHecOutputConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +46,21 @@ import java.util.stream.Collectors;
 /**
  * The running daemon: outputs, pipeline, inputs and the admin listener, started in that order (so nothing is read
  * before it can be written) and stopped in the reverse order (so everything read is written before exit).
+ *
+ * <p>Every output reads from the disk buffer through its own cursor ({@link BufferedFanOut}); the pipeline writes the
+ * buffer only, after linking the events into the integrity chain ({@link DeliveryStage}). See README "Buffer and chain
+ * wiring".
  */
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final BatchConfig LOCAL_BATCH = new BatchConfig(5000, 4L << 20, 50L);
 
     private final Vertx vertx;
     private final PrometheusMeterRegistry registry;
     private final List<Output> outputs = new ArrayList<>();
+    private BufferedFanOut fanOut;
+    private DeliveryStage delivery;
     private final List<Input> inputs = new ArrayList<>();
     private Pipeline pipeline;
     private AdminServer admin;
@@ -77,13 +96,30 @@ public final class Daemon {
     private void startAll(RedactdConfig config, DetectionPlan plan) throws StartException {
         Path stateDir = prepareStateDir(config.stateDir());
         String host = hostName();
+        PipelineMetrics metrics = new PipelineMetrics(registry);
+        List<Downstream> downstreams = new ArrayList<>();
         for (ConfiguredComponent<?, Output> c : config.outputs()) {
-            Output o = c.build(new ComponentContext(c.id(), vertx, null, stateDir, registry));
+            Output o = new CountedOutput(c.build(new ComponentContext(c.id(), vertx, null, stateDir, registry)), metrics);
             outputs.add(o);
-            await(o.start(), "output " + c.id() + " (" + c.type().name() + ") did not start");
+            downstreams.add(new Downstream(o, batchOf(c.config())));
         }
-        pipeline = new Pipeline(vertx, plan, outputs, config.pipeline().workers(),
-                config.pipeline().maxBatchesInFlight(), new PipelineMetrics(registry), host);
+        HashChain chain = config.integrity().enabled() ? openChain(config.integrity(), stateDir) : null;
+        DiskBufferConfig bufferConfig = config.buffer().inStateDir(stateDir);
+        try {
+            DiskBuffer buffer = DiskBuffer.open(bufferConfig, outputs.stream().map(Output::id).toList());
+            if (chain != null) {
+                // A crash between the buffer write and the head commit leaves chained events beyond the head: adopt them.
+                buffer.forEachRetained(chain::recover);
+            }
+            fanOut = new BufferedFanOut("buffer", vertx, buffer, downstreams, registry);
+        } catch (IOException e) {
+            throw new StartException("buffer " + bufferConfig.path() + " cannot be opened: " + e.getMessage(), e);
+        }
+        await(fanOut.start(), "outputs " + describe(config.outputs()) + " did not start");
+        delivery = new DeliveryStage(vertx, List.of(fanOut), chain,
+                Math.min(1000, config.integrity().checkpointIntervalMs()));
+        pipeline = new Pipeline(vertx, plan, delivery, config.pipeline().workers(),
+                config.pipeline().maxBatchesInFlight(), metrics, host);
         if (config.alerts().enabled()) {
             startAlerts(config, plan, host);
         }
@@ -98,9 +134,30 @@ public final class Daemon {
             adminPort = await(admin.start(config.admin().host(), config.admin().port()),
                     "admin listener on " + config.admin().listen() + " did not start");
         }
-        LOG.info("redactd started engine={} workers={} inputs={} outputs={} admin={} state_dir={}",
+        LOG.info("redactd started engine={} workers={} inputs={} outputs={} admin={} state_dir={} chain={}",
                 plan.engineName(), config.pipeline().workers(), describe(config.inputs()), describe(config.outputs()),
-                config.admin().enabled() ? config.admin().host() + ":" + adminPort : "off", stateDir);
+                config.admin().enabled() ? config.admin().host() + ":" + adminPort : "off", stateDir,
+                chain == null ? "off" : chain.stream() + "@" + chain.lastSeq());
+    }
+
+    private static HashChain openChain(IntegrityConfig integrity, Path stateDir) throws StartException {
+        try {
+            return HashChain.open(stateDir, integrity.effectiveStreamName(), integrity.checkpointPolicy(),
+                    System.currentTimeMillis());
+        } catch (IOException e) {
+            throw new StartException("integrity chain state in " + stateDir + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The output's own batching, or for local outputs a short wait: a file or terminal gains nothing from waiting. */
+    private static BatchConfig batchOf(Object outputConfig) {
+        if (outputConfig instanceof ElasticsearchOutputConfig es) {
+            return es.batch();
+        }
+        if (outputConfig instanceof SplunkHecOutputConfig hec) {
+            return hec.batch();
+        }
+        return LOCAL_BATCH;
     }
 
     /** Leak alerts: the manager beside the pipeline, its targets and the canary self-test. */
@@ -175,11 +232,15 @@ public final class Daemon {
             awaitQuietly(alerts.stop(), grace, "alerts were not all delivered");
             awaitQuietly(pipeline.drain(), deadline, "pipeline did not drain the alert events");
         }
-        stops.clear();
-        for (Output o : outputs) {
-            stops.add(o.stop());
+        if (delivery != null) {
+            awaitQuietly(delivery.close(), deadline, "integrity chain did not seal");
         }
-        awaitQuietly(Future.join(stops).mapEmpty(), deadline, "outputs did not flush");
+        if (fanOut != null) {
+            // What is buffered and not yet delivered stays in the buffer for the next start; outputs that can deliver
+            // get until the deadline to catch up, so a clean stop normally leaves the buffer empty.
+            awaitQuietly(caughtUp(deadline), deadline, "outputs did not catch up with the buffer");
+            awaitQuietly(fanOut.stop(), deadline, "outputs did not flush");
+        }
         if (admin != null) {
             awaitQuietly(admin.stop(), deadline, "admin listener did not close");
         }
@@ -206,6 +267,22 @@ public final class Daemon {
                 }, false);
             }
         });
+    }
+
+    /** Completes when every output that can deliver has delivered everything in the buffer (or near the deadline). */
+    private Future<Void> caughtUp(long deadlineNanos) {
+        Promise<Void> done = Promise.promise();
+        vertx.setPeriodic(10, id -> {
+            boolean behind = false;
+            for (Output o : outputs) {
+                behind |= o.ready() && fanOut.buffer().cursor(o.id()).lagBytes() > 0;
+            }
+            if (!behind || System.nanoTime() > deadlineNanos - Duration.ofSeconds(1).toNanos()) {
+                vertx.cancelTimer(id);
+                done.tryComplete();
+            }
+        });
+        return done.future();
     }
 
     public int adminPort() {

@@ -10,9 +10,13 @@ import io.redactd.daemon.input.stdin.StdinInputConfig;
 import io.redactd.daemon.input.syslog.SyslogInput;
 import io.redactd.daemon.input.syslog.SyslogInputConfig;
 import io.redactd.outputs.Output;
+import io.redactd.outputs.elasticsearch.ElasticsearchOutput;
+import io.redactd.outputs.elasticsearch.ElasticsearchOutputConfig;
 import io.redactd.outputs.file.FileOutput;
 import io.redactd.outputs.file.FileOutputConfig;
 import io.redactd.outputs.stdout.StdoutOutput;
+import io.redactd.outputs.splunk.SplunkHecOutput;
+import io.redactd.outputs.splunk.SplunkHecOutputConfig;
 import io.redactd.outputs.stdout.StdoutOutputConfig;
 
 import java.util.Map;
@@ -37,7 +41,11 @@ public final class ComponentRegistry {
                 .output(new ComponentType<>("file", FileOutputConfig.class, FileOutputConfig::validate,
                         (c, ctx) -> new FileOutput(ctx.id(), c, ctx.vertx())))
                 .output(new ComponentType<>("stdout", StdoutOutputConfig.class, StdoutOutputConfig::validate,
-                        (c, ctx) -> new StdoutOutput(ctx.id(), ctx.vertx())));
+                        (c, ctx) -> new StdoutOutput(ctx.id(), ctx.vertx())))
+                .output(new ComponentType<>("elasticsearch", ElasticsearchOutputConfig.class, ElasticsearchOutputConfig::validate,
+                        (c, ctx) -> new ElasticsearchOutput(ctx.id(), c, ctx.vertx(), ctx.registry())))
+                .output(new ComponentType<>("splunk_hec", SplunkHecOutputConfig.class, SplunkHecOutputConfig::validate,
+                        (c, ctx) -> new SplunkHecOutput(ctx.id(), c, ctx.vertx(), ctx.registry())));
     }
 
     public ComponentRegistry input(ComponentType<?, Input> type) {

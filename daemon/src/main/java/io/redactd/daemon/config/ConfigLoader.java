@@ -6,6 +6,7 @@ import io.redactd.daemon.input.Input;
 import io.redactd.detectors.DetectionSettings;
 import io.redactd.outputs.ConfigProblem;
 import io.redactd.outputs.Output;
+import io.redactd.outputs.buffer.DiskBufferConfig;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -28,7 +29,7 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     private static final List<String> TOP_LEVEL =
-            List.of("inputs", "outputs", "detectors", "alerts", "integrity", "admin", "pipeline", "state_dir");
+            List.of("inputs", "outputs", "detectors", "alerts", "integrity", "admin", "pipeline", "buffer", "state_dir");
 
     private final ComponentRegistry registry;
     private final Map<String, String> env;
@@ -94,12 +95,14 @@ public final class ConfigLoader {
         IntegrityConfig integrity = binder.bind(root.get("integrity"), "integrity", IntegrityConfig.class, IntegrityConfig::validate);
         AdminConfig admin = binder.bind(root.get("admin"), "admin", AdminConfig.class, AdminConfig::validate);
         PipelineConfig pipeline = binder.bind(root.get("pipeline"), "pipeline", PipelineConfig.class, PipelineConfig::validate);
+        DiskBufferConfig buffer = binder.bind(root.get("buffer"), "buffer", DiskBufferConfig.class, DiskBufferConfig::validate);
         Path stateDir = stateDir(binder, root.get("state_dir"));
         DetectionSettings detection = detectors == null ? null : settings(binder, detectors);
         if (!problems.isEmpty()) {
             return finish(null, problems);
         }
-        return finish(new RedactdConfig(inputs, outputs, detectors, detection, alerts, integrity, admin, pipeline, stateDir), problems);
+        return finish(new RedactdConfig(inputs, outputs, detectors, detection, alerts, integrity, admin, pipeline, buffer, stateDir),
+                problems);
     }
 
     private static Result finish(RedactdConfig config, List<Problem> problems) {

@@ -11,8 +11,7 @@ import java.util.List;
 /**
  * {@code integrity:} the hash chain over forwarded events (see daemon/README.md "Integrity").
  *
- * @param enabled              chain every forwarded event (default false until the pipeline stage is wired; the
- *                             intended default is true)
+ * @param enabled              chain every forwarded event (default true)
  * @param streamName           names this daemon's chain; the stream id is {@code <name>-<start time>} (default: the
  *                             host name)
  * @param checkpointEvents     a sealed checkpoint after this many events (default 10000)
@@ -20,7 +19,7 @@ import java.util.List;
  */
 public record IntegrityConfig(Boolean enabled, String streamName, Long checkpointEvents, Long checkpointIntervalMs) {
     public IntegrityConfig {
-        enabled = enabled != null && enabled;
+        enabled = enabled == null || enabled;
         streamName = streamName == null || streamName.isBlank() ? null : streamName;
         checkpointEvents = checkpointEvents == null ? CheckpointPolicy.DEFAULT.everyEvents() : checkpointEvents;
         checkpointIntervalMs = checkpointIntervalMs == null ? CheckpointPolicy.DEFAULT.everyMillis()

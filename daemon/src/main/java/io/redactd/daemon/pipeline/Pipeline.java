@@ -10,7 +10,6 @@ import io.redactd.detectors.DetectionException;
 import io.redactd.detectors.DetectionPlan;
 import io.redactd.detectors.LineResult;
 import io.redactd.detectors.Redactor;
-import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.Output;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -53,7 +52,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     private final WorkerExecutor workers;
     private final ThreadLocal<Redactor> redactors;
     private final ThreadLocal<EventWriter> writers = ThreadLocal.withInitial(EventWriter::new);
-    private final List<Output> outputs;
+    private final DeliveryStage delivery;
     private final PipelineMetrics metrics;
     private final String hostName;
     /** Last time invalid UTF-8 was reported in the log: at most one line per interval, counts always in /metrics. */
@@ -70,10 +69,17 @@ public final class Pipeline implements EventSink, AlertEventSink {
 
     public Pipeline(Vertx vertx, DetectionPlan plan, List<Output> outputs, int workerThreads, int maxBatchesInFlight,
                     PipelineMetrics metrics, String hostName) {
+        this(vertx, plan, DeliveryStage.unchained(vertx, outputs), workerThreads, maxBatchesInFlight, metrics, hostName);
+    }
+
+    /** @param delivery where detected events go (the integrity chain and the outputs); runs on this pipeline's context */
+    public Pipeline(Vertx vertx, DetectionPlan plan, DeliveryStage delivery, int workerThreads, int maxBatchesInFlight,
+                    PipelineMetrics metrics, String hostName) {
         this.context = vertx.getOrCreateContext();
         this.workers = vertx.createSharedWorkerExecutor("redactd-detect", workerThreads);
         this.redactors = ThreadLocal.withInitial(plan::newRedactor);
-        this.outputs = List.copyOf(outputs);
+        this.delivery = delivery;
+        delivery.bind(context, metrics);
         this.metrics = metrics;
         this.hostName = hostName;
         this.maxInFlight = maxBatchesInFlight;
@@ -255,21 +261,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
             finish(p, Future.succeededFuture());
             return;
         }
-        // The integrity chain stage goes here: it runs on this single context, so events get their chain.seq in
-        // exactly the order the outputs receive them.
-        EventBatch batch = new EventBatch(docs);
-        long bytes = 0;
-        for (byte[] d : docs) {
-            bytes += d.length + 1;
-        }
-        long batchBytes = bytes;
-        List<Future<Void>> writes = new ArrayList<>(outputs.size());
-        for (Output o : outputs) {
-            writes.add(o.write(batch)
-                    .onSuccess(v -> metrics.outputBatch(o.id(), docs.size(), batchBytes))
-                    .onFailure(e -> LOG.error("output={} write failed events={} error={}", o.id(), docs.size(), e.getMessage())));
-        }
-        Future.all(writes).onComplete(ar -> finish(p, ar.mapEmpty()));
+        delivery.deliver(docs).onComplete(ar -> finish(p, ar));
     }
 
     private void finish(Pending p, AsyncResult<Void> result) {

@@ -75,7 +75,7 @@ class ConfigLoaderTest {
                 "detectors.actions.SSN: action must be mask, partial, tokenize or drop, got 'shred' (line 13)",
                 "admin.listen: expected host:port such as 127.0.0.1:9780, got 'localhost' (line 15)",
                 "extra: unknown key 'extra' (expected one of: inputs, outputs, detectors, alerts, integrity, admin, "
-                        + "pipeline, state_dir) (line 16)");
+                        + "pipeline, buffer, state_dir) (line 16)");
     }
 
     @Test
@@ -261,6 +261,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void bufferAndIntegritySectionsAreValidatedWithTheirPaths() {
+        assertThat(problems("""
+                inputs: [{type: stdin}]
+                outputs: [{type: stdout}]
+                buffer:
+                  fsync: sometimes
+                  fsync_interval_ms: 0
+                integrity:
+                  enabled: false
+                  checkpoint_events: 0
+                """)).containsExactly(
+                "buffer.fsync: must be 'always' or 'interval', got 'sometimes' (line 4)",
+                "buffer.fsync_interval_ms: must be between 1 and 60000, got 0 (line 5)",
+                "integrity.checkpoint_events: must be between 1 and 100000000, got 0 (line 8)");
+    }
+
+    @Test
     void shippedExamplesLoadWithTheirVariablesAndNameTheMissingOnes() {
         ConfigLoader loader = new ConfigLoader(ComponentRegistry.builtIn(), Map.of("REDACTD_INPUT", "/var/log/app/*.log",
                 "REDACTD_OUTPUT", "/tmp/out.ndjson", "REDACTD_STATE", "/tmp/state"));
@@ -269,6 +286,14 @@ class ConfigLoaderTest {
         assertThat(fileToFile.config().inputs()).singleElement().satisfies(i -> assertThat(i.type().name()).isEqualTo("file"));
         assertThat(fileToFile.config().admin().port()).isEqualTo(9780);
         assertThat(loader.load(Path.of("../config-examples/quickstart.yaml")).problems()).isEmpty();
+        // Integrity is on unless turned off; the buffer defaults to <state_dir>/buffer.
+        assertThat(fileToFile.config().integrity().enabled()).isTrue();
+        assertThat(fileToFile.config().buffer().inStateDir(Path.of("/tmp/state")).path()).isEqualTo("/tmp/state/buffer");
+        ConfigLoader.Result toEs = new ConfigLoader(ComponentRegistry.builtIn(), Map.of("REDACTD_INPUT", "/var/log/app/*.log",
+                "REDACTD_ES_URL", "http://127.0.0.1:9200", "REDACTD_STATE", "/tmp/state"))
+                .load(Path.of("../config-examples/file-to-elasticsearch.yaml"));
+        assertThat(toEs.problems()).isEmpty();
+        assertThat(toEs.config().outputs()).singleElement().satisfies(o -> assertThat(o.type().name()).isEqualTo("elasticsearch"));
 
         List<String> unset = new ConfigLoader(ComponentRegistry.builtIn(), Map.of())
                 .load(Path.of("../config-examples/file-to-file.yaml")).problems().stream().map(Problem::message).toList();

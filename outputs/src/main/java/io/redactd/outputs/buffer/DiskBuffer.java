@@ -220,6 +220,23 @@ public final class DiskBuffer implements AutoCloseable {
         }
     }
 
+    /**
+     * Visits every retained record from the oldest, in append order, whatever the cursors say. For start-up recovery
+     * of state that must agree with what is durable here (the integrity chain head); call before the outputs start.
+     */
+    public void forEachRetained(java.util.function.Consumer<byte[]> visitor) throws IOException {
+        RecordReader reader = new RecordReader(256 * 1024, Integer.MAX_VALUE - RecordReader.HEADER_BYTES);
+        long position = segments.firstKey();
+        while (position < endPosition) {
+            BufferChunk chunk = read(position, 4096, 8L << 20, reader);
+            if (chunk.isEmpty()) {
+                break;
+            }
+            chunk.documents().forEach(visitor);
+            position = chunk.endPosition();
+        }
+    }
+
     // ---- reading (any thread, one caller per cursor) ----
 
     BufferChunk read(long from, int maxDocuments, long maxBytes, RecordReader reader) throws IOException {
