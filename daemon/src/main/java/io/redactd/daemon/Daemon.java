@@ -3,6 +3,9 @@ package io.redactd.daemon;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.redactd.daemon.admin.AdminServer;
+import io.redactd.daemon.alert.AlertManager;
+import io.redactd.daemon.alert.AlertTarget;
+import io.redactd.daemon.alert.Canary;
 import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.config.ConfiguredComponent;
 import io.redactd.daemon.config.RedactdConfig;
@@ -61,6 +64,8 @@ public final class Daemon {
     private final List<Input> inputs = new ArrayList<>();
     private Pipeline pipeline;
     private AdminServer admin;
+    private AlertManager alerts;
+    private Canary canary;
     private int adminPort = -1;
     private volatile boolean inputsOpen;
 
@@ -115,6 +120,9 @@ public final class Daemon {
                 Math.min(1000, config.integrity().checkpointIntervalMs()));
         pipeline = new Pipeline(vertx, plan, delivery, config.pipeline().workers(),
                 config.pipeline().maxBatchesInFlight(), metrics, host);
+        if (config.alerts().enabled()) {
+            startAlerts(config, plan, host);
+        }
         for (ConfiguredComponent<?, Input> c : config.inputs()) {
             Input in = c.build(new ComponentContext(c.id(), vertx, pipeline, stateDir, registry));
             inputs.add(in);
@@ -122,7 +130,7 @@ public final class Daemon {
         }
         inputsOpen = true;
         if (config.admin().enabled()) {
-            admin = new AdminServer(vertx, registry, this::notReady);
+            admin = new AdminServer(vertx, registry, this::notReady, this::readyDetails);
             adminPort = await(admin.start(config.admin().host(), config.admin().port()),
                     "admin listener on " + config.admin().listen() + " did not start");
         }
@@ -152,6 +160,34 @@ public final class Daemon {
         return LOCAL_BATCH;
     }
 
+    /** Leak alerts: the manager beside the pipeline, its targets and the canary self-test. */
+    private void startAlerts(RedactdConfig config, DetectionPlan plan, String host) throws StartException {
+        List<AlertTarget> targets;
+        try {
+            targets = AlertManager.targets(vertx, config.alerts(), System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new StartException("alerts: " + e.getMessage(), e);
+        }
+        alerts = new AlertManager(vertx, config.alerts(), host, targets, pipeline, registry);
+        pipeline.alertsTo(alerts);
+        if (config.alerts().canary().enabled()) {
+            canary = new Canary(vertx, pipeline, alerts, plan.detectors(), config.alerts().canary().intervalDuration(), registry);
+            canary.start();
+        }
+    }
+
+    /** Extra /readyz lines: the canary's last result and degraded alert targets. */
+    private List<String> readyDetails() {
+        List<String> lines = new ArrayList<>();
+        if (canary != null) {
+            lines.add("canary: " + canary.state());
+        }
+        if (alerts != null) {
+            alerts.degraded().forEach(d -> lines.add("degraded: " + d));
+        }
+        return lines;
+    }
+
     private static String describe(List<? extends ConfiguredComponent<?, ?>> cs) {
         return cs.stream().map(c -> c.id() + ":" + c.type().name()).collect(Collectors.joining(",", "[", "]"));
     }
@@ -160,6 +196,9 @@ public final class Daemon {
         List<String> missing = new ArrayList<>();
         if (!inputsOpen) {
             missing.add("inputs");
+        }
+        if (canary != null && canary.failedClosed()) {
+            missing.add("forwarding (stopped: the canary self-test came out unredacted)");
         }
         for (Output o : outputs) {
             if (!o.ready()) {
@@ -184,6 +223,15 @@ public final class Daemon {
         if (pipeline != null) {
             awaitQuietly(pipeline.drain(), deadline, "pipeline did not drain");
         }
+        if (alerts != null) {
+            // Open windows are summarized and written before the outputs close; a dead target gets a short grace.
+            if (canary != null) {
+                canary.stop();
+            }
+            long grace = System.nanoTime() + Math.min(TimeUnit.SECONDS.toNanos(2), Math.max(0, deadline - System.nanoTime()) / 3);
+            awaitQuietly(alerts.stop(), grace, "alerts were not all delivered");
+            awaitQuietly(pipeline.drain(), deadline, "pipeline did not drain the alert events");
+        }
         if (delivery != null) {
             awaitQuietly(delivery.close(), deadline, "integrity chain did not seal");
         }
@@ -195,6 +243,9 @@ public final class Daemon {
         }
         if (admin != null) {
             awaitQuietly(admin.stop(), deadline, "admin listener did not close");
+        }
+        if (alerts != null) {
+            awaitQuietly(alerts.close(), deadline, "alert targets did not close");
         }
         if (pipeline != null) {
             awaitQuietly(pipeline.close(), deadline, "detection workers did not stop");

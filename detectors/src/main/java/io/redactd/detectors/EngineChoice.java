@@ -1,4 +1,7 @@
 package io.redactd.detectors;
 
-/** Which multi-pattern engine to run. AUTO picks Hyperscan where its native library loads, else the portable engine. */
+/**
+ * Which multi-pattern engine to run. AUTO picks the portable engine, measured faster than Hyperscan on the built-in
+ * catalog (benchmarks/RESULTS.md); HYPERSCAN forces the native engine (x86-64 Linux only).
+ */
 public enum EngineChoice { AUTO, HYPERSCAN, PORTABLE }

@@ -18,15 +18,26 @@ public final class AdminServer {
     private final Vertx vertx;
     private final PrometheusMeterRegistry registry;
     private final Supplier<List<String>> notReady;
+    private final Supplier<List<String>> details;
     private HttpServer server;
 
     /**
      * @param notReady lists the components that are not ready (ids and kinds only); empty when ready
      */
     public AdminServer(Vertx vertx, PrometheusMeterRegistry registry, Supplier<List<String>> notReady) {
+        this(vertx, registry, notReady, List::of);
+    }
+
+    /**
+     * @param details extra status lines appended to the /readyz body (canary result, {@code degraded: ...} alert
+     *                targets); they never change the status code
+     */
+    public AdminServer(Vertx vertx, PrometheusMeterRegistry registry, Supplier<List<String>> notReady,
+                       Supplier<List<String>> details) {
         this.vertx = vertx;
         this.registry = registry;
         this.notReady = notReady;
+        this.details = details;
     }
 
     public Future<Integer> start(String host, int port) {
@@ -37,11 +48,16 @@ public final class AdminServer {
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok\n"));
         router.get("/readyz").handler(ctx -> {
             List<String> missing = notReady.get();
+            List<String> extra = details.get();
+            StringBuilder tail = new StringBuilder();
+            extra.forEach(l -> tail.append(l).append('\n'));
+            boolean degraded = extra.stream().anyMatch(l -> l.startsWith("degraded"));
             if (missing.isEmpty()) {
-                ctx.response().putHeader("Content-Type", "text/plain").end("ready\n");
+                ctx.response().putHeader("Content-Type", "text/plain")
+                        .end((degraded ? "ready (degraded)\n" : "ready\n") + tail);
             } else {
                 ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain")
-                        .end("not ready: " + String.join(", ", missing) + "\n");
+                        .end("not ready: " + String.join(", ", missing) + "\n" + tail);
             }
         });
         return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {

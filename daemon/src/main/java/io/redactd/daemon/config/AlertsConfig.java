@@ -1,21 +1,103 @@
 package io.redactd.daemon.config;
 
+import io.redactd.daemon.alert.AlertTargetConfig;
+import io.redactd.daemon.alert.CanaryConfig;
+import io.redactd.daemon.alert.DurationText;
+import io.redactd.daemon.alert.Severity;
+import io.redactd.daemon.alert.SourceRule;
 import io.redactd.outputs.ConfigProblem;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * {@code alerts:} placeholder until leak alerts land (their owner extends this record). Accepted and checked so a
- * config written today keeps its meaning.
+ * {@code alerts:} leak alerts (see {@code io.redactd.daemon.alert}).
  *
- * @param enabled default false
+ * @param enabled         default false
+ * @param window          a (source, type) pair alerts once per window; later findings fold into a summary at its end
+ *                        (default 60s)
+ * @param ratePerSecond   global token bucket refill for alerts (default 5)
+ * @param burst           token bucket size (default 20); alerts beyond it fold into a storm summary
+ * @param queue           findings waiting between the redactor and the alert manager (default 10000); overflow is
+ *                        counted and reported in the next storm summary
+ * @param lineLimit       characters of the redacted line an alert carries (default 512)
+ * @param defaultSeverity severity of a type not listed in {@code severity} (default error)
+ * @param severity        PHI type to severity ({@code critical}, {@code error}, {@code warning}, {@code info})
+ * @param sources         policy rules, first match wins; an event no rule matches: every type is a leak
+ * @param targets         where alerts go, several at once
+ * @param canary          the redaction self-test
  */
-public record AlertsConfig(Boolean enabled) {
+public record AlertsConfig(Boolean enabled, String window, Integer ratePerSecond, Integer burst, Integer queue,
+                           Integer lineLimit, String defaultSeverity, Map<String, String> severity,
+                           List<SourceRule> sources, List<AlertTargetConfig> targets, CanaryConfig canary) {
     public AlertsConfig {
         enabled = enabled != null && enabled;
+        window = window == null ? "60s" : window;
+        ratePerSecond = ratePerSecond == null ? 5 : ratePerSecond;
+        burst = burst == null ? 20 : burst;
+        queue = queue == null ? 10_000 : queue;
+        lineLimit = lineLimit == null ? 512 : lineLimit;
+        defaultSeverity = defaultSeverity == null ? "error" : defaultSeverity;
+        severity = severity == null ? Map.of() : Map.copyOf(severity);
+        sources = sources == null ? List.of() : List.copyOf(sources);
+        targets = targets == null ? List.of() : List.copyOf(targets);
+        canary = canary == null ? CanaryConfig.DEFAULT : canary;
+    }
+
+    public Duration windowDuration() {
+        return DurationText.parse(window);
     }
 
     public List<ConfigProblem> validate() {
-        return List.of();
+        List<ConfigProblem> problems = new ArrayList<>();
+        Duration w = windowDuration();
+        if (w == null || w.toMillis() < 10) {
+            problems.add(ConfigProblem.of("window", "expected a duration of at least 10ms, such as 60s"));
+        }
+        if (ratePerSecond < 1) {
+            problems.add(ConfigProblem.of("rate_per_second", "must be at least 1"));
+        }
+        if (burst < 1) {
+            problems.add(ConfigProblem.of("burst", "must be at least 1"));
+        }
+        if (queue < 1 || queue > 10_000_000) {
+            problems.add(ConfigProblem.of("queue", "must be from 1 to 10000000"));
+        }
+        if (lineLimit < 0 || lineLimit > 65_536) {
+            problems.add(ConfigProblem.of("line_limit", "must be from 0 to 65536"));
+        }
+        if (Severity.parse(defaultSeverity) == null) {
+            problems.add(ConfigProblem.of("default_severity", "must be critical, error, warning or info"));
+        }
+        for (Map.Entry<String, String> s : severity.entrySet()) {
+            if (!s.getKey().matches("[A-Z][A-Z0-9_]*")) {
+                problems.add(ConfigProblem.of("severity." + s.getKey(), "PHI type names are upper case, e.g. SSN"));
+            }
+            if (Severity.parse(s.getValue()) == null) {
+                problems.add(ConfigProblem.of("severity." + s.getKey(), "must be critical, error, warning or info"));
+            }
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            prefix(problems, "sources[" + i + "]", sources.get(i).validate());
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < targets.size(); i++) {
+            AlertTargetConfig t = targets.get(i);
+            prefix(problems, "targets[" + i + "]", t.validate());
+            String id = t.id() == null ? t.type() + "_" + i : t.id();
+            if (!ids.add(id)) {
+                problems.add(ConfigProblem.of("targets[" + i + "].id", "duplicate alert target id '" + id + "'"));
+            }
+        }
+        prefix(problems, "canary", canary.validate());
+        return problems;
+    }
+
+    private static void prefix(List<ConfigProblem> into, String base, List<ConfigProblem> problems) {
+        for (ConfigProblem p : problems) {
+            into.add(ConfigProblem.of(p.path().isEmpty() ? base : base + "." + p.path(), p.message()));
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.redactd.daemon.pipeline;
 
 import io.micrometer.core.instrument.Gauge;
+import io.redactd.daemon.alert.AlertEventSink;
+import io.redactd.daemon.alert.FindingsHook;
 import io.redactd.daemon.event.EventWriter;
 import io.redactd.daemon.event.Utf8Repair;
 import io.redactd.daemon.event.Utf8Text;
@@ -43,7 +45,7 @@ import java.util.Collections;
  *
  * <p>Fail closed: an event whose detection fails is dropped and counted, never forwarded unredacted.
  */
-public final class Pipeline implements EventSink {
+public final class Pipeline implements EventSink, AlertEventSink {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     private final Context context;
@@ -61,6 +63,9 @@ public final class Pipeline implements EventSink {
     private volatile int inFlight;
     private volatile int waitingCount;
     private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+    // --- leak alerts (io.redactd.daemon.alert): findings go straight to the alert manager, never through outputs
+    private volatile FindingsHook findingsHook;
+    private volatile String forwardingStopped;
 
     public Pipeline(Vertx vertx, DetectionPlan plan, List<Output> outputs, int workerThreads, int maxBatchesInFlight,
                     PipelineMetrics metrics, String hostName) {
@@ -86,7 +91,11 @@ public final class Pipeline implements EventSink {
                 .register(metrics.registry());
     }
 
-    private record Pending(RawBatch batch, Promise<Void> ack, Context caller) {
+    /** {@code prepared}: documents that skip detection (alert events), else null. */
+    private record Pending(RawBatch batch, Promise<Void> ack, Context caller, List<byte[]> prepared) {
+        Pending(RawBatch batch, Promise<Void> ack, Context caller) {
+            this(batch, ack, caller, null);
+        }
     }
 
     /** A source's queue; exists only while it has work. */
@@ -107,6 +116,11 @@ public final class Pipeline implements EventSink {
                 return;
             }
             busy = true;
+            if (p.prepared() != null) {
+                deliver(p, p.prepared());
+                next();
+                return;
+            }
             workers.<List<byte[]>>executeBlocking(() -> detect(p.batch()), false).onComplete(ar -> {
                 if (ar.failed()) {
                     // Not a DetectionException (those are handled per event): a bug. Fail closed for the batch.
@@ -124,10 +138,75 @@ public final class Pipeline implements EventSink {
 
     @Override
     public Future<Void> submit(RawBatch batch) {
+        String stopped = forwardingStopped;
+        if (stopped != null) {
+            // Fail closed: inputs back off and retry; nothing more is read, redacted or written.
+            return Future.failedFuture(new ForwardingStoppedException(stopped));
+        }
         Promise<Void> ack = Promise.promise();
         Context caller = Vertx.currentContext();
         context.runOnContext(v -> accept(new Pending(batch, ack, caller)));
         return ack.future();
+    }
+
+    // ---- leak alerts: the hook, the alert event path, the canary probe and fail-closed (io.redactd.daemon.alert) ----
+
+    /** Hands every event with findings to {@code hook} on the worker thread (it must not block). */
+    public void alertsTo(FindingsHook hook) {
+        this.findingsHook = hook;
+    }
+
+    /**
+     * Writes an alert event ({@code event.kind: alert}) built from redacted text only: it skips detection but takes
+     * the same lane, chain stage and outputs as every event, also after forwarding stopped (the canary's own alert).
+     */
+    @Override
+    public Future<Void> submitAlertEvent(byte[] document) {
+        Promise<Void> ack = Promise.promise();
+        Context caller = Vertx.currentContext();
+        RawBatch batch = new RawBatch(ALERT_SOURCE, ALERT_SOURCE, List.of());
+        context.runOnContext(v -> accept(new Pending(batch, ack, caller, List.of(document))));
+        return ack.future();
+    }
+
+    static final String ALERT_SOURCE = "redactd.alerts";
+
+    /** A canary probe's outcome: the redacted text (null when dropped by a drop action) and the types found. */
+    public record Probe(String redacted, List<String> types) {
+    }
+
+    /**
+     * Runs one line through the same repair and redactor as events, on the detection workers, without forwarding
+     * it or raising alerts.
+     */
+    public Future<Probe> probe(byte[] line) {
+        return workers.executeBlocking(() -> {
+            byte[] msg = Utf8Repair.repair(line);
+            LineResult r = redactors.get().redact(msg, 0, msg.length);
+            List<String> types = new ArrayList<>();
+            for (int i = 0; i < r.findingCount(); i++) {
+                types.add(r.finding(i).type());
+            }
+            String out = r.dropped() ? null : new String(r.output(), r.outputOffset(), r.outputLength(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return new Probe(out, types);
+        }, false);
+    }
+
+    /** Fail closed: from now on submit() refuses every batch and nothing in flight is written. */
+    public void stopForwarding(String reason) {
+        forwardingStopped = reason;
+    }
+
+    public boolean forwarding() {
+        return forwardingStopped == null;
+    }
+
+    /** Why the pipeline refuses events; inputs retry with backoff. */
+    public static final class ForwardingStoppedException extends RuntimeException {
+        ForwardingStoppedException(String reason) {
+            super("forwarding stopped: " + reason, null, false, false);
+        }
     }
 
     /** Completes when nothing is in flight or waiting (call after the inputs stopped). */
@@ -152,7 +231,9 @@ public final class Pipeline implements EventSink {
         for (RawEvent e : p.batch().events()) {
             bytes += e.message().length;
         }
-        metrics.inputBatch(p.batch().inputId(), p.batch().events().size(), bytes);
+        if (p.prepared() == null) {
+            metrics.inputBatch(p.batch().inputId(), p.batch().events().size(), bytes);
+        }
         if (inFlight < maxInFlight) {
             admit(p);
         } else {
@@ -171,6 +252,11 @@ public final class Pipeline implements EventSink {
     }
 
     private void deliver(Pending p, List<byte[]> docs) {
+        String stopped = forwardingStopped;
+        if (stopped != null && p.prepared() == null) {
+            finish(p, Future.failedFuture(new ForwardingStoppedException(stopped)));
+            return;
+        }
         if (docs.isEmpty()) {
             finish(p, Future.succeededFuture());
             return;
@@ -253,11 +339,19 @@ public final class Pipeline implements EventSink {
                 findings.merge(type, 1, (a, b) -> (Integer) a + (Integer) b);
                 batchFindings.merge(type, 1, Integer::sum);
             }
+            FindingsHook hook = findingsHook;
             if (r.dropped()) {
                 dropAction++;
+                if (hook != null) {
+                    hook.found(batch.inputId(), e, r, null);
+                }
                 continue;
             }
             byte[] out = r.clean() ? msg : Arrays.copyOfRange(r.output(), r.outputOffset(), r.outputOffset() + r.outputLength());
+            if (hook != null && r.findingCount() > 0) {
+                // Leak alerts: straight to the alert manager, not through outputs or the buffer.
+                hook.found(batch.inputId(), e, r, out);
+            }
             writer.begin()
                     .core("@timestamp", writer.timestamp(e.timestampMs()))
                     .core("host.name", hostName)

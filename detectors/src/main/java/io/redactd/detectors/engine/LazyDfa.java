@@ -13,6 +13,14 @@ import java.util.Map;
  */
 final class LazyDfa {
     private static final int DEFAULT_MAX_STATES = 4096;
+    /*
+     * A transition holds the target state's row offset (state * classes), so the scan loop needs no multiply, with
+     * ACCEPTING set when the target accepts, so it needs no second table lookup per byte; UNKNOWN = not built yet.
+     * Both are caught by one test against RARE. maxStates * classes stays far below 2^30.
+     */
+    private static final int UNKNOWN = -1;
+    private static final int ACCEPTING = 1 << 30;
+    private static final int RARE = Integer.MIN_VALUE | ACCEPTING;
 
     private final int maxStates;
 
@@ -33,12 +41,16 @@ final class LazyDfa {
         this.maxStates = maxStates;
         this.classes = nfa.classCount;
         this.accepts = new int[maxStates][];
+        if ((long) maxStates * classes >= ACCEPTING) {
+            throw new IllegalArgumentException("DFA table too large: " + maxStates + " states x " + classes
+                    + " classes");
+        }
         this.transitions = new int[maxStates * classes];
         reset();
     }
 
     private void reset() {
-        Arrays.fill(transitions, -1);
+        Arrays.fill(transitions, UNKNOWN);
         stateSets.clear();
         ids.clear();
         Arrays.fill(accepts, null);
@@ -49,21 +61,23 @@ final class LazyDfa {
     void scan(byte[] buf, int off, int len, PatternSet out) {
         int[] cls = nfa.classOf;
         int[] trans = transitions;
-        int state = 0;
+        int base = 0; // state 0
         if (accepts[0] != null) {
             addEnds(accepts[0], 0, out);
         }
         for (int i = off, end = off + len; i < end; i++) {
-            int c = cls[buf[i] & 0xff];
-            int t = trans[state * classes + c];
-            if (t < 0) {
-                t = step(state, c);
+            int t = trans[base + cls[buf[i] & 0xff]];
+            if ((t & RARE) == 0) { // the common case: a known, non-accepting transition
+                base = t;
+                continue;
+            }
+            if (t == UNKNOWN) {
+                t = step(base / classes, cls[buf[i] & 0xff]);
                 trans = transitions;
             }
-            state = t;
-            int[] acc = accepts[state];
-            if (acc != null) {
-                addEnds(acc, i + 1 - off, out);
+            base = t & ~ACCEPTING;
+            if ((t & ACCEPTING) != 0) {
+                addEnds(accepts[base / classes], i + 1 - off, out);
             }
         }
     }
@@ -74,16 +88,16 @@ final class LazyDfa {
      */
     int leftmostStart(byte[] buf, int off, int end) {
         int[] cls = nfa.classOf;
-        int state = 0;
+        int base = 0;
         int best = accepts[0] != null ? end - off : -1;
         for (int i = end - 1; i >= off; i--) {
             int c = cls[buf[i] & 0xff];
-            int t = transitions[state * classes + c];
-            if (t < 0) {
-                t = step(state, c);
+            int t = transitions[base + c];
+            if (t == UNKNOWN) {
+                t = step(base / classes, c);
             }
-            state = t;
-            if (accepts[state] != null) {
+            base = t & ~ACCEPTING;
+            if ((t & ACCEPTING) != 0) {
                 best = i - off;
             }
         }
@@ -96,6 +110,7 @@ final class LazyDfa {
         }
     }
 
+    /** Builds the transition of {@code state} on class {@code c}; returns it encoded as stored. */
     private int step(int state, int c) {
         int[] current = stateSets.get(state);
         if (stateSets.size() >= maxStates - 1) {
@@ -112,8 +127,9 @@ final class LazyDfa {
         }
         int[] closed = nfa.closure(Arrays.copyOf(seeds, n), nfa.startClosure, false);
         int target = intern(closed);
-        transitions[state * classes + c] = target;
-        return target;
+        int encoded = target * classes | (accepts[target] != null ? ACCEPTING : 0);
+        transitions[state * classes + c] = encoded;
+        return encoded;
     }
 
     private int intern(int[] set) {

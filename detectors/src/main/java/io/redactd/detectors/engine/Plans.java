@@ -207,25 +207,34 @@ public final class Plans {
         return rules;
     }
 
+    /** Whether the Hyperscan engine can run on this machine (x86-64 Linux with SSSE3 and its native library). */
+    public static boolean hyperscanAvailable() {
+        return HyperscanEngine.unavailableReason() == null;
+    }
+
+    /**
+     * AUTO means the portable engine: on the built-in catalog it is measured faster than Hyperscan (benchmarks/
+     * RESULTS.md: Hyperscan runs the catalog's boundary-class and counted-digit patterns in its NFA engines, slower
+     * than the portable engine's one-lookup-per-byte lazy DFA). Hyperscan stays available by name.
+     */
     private static CandidateEngine engine(EngineChoice choice, List<CompiledPattern> patterns,
                                           List<CompiledDetector> detectors) {
         EngineChoice c = choice == null ? EngineChoice.AUTO : choice;
-        String platform = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
         if (c == EngineChoice.PORTABLE) {
             return announce(new PortableEngine(patterns, detectors), "forced by config", patterns);
         }
+        if (c == EngineChoice.AUTO) {
+            return announce(new PortableEngine(patterns, detectors), "faster than hyperscan on this catalog, measured",
+                    patterns);
+        }
         String unavailable = HyperscanEngine.unavailableReason();
         if (unavailable != null) {
-            if (c == EngineChoice.HYPERSCAN) {
-                throw new IllegalArgumentException("engine: hyperscan was requested but cannot run on " + platform
-                        + " (" + unavailable + "); use engine: auto or portable");
-            }
-            return announce(new PortableEngine(patterns, detectors),
-                    "hyperscan unavailable on " + platform + ": " + unavailable, patterns);
+            String platform = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+            throw new IllegalArgumentException("engine: hyperscan was requested but cannot run on " + platform
+                    + " (" + unavailable + "); use engine: auto or portable");
         }
         PortableEngine fallback = new PortableEngine(patterns, detectors);
-        String why = c == EngineChoice.HYPERSCAN ? "forced by config" : "native library loaded on " + platform;
-        return announce(new HyperscanEngine(patterns, detectors, fallback), why, patterns);
+        return announce(new HyperscanEngine(patterns, detectors, fallback), "forced by config", patterns);
     }
 
     private static CandidateEngine announce(CandidateEngine engine, String why, List<CompiledPattern> patterns) {

@@ -40,6 +40,14 @@ class EngineDifferentialTest {
     }
 
     @Test
+    void autoPicksThePortableEngineAndHyperscanStaysSelectable() {
+        assertThat(Plans.compile(Settings.of(EngineChoice.AUTO).s(), catalog()).engineName()).isEqualTo("portable");
+        assumeTrue(Plans.hyperscanAvailable(), "hyperscan runs on x86-64 Linux only");
+        assertThat(Plans.compile(Settings.of(EngineChoice.HYPERSCAN).s(), catalog()).engineName())
+                .isEqualTo("hyperscan");
+    }
+
+    @Test
     void hyperscanAndPortableAgreeOnEveryLine() {
         assumeTrue(HyperscanEngine.unavailableReason() == null, "hyperscan runs on x86-64 Linux only");
         Settings s = Settings.of(EngineChoice.HYPERSCAN)

@@ -816,13 +816,19 @@ public final class FileInput implements Input {
     /**
      * Files rotated out of the globs while the input was not running were never seen, so no checkpoint names them:
      * beside the files we know, files named like them plus a rotation suffix ({@code app.log.1}, {@code app.log-2024})
-     * and modified after our last checkpoint hold lines written while we were down. They are read to their end (from
-     * the checkpointed offset if one is the copy of a checkpointed file, else from the start). Compressed generations
-     * are left alone.
+     * and modified after our last checkpoint hold lines written while we were down. The same holds for a generation
+     * that a starved input never saw while running (renamed twice between two discovery rounds): unknown to every
+     * checkpoint, yet modified after the oldest checkpoint we still keep, so it was written while we were
+     * responsible for this path. They are read to their end (from the checkpointed offset if one is the copy of a
+     * checkpointed file, else from the start). Compressed generations are left alone.
      */
     private void recoverRotatedWhileStopped(Round r, Set<Path> found, Map<String, Checkpoints.Entry> known) {
         if (stateWrittenMs < 0) {
             return;
+        }
+        long since = stateWrittenMs;
+        for (Checkpoints.Entry e : known.values()) {
+            since = Math.min(since, e.updatedMs());
         }
         Map<Path, Set<String>> namesByDir = new LinkedHashMap<>();
         for (Checkpoints.Entry e : known.values()) {
@@ -838,7 +844,7 @@ public final class FileInput implements Input {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.getKey())) {
                 for (Path p : files) {
                     if (isRotatedName(p.getFileName().toString(), dir.getValue())) {
-                        recoverRotated(p, r, known);
+                        recoverRotated(p, r, known, since);
                     }
                 }
             } catch (IOException e) {
@@ -863,10 +869,10 @@ public final class FileInput implements Input {
         return false;
     }
 
-    private void recoverRotated(Path p, Round r, Map<String, Checkpoints.Entry> known) {
+    private void recoverRotated(Path p, Round r, Map<String, Checkpoints.Entry> known, long since) {
         try {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            if (!a.isRegularFile() || a.lastModifiedTime().toMillis() < stateWrittenMs) {
+            if (!a.isRegularFile() || a.lastModifiedTime().toMillis() < since) {
                 return;
             }
             long[] di = Fingerprint.devIno(p);
@@ -892,7 +898,7 @@ public final class FileInput implements Input {
             metrics.filesOpened.increment();
             metrics.recovered.increment();
             r.changed = true;
-            LOG.info("file input '{}': {} was rotated while the input was stopped; reading it from offset {} to its "
+            LOG.info("file input '{}': {} was rotated out of the globs before it was read; reading it from offset {} to its "
                     + "end", config.id(), p, start);
         } catch (IOException e) {
             LOG.warn("file input '{}': cannot read {} rotated while stopped ({})", config.id(), p, e.toString());
