@@ -255,6 +255,18 @@ public final class Daemon {
     }
 
     /**
+     * Reload (SIGHUP): the new detectors take effect for every batch detected from now on; inputs, outputs, the chain
+     * and the buffer keep running, so no event is dropped. TLS certificates need no reload: listeners watch their
+     * files.
+     */
+    public void reloadDetectors(DetectionPlan plan) {
+        if (pipeline != null) {
+            pipeline.replacePlan(plan);
+            LOG.info("detectors reloaded engine={} detectors={}", plan.engineName(), plan.detectors().size());
+        }
+    }
+
+    /**
      * Runs {@code action} every {@code interval} from an event-loop timer (off the loop, as it may block briefly),
      * skipping ticks while an input or output is not ready.
      */

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
         "Run the daemon. SIGTERM/SIGINT drain in-flight events, commit input positions, flush outputs and exit 0.",
         "Exit 2 when the config is invalid, 1 when the daemon cannot start."})
 final class RunCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config.")
@@ -35,10 +36,15 @@ final class RunCommand implements Callable<Integer> {
             CheckConfigCommand.report(spec.commandLine().getErr(), r);
             return 2;
         }
-        return runUntilSignal(r.config());
+        return runUntilSignal(r.config(), config);
     }
 
     static int runUntilSignal(RedactdConfig config) throws InterruptedException {
+        return runUntilSignal(config, null);
+    }
+
+    /** @param configFile re-read on SIGHUP to reload the detectors; null when there is no file (demo) */
+    static int runUntilSignal(RedactdConfig config, Path configFile) throws InterruptedException {
         SystemdNotifier systemd;
         try {
             systemd = SystemdNotifier.fromEnvironment();
@@ -58,10 +64,36 @@ final class RunCommand implements Callable<Integer> {
             // while every input and output is ready, so a stuck loop or a dead output gets the service restarted.
             systemd.ready();
             systemd.watchdogInterval().ifPresent(interval -> daemon.whileReady(interval, systemd::watchdog));
+            if (configFile != null) {
+                signals.onReload(() -> reload(configFile, daemon, systemd));
+            }
             signals.await();
             systemd.stopping();
             daemon.stop(DRAIN_TIMEOUT);
             return 0;
+        }
+    }
+
+    /**
+     * SIGHUP: re-read and validate the config file and swap in its detectors. A config with problems is refused as a
+     * whole (the running one stays in force) and each problem is logged with its path and line, never a value.
+     */
+    private static void reload(Path configFile, Daemon daemon, SystemdNotifier systemd) {
+        systemd.reloading();
+        try {
+            ConfigLoader.Result r = new ConfigLoader(ComponentRegistry.builtIn(), System.getenv()).load(configFile);
+            if (!r.ok()) {
+                java.io.StringWriter text = new java.io.StringWriter();
+                CheckConfigCommand.report(new java.io.PrintWriter(text, true), r);
+                LOG.error("reload refused, the running configuration stays in force: {}: {}", configFile,
+                        text.toString().strip().replace('\n', ';'));
+                return;
+            }
+            daemon.reloadDetectors(DetectionOptions.compile(r.config().detection()));
+        } catch (RuntimeException e) {
+            LOG.error("reload failed, the running configuration stays in force: {}", e.getMessage());
+        } finally {
+            systemd.ready();
         }
     }
 }

@@ -12,15 +12,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Signals {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicInteger received = new AtomicInteger();
+    private volatile Runnable onReload = () -> System.err.println(
+            "redactd: SIGHUP received before the daemon started; ignored");
 
     static Signals install() {
         Signals s = new Signals();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), sig -> s.onSignal());
         }
-        // The JVM's default for SIGHUP is to exit; `systemctl reload` sends it. Until reloading lands, keep running.
-        Signal.handle(new Signal("HUP"), sig -> System.err.println(
-                "redactd: SIGHUP received; reloading is not supported yet, the running configuration is unchanged"));
+        // The JVM's default for SIGHUP is to exit; `systemctl reload` sends it to reload instead. The handler runs on
+        // the JVM's signal thread; reloading is quick (parse, validate, compile) and never touches running inputs.
+        Signal.handle(new Signal("HUP"), sig -> s.onReload.run());
         return s;
     }
 
@@ -30,6 +32,10 @@ final class Signals {
             Runtime.getRuntime().halt(130);
         }
         stop.countDown();
+    }
+
+    void onReload(Runnable action) {
+        this.onReload = action;
     }
 
     void await() throws InterruptedException {

@@ -50,7 +50,9 @@ public final class Pipeline implements EventSink, AlertEventSink {
 
     private final Context context;
     private final WorkerExecutor workers;
-    private final ThreadLocal<Redactor> redactors;
+    /** The detectors in force; replaced as a whole on reload (SIGHUP), picked up by each worker at its next batch. */
+    private volatile DetectionPlan plan;
+    private final ThreadLocal<WorkerRedactor> redactors = new ThreadLocal<>();
     private final ThreadLocal<EventWriter> writers = ThreadLocal.withInitial(EventWriter::new);
     private final DeliveryStage delivery;
     private final PipelineMetrics metrics;
@@ -77,7 +79,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
                     PipelineMetrics metrics, String hostName) {
         this.context = vertx.getOrCreateContext();
         this.workers = vertx.createSharedWorkerExecutor("redactd-detect", workerThreads);
-        this.redactors = ThreadLocal.withInitial(plan::newRedactor);
+        this.plan = plan;
         this.delivery = delivery;
         delivery.bind(context, metrics);
         this.metrics = metrics;
@@ -99,6 +101,28 @@ public final class Pipeline implements EventSink, AlertEventSink {
     }
 
     /** A source's queue; exists only while it has work. */
+    /** A worker's redactor and the plan it came from: a worker notices a replaced plan without any lock. */
+    private record WorkerRedactor(DetectionPlan plan, Redactor redactor) {
+    }
+
+    private Redactor redactor() {
+        DetectionPlan current = plan;
+        WorkerRedactor w = redactors.get();
+        if (w == null || w.plan() != current) {
+            w = new WorkerRedactor(current, current.newRedactor());
+            redactors.set(w);
+        }
+        return w.redactor();
+    }
+
+    /**
+     * Replaces the detectors (config reload). Batches already being detected finish with the old plan; every batch
+     * started afterwards uses the new one, so no event is dropped or detected twice.
+     */
+    public void replacePlan(DetectionPlan next) {
+        this.plan = next;
+    }
+
     private final class Lane {
         final String sourceId;
         final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -182,7 +206,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     public Future<Probe> probe(byte[] line) {
         return workers.executeBlocking(() -> {
             byte[] msg = Utf8Repair.repair(line);
-            LineResult r = redactors.get().redact(msg, 0, msg.length);
+            LineResult r = redactor().redact(msg, 0, msg.length);
             List<String> types = new ArrayList<>();
             for (int i = 0; i < r.findingCount(); i++) {
                 types.add(r.finding(i).type());
@@ -306,7 +330,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     /** Runs on a worker thread. Returns the serialized documents of the events that are forwarded. */
     private List<byte[]> detect(RawBatch batch) {
         long t0 = System.nanoTime();
-        Redactor redactor = redactors.get();
+        Redactor redactor = redactor();
         EventWriter writer = writers.get();
         List<byte[]> docs = new ArrayList<>(batch.events().size());
         int dropAction = 0;

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -151,17 +152,19 @@ class DaemonIT {
     }
 
     @Test
-    void underSystemdItNotifiesReadyThenFeedsTheWatchdogAndSurvivesSighup(@TempDir Path dir) throws Exception {
+    void underSystemdItNotifiesReadyFeedsTheWatchdogAndReloadsDetectorsOnSighup(@TempDir Path dir) throws Exception {
         Path receiverScript = dir.resolve("notify_receiver.py");
         try (var in = getClass().getResourceAsStream("/io/redactd/daemon/systemd/notify_receiver.py")) {
             Files.copy(in, receiverScript);
         }
         Path socket = dir.resolve("notify.sock");
-        Process receiver = new ProcessBuilder("python3", receiverScript.toString(), socket.toString(), "3")
+        Process receiver = new ProcessBuilder("python3", receiverScript.toString(), socket.toString(), "1000")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Path cfg = dir.resolve("c.yaml");
-        Files.writeString(cfg, "inputs: [{type: stdin}]\noutputs: [{type: stdout}]\nadmin: {enabled: false}\nstate_dir: "
-                + dir.resolve("state") + "\n");
+        String base = "inputs: [{type: stdin}]\noutputs: [{type: stdout}]\nadmin: {enabled: false}\nstate_dir: "
+                + dir.resolve("state") + "\n";
+        // Starts with e-mail detection off; the reload below turns it on.
+        Files.writeString(cfg, base + "detectors: {disable: [EMAIL]}\n");
         Process daemon = null;
         try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(receiver.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(lines.readLine()).isEqualTo("bound");
@@ -174,14 +177,42 @@ class DaemonIT {
             String pid = Long.toString(daemon.pid());
             assertThat(lines.readLine()).isEqualTo(pid + " READY=1");
             assertThat(lines.readLine()).isEqualTo(pid + " WATCHDOG=1");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Thread outReader = RedactdProcess.drain(daemon.getInputStream(), out);
+            var stdin = daemon.getOutputStream();
+            stdin.write("before reload mail a.b@x.org\n".getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            poll("the first event", Duration.ofSeconds(20), () -> out.toString(StandardCharsets.UTF_8).contains("before reload"));
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("a.b@x.org");
+
+            // systemctl reload: the new detectors apply to what is read next; nothing is dropped or re-read.
+            Files.writeString(cfg, base);
             assertThat(new ProcessBuilder("kill", "-HUP", pid).start().waitFor()).isZero();
-            assertThat(lines.readLine()).isEqualTo(pid + " WATCHDOG=1");
+            List<String> notices = new ArrayList<>();
+            for (int i = 0; i < 40 && notices.stream().noneMatch(l -> l.endsWith("READY=1")); i++) {
+                notices.add(lines.readLine());
+            }
+            assertThat(notices).anyMatch(l -> l.contains("RELOADING=1")).anyMatch(l -> l.equals(pid + " READY=1"));
             assertThat(daemon.isAlive()).as("SIGHUP must not stop the daemon").isTrue();
+            poll("the reload log line", Duration.ofSeconds(20),
+                    () -> err.toString(StandardCharsets.UTF_8).contains("detectors reloaded"));
+            stdin.write("after reload mail c.d@x.org\n".getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            poll("the second event", Duration.ofSeconds(20), () -> out.toString(StandardCharsets.UTF_8).contains("after reload"));
+            assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("c.d@x.org").contains("after reload mail [REDACTED:EMAIL]");
+
+            // A broken config on reload is refused as a whole; the daemon keeps running on the last good one.
+            Files.writeString(cfg, base + "detectors: {colour: blue}\n");
+            assertThat(new ProcessBuilder("kill", "-HUP", pid).start().waitFor()).isZero();
+            poll("the refusal", Duration.ofSeconds(20),
+                    () -> err.toString(StandardCharsets.UTF_8).contains("reload refused"));
+            assertThat(daemon.isAlive()).isTrue();
+
             assertThat(new ProcessBuilder("kill", "-TERM", pid).start().waitFor()).isZero();
             assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).isTrue();
             errReader.join(5000);
+            outReader.join(5000);
             assertThat(daemon.exitValue()).as(err.toString(StandardCharsets.UTF_8)).isZero();
-            assertThat(err.toString(StandardCharsets.UTF_8)).contains("SIGHUP received");
         } finally {
             receiver.destroyForcibly();
             if (daemon != null) {
