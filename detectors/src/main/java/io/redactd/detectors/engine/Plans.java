@@ -136,10 +136,14 @@ public final class Plans {
                 throw new IllegalArgumentException("custom detector " + id + ": key 'pattern' is required");
             }
             String vname = c.validator() == null ? "none" : c.validator();
+            // Any built-in validator may back a custom detector (luhn included), not only those the catalog uses.
             Validator v = validators.get(vname);
+            if (v == null && io.redactd.detectors.validate.Validators.names().contains(vname)) {
+                v = io.redactd.detectors.validate.Validators.byName(vname);
+            }
             if (v == null) {
                 throw new IllegalArgumentException("custom detector " + id + ": key 'validator' names unknown validator '"
-                        + vname + "'; known: " + validators.keySet());
+                        + vname + "'; known: " + io.redactd.detectors.validate.Validators.names());
             }
             List<String> context = c.context() == null ? List.of() : c.context().stream()
                     .map(w -> w.toLowerCase(java.util.Locale.ROOT)).toList();
