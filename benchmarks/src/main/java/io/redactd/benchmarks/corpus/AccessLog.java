@@ -21,7 +21,7 @@ final class AccessLog {
     private static final String[] REFERERS = {"-", "https://portal.example.org/dashboard",
         "https://www.example.org/search?q=clinic+hours", "https://app.example.org/billing/invoices?tab=open"};
     private static final String[] AGENTS = {
-        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.85 Safari/537.36",
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Safari/605.1.15",
         "curl/8.5.0", "Go-http-client/1.1", "okhttp/4.12.0", "kube-probe/1.31"};
     private static final String[] MONTH = {"Nov"};
