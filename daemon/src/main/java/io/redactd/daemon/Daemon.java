@@ -142,6 +142,21 @@ public final class Daemon {
         LOG.info("redactd stopped");
     }
 
+    /**
+     * Runs {@code action} every {@code interval} from an event-loop timer (off the loop, as it may block briefly),
+     * skipping ticks while an input or output is not ready.
+     */
+    public void whileReady(Duration interval, Runnable action) {
+        vertx.setPeriodic(Math.max(1, interval.toMillis()), id -> {
+            if (notReady().isEmpty()) {
+                vertx.executeBlocking(() -> {
+                    action.run();
+                    return null;
+                }, false);
+            }
+        });
+    }
+
     public int adminPort() {
         return adminPort;
     }

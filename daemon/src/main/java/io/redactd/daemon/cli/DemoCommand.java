@@ -6,7 +6,7 @@ import io.redactd.detectors.DetectionPlan;
 import io.redactd.detectors.DetectionSettings;
 import io.redactd.detectors.LineResult;
 import io.redactd.detectors.Redactor;
-import io.redactd.daemon.event.EventDocument;
+import io.redactd.detectors.synthetic.SampleLines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,8 +79,7 @@ final class DemoCommand implements Callable<Integer> {
     private void writeSamples(Path log) {
         try (OutputStream out = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-                String line = EventDocument.isoMillis(System.currentTimeMillis()) + " "
-                        + DemoLines.LINES.get(i % DemoLines.LINES.size()) + "\n";
+                String line = SampleLines.lines().get(i % SampleLines.lines().size()) + "\n";
                 out.write(line.getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 Thread.sleep(intervalMs); // pacing for a human reader, not synchronization
@@ -96,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
         DetectionPlan plan = DetectionOptions.compile(DetectionSettings.defaults());
         Redactor redactor = plan.newRedactor();
         OutputStream out = System.out;
-        for (String line : DemoLines.LINES) {
+        for (String line : SampleLines.lines()) {
             byte[] b = line.getBytes(StandardCharsets.UTF_8);
             LineResult r = redactor.redact(b);
             if (r.dropped()) {

@@ -1,5 +1,7 @@
 package io.redactd.daemon.cli;
 
+import io.redactd.daemon.integrity.KeygenCommand;
+import io.redactd.daemon.integrity.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +16,8 @@ import picocli.CommandLine.Command;
                 DetectorsCommand.class,
                 DemoCommand.class,
                 VersionCommand.class,
-                // Integrity: VerifyCommand.class, KeygenCommand.class go here.
+                VerifyCommand.class,
+                KeygenCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class RedactdCommand implements Runnable {

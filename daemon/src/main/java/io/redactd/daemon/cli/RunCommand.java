@@ -4,6 +4,7 @@ import io.redactd.daemon.Daemon;
 import io.redactd.daemon.config.ComponentRegistry;
 import io.redactd.daemon.config.ConfigLoader;
 import io.redactd.daemon.config.RedactdConfig;
+import io.redactd.daemon.systemd.SystemdNotifier;
 import io.redactd.detectors.DetectionPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,16 +39,29 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static int runUntilSignal(RedactdConfig config) throws InterruptedException {
-        Signals signals = Signals.install();
-        DetectionPlan plan = DetectionOptions.compile(config.detection());
-        Daemon daemon;
+        SystemdNotifier systemd;
         try {
-            daemon = Daemon.start(config, plan);
-        } catch (Daemon.StartException e) {
-            throw new CliFailure(1, "cannot start: " + e.getMessage());
+            systemd = SystemdNotifier.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(2, "systemd environment: " + e.getMessage());
         }
-        signals.await();
-        daemon.stop(DRAIN_TIMEOUT);
-        return 0;
+        try (systemd) {
+            Signals signals = Signals.install();
+            DetectionPlan plan = DetectionOptions.compile(config.detection());
+            Daemon daemon;
+            try {
+                daemon = Daemon.start(config, plan);
+            } catch (Daemon.StartException e) {
+                throw new CliFailure(1, "cannot start: " + e.getMessage());
+            }
+            // Type=notify: READY=1 once inputs and outputs are up; the watchdog is fed from an event loop, and only
+            // while every input and output is ready, so a stuck loop or a dead output gets the service restarted.
+            systemd.ready();
+            systemd.watchdogInterval().ifPresent(interval -> daemon.whileReady(interval, systemd::watchdog));
+            signals.await();
+            systemd.stopping();
+            daemon.stop(DRAIN_TIMEOUT);
+            return 0;
+        }
     }
 }

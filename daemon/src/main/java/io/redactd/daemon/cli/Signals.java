@@ -18,6 +18,9 @@ final class Signals {
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), sig -> s.onSignal());
         }
+        // The JVM's default for SIGHUP is to exit; `systemctl reload` sends it. Until reloading lands, keep running.
+        Signal.handle(new Signal("HUP"), sig -> System.err.println(
+                "redactd: SIGHUP received; reloading is not supported yet, the running configuration is unchanged"));
         return s;
     }
 

@@ -1,8 +1,12 @@
 package io.redactd.daemon.config;
 
 import io.redactd.daemon.input.Input;
+import io.redactd.daemon.input.http.HttpInput;
+import io.redactd.daemon.input.http.HttpInputConfig;
 import io.redactd.daemon.input.stdin.StdinInput;
 import io.redactd.daemon.input.stdin.StdinInputConfig;
+import io.redactd.daemon.input.syslog.SyslogInput;
+import io.redactd.daemon.input.syslog.SyslogInputConfig;
 import io.redactd.outputs.Output;
 import io.redactd.outputs.file.FileOutput;
 import io.redactd.outputs.file.FileOutputConfig;
@@ -26,6 +30,8 @@ public final class ComponentRegistry {
                 // .input(new ComponentType<>("file", FileInputConfig.class, c -> ComponentType.keyed(c.validate()),
                 //         (c, ctx) -> new FileInput(ctx.vertx(), c, ctx.sink(), ctx.stateDir(), ctx.registry())))
                 .input(new ComponentType<>("stdin", StdinInputConfig.class, StdinInputConfig::validate, StdinInput::new))
+                .input(new ComponentType<>("syslog", SyslogInputConfig.class, SyslogInputConfig::validate, SyslogInput::new))
+                .input(new ComponentType<>("http", HttpInputConfig.class, HttpInputConfig::validate, HttpInput::new))
                 // Outputs:
                 .output(new ComponentType<>("file", FileOutputConfig.class, FileOutputConfig::validate,
                         (c, ctx) -> new FileOutput(ctx.id(), c, ctx.vertx())))

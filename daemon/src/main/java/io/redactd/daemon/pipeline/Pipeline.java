@@ -220,6 +220,7 @@ public final class Pipeline implements EventSink {
         List<byte[]> docs = new ArrayList<>(batch.events().size());
         int dropAction = 0;
         int errors = 0;
+        Map<String, Integer> batchFindings = new HashMap<>();
         for (RawEvent e : batch.events()) {
             byte[] msg = Utf8Repair.repair(e.message());
             if (msg != e.message()) {
@@ -242,10 +243,9 @@ public final class Pipeline implements EventSink {
             }
             TreeMap<String, Object> findings = new TreeMap<>();
             for (int i = 0; i < r.findingCount(); i++) {
-                findings.merge(r.finding(i).type(), 1, (a, b) -> (Integer) a + (Integer) b);
-            }
-            for (Map.Entry<String, Object> f : findings.entrySet()) {
-                metrics.findings(f.getKey(), (Integer) f.getValue());
+                String type = r.finding(i).type();
+                findings.merge(type, 1, (a, b) -> (Integer) a + (Integer) b);
+                batchFindings.merge(type, 1, Integer::sum);
             }
             if (r.dropped()) {
                 dropAction++;
@@ -271,6 +271,7 @@ public final class Pipeline implements EventSink {
             doc.writeTo(json);
             docs.add(json.toByteArray());
         }
+        batchFindings.forEach(metrics::findings);
         if (dropAction > 0) {
             metrics.dropped("drop_action", dropAction);
         }

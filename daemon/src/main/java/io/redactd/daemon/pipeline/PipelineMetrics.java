@@ -57,7 +57,7 @@ public final class PipelineMetrics {
         counter("redactd.findings", "type", type, "PHI values found, by type").increment(count);
     }
 
-    /** Reasons: {@code drop_action}, {@code detection_error}, {@code output_error}. */
+    /** Reasons: {@code drop_action} (a drop action fired), {@code detection_error} (fail closed). */
     public void dropped(String reason, int count) {
         counter("redactd.events.dropped", "reason", reason, "Events not forwarded, by reason").increment(count);
     }

@@ -136,4 +136,58 @@ class DaemonIT {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.stderr()).contains("outputs[0].path: no output file given (line 4)");
     }
+
+    @Test
+    void unusableStateDirIsAClearStartFailureWithExit1(@TempDir Path dir) throws Exception {
+        Path notADir = dir.resolve("plain-file");
+        Files.writeString(notADir, "");
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "inputs: [{type: stdin}]\noutputs: [{type: stdout}]\nadmin: {enabled: false}\nstate_dir: "
+                + notADir.resolve("state") + "\n");
+        RedactdProcess.Result r = RedactdProcess.run("run", "--config", cfg.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).contains("redactd: cannot start: state_dir " + notADir.resolve("state")
+                + " is not a writable directory: FileSystemException");
+    }
+
+    @Test
+    void underSystemdItNotifiesReadyThenFeedsTheWatchdogAndSurvivesSighup(@TempDir Path dir) throws Exception {
+        Path receiverScript = dir.resolve("notify_receiver.py");
+        try (var in = getClass().getResourceAsStream("/io/redactd/daemon/systemd/notify_receiver.py")) {
+            Files.copy(in, receiverScript);
+        }
+        Path socket = dir.resolve("notify.sock");
+        Process receiver = new ProcessBuilder("python3", receiverScript.toString(), socket.toString(), "3")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "inputs: [{type: stdin}]\noutputs: [{type: stdout}]\nadmin: {enabled: false}\nstate_dir: "
+                + dir.resolve("state") + "\n");
+        Process daemon = null;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(receiver.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(lines.readLine()).isEqualTo("bound");
+            ProcessBuilder pb = RedactdProcess.builder("run", "--config", cfg.toString());
+            pb.environment().put("NOTIFY_SOCKET", socket.toString());
+            pb.environment().put("WATCHDOG_USEC", "400000");
+            daemon = pb.start();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread errReader = RedactdProcess.drain(daemon.getErrorStream(), err);
+            String pid = Long.toString(daemon.pid());
+            assertThat(lines.readLine()).isEqualTo(pid + " READY=1");
+            assertThat(lines.readLine()).isEqualTo(pid + " WATCHDOG=1");
+            assertThat(new ProcessBuilder("kill", "-HUP", pid).start().waitFor()).isZero();
+            assertThat(lines.readLine()).isEqualTo(pid + " WATCHDOG=1");
+            assertThat(daemon.isAlive()).as("SIGHUP must not stop the daemon").isTrue();
+            assertThat(new ProcessBuilder("kill", "-TERM", pid).start().waitFor()).isZero();
+            assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            errReader.join(5000);
+            assertThat(daemon.exitValue()).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("SIGHUP received");
+        } finally {
+            receiver.destroyForcibly();
+            if (daemon != null) {
+                daemon.destroyForcibly();
+            }
+        }
+    }
 }
+

@@ -68,7 +68,7 @@ class ConfigLoaderTest {
                 """);
         assertThat(p).containsExactly(
                 "inputs[0].batch_max_events: must be between 1 and 100000, got 0 (line 3)",
-                "inputs[1].type: unknown type 'kafka' (one of: stdin) (line 4)",
+                "inputs[1].type: unknown type 'kafka' (one of: http, stdin, syslog) (line 4)",
                 "outputs[0].path: no output file given (line 6)",
                 "outputs[1].colour: unknown key 'colour' (this section takes no keys) (line 9)",
                 "detectors.engine: must be auto, hyperscan or portable, got 'turbo' (line 11)",
@@ -225,4 +225,39 @@ class ConfigLoaderTest {
                 .extracting(Problem::toString)
                 .containsExactly("inputs: at least one entry is required", "outputs: at least one entry is required");
     }
+
+    /** A component whose validate() returns "key: message" strings, registered the way the file input is. */
+    record KeyedConfig(java.util.List<String> paths, Integer depth) {
+        java.util.List<String> validate() {
+            java.util.List<String> p = new java.util.ArrayList<>();
+            if (paths == null || paths.isEmpty()) {
+                p.add("paths: no file or glob given");
+            } else if (!paths.get(0).startsWith("/")) {
+                p.add("paths[0]: must be an absolute path or glob, got '" + paths.get(0) + "'");
+            }
+            if (depth != null && depth < 0) {
+                p.add("depth: must not be negative");
+            }
+            return p;
+        }
+    }
+
+    @Test
+    void keyedValidatorsAndRegistryLineForNewInputKinds() {
+        ComponentRegistry registry = ComponentRegistry.builtIn().input(new ComponentType<>("keyed", KeyedConfig.class,
+                c -> ComponentType.keyed(c.validate()), (c, ctx) -> null));
+        List<String> p = new ConfigLoader(registry, Map.of()).load("""
+                inputs:
+                  - type: keyed
+                  - type: keyed
+                    paths: [relative/*.log]
+                    depth: -1
+                outputs: [{type: stdout}]
+                """).problems().stream().map(Problem::toString).toList();
+        assertThat(p).containsExactly(
+                "inputs[0].paths: no file or glob given (line 2)",
+                "inputs[1].paths[0]: must be an absolute path or glob, got 'relative/*.log' (line 4)",
+                "inputs[1].depth: must not be negative (line 5)");
+    }
 }
+

@@ -95,7 +95,7 @@ public final class StdinInput implements Input {
                     LOG.warn("input={} line={} longer than max_line_bytes={} not forwarded", id, lineNo, config.maxLineBytes());
                 } else {
                     byte[] msg = Arrays.copyOfRange(lines.buffer(), lines.start(), lines.start() + lines.length());
-                    batch.add(new RawEvent(msg, System.currentTimeMillis(), Map.of("log.offset", lineNo), lineNo));
+                    batch.add(new RawEvent(msg, System.currentTimeMillis(), Map.of(), lineNo));
                 }
                 // Hand on what one read delivered rather than wait for a full batch: a slow producer's lines flow.
                 if (batch.size() >= config.batchMaxEvents() || (!batch.isEmpty() && !lines.lineBuffered())) {

@@ -1,0 +1,132 @@
+package io.redactd.daemon.input.file;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The offsets of one file input, kept in {@code <state_dir>/file-<input id>.json}. A write goes to a temporary file
+ * that is fsynced and then renamed over the old one (and the directory fsynced), so after a crash the file holds
+ * either the old or the new state, never a torn one. Contains paths and offsets only, never log content.
+ */
+final class Checkpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /**
+     * The position of one file.
+     *
+     * @param offset    the offset just past the last event acknowledged by the sink
+     * @param done      the file was read to its end after it was renamed away or deleted, and let go
+     * @param updatedMs when this entry last changed; entries of files let go are forgotten after a retention time
+     */
+    record Entry(@JsonProperty("dev") long dev,
+                 @JsonProperty("ino") long ino,
+                 @JsonProperty("head_len") int headLen,
+                 @JsonProperty("head_hash") long headHash,
+                 @JsonProperty("path") String path,
+                 @JsonProperty("offset") long offset,
+                 @JsonProperty("done") boolean done,
+                 @JsonProperty("updated_ms") long updatedMs) {
+
+        Fingerprint fingerprint() {
+            return new Fingerprint(dev, ino, headLen, headHash);
+        }
+
+        String key() {
+            return dev + ":" + ino;
+        }
+
+        static Entry of(Fingerprint fp, Path path, long offset, boolean done, long nowMs) {
+            return new Entry(fp.dev(), fp.ino(), fp.headLen(), fp.headHash(), path.toString(), offset, done, nowMs);
+        }
+    }
+
+    private record State(@JsonProperty("version") int version, @JsonProperty("files") List<Entry> files) {
+    }
+
+    private final Path file;
+    private final Path temp;
+
+    Checkpoints(Path stateDir, String inputId) {
+        String safe = inputId.replaceAll("[^A-Za-z0-9._-]", "_");
+        this.file = stateDir.resolve("file-" + safe + ".json");
+        this.temp = stateDir.resolve("file-" + safe + ".json.tmp");
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /**
+     * Loads the stored entries by device:inode key. Missing file: empty (first run). An unreadable file is moved
+     * aside with a clear log line and treated as a first run, rather than stopping the daemon.
+     */
+    Map<String, Entry> load() throws IOException {
+        Map<String, Entry> out = new LinkedHashMap<>();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return out;
+        }
+        try {
+            State state = JSON.readValue(bytes, new TypeReference<State>() { });
+            if (state.files() != null) {
+                for (Entry e : state.files()) {
+                    out.put(e.key(), e);
+                }
+            }
+        } catch (IOException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            LOG.error("checkpoint file {} is not valid ({}); moved to {} and starting as on a first run",
+                    file, e.getClass().getSimpleName(), aside);
+        }
+        return out;
+    }
+
+    /** Replaces the stored state atomically and durably. */
+    void write(Collection<Entry> entries) throws IOException {
+        Files.createDirectories(file.getParent());
+        byte[] bytes = JSON.writeValueAsBytes(new State(1, List.copyOf(entries)));
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("state_dir " + file.getParent() + " does not support atomic rename", e);
+        }
+        // The rename is durable only once the directory entry is.
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException ignored) {
+            // Some file systems refuse fsync on a directory; the rename is then as durable as they allow.
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.redactd.daemon.input.file;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Expands the input's globs to the regular files they match. A directory or file that cannot be read is logged once
+ * (until it becomes readable again) and counted, never fatal: the other files are still found.
+ */
+final class Discovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
+    private static final int MAX_WATCHED_DIRS = 4096;
+
+    private record Glob(String text, Path base, int maxDepth, List<PathMatcher> matchers) {
+    }
+
+    private final String inputId;
+    private final List<Glob> globs = new ArrayList<>();
+    private final List<PathMatcher> excludePaths = new ArrayList<>();
+    private final List<PathMatcher> excludeNames = new ArrayList<>();
+    private final BiConsumer<Path, String> onProblem;
+    private final Map<Path, String> reported = new HashMap<>();
+    private final Set<Path> directories = new LinkedHashSet<>();
+
+    /**
+     * @param onProblem called once per newly failing path with a reason ({@code permission_denied},
+     *                  {@code symlink_loop}, {@code not_regular_file}, {@code not_a_directory}, {@code io_error})
+     */
+    Discovery(String inputId, List<String> paths, List<String> exclude, BiConsumer<Path, String> onProblem) {
+        this.inputId = inputId;
+        this.onProblem = onProblem;
+        for (String glob : paths) {
+            globs.add(compile(glob));
+        }
+        for (String glob : exclude) {
+            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            (glob.contains("/") ? excludePaths : excludeNames).add(m);
+        }
+    }
+
+    private static Glob compile(String glob) {
+        String[] parts = glob.split("/");
+        StringBuilder base = new StringBuilder();
+        int i = 0;
+        for (; i < parts.length; i++) {
+            if (hasMeta(parts[i])) {
+                break;
+            }
+            if (!parts[i].isEmpty()) {
+                base.append('/').append(parts[i]);
+            }
+        }
+        Path basePath = Path.of(base.length() == 0 ? "/" : base.toString());
+        int depth = glob.contains("**") ? Integer.MAX_VALUE : parts.length - i;
+        List<PathMatcher> matchers = new ArrayList<>();
+        matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+        // "a/**/b" should also match "a/b", as in most tools' globs.
+        if (glob.contains("/**/")) {
+            matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob.replace("/**/", "/")));
+        }
+        return new Glob(glob, basePath, depth, matchers);
+    }
+
+    private static boolean hasMeta(String segment) {
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == '{' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The regular files matched now, in a stable order. */
+    Set<Path> scan() {
+        Set<Path> found = new LinkedHashSet<>();
+        Set<Path> failing = new LinkedHashSet<>();
+        for (Glob glob : globs) {
+            if (glob.maxDepth == 0) {
+                literal(glob.base, found, failing);
+            } else {
+                walk(glob, found, failing);
+            }
+        }
+        // A path that no longer fails is forgotten, so a new failure of it is reported again.
+        reported.keySet().retainAll(failing);
+        return found;
+    }
+
+    /** Directories seen by the last scans (to watch for changes); bounded. */
+    Set<Path> directories() {
+        return directories;
+    }
+
+    private void literal(Path path, Set<Path> found, Set<Path> failing) {
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            if (attrs.isRegularFile()) {
+                if (!excluded(path)) {
+                    found.add(path);
+                }
+            } else {
+                problem(path, "not_regular_file", failing);
+            }
+            remember(path.getParent());
+        } catch (NoSuchFileException e) {
+            remember(path.getParent());
+        } catch (IOException e) {
+            problem(path, reason(e), failing);
+        }
+    }
+
+    private void walk(Glob glob, Set<Path> found, Set<Path> failing) {
+        if (!Files.exists(glob.base)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(glob.base, EnumSet.of(FileVisitOption.FOLLOW_LINKS), glob.maxDepth,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                            remember(dir);
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            if (attrs.isDirectory() || !matches(glob, file) || excluded(file)) {
+                                return FileVisitResult.CONTINUE;
+                            }
+                            if (attrs.isRegularFile()) {
+                                found.add(file);
+                            } else {
+                                problem(file, "not_regular_file", failing);
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException e) {
+                            if (!(e instanceof NoSuchFileException)) {
+                                problem(file, reason(e), failing);
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (IOException e) {
+            problem(glob.base, reason(e), failing);
+        }
+    }
+
+    private static boolean matches(Glob glob, Path file) {
+        for (PathMatcher m : glob.matchers) {
+            if (m.matches(file)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean excluded(Path file) {
+        for (PathMatcher m : excludePaths) {
+            if (m.matches(file)) {
+                return true;
+            }
+        }
+        Path name = file.getFileName();
+        for (PathMatcher m : excludeNames) {
+            if (name != null && m.matches(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void remember(Path dir) {
+        if (dir != null && directories.size() < MAX_WATCHED_DIRS) {
+            directories.add(dir);
+        }
+    }
+
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission_denied";
+        }
+        if (e instanceof FileSystemLoopException) {
+            return "symlink_loop";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "not_a_directory";
+        }
+        return "io_error";
+    }
+
+    private void problem(Path path, String reason, Set<Path> failing) {
+        failing.add(path);
+        if (reported.putIfAbsent(path, reason) == null) {
+            LOG.warn("file input '{}': cannot read {} ({}); it is skipped until this is fixed", inputId, path,
+                    reason.replace('_', ' '));
+            onProblem.accept(path, reason);
+        }
+    }
+}

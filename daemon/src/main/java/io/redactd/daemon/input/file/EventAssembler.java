@@ -1,0 +1,341 @@
+package io.redactd.daemon.input.file;
+
+import io.redactd.daemon.input.file.FileInputConfig.Format;
+import io.redactd.daemon.input.file.FileInputConfig.MultilineMode;
+import io.redactd.daemon.pipeline.RawEvent;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the lines of one file into events: decodes the container log format, reassembles partial lines, joins
+ * multiline events, and collects them into the current batch. Every event's {@code position} is an offset from
+ * which reading again loses nothing: the end of its last line, or for a piece of a reassembled line the start of
+ * the physical line it came from. Single-threaded (the reading thread).
+ */
+final class EventAssembler implements Tailer.Lines {
+
+    static final int FLAG_SPLIT = 1;
+    static final int FLAG_UNTERMINATED = 2;
+    static final int FLAG_MULTILINE = 4;
+    static final int FLAG_UNPARSED = 8;
+    static final int FLAG_PARTIAL = 16;
+    private static final String[] FLAG_NAMES = {"split", "unterminated", "multiline", "unparsed", "partial"};
+    private static final byte[] CAUSED_BY = "Caused by:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final String inputId;
+    private final int maxLineBytes;
+    private final int batchMaxEvents;
+    private final int batchMaxBytes;
+    private final MultilineMode multiline;
+    private final int multilineMaxLines;
+    private final int multilineMaxBytes;
+    private final long flushTimeoutNanos;
+    private final List<String>[] flagLists;
+    private final LineFormat.Decoded decoded = new LineFormat.Decoded();
+
+    private Format format;
+    private String path;
+    private long readTimeMs;
+    private List<RawEvent> batch = new ArrayList<>();
+    private int batchBytes;
+    private long splitLines;
+    private long unparsedLines;
+
+    // Partial line reassembly (CRI P / Docker without newline).
+    private final Growable partial = new Growable();
+    private boolean partialActive;
+    private long partialStart;
+    private long partialEnd;
+    private long partialTs;
+    private String partialStream;
+    private int partialFlags;
+    private long partialLastNanos;
+
+    // Multiline group.
+    private final Growable group = new Growable();
+    private int groupLines;
+    private long groupStart;
+    private long groupEnd;
+    private long groupTs;
+    private String groupStream;
+    private int groupFlags;
+    private long groupLastNanos;
+
+    @SuppressWarnings("unchecked")
+    EventAssembler(FileInputConfig config, String path) {
+        this.inputId = config.id();
+        this.maxLineBytes = config.maxLineBytes();
+        this.batchMaxEvents = config.batchMaxEvents();
+        this.batchMaxBytes = config.batchMaxBytes();
+        this.multiline = config.multiline().mode();
+        this.multilineMaxLines = config.multiline().maxLines();
+        this.multilineMaxBytes = config.multiline().maxBytes();
+        this.flushTimeoutNanos = config.multiline().flushTimeoutMs() * 1_000_000L;
+        this.format = config.format();
+        this.path = path;
+        this.flagLists = new List[1 << FLAG_NAMES.length];
+    }
+
+    void path(String renamedTo) {
+        this.path = renamedTo;
+    }
+
+    /** The time given to events of formats that carry none; set once per read. */
+    void readTime(long epochMs) {
+        this.readTimeMs = epochMs;
+    }
+
+    @Override
+    public boolean line(byte[] buf, int off, int len, long start, long end, int tailerFlags) {
+        int flags = (tailerFlags & Tailer.SPLIT) != 0 ? FLAG_SPLIT : 0;
+        flags |= (tailerFlags & Tailer.UNTERMINATED) != 0 ? FLAG_UNTERMINATED : 0;
+        if (format == Format.AUTO) {
+            format = detect(buf, off, len);
+        }
+        if (format == Format.RAW || flags != 0) {
+            // A piece of an over-long physical line cannot be decoded; it is passed on as it is.
+            int extra = format == Format.RAW ? 0 : FLAG_UNPARSED;
+            flushPartial();
+            accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, flags | extra);
+        } else {
+            boolean ok = format == Format.CRI ? LineFormat.parseCri(buf, off, len, decoded)
+                    : LineFormat.parseDocker(buf, off, len, decoded);
+            if (!ok) {
+                flushPartial();
+                accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, FLAG_UNPARSED);
+            } else {
+                long ts = decoded.timestampMs == Long.MIN_VALUE ? readTimeMs : decoded.timestampMs;
+                reassemble(start, end, ts);
+            }
+        }
+        return batch.size() < batchMaxEvents && batchBytes < batchMaxBytes;
+    }
+
+    private static Format detect(byte[] buf, int off, int len) {
+        LineFormat.Decoded probe = new LineFormat.Decoded();
+        if (len > 0 && buf[off] == '{' && LineFormat.parseDocker(buf, off, len, probe)) {
+            return Format.DOCKER;
+        }
+        return LineFormat.parseCri(buf, off, len, probe) ? Format.CRI : Format.RAW;
+    }
+
+    private void reassemble(long start, long end, long ts) {
+        LineFormat.Decoded d = decoded;
+        if (!partialActive && !d.partial && d.len <= maxLineBytes) {
+            accept(Arrays.copyOfRange(d.bytes, d.off, d.off + d.len), start, end, ts, d.stream, 0);
+            return;
+        }
+        if (!partialActive) {
+            partialActive = true;
+            partialStart = start;
+            partialTs = ts;
+            partialStream = d.stream;
+            partialFlags = 0;
+            partial.len = 0;
+        }
+        partial.append(d.bytes, d.off, d.len);
+        partialEnd = end;
+        partialLastNanos = System.nanoTime();
+        // A reassembled line longer than the maximum is handed on in pieces; their position is the start of the
+        // physical line being consumed, so a restart re-reads that line rather than skipping part of it.
+        while (partial.len > maxLineBytes) {
+            accept(Arrays.copyOf(partial.bytes, maxLineBytes), partialStart, start, partialTs, partialStream,
+                    partialFlags | FLAG_SPLIT);
+            partial.dropFirst(maxLineBytes);
+            partialFlags |= FLAG_SPLIT;
+            partialStart = start;
+        }
+        if (!d.partial) {
+            accept(Arrays.copyOf(partial.bytes, partial.len), partialStart, end, partialTs, partialStream,
+                    partialFlags);
+            partialActive = false;
+            partial.len = 0;
+        }
+    }
+
+    private void flushPartial() {
+        if (partialActive) {
+            accept(Arrays.copyOf(partial.bytes, partial.len), partialStart, partialEnd, partialTs, partialStream,
+                    partialFlags | FLAG_PARTIAL);
+            partialActive = false;
+            partial.len = 0;
+        }
+    }
+
+    /** Multiline stage. */
+    private void accept(byte[] msg, long start, long end, long ts, String stream, int flags) {
+        if ((flags & FLAG_SPLIT) != 0) {
+            splitLines++;
+        }
+        if ((flags & FLAG_UNPARSED) != 0) {
+            unparsedLines++;
+        }
+        if (multiline == MultilineMode.NONE) {
+            emit(msg, msg.length, start, end, ts, stream, flags);
+            return;
+        }
+        boolean continuation = groupLines > 0 && isContinuation(msg);
+        if (continuation && (groupLines >= multilineMaxLines || group.len + 1 + msg.length > multilineMaxBytes)) {
+            // Too long to join: hand on what we have and continue in a new event; both parts are flagged.
+            groupFlags |= FLAG_SPLIT;
+            flushGroup();
+            startGroup(msg, start, end, ts, stream, flags | FLAG_SPLIT);
+        } else if (continuation) {
+            group.append((byte) '\n');
+            group.append(msg, 0, msg.length);
+            groupLines++;
+            groupEnd = end;
+            groupFlags |= flags | FLAG_MULTILINE;
+        } else {
+            flushGroup();
+            startGroup(msg, start, end, ts, stream, flags);
+        }
+        groupLastNanos = System.nanoTime();
+    }
+
+    private boolean isContinuation(byte[] msg) {
+        if (msg.length == 0) {
+            return false;
+        }
+        if (msg[0] == ' ' || msg[0] == '\t') {
+            return true;
+        }
+        if (multiline != MultilineMode.JAVA || msg.length < CAUSED_BY.length) {
+            return false;
+        }
+        return Arrays.equals(msg, 0, CAUSED_BY.length, CAUSED_BY, 0, CAUSED_BY.length);
+    }
+
+    private void startGroup(byte[] msg, long start, long end, long ts, String stream, int flags) {
+        group.len = 0;
+        group.append(msg, 0, msg.length);
+        groupLines = 1;
+        groupStart = start;
+        groupEnd = end;
+        groupTs = ts;
+        groupStream = stream;
+        groupFlags = flags;
+    }
+
+    private void flushGroup() {
+        if (groupLines > 0) {
+            emit(Arrays.copyOf(group.bytes, group.len), group.len, groupStart, groupEnd, groupTs, groupStream,
+                    groupFlags);
+            groupLines = 0;
+            group.len = 0;
+        }
+    }
+
+    private void emit(byte[] msg, int len, long start, long end, long ts, String stream, int flags) {
+        // Immutable compact maps: fewer allocations per event than a HashMap.
+        Long offset = start;
+        Map<String, Object> fields;
+        if (stream == null && flags == 0) {
+            fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId);
+        } else if (stream == null) {
+            fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
+                    "log.flags", flagList(flags));
+        } else if (flags == 0) {
+            fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
+                    "stream", stream);
+        } else {
+            fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
+                    "stream", stream, "log.flags", flagList(flags));
+        }
+        batch.add(new RawEvent(msg, ts, fields, end));
+        batchBytes += len;
+    }
+
+    private List<String> flagList(int flags) {
+        List<String> list = flagLists[flags];
+        if (list == null) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < FLAG_NAMES.length; i++) {
+                if ((flags & (1 << i)) != 0) {
+                    names.add(FLAG_NAMES[i]);
+                }
+            }
+            list = List.copyOf(names);
+            flagLists[flags] = list;
+        }
+        return list;
+    }
+
+    /** Hands on a pending multiline event or partial line that has waited longer than the flush timeout. */
+    void flushIfIdle(long nowNanos) {
+        if (partialActive && nowNanos - partialLastNanos >= flushTimeoutNanos) {
+            flushPartial();
+        }
+        if (groupLines > 0 && nowNanos - groupLastNanos >= flushTimeoutNanos) {
+            flushGroup();
+        }
+    }
+
+    /** Hands on everything pending (the file is let go or was truncated). */
+    void flushAll() {
+        flushPartial();
+        flushGroup();
+    }
+
+    boolean hasPending() {
+        return partialActive || groupLines > 0;
+    }
+
+    boolean batchFull() {
+        return batch.size() >= batchMaxEvents || batchBytes >= batchMaxBytes;
+    }
+
+    /** The events collected since the last call (possibly empty). */
+    List<RawEvent> takeBatch() {
+        List<RawEvent> out = batch;
+        batch = new ArrayList<>(Math.min(out.size() + 16, batchMaxEvents));
+        batchBytes = 0;
+        return out;
+    }
+
+    /** Lines (or reassembled lines) that were longer than max_line_bytes and handed on in pieces. */
+    long splitPieces() {
+        return splitLines;
+    }
+
+    /** Lines of a container format that did not decode and were passed on as they are. */
+    long unparsedLines() {
+        return unparsedLines;
+    }
+
+    /** Forgets decoding state, e.g. after a truncation (the format is decided again for the new content). */
+    void resetFormat(Format configured) {
+        this.format = configured;
+    }
+
+    /** A byte array that grows as needed. */
+    private static final class Growable {
+        byte[] bytes = new byte[256];
+        int len;
+
+        void append(byte b) {
+            ensure(len + 1);
+            bytes[len++] = b;
+        }
+
+        void append(byte[] src, int off, int n) {
+            ensure(len + n);
+            System.arraycopy(src, off, bytes, len, n);
+            len += n;
+        }
+
+        void dropFirst(int n) {
+            System.arraycopy(bytes, n, bytes, 0, len - n);
+            len -= n;
+        }
+
+        private void ensure(int needed) {
+            if (bytes.length < needed) {
+                bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length * 2));
+            }
+        }
+    }
+}

@@ -1,0 +1,977 @@
+package io.redactd.daemon.input.file;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.redactd.daemon.input.Input;
+import io.redactd.daemon.pipeline.EventSink;
+import io.redactd.daemon.pipeline.RawBatch;
+import io.redactd.daemon.pipeline.RawEvent;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code type: file} input: tails the files matched by the globs and hands their lines on as batches.
+ *
+ * <p>Threads: all file work (discovery, reading, rotation handling) runs in rounds on one dedicated worker thread,
+ * never on the event loop. The input's event-loop context schedules rounds (poll timer, change notifications,
+ * acknowledgements), submits the batches a round produced, and tracks acknowledgements. A file with
+ * {@code max_batches_in_flight} unacknowledged batches is not read until one completes, so a slow pipeline slows
+ * reading and memory stays bounded. Offsets are committed in order as acknowledgements arrive and written to
+ * {@code state_dir} atomically; a crash re-reads at most the batches that were in flight.
+ */
+public final class FileInput implements Input {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileInput.class);
+    private static final long RETENTION_MS = TimeUnit.HOURS.toMillis(24);
+    private static final int MAX_RETAINED = 10_000;
+    private static final long STOP_WAIT_MS = 10_000;
+    private static final long MAX_RETRY_DELAY_MS = 30_000;
+
+    private final Vertx vertx;
+    private final FileInputConfig config;
+    private final EventSink sink;
+    private final Checkpoints checkpoints;
+    private final FileInputMetrics metrics;
+    private final Discovery discovery;
+    private final long rotateWaitNanos;
+
+    /** Open files by device:inode. Structure changed by the reading thread only. */
+    private final Map<String, FileSource> sources = new ConcurrentHashMap<>();
+    /** Checkpoints of files not open now (let go, or not found yet), by device:inode. */
+    private final Map<String, Checkpoints.Entry> retained = new ConcurrentHashMap<>();
+
+    // Reading thread.
+    private boolean firstDiscovery = true;
+    /** When the checkpoint found at start was written; -1 on a first run. */
+    private long stateWrittenMs = -1;
+    private final Set<Path> watchedDirs = new HashSet<>();
+    private final Set<Path> openProblems = new HashSet<>();
+
+    // Event-loop context.
+    private Context ctx;
+    private WorkerExecutor reader;
+    private WorkerExecutor stateWriter;
+    private volatile WatchService watch;
+    private long pollTimer = -1;
+    private long lastDiscoveryNanos;
+    private boolean roundRunning;
+    private boolean sending;
+    private final java.util.ArrayDeque<Object[]> toSend = new java.util.ArrayDeque<>();
+    private boolean roundRequested;
+    private boolean discoveryRequested;
+    private boolean checkpointWriting;
+    private boolean checkpointDirty;
+    private boolean checkpointFailing;
+    private boolean stopping;
+    private boolean stopFinishing;
+    private long stopTimer = -1;
+    private Promise<Void> stopPromise;
+
+    /**
+     * @param stateDir where offsets are kept ({@code file-<id>.json}); created if missing
+     * @param registry meters are registered here with tag {@code input=<id>}
+     * @throws IllegalArgumentException if the config is invalid (the message lists every problem with its key)
+     */
+    public FileInput(Vertx vertx, FileInputConfig config, EventSink sink, Path stateDir, MeterRegistry registry) {
+        List<String> problems = new ArrayList<>(config.validate());
+        if (config.id() == null || config.id().isBlank()) {
+            problems.add(0, "id: must not be empty");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("file input '" + config.id() + "': " + String.join("; ", problems));
+        }
+        this.vertx = vertx;
+        this.config = config;
+        this.sink = sink;
+        this.checkpoints = new Checkpoints(stateDir, config.id());
+        this.metrics = new FileInputMetrics(registry, config.id());
+        this.discovery = new Discovery(config.id(), config.paths(), config.exclude(), (path, reason) ->
+                metrics.problem(reason));
+        this.rotateWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.rotateWaitMs());
+    }
+
+    @Override
+    public String id() {
+        return config.id();
+    }
+
+    @Override
+    public Future<Void> start() {
+        ctx = vertx.getOrCreateContext();
+        Promise<Void> started = Promise.promise();
+        ctx.runOnContext(v -> {
+            // One thread each, so rounds never overlap and checkpoint writes never overlap; separate threads, so
+            // a slow fsync never delays reading. (Ordered executeBlocking would queue both behind each other.)
+            reader = vertx.createSharedWorkerExecutor("redactd-file-" + config.id(), 1);
+            stateWriter = vertx.createSharedWorkerExecutor("redactd-file-state-" + config.id(), 1);
+            startWatching();
+            roundRunning = true;
+            lastDiscoveryNanos = System.nanoTime();
+            reader.executeBlocking(() -> {
+                loadCheckpoints();
+                return round(true);
+            }, false).onComplete(ar -> {
+                roundDone(ar);
+                if (ar.failed()) {
+                    closeWatch();
+                    reader.close();
+                    stateWriter.close();
+                    started.fail(ar.cause());
+                    return;
+                }
+                if (!stopping) {
+                    pollTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> tick());
+                }
+                LOG.info("file input '{}': started, {} files open, state in {}", config.id(), sources.size(),
+                        checkpoints.file());
+                started.complete();
+            });
+        });
+        return started.future();
+    }
+
+    @Override
+    public Future<Void> stop() {
+        Promise<Void> done = Promise.promise();
+        if (ctx == null) {
+            done.complete();
+            return done.future();
+        }
+        ctx.runOnContext(v -> {
+            if (stopPromise != null) {
+                stopPromise.future().onComplete(done);
+                return;
+            }
+            stopPromise = done;
+            stopping = true;
+            vertx.cancelTimer(pollTimer);
+            closeWatch();
+            stopTimer = vertx.setTimer(STOP_WAIT_MS, id -> finishStop(true));
+            checkStopped();
+        });
+        return done.future();
+    }
+
+    /** Bytes not yet acknowledged, per file path. */
+    public Map<String, Long> tailLagByPath() {
+        return metrics.lagByPath();
+    }
+
+    /** Bytes not yet acknowledged, over all open files (feed for {@code redactd.input.lag.bytes}). */
+    public long tailLagBytes() {
+        return metrics.totalLag();
+    }
+
+    /**
+     * One line per open file: path, offsets and flow state, for diagnostics in tests; read without synchronisation,
+     * so values are approximate while the input runs. No content.
+     */
+    List<String> describeFiles() {
+        List<String> out = new ArrayList<>();
+        for (FileSource s : sources.values()) {
+            out.add(s.path() + " key=" + s.key + " read=" + s.tailer.lineOffset() + " committed=" + s.committed()
+                    + " size=" + s.size + " inFlight=" + s.inFlight.get() + " pending=" + s.pending.size()
+                    + " orphan=" + s.orphan + " drained=" + s.drained);
+        }
+        out.add("roundRunning=" + roundRunning + " roundRequested=" + roundRequested + " toSend=" + toSend.size()
+                + " sending=" + sending);
+        return out;
+    }
+
+    /** Files open now (including renamed or deleted files still being read to their end). */
+    public int openFiles() {
+        return sources.size();
+    }
+
+    // ---------------------------------------------------------------- event-loop side
+
+    private void tick() {
+        boolean discover = System.nanoTime() - lastDiscoveryNanos >= TimeUnit.MILLISECONDS.toNanos(
+                config.globIntervalMs());
+        requestRound(discover);
+        maybeWriteCheckpoint();
+    }
+
+    private void requestRound(boolean discover) {
+        if (stopping) {
+            return;
+        }
+        discoveryRequested |= discover;
+        if (roundRunning) {
+            roundRequested = true;
+            return;
+        }
+        roundRunning = true;
+        boolean d = discoveryRequested;
+        discoveryRequested = false;
+        if (d) {
+            lastDiscoveryNanos = System.nanoTime();
+        }
+        try {
+            reader.executeBlocking(() -> round(d), false).onComplete(this::roundDone);
+        } catch (RejectedExecutionException e) {
+            // Vert.x is shutting down without a stop(): nothing more can run.
+            roundRunning = false;
+        }
+    }
+
+    private void roundDone(AsyncResult<Round> ar) {
+        roundRunning = false;
+        if (ar.failed()) {
+            LOG.error("file input '{}': reading round failed ({})", config.id(), ar.cause().toString());
+        } else {
+            Round r = ar.result();
+            for (Produced p : r.batches) {
+                FileSource.Pending pending = new FileSource.Pending(p.batch, p.position, p.epoch);
+                p.source.pending.addLast(pending);
+                toSend.addLast(new Object[]{p.source, pending});
+            }
+            sendQueued();
+            if (r.changed) {
+                markDirty();
+            }
+            if (r.more) {
+                roundRequested = true;
+            }
+        }
+        if (stopping) {
+            checkStopped();
+        } else if (roundRequested) {
+            roundRequested = false;
+            requestRound(false);
+        }
+    }
+
+    /**
+     * Submits queued batches in order. A completed future runs its callbacks inline, so a submission can start and
+     * even finish the next round inside this loop; the guard makes such a nested call only queue its batches, keeping
+     * each file's batches in read order.
+     */
+    private void sendQueued() {
+        if (sending) {
+            return;
+        }
+        sending = true;
+        try {
+            Object[] next;
+            while ((next = toSend.pollFirst()) != null) {
+                send((FileSource) next[0], (FileSource.Pending) next[1]);
+            }
+        } finally {
+            sending = false;
+        }
+    }
+
+    private void send(FileSource source, FileSource.Pending pending) {
+        Future<Void> f;
+        try {
+            f = sink.submit(pending.batch);
+        } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+        }
+        f.onComplete(ar -> {
+            if (Vertx.currentContext() == ctx) {
+                acked(source, pending, ar);
+            } else {
+                ctx.runOnContext(v -> acked(source, pending, ar));
+            }
+        });
+    }
+
+    private void acked(FileSource source, FileSource.Pending pending, AsyncResult<Void> ar) {
+        if (ar.failed()) {
+            metrics.sinkFailures.increment();
+            long delay = Math.min(MAX_RETRY_DELAY_MS, 250L << Math.min(pending.attempts, 10));
+            pending.attempts++;
+            LOG.warn("file input '{}': pipeline did not take batch of {} events from {} ({}); retrying in {} ms",
+                    config.id(), pending.batch.events().size(), source.path(), ar.cause().getClass().getSimpleName(),
+                    delay);
+            vertx.setTimer(delay, id -> send(source, pending));
+            return;
+        }
+        pending.done = true;
+        long position = -1;
+        long epoch = 0;
+        while (!source.pending.isEmpty() && source.pending.peekFirst().done) {
+            FileSource.Pending head = source.pending.pollFirst();
+            position = head.position;
+            epoch = head.epoch;
+            source.inFlight.decrementAndGet();
+        }
+        if (position >= 0 && source.commit(epoch, position)) {
+            markDirty();
+        }
+        if (stopping) {
+            checkStopped();
+        } else {
+            requestRound(false);
+        }
+    }
+
+    private void markDirty() {
+        checkpointDirty = true;
+        maybeWriteCheckpoint();
+    }
+
+    /** Writes the checkpoint if it changed; writes never overlap and are ordered on this context. */
+    private void maybeWriteCheckpoint() {
+        if (checkpointWriting || !checkpointDirty || stopFinishing) {
+            return;
+        }
+        checkpointWriting = true;
+        checkpointDirty = false;
+        Future<Object> written;
+        try {
+            written = stateWriter.executeBlocking(() -> {
+                checkpoints.write(snapshot());
+                return null;
+            }, false);
+        } catch (RejectedExecutionException e) {
+            return; // Vert.x is shutting down without a stop()
+        }
+        written.onComplete(ar -> {
+            checkpointWritten(ar);
+            if (config.checkpointIntervalMs() > 0) {
+                vertx.setTimer(config.checkpointIntervalMs(), id -> {
+                    checkpointWriting = false;
+                    maybeWriteCheckpoint();
+                });
+            } else {
+                checkpointWriting = false;
+                maybeWriteCheckpoint();
+            }
+            if (stopping) {
+                checkStopped();
+            }
+        });
+    }
+
+    private void checkpointWritten(AsyncResult<?> ar) {
+        if (ar.succeeded()) {
+            metrics.checkpointWrites.increment();
+            if (checkpointFailing) {
+                LOG.info("file input '{}': checkpoint writes to {} work again", config.id(), checkpoints.file());
+            }
+            checkpointFailing = false;
+        } else {
+            metrics.checkpointFailures.increment();
+            checkpointDirty = true;
+            if (!checkpointFailing) {
+                LOG.error("file input '{}': cannot write checkpoint {} ({}); offsets are kept in memory and the "
+                        + "write is retried", config.id(), checkpoints.file(), ar.cause().toString());
+            }
+            checkpointFailing = true;
+        }
+    }
+
+    private void checkStopped() {
+        if (!stopping || stopFinishing || roundRunning) {
+            return;
+        }
+        for (FileSource s : sources.values()) {
+            if (s.inFlight.get() > 0) {
+                return;
+            }
+        }
+        finishStop(false);
+    }
+
+    private void finishStop(boolean timedOut) {
+        if (stopFinishing) {
+            return;
+        }
+        stopFinishing = true;
+        vertx.cancelTimer(stopTimer);
+        if (timedOut) {
+            int unacked = sources.values().stream().mapToInt(s -> s.inFlight.get()).sum();
+            LOG.warn("file input '{}': {} batches still unacknowledged after {} ms; their lines are read again on "
+                    + "the next start", config.id(), unacked, STOP_WAIT_MS);
+        }
+        // Queued behind any checkpoint write in progress on the same single thread.
+        stateWriter.executeBlocking(() -> {
+            checkpoints.write(snapshot());
+            return null;
+        }, false).onComplete(ar -> {
+            checkpointWritten(ar);
+            reader.executeBlocking(() -> {
+                for (FileSource s : sources.values()) {
+                    closeQuietly(s);
+                }
+                return null;
+            }, false).onComplete(closed -> {
+                reader.close();
+                stateWriter.close();
+                LOG.info("file input '{}': stopped", config.id());
+                if (ar.succeeded()) {
+                    stopPromise.complete();
+                } else {
+                    stopPromise.fail(ar.cause());
+                }
+            });
+        });
+    }
+
+    // ---------------------------------------------------------------- change notifications
+
+    private void startWatching() {
+        try {
+            WatchService ws = FileSystems.getDefault().newWatchService();
+            watch = ws;
+            Thread t = new Thread(() -> watchLoop(ws), "redactd-file-watch-" + config.id());
+            t.setDaemon(true);
+            t.start();
+        } catch (IOException e) {
+            LOG.warn("file input '{}': no change notifications ({}); polling every {} ms", config.id(), e,
+                    config.pollIntervalMs());
+        }
+    }
+
+    private void watchLoop(WatchService ws) {
+        try {
+            while (true) {
+                WatchKey key = ws.take();
+                boolean structural = false;
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    structural |= event.kind() != StandardWatchEventKinds.ENTRY_MODIFY;
+                }
+                key.reset();
+                boolean discover = structural;
+                ctx.runOnContext(v -> requestRound(discover));
+            }
+        } catch (ClosedWatchServiceException | InterruptedException e) {
+            // stopped
+        } catch (RuntimeException e) {
+            // Vert.x is closed: nothing left to notify.
+        }
+    }
+
+    private void closeWatch() {
+        WatchService ws = watch;
+        watch = null;
+        if (ws != null) {
+            try {
+                ws.close();
+            } catch (IOException ignored) {
+                // closing; nothing to do
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reading thread
+
+    /** What one round produced, handed back to the event-loop context. */
+    private static final class Round {
+        final List<Produced> batches = new ArrayList<>();
+        boolean more;
+        boolean changed;
+    }
+
+    private record Produced(FileSource source, RawBatch batch, long position, long epoch) {
+    }
+
+    private void loadCheckpoints() throws IOException {
+        Files.createDirectories(checkpoints.file().getParent());
+        if (Files.exists(checkpoints.file())) {
+            stateWrittenMs = Files.getLastModifiedTime(checkpoints.file()).toMillis();
+        }
+        retained.putAll(checkpoints.load());
+    }
+
+    private Round round(boolean discover) {
+        Round r = new Round();
+        long now = System.nanoTime();
+        long nowMs = System.currentTimeMillis();
+        if (discover) {
+            discover(r, now, nowMs);
+        }
+        for (FileSource s : sources.values()) {
+            if (s.drained) {
+                if (s.inFlight.get() == 0) {
+                    release(s, r, nowMs);
+                }
+                continue;
+            }
+            try {
+                // Up to the file's free credit in one round: fewer hops between threads when a file has a backlog.
+                while (s.inFlight.get() < config.maxBatchesInFlight() && !s.drained && read(s, r, now, nowMs)) {
+                    r.more = true;
+                }
+            } catch (IOException e) {
+                LOG.warn("file input '{}': reading {} failed at offset {} ({}); letting it go", config.id(),
+                        s.path(), s.tailer.lineOffset(), e.toString());
+                s.tailer.flushPartial(s.assembler);
+                s.assembler.flushAll();
+                produce(s, r);
+                s.drained = true;
+            }
+        }
+        return r;
+    }
+
+    /** Reads one batch's worth; true if the file has more to read right away. */
+    private boolean read(FileSource s, Round r, long now, long nowMs) throws IOException {
+        s.assembler.readTime(nowMs);
+        long before = s.tailer.bytesRead();
+        Tailer.Outcome outcome = s.tailer.read(s.assembler);
+        long read = s.tailer.bytesRead() - before;
+        if (read > 0) {
+            metrics.bytes.increment(read);
+            s.lastGrowthNanos = now;
+        }
+        boolean more = false;
+        switch (outcome) {
+            case TRUNCATED -> {
+                truncated(s, r);
+                more = true;
+            }
+            case MORE -> more = true;
+            case EOF -> {
+                if (s.orphan && now - s.lastGrowthNanos >= rotateWaitNanos) {
+                    s.tailer.flushPartial(s.assembler);
+                    s.assembler.flushAll();
+                    s.drained = true;
+                    r.more = true;
+                } else {
+                    s.assembler.flushIfIdle(now);
+                }
+            }
+        }
+        produce(s, r);
+        s.size = s.tailer.size();
+        s.refresh();
+        metrics.lag(s.key, s.path().toString(), s.size - s.committed());
+        return more;
+    }
+
+    private void produce(FileSource s, Round r) {
+        List<RawEvent> events = s.assembler.takeBatch();
+        if (events.isEmpty()) {
+            return;
+        }
+        long position = events.get(events.size() - 1).position();
+        s.inFlight.incrementAndGet();
+        r.batches.add(new Produced(s, new RawBatch(s.sourceId, config.id(), events), position, s.epoch()));
+        metrics.events.increment(events.size());
+        long split = s.assembler.splitPieces();
+        if (split > s.splitCounted) {
+            metrics.lineTooLong.increment(split - s.splitCounted);
+            s.splitCounted = split;
+        }
+        long unparsed = s.assembler.unparsedLines();
+        if (unparsed > s.unparsedCounted) {
+            metrics.unparsed.increment(unparsed - s.unparsedCounted);
+            s.unparsedCounted = unparsed;
+        }
+    }
+
+    /**
+     * The file got shorter, or its head changed: copytruncate. Lines already read are handed on; the rest of the
+     * old content is looked for in a copy beside the file (logrotate's copy has the same first bytes); then the
+     * file is read again from 0 under a new epoch.
+     */
+    private void truncated(FileSource s, Round r) {
+        Tailer.Truncation t = s.tailer.lastTruncation();
+        metrics.truncations.increment();
+        s.assembler.flushAll();
+        FileSource copy = findCopy(s, t);
+        if (copy == null && t.partial().length > 0) {
+            int len = t.partial().length;
+            s.assembler.line(t.partial(), 0, len, t.resumeOffset(), t.resumeOffset() + len,
+                    Tailer.UNTERMINATED | t.partialFlags());
+            s.assembler.flushAll();
+        }
+        LOG.info("file input '{}': {} was truncated after offset {}; reading it again from the start{}",
+                config.id(), s.path(), t.resumeOffset(), copy == null ? " (no rotated copy found beside it)"
+                        : "; the rest of the old content is read from " + copy.path());
+        produce(s, r);
+        s.truncated();
+        s.assembler.resetFormat(config.format());
+        r.changed = true;
+    }
+
+    private FileSource findCopy(FileSource s, Tailer.Truncation t) {
+        if (t.before().headLen() == 0) {
+            return null;
+        }
+        Path dir = s.path().getParent();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                    if (!a.isRegularFile() || a.size() < t.resumeOffset()) {
+                        continue;
+                    }
+                    long[] di = Fingerprint.devIno(p);
+                    String key = di[0] + ":" + di[1];
+                    if (key.equals(s.key) || sources.containsKey(key)) {
+                        continue;
+                    }
+                    Tailer tailer = Tailer.open(p, config.maxLineBytes());
+                    if (!tailer.startsWith(t.before())) {
+                        tailer.close();
+                        continue;
+                    }
+                    tailer.seek(t.resumeOffset());
+                    FileSource copy = new FileSource(config.id(), tailer, new EventAssembler(config, p.toString()),
+                            t.resumeOffset());
+                    copy.orphan = true;
+                    sources.put(copy.key, copy);
+                    metrics.copiesFound.increment();
+                    metrics.filesOpened.increment();
+                    return copy;
+                } catch (IOException e) {
+                    // vanished or unreadable: not the copy we can use
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("file input '{}': cannot list {} to find the rotated copy ({})", config.id(), dir, e.toString());
+        }
+        return null;
+    }
+
+    private void discover(Round r, long now, long nowMs) {
+        Set<Path> found = discovery.scan();
+        Map<String, Path> seen = new HashMap<>();
+        for (Path p : found) {
+            long[] di;
+            try {
+                di = Fingerprint.devIno(p);
+            } catch (IOException e) {
+                continue;
+            }
+            String key = di[0] + ":" + di[1];
+            if (seen.putIfAbsent(key, p) != null) {
+                continue;
+            }
+            FileSource s = sources.get(key);
+            if (s == null) {
+                s = open(p, r, nowMs);
+                if (s != null && !s.key.equals(key)) {
+                    seen.put(s.key, p);
+                }
+                continue;
+            }
+            if (!s.tailer.path().equals(p)) {
+                LOG.info("file input '{}': {} is now {}; following it", config.id(), s.tailer.path(), p);
+                metrics.renames.increment();
+                s.tailer.path(p);
+                s.assembler.path(p.toString());
+                r.changed = true;
+            }
+            s.orphan = false;
+        }
+        for (FileSource s : sources.values()) {
+            if (!seen.containsKey(s.key) && !s.orphan) {
+                s.orphan = true;
+                s.lastGrowthNanos = now;
+                LOG.info("file input '{}': {} was renamed away or deleted; reading it to its end before letting "
+                        + "it go", config.id(), s.path());
+            }
+        }
+        if (firstDiscovery) {
+            Map<String, Checkpoints.Entry> known = new HashMap<>(retained);
+            recoverUnfinished(r, nowMs);
+            recoverRotatedWhileStopped(r, found, known);
+            firstDiscovery = false;
+        }
+        registerWatches();
+        pruneRetained(nowMs);
+    }
+
+    private FileSource open(Path p, Round r, long nowMs) {
+        Tailer tailer;
+        try {
+            tailer = Tailer.open(p, config.maxLineBytes());
+            openProblems.remove(p);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            if (openProblems.add(p)) {
+                String reason = Discovery.reason(e);
+                LOG.warn("file input '{}': cannot open {} ({}); retrying on each scan", config.id(), p,
+                        reason.replace('_', ' '));
+                metrics.problem(reason);
+            }
+            return null;
+        }
+        try {
+            Fingerprint fp = tailer.fingerprint();
+            if (sources.containsKey(fp.key())) {
+                tailer.close();
+                return null;
+            }
+            long size = tailer.size();
+            long start;
+            String why;
+            Checkpoints.Entry entry = retained.remove(fp.key());
+            if (entry != null && tailer.startsWith(entry.fingerprint())) {
+                start = entry.offset();
+                why = "checkpoint";
+                if (start > size) {
+                    metrics.truncations.increment();
+                    start = 0;
+                    why = "checkpoint beyond its size: truncated while stopped";
+                }
+            } else if (entry != null) {
+                metrics.inodeReuse.increment();
+                start = 0;
+                why = "new file on the inode of a file read before";
+            } else if (firstDiscovery && config.startAt() == FileInputConfig.StartAt.END) {
+                start = size;
+                why = "start_at end";
+            } else {
+                start = 0;
+                why = firstDiscovery ? "start_at beginning" : "new file";
+            }
+            tailer.seek(start);
+            FileSource s = new FileSource(config.id(), tailer, new EventAssembler(config, p.toString()), start);
+            sources.put(s.key, s);
+            metrics.filesOpened.increment();
+            r.changed = true;
+            LOG.info("file input '{}': tailing {} from offset {} ({})", config.id(), p, start, why);
+            return s;
+        } catch (IOException e) {
+            closeQuietly(tailer);
+            LOG.warn("file input '{}': cannot read {} ({})", config.id(), p, e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * After a crash, a file may have been renamed away (rotated) before it was read to its end. Its checkpoint still
+     * knows its device, inode and directory: find it there and finish it.
+     */
+    private void recoverUnfinished(Round r, long nowMs) {
+        Map<Path, List<Checkpoints.Entry>> byDir = new LinkedHashMap<>();
+        for (Checkpoints.Entry e : retained.values()) {
+            if (!e.done() && e.path() != null) {
+                Path dir = Path.of(e.path()).getParent();
+                if (dir != null) {
+                    byDir.computeIfAbsent(dir, d -> new ArrayList<>()).add(e);
+                }
+            }
+        }
+        for (Map.Entry<Path, List<Checkpoints.Entry>> dir : byDir.entrySet()) {
+            Map<String, Checkpoints.Entry> wanted = new HashMap<>();
+            dir.getValue().forEach(e -> wanted.put(e.key(), e));
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.getKey())) {
+                for (Path p : files) {
+                    if (wanted.isEmpty()) {
+                        break;
+                    }
+                    long[] di;
+                    try {
+                        di = Fingerprint.devInoNoFollow(p);
+                    } catch (IOException e) {
+                        continue;
+                    }
+                    Checkpoints.Entry e = wanted.remove(di[0] + ":" + di[1]);
+                    if (e != null) {
+                        resumeUnfinished(p, e, r);
+                    }
+                }
+            } catch (IOException e) {
+                // The directory is gone: so are the files.
+            }
+        }
+    }
+
+    /**
+     * Files rotated out of the globs while the input was not running were never seen, so no checkpoint names them:
+     * beside the files we know, files named like them plus a rotation suffix ({@code app.log.1}, {@code app.log-2024})
+     * and modified after our last checkpoint hold lines written while we were down. They are read to their end (from
+     * the checkpointed offset if one is the copy of a checkpointed file, else from the start). Compressed generations
+     * are left alone.
+     */
+    private void recoverRotatedWhileStopped(Round r, Set<Path> found, Map<String, Checkpoints.Entry> known) {
+        if (stateWrittenMs < 0) {
+            return;
+        }
+        Map<Path, Set<String>> namesByDir = new LinkedHashMap<>();
+        for (Checkpoints.Entry e : known.values()) {
+            Path p = Path.of(e.path());
+            if (p.getParent() != null) {
+                namesByDir.computeIfAbsent(p.getParent(), d -> new HashSet<>()).add(p.getFileName().toString());
+            }
+        }
+        for (Path p : found) {
+            namesByDir.computeIfAbsent(p.getParent(), d -> new HashSet<>()).add(p.getFileName().toString());
+        }
+        for (Map.Entry<Path, Set<String>> dir : namesByDir.entrySet()) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.getKey())) {
+                for (Path p : files) {
+                    if (isRotatedName(p.getFileName().toString(), dir.getValue())) {
+                        recoverRotated(p, r, known);
+                    }
+                }
+            } catch (IOException e) {
+                // The directory is gone: nothing to recover there.
+            }
+        }
+    }
+
+    private static boolean isRotatedName(String name, Set<String> bases) {
+        if (name.endsWith(".gz") || name.endsWith(".bz2") || name.endsWith(".xz") || name.endsWith(".zst")
+                || name.endsWith(".zip")) {
+            return false;
+        }
+        for (String base : bases) {
+            if (name.length() > base.length() + 1 && name.startsWith(base)) {
+                char sep = name.charAt(base.length());
+                if (sep == '.' || sep == '-' || sep == '_') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void recoverRotated(Path p, Round r, Map<String, Checkpoints.Entry> known) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            if (!a.isRegularFile() || a.lastModifiedTime().toMillis() < stateWrittenMs) {
+                return;
+            }
+            long[] di = Fingerprint.devIno(p);
+            String key = di[0] + ":" + di[1];
+            if (sources.containsKey(key) || known.containsKey(key)) {
+                return;
+            }
+            Tailer tailer = Tailer.open(p, config.maxLineBytes());
+            long start = 0;
+            for (Checkpoints.Entry e : known.values()) {
+                if (e.headLen() == Fingerprint.HEAD_BYTES && tailer.startsWith(e.fingerprint())
+                        && e.offset() <= tailer.size()) {
+                    start = e.offset();
+                    break;
+                }
+            }
+            tailer.seek(start);
+            FileSource s = new FileSource(config.id(), tailer, new EventAssembler(config, p.toString()), start);
+            s.orphan = true;
+            sources.put(s.key, s);
+            metrics.filesOpened.increment();
+            metrics.recovered.increment();
+            r.changed = true;
+            LOG.info("file input '{}': {} was rotated while the input was stopped; reading it from offset {} to its "
+                    + "end", config.id(), p, start);
+        } catch (IOException e) {
+            LOG.warn("file input '{}': cannot read {} rotated while stopped ({})", config.id(), p, e.toString());
+        }
+    }
+
+    private void resumeUnfinished(Path p, Checkpoints.Entry e, Round r) {
+        try {
+            Tailer tailer = Tailer.open(p, config.maxLineBytes());
+            if (!tailer.fingerprint().key().equals(e.key()) || !tailer.startsWith(e.fingerprint())
+                    || tailer.size() < e.offset()) {
+                tailer.close();
+                return;
+            }
+            tailer.seek(e.offset());
+            FileSource s = new FileSource(config.id(), tailer, new EventAssembler(config, e.path()), e.offset());
+            s.orphan = true;
+            sources.put(s.key, s);
+            retained.remove(e.key());
+            metrics.filesOpened.increment();
+            metrics.recovered.increment();
+            r.changed = true;
+            LOG.info("file input '{}': {} (formerly {}) was not finished before the last stop; reading it from "
+                    + "offset {} to its end", config.id(), p, e.path(), e.offset());
+        } catch (IOException ex) {
+            LOG.warn("file input '{}': cannot reopen {} to finish it ({})", config.id(), p, ex.toString());
+        }
+    }
+
+    private void release(FileSource s, Round r, long nowMs) {
+        closeQuietly(s);
+        FileSource.Snapshot snap = s.snapshot();
+        // Retained before removal, so a checkpoint snapshot taken meanwhile always has the file in one of the two.
+        retained.put(s.key, Checkpoints.Entry.of(snap.fingerprint(), snap.path(), snap.committed(), true, nowMs));
+        metrics.filesReleased.increment();
+        metrics.released(s.key);
+        sources.remove(s.key);
+        r.changed = true;
+        LOG.info("file input '{}': finished {} at offset {}; let go", config.id(), snap.path(), snap.committed());
+    }
+
+    private void registerWatches() {
+        WatchService ws = watch;
+        if (ws == null) {
+            return;
+        }
+        for (Path dir : discovery.directories()) {
+            if (watchedDirs.add(dir)) {
+                try {
+                    dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                            StandardWatchEventKinds.ENTRY_MODIFY);
+                } catch (IOException | ClosedWatchServiceException e) {
+                    // Not watchable (gone, or not a directory we may watch): polling covers it.
+                    watchedDirs.remove(dir);
+                }
+            }
+        }
+    }
+
+    private void pruneRetained(long nowMs) {
+        retained.values().removeIf(e -> nowMs - e.updatedMs() > RETENTION_MS);
+        if (retained.size() > MAX_RETAINED) {
+            retained.values().stream().sorted(Comparator.comparingLong(Checkpoints.Entry::updatedMs))
+                    .limit(retained.size() - MAX_RETAINED).toList()
+                    .forEach(e -> retained.remove(e.key()));
+        }
+    }
+
+    /** Every file's position: open files and files let go within the retention time. */
+    private List<Checkpoints.Entry> snapshot() {
+        long nowMs = System.currentTimeMillis();
+        Map<String, Checkpoints.Entry> out = new LinkedHashMap<>();
+        retained.values().forEach(e -> out.put(e.key(), e));
+        for (FileSource s : sources.values()) {
+            FileSource.Snapshot snap = s.snapshot();
+            out.put(s.key, Checkpoints.Entry.of(snap.fingerprint(), snap.path(), snap.committed(), false, nowMs));
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static void closeQuietly(FileSource s) {
+        closeQuietly(s.tailer);
+    }
+
+    private static void closeQuietly(Tailer t) {
+        try {
+            t.close();
+        } catch (IOException ignored) {
+            // closing a read-only channel; nothing to recover
+        }
+    }
+}

@@ -1,0 +1,521 @@
+package io.redactd.daemon.input.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
+import io.redactd.daemon.input.Input;
+import io.redactd.daemon.pipeline.EventSink;
+import io.redactd.daemon.pipeline.RawBatch;
+import io.redactd.daemon.pipeline.RawEvent;
+import io.redactd.daemon.tls.ListenAddress;
+import io.redactd.daemon.tls.ListenerTls;
+import io.redactd.daemon.tls.LogThrottle;
+import io.redactd.outputs.ConfigProblem;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP(S) ingest: {@code POST /v1/logs} (NDJSON or text lines) and the Splunk HEC endpoints
+ * {@code /services/collector/event}, {@code /raw} and {@code /health}. A request is answered 200 only after every
+ * one of its events is acknowledged by the pipeline; nothing of a rejected request is handed on, so a sender can
+ * always retry a non-200 answer without duplicates (except after an ack timeout, where part may have gone through).
+ */
+public final class HttpInput implements Input {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpInput.class);
+
+    private enum Endpoint {
+        LOGS("logs", false), HEC_EVENT("hec_event", true), HEC_RAW("hec_raw", true), HEC_HEALTH("hec_health", true);
+
+        final String tag;
+        final boolean hec;
+
+        Endpoint(String tag, boolean hec) {
+            this.tag = tag;
+            this.hec = hec;
+        }
+    }
+
+    private static final Map<String, Endpoint> ROUTES = Map.of(
+            "/v1/logs", Endpoint.LOGS,
+            "/services/collector", Endpoint.HEC_EVENT,
+            "/services/collector/event", Endpoint.HEC_EVENT,
+            "/services/collector/event/1.0", Endpoint.HEC_EVENT,
+            "/services/collector/raw", Endpoint.HEC_RAW,
+            "/services/collector/raw/1.0", Endpoint.HEC_RAW,
+            "/services/collector/health", Endpoint.HEC_HEALTH,
+            "/services/collector/health/1.0", Endpoint.HEC_HEALTH);
+
+    private final String id;
+    private final Vertx vertx;
+    private final HttpInputConfig config;
+    private final EventSink sink;
+    private final MeterRegistry metrics;
+    private final AuthFailureLimiter limiter;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger inflightRequests = new AtomicInteger();
+    private final Map<HttpConnection, ConnectionWatch> watches = new ConcurrentHashMap<>();
+    private final Set<Future<?>> pendingAcks = ConcurrentHashMap.newKeySet();
+    private final LogThrottle authLog = new LogThrottle(1000);
+    private final LogThrottle limitLog = new LogThrottle(1000);
+    private final Counter events;
+    private final Counter refusedConnections;
+    private final Counter rateLimited;
+    private final RequestEvents bodies;
+    private TokenAuthenticator authenticator;
+    private ListenerTls tls;
+    private HttpServer server;
+
+    public HttpInput(HttpInputConfig config, ComponentContext context) {
+        List<ConfigProblem> problems = config.validate();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("inputs[" + context.id() + "]: " + problems.stream()
+                    .map(p -> p.path() + ": " + p.message()).collect(Collectors.joining("; ")));
+        }
+        this.id = context.id();
+        this.vertx = context.vertx();
+        this.config = config;
+        this.sink = context.sink();
+        this.metrics = context.registry();
+        this.limiter = new AuthFailureLimiter(config.authFailureBurst(), config.authFailuresPerMinute());
+        this.bodies = new RequestEvents(config.maxLineBytes(), config.maxEventsPerRequest());
+        this.events = Counter.builder("redactd.http.events").description("Events accepted over HTTP")
+                .tag("input", id).register(metrics);
+        this.refusedConnections = Counter.builder("redactd.input.connections.refused").description("Connections refused")
+                .tag("input", id).tag("reason", "max_connections").register(metrics);
+        this.rateLimited = Counter.builder("redactd.http.auth.rate.limited")
+                .description("Requests answered 429 after too many failed authentications").tag("input", id).register(metrics);
+        Gauge.builder("redactd.input.connections", connections, AtomicInteger::get).description("Open connections")
+                .tag("input", id).register(metrics);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    public int port() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    @Override
+    public Future<Void> start() {
+        ListenAddress address = ListenAddress.parse(config.listen(), "inputs[" + id + "].listen");
+        Future<TokenAuthenticator> tokens = vertx.executeBlocking(
+                () -> TokenAuthenticator.load(config.tokens(), "inputs[" + id + "]"));
+        Future<ListenerTls> tlsReady = config.tls() == null ? Future.succeededFuture(null)
+                : ListenerTls.load(vertx, config.tls(), id,
+                        TimeUnit.SECONDS.toMillis(config.handshakeTimeoutSecs()), metrics);
+        return Future.all(tokens, tlsReady).compose(ready -> {
+            authenticator = tokens.result();
+            tls = tlsReady.result();
+            HttpServerOptions options = new HttpServerOptions()
+                    .setIdleTimeout(config.idleTimeoutSecs())
+                    .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                    .setMaxHeaderSize(16 * 1024)
+                    .setMaxInitialLineLength(4096)
+                    .setDecompressionSupported(false)
+                    .setHandle100ContinueAutomatically(false)
+                    // no h2c sniffing: it holds the connection back from connectionHandler until a request is parsed
+                    .setHttp2ClearTextEnabled(false);
+            if (tls != null) {
+                tls.configure(options);
+            } else {
+                LOG.warn("http input '{}' listens in PLAINTEXT on {} (insecure: true): tokens and log data, with any "
+                        + "PHI in it, cross the network unencrypted", id, address);
+            }
+            server = vertx.createHttpServer(options)
+                    .connectionHandler(this::connected)
+                    .invalidRequestHandler(this::invalidRequest)
+                    .requestHandler(this::request);
+            return server.listen(address.port(), address.host());
+        }).map(bound -> {
+            if (tls != null) {
+                tls.watch(server::updateSSLOptions);
+            }
+            LOG.info("http input '{}' listening on {}:{} ({}), {} token(s)", id, address.host(),
+                    bound.actualPort(), tls != null ? "HTTPS" : "plaintext HTTP", config.tokens().size());
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> stop() {
+        if (tls != null) {
+            tls.close();
+        }
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.transform(ignored -> Future.join(new ArrayList<>(pendingAcks))).mapEmpty();
+    }
+
+    private void connected(HttpConnection connection) {
+        String peer = connection.remoteAddress().hostAddress();
+        if (connections.incrementAndGet() > config.maxConnections()) {
+            connections.decrementAndGet();
+            refusedConnections.increment();
+            limitLog.log(suppressed -> LOG.warn("http input '{}': refused connection from {}: max_connections {} "
+                    + "reached ({} similar suppressed)", id, peer, config.maxConnections(), suppressed));
+            connection.close();
+            return;
+        }
+        connection.closeHandler(v -> {
+            connections.decrementAndGet();
+            ConnectionWatch watch = watches.remove(connection);
+            if (watch != null) {
+                vertx.cancelTimer(watch.timer);
+            }
+        });
+        if (tls != null && !tls.admit(connection.sslSession(), peer + ":" + connection.remoteAddress().port())) {
+            connection.close();
+            return;
+        }
+        // only admitted connections get a watch; request() serves nothing on a connection without one
+        watches.put(connection, new ConnectionWatch(connection));
+    }
+
+    /**
+     * Closes a connection on which no request started during a whole {@code request_timeout_secs} while none was in
+     * progress: that is a client trickling its request headers (slowloris) or idling between requests.
+     */
+    private final class ConnectionWatch {
+        final long timer;
+        int started;
+        int active;
+        int seen = -1;
+
+        ConnectionWatch(HttpConnection connection) {
+            timer = vertx.setPeriodic(TimeUnit.SECONDS.toMillis(config.requestTimeoutSecs()), id -> {
+                if (active == 0 && started == seen) {
+                    LOG.debug("http input '{}': closing connection from {}: no complete request within {} s",
+                            id, connection.remoteAddress().hostAddress(), config.requestTimeoutSecs());
+                    connection.close();
+                }
+                seen = started;
+            });
+        }
+    }
+
+    private void request(HttpServerRequest req) {
+        if (!watches.containsKey(req.connection())) {
+            // refused by max_connections or allowed_clients: a request parsed before the close lands is not served
+            req.connection().close();
+            return;
+        }
+        Endpoint endpoint = ROUTES.get(req.path());
+        Exchange exchange = new Exchange(req, endpoint == null ? Endpoint.LOGS : endpoint);
+        if (endpoint == null) {
+            exchange.fail(new RequestRejected(404, "not_found", 404,
+                    "no endpoint at this path; use POST /v1/logs, POST /services/collector/event, "
+                            + "POST /services/collector/raw or GET /services/collector/health"), false);
+            return;
+        }
+        if (endpoint == Endpoint.HEC_HEALTH) {
+            health(exchange);
+            return;
+        }
+        if (req.method() != HttpMethod.POST) {
+            exchange.response().putHeader("Allow", "POST");
+            exchange.fail(new RequestRejected(405, "method_not_allowed", 6, "use POST on this endpoint"), false);
+            return;
+        }
+        String peer = req.remoteAddress().hostAddress();
+        long retryAfter = limiter.retryAfterSeconds(peer, System.nanoTime());
+        if (retryAfter > 0) {
+            rateLimited.increment();
+            exchange.response().putHeader("Retry-After", String.valueOf(retryAfter));
+            exchange.fail(new RequestRejected(429, "too_many_failed_authentications", 4,
+                    "too many failed authentications from this address; retry after " + retryAfter + " s"), true);
+            return;
+        }
+        Optional<TokenAuthenticator.Grant> grant = authenticate(exchange, peer);
+        if (grant.isEmpty()) {
+            return;
+        }
+        if (inflightRequests.get() >= config.maxInflightRequests()) {
+            busy(exchange, "the pipeline is full (max_inflight_requests reached)");
+            return;
+        }
+        String encoding = Optional.ofNullable(req.getHeader("Content-Encoding")).orElse("identity").strip().toLowerCase(Locale.ROOT);
+        if (!encoding.equals("identity") && !encoding.equals("gzip")) {
+            exchange.fail(new RequestRejected(415, "unsupported_content_encoding", 6,
+                    "Content-Encoding must be gzip or absent"), true);
+            return;
+        }
+        String length = req.getHeader("Content-Length");
+        if (length != null && parseLong(length) > config.maxBodyBytes()) {
+            exchange.fail(tooLarge(), true);
+            return;
+        }
+        if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+            req.response().writeContinue();
+        }
+        exchange.begin();
+        Buffer body = Buffer.buffer();
+        req.handler(chunk -> {
+            if (exchange.done) {
+                return;
+            }
+            if (body.length() + chunk.length() > config.maxBodyBytes()) {
+                exchange.fail(tooLarge(), true);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.exceptionHandler(e -> exchange.finish());
+        req.endHandler(v -> {
+            if (!exchange.done) {
+                accept(exchange, grant.get(), body.getBytes(), encoding.equals("gzip"));
+            }
+        });
+    }
+
+    /** Requests Netty could not decode (over-long request line or headers, garbage): a JSON answer, then close. */
+    private void invalidRequest(HttpServerRequest req) {
+        Throwable cause = req.decoderResult().cause();
+        int status = cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? 414
+                : cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? 431 : 400;
+        String message = status == 414 ? "request line too long" : status == 431 ? "request headers too large"
+                : "malformed HTTP request";
+        Counter.builder("redactd.http.rejected").description("Requests refused, by status").tag("input", id).tag("endpoint", "invalid")
+                .tag("status", String.valueOf(status)).register(metrics).increment();
+        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                .end(new JsonObject().put("error", "invalid_request").put("message", message).encode())
+                .onComplete(v -> req.connection().close());
+    }
+
+    private Optional<TokenAuthenticator.Grant> authenticate(Exchange exchange, String peer) {
+        String header = exchange.req.getHeader("Authorization");
+        RequestRejected failure;
+        String reason;
+        if (header == null || header.isBlank()) {
+            failure = new RequestRejected(401, "token_required", 2, "Token is required: send Authorization: "
+                    + (exchange.endpoint.hec ? "Splunk" : "Bearer") + " <token>");
+            reason = "missing";
+        } else {
+            int space = header.indexOf(' ');
+            String scheme = space < 0 ? "" : header.substring(0, space);
+            String token = space < 0 ? "" : header.substring(space + 1).strip();
+            if (!(scheme.equalsIgnoreCase("Splunk") || scheme.equalsIgnoreCase("Bearer")) || token.isEmpty()) {
+                failure = new RequestRejected(401, "invalid_authorization", 3,
+                        "Invalid authorization: expected 'Splunk <token>' or 'Bearer <token>'");
+                reason = "malformed";
+            } else {
+                Optional<TokenAuthenticator.Grant> grant = authenticator.authenticate(token);
+                if (grant.isPresent()) {
+                    return grant;
+                }
+                failure = new RequestRejected(403, "invalid_token", 4, "Invalid token");
+                reason = "invalid";
+            }
+        }
+        limiter.recordFailure(peer, System.nanoTime());
+        Counter.builder("redactd.http.auth.failures").description("Failed authentications").tag("input", id).tag("reason", reason)
+                .register(metrics).increment();
+        authLog.log(suppressed -> LOG.warn("http input '{}': failed authentication from {} on {}: {} token "
+                + "({} similar suppressed)", id, peer, exchange.endpoint.tag, reason, suppressed));
+        exchange.fail(failure, true);
+        return Optional.empty();
+    }
+
+    private void health(Exchange exchange) {
+        if (inflightRequests.get() >= config.maxInflightRequests()) {
+            exchange.reply(503, new JsonObject().put("text", "HEC is unhealthy, queues are full").put("code", 18));
+        } else {
+            exchange.reply(200, new JsonObject().put("text", "HEC is healthy").put("code", 17));
+        }
+    }
+
+    private void accept(Exchange exchange, TokenAuthenticator.Grant grant, byte[] raw, boolean gzip) {
+        // inflating and parsing up to max_decompressed_bytes is done on a worker so one large request cannot stall
+        // the event loop that serves the other connections
+        Context context = vertx.getOrCreateContext();
+        HttpServerRequest req = exchange.req;
+        RequestEvents.Origin meta = new RequestEvents.Origin(req.getHeader("Content-Type"), req.remoteAddress().hostAddress(),
+                req.getParam("host"), req.getParam("source"), req.getParam("sourcetype"), req.getParam("index"));
+        Endpoint endpoint = exchange.endpoint;
+        vertx.executeBlocking(() -> parse(endpoint, meta, grant, raw, gzip), false).onComplete(ar -> context.runOnContext(v -> {
+            if (ar.failed()) {
+                exchange.fail(ar.cause() instanceof RequestRejected rejected ? rejected
+                        : new RequestRejected(500, "internal_error", 8, "Internal server error while reading the body"), false);
+                if (!(ar.cause() instanceof RequestRejected)) {
+                    LOG.error("http input '{}': unexpected {} while reading a request body", id,
+                            ar.cause().getClass().getName());
+                }
+                return;
+            }
+            submit(exchange, grant, ar.result());
+        }));
+    }
+
+    private List<RawEvent> parse(Endpoint endpoint, RequestEvents.Origin req, TokenAuthenticator.Grant grant, byte[] raw,
+                                 boolean gzip) throws RequestRejected {
+        byte[] body = gzip ? GzipBody.inflate(raw, config.maxDecompressedBytes()) : raw;
+        return switch (endpoint) {
+            case LOGS -> bodies.logs(req, body, grant);
+            case HEC_EVENT -> bodies.hec(req, body, grant);
+            case HEC_RAW -> bodies.raw(req, body, grant);
+            case HEC_HEALTH -> throw new IllegalStateException("health has no body");
+        };
+    }
+
+    private void submit(Exchange exchange, TokenAuthenticator.Grant grant, List<RawEvent> parsed) {
+        if (exchange.done) {
+            return; // timed out or the client went away while the body was parsed
+        }
+        events.increment(parsed.size());
+        String sourceId = id + "/" + grant.source();
+        List<Future<Void>> acks = new ArrayList<>();
+        for (int from = 0; from < parsed.size(); from += config.maxBatchEvents()) {
+            List<RawEvent> slice = parsed.subList(from, Math.min(parsed.size(), from + config.maxBatchEvents()));
+            try {
+                acks.add(sink.submit(new RawBatch(sourceId, id, List.copyOf(slice))));
+            } catch (RuntimeException e) {
+                acks.add(Future.failedFuture(e));
+            }
+        }
+        Future<?> all = Future.all(acks);
+        pendingAcks.add(all);
+        long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(config.ackTimeoutSecs()), id ->
+                busy(exchange, "the pipeline did not acknowledge the events within ack_timeout_secs"));
+        Context context = vertx.getOrCreateContext();
+        all.onComplete(ar -> context.runOnContext(v -> {
+            pendingAcks.remove(all);
+            vertx.cancelTimer(timer);
+            if (ar.succeeded()) {
+                if (exchange.endpoint.hec) {
+                    exchange.reply(200, new JsonObject().put("text", "Success").put("code", 0));
+                } else {
+                    exchange.reply(200, new JsonObject().put("accepted", parsed.size()));
+                }
+            } else {
+                busy(exchange, "the pipeline refused the events");
+            }
+        }));
+    }
+
+    private void busy(Exchange exchange, String why) {
+        exchange.response().putHeader("Retry-After", String.valueOf(config.retryAfterSecs()));
+        exchange.fail(new RequestRejected(503, "server_busy", 9, "Server is busy: " + why + "; retry later"), false);
+    }
+
+    private RequestRejected tooLarge() {
+        return new RequestRejected(413, "body_too_large", 6,
+                "request body exceeds max_body_bytes (" + config.maxBodyBytes() + ")");
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** One request/response: answers exactly once, keeps the in-flight count and the request deadline. */
+    private final class Exchange {
+        final HttpServerRequest req;
+        final Endpoint endpoint;
+        boolean done;
+        boolean counted;
+        long deadline = -1;
+        ConnectionWatch watch;
+
+        Exchange(HttpServerRequest req, Endpoint endpoint) {
+            this.req = req;
+            this.endpoint = endpoint;
+            this.watch = watches.get(req.connection());
+            if (watch != null) {
+                watch.started++;
+                watch.active++;
+            }
+        }
+
+        io.vertx.core.http.HttpServerResponse response() {
+            return req.response();
+        }
+
+        void begin() {
+            counted = true;
+            inflightRequests.incrementAndGet();
+            deadline = vertx.setTimer(TimeUnit.SECONDS.toMillis(config.requestTimeoutSecs()), id -> {
+                if (!done) {
+                    fail(new RequestRejected(408, "request_timeout", 6, "the request body did not arrive within "
+                            + "request_timeout_secs (" + config.requestTimeoutSecs() + ")"), true);
+                }
+            });
+        }
+
+        void fail(RequestRejected rejected, boolean closeAfter) {
+            JsonObject body;
+            if (endpoint.hec) {
+                body = new JsonObject().put("text", rejected.getMessage()).put("code", rejected.hecCode());
+                if (rejected.invalidEventNumber() != null) {
+                    body.put("invalid-event-number", rejected.invalidEventNumber() - 1);
+                }
+            } else {
+                body = new JsonObject().put("error", rejected.error()).put("message", rejected.getMessage());
+                if (rejected.invalidEventNumber() != null) {
+                    body.put("line", rejected.invalidEventNumber());
+                }
+            }
+            Counter.builder("redactd.http.rejected").description("Requests refused, by status").tag("input", id).tag("endpoint", endpoint.tag)
+                    .tag("status", String.valueOf(rejected.status())).register(metrics).increment();
+            if (closeAfter) {
+                // the unread body must not be parsed as the next request
+                req.response().putHeader("Connection", "close");
+            }
+            Future<Void> sent = reply(rejected.status(), body);
+            if (closeAfter) {
+                sent.onComplete(v -> req.connection().close());
+            }
+        }
+
+        Future<Void> reply(int status, JsonObject body) {
+            if (done) {
+                return Future.succeededFuture();
+            }
+            finish();
+            if (req.response().closed() || req.response().ended()) {
+                return Future.succeededFuture();
+            }
+            return req.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(body.encode());
+        }
+
+        void finish() {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (counted) {
+                inflightRequests.decrementAndGet();
+            }
+            if (deadline >= 0) {
+                vertx.cancelTimer(deadline);
+            }
+            if (watch != null) {
+                watch.active--;
+            }
+        }
+    }
+}

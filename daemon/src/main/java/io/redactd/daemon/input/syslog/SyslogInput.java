@@ -1,0 +1,356 @@
+package io.redactd.daemon.input.syslog;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
+import io.redactd.daemon.input.Input;
+import io.redactd.daemon.pipeline.EventSink;
+import io.redactd.daemon.pipeline.RawBatch;
+import io.redactd.daemon.pipeline.RawEvent;
+import io.redactd.daemon.tls.ListenAddress;
+import io.redactd.daemon.tls.ListenerTls;
+import io.redactd.daemon.tls.LogThrottle;
+import io.redactd.outputs.ConfigProblem;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Syslog over TCP+TLS (RFC 5425), optionally plaintext TCP ({@code insecure: true}) and UDP ({@code udp: true},
+ * RFC 5426). Each TCP connection is one ordered source; its batches are bounded in flight and the socket is paused
+ * beyond that, so a slow pipeline stops reading instead of buffering. UDP cannot be paused: datagrams arriving while
+ * the UDP source is at its in-flight bound are dropped and counted.
+ */
+public final class SyslogInput implements Input {
+    private static final Logger LOG = LoggerFactory.getLogger(SyslogInput.class);
+
+    private final String id;
+    private final String dataset;
+    private final Vertx vertx;
+    private final SyslogInputConfig config;
+    private final EventSink sink;
+    private final SyslogParser parser = new SyslogParser(Clock.systemUTC());
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong connectionSerial = new AtomicLong();
+    private final Set<Future<Void>> inflight = ConcurrentHashMap.newKeySet();
+    private final LogThrottle malformedLog = new LogThrottle(1000);
+    private final Counter events;
+    private final Counter unparsed;
+    private final Counter refusedOverLimit;
+    private final Counter udpDropped;
+    private final Counter submitFailures;
+    private final Map<SyslogFrameDecoder.Malformation, Counter> malformed = new EnumMap<>(SyslogFrameDecoder.Malformation.class);
+    private final MeterRegistry metrics;
+    private ListenerTls tls;
+    private NetServer server;
+    private DatagramSocket udpSocket;
+
+    public SyslogInput(SyslogInputConfig config, ComponentContext context) {
+        List<ConfigProblem> problems = config.validate();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("inputs[" + context.id() + "]: " + problems.stream()
+                    .map(p -> p.path() + ": " + p.message()).collect(Collectors.joining("; ")));
+        }
+        this.id = context.id();
+        this.dataset = config.source() != null ? config.source() : id;
+        this.vertx = context.vertx();
+        this.config = config;
+        this.sink = context.sink();
+        this.metrics = context.registry();
+        this.events = Counter.builder("redactd.syslog.events").description("Syslog messages received")
+                .tag("input", id).register(metrics);
+        this.unparsed = Counter.builder("redactd.syslog.unparsed")
+                .description("Frames that followed neither RFC 5424 nor 3164, forwarded whole").tag("input", id).register(metrics);
+        this.refusedOverLimit = Counter.builder("redactd.input.connections.refused").description("Connections refused")
+                .tag("input", id).tag("reason", "max_connections").register(metrics);
+        this.udpDropped = Counter.builder("redactd.syslog.udp.dropped")
+                .description("UDP datagrams dropped while the pipeline was full").tag("input", id).register(metrics);
+        this.submitFailures = Counter.builder("redactd.syslog.batches.failed")
+                .description("Batches the pipeline refused").tag("input", id).register(metrics);
+        for (SyslogFrameDecoder.Malformation kind : SyslogFrameDecoder.Malformation.values()) {
+            malformed.put(kind, context.inputErrors(kind.name().toLowerCase(Locale.ROOT)));
+        }
+        Gauge.builder("redactd.input.connections", connections, AtomicInteger::get).description("Open connections")
+                .tag("input", id).register(metrics);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** The bound TCP port (useful with port 0). */
+    public int port() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    public int udpPort() {
+        return udpSocket == null ? -1 : udpSocket.localAddress().port();
+    }
+
+    @Override
+    public Future<Void> start() {
+        ListenAddress address = ListenAddress.parse(config.listen(), "inputs[" + id + "].listen");
+        Future<ListenerTls> tlsReady = config.tls() == null ? Future.succeededFuture(null)
+                : ListenerTls.load(vertx, config.tls(), id,
+                        TimeUnit.SECONDS.toMillis(config.handshakeTimeoutSecs()), metrics);
+        return tlsReady.compose(loaded -> {
+            tls = loaded;
+            NetServerOptions options = new NetServerOptions()
+                    .setIdleTimeout(config.idleTimeoutSecs())
+                    .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                    .setTcpNoDelay(true);
+            if (tls != null) {
+                tls.configure(options);
+            } else {
+                LOG.warn("syslog input '{}' listens in PLAINTEXT on {} (insecure: true): log data and any PHI in it "
+                        + "cross the network unencrypted", id, address);
+            }
+            server = vertx.createNetServer(options).connectHandler(this::accept);
+            return server.listen(address.port(), address.host());
+        }).compose(bound -> {
+            if (tls != null) {
+                tls.watch(server::updateSSLOptions);
+            }
+            LOG.info("syslog input '{}' listening on {}:{} ({})", id, address.host(), bound.actualPort(),
+                    tls != null ? "TLS" : "plaintext");
+            return config.udp() ? startUdp() : Future.succeededFuture();
+        });
+    }
+
+    @Override
+    public Future<Void> stop() {
+        if (tls != null) {
+            tls.close();
+        }
+        List<Future<?>> closing = new ArrayList<>();
+        if (server != null) {
+            closing.add(server.close());
+        }
+        if (udpSocket != null) {
+            closing.add(udpSocket.close());
+        }
+        return Future.join(closing).transform(ignored -> Future.join(new ArrayList<>(inflight))).mapEmpty();
+    }
+
+    private void accept(NetSocket socket) {
+        String peer = socket.remoteAddress().hostAddress();
+        if (connections.incrementAndGet() > config.maxConnections()) {
+            connections.decrementAndGet();
+            refusedOverLimit.increment();
+            malformedLog.log(suppressed -> LOG.warn("syslog input '{}': refused connection from {}: max_connections {} "
+                    + "reached ({} similar suppressed)", id, peer, config.maxConnections(), suppressed));
+            socket.close();
+            return;
+        }
+        socket.closeHandler(v -> connections.decrementAndGet());
+        if (tls != null && !tls.admit(socket.sslSession(), peer + ":" + socket.remoteAddress().port())) {
+            socket.close();
+            return;
+        }
+        new Connection(socket, peer).start();
+    }
+
+    private Future<Void> startUdp() {
+        ListenAddress udpAddress = ListenAddress.parse(config.udpListen(), "inputs[" + id + "].udp_listen");
+        LOG.warn("syslog input '{}' accepts UDP on {} (udp: true): plaintext, unauthenticated, and datagrams are "
+                + "dropped (and counted) when the pipeline is full", id, udpAddress);
+        udpSocket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(4 * 1024 * 1024));
+        UdpSource source = new UdpSource(vertx.getOrCreateContext());
+        udpSocket.handler(source::packet);
+        return udpSocket.listen(udpAddress.port(), udpAddress.host()).mapEmpty();
+    }
+
+    private Future<Void> submit(RawBatch batch, Context context, Runnable done) {
+        Promise<Void> acked = Promise.promise();
+        Future<Void> future = acked.future();
+        inflight.add(future);
+        Future<Void> submitted;
+        try {
+            submitted = sink.submit(batch);
+        } catch (RuntimeException e) {
+            submitted = Future.failedFuture(e);
+        }
+        submitted.onComplete(ar -> context.runOnContext(v -> {
+            if (ar.failed()) {
+                submitFailures.increment();
+                LOG.warn("syslog input '{}': pipeline refused a batch of {} events: {}", id,
+                        batch.events().size(), ar.cause().getClass().getSimpleName());
+            }
+            inflight.remove(future);
+            done.run();
+            acked.complete();
+        }));
+        return future;
+    }
+
+    private void reportMalformed(SyslogFrameDecoder.Malformation kind, long offset, String peer) {
+        malformed.get(kind).increment();
+        malformedLog.log(suppressed -> LOG.warn("syslog input '{}': malformed frame from {} at stream byte {}: {} "
+                        + "(frame skipped, connection continues; {} similar suppressed)",
+                id, peer, offset, kind, suppressed));
+    }
+
+    /** One TCP connection: decoder state, the batch being filled and the in-flight bound. */
+    private final class Connection implements SyslogFrameDecoder.Listener {
+        private final NetSocket socket;
+        private final String peer;
+        private final String sourceId;
+        private final Context context = vertx.getOrCreateContext();
+        private final SyslogFrameDecoder decoder = new SyslogFrameDecoder(config.maxFrameBytes());
+        private List<RawEvent> batch = new ArrayList<>();
+        private final ArrayDeque<List<RawEvent>> ready = new ArrayDeque<>();
+        private int batchesInFlight;
+        private boolean paused;
+        private long position;
+
+        Connection(NetSocket socket, String peer) {
+            this.socket = socket;
+            this.peer = peer;
+            this.sourceId = id + "/" + peer + ":" + socket.remoteAddress().port() + "#"
+                    + connectionSerial.incrementAndGet();
+        }
+
+        void start() {
+            socket.handler(this::data);
+            socket.endHandler(v -> {
+                decoder.end(this);
+                flush();
+            });
+            socket.exceptionHandler(e -> LOG.debug("syslog input '{}': connection from {} failed: {}",
+                    id, peer, e.getClass().getSimpleName()));
+        }
+
+        private void data(Buffer buffer) {
+            byte[] bytes = buffer.getBytes();
+            decoder.feed(bytes, 0, bytes.length, this);
+            flush();
+        }
+
+        @Override
+        public void frame(byte[] buffer, int offset, int length) {
+            SyslogMessage message = parser.parse(buffer, offset, length);
+            if (!message.headerParsed()) {
+                unparsed.increment();
+            }
+            batch.add(SyslogEvents.toEvent(message, System.currentTimeMillis(), dataset, peer, ++position));
+            if (batch.size() >= config.maxBatchEvents()) {
+                flush();
+            }
+        }
+
+        @Override
+        public void malformed(SyslogFrameDecoder.Malformation kind, long streamOffset) {
+            reportMalformed(kind, streamOffset, peer);
+        }
+
+        /** Closes the batch being filled and hands on what the in-flight bound allows. */
+        private void flush() {
+            if (!batch.isEmpty()) {
+                events.increment(batch.size());
+                ready.add(batch);
+                batch = new ArrayList<>();
+            }
+            drain();
+        }
+
+        private void drain() {
+            while (batchesInFlight < config.maxInflightBatches() && !ready.isEmpty()) {
+                batchesInFlight++;
+                submit(new RawBatch(sourceId, id, ready.poll()), context, () -> {
+                    batchesInFlight--;
+                    drain();
+                });
+            }
+            // A read already in hand is still decoded into `ready` after pausing; bounded by one socket read.
+            if (batchesInFlight >= config.maxInflightBatches() && !paused) {
+                paused = true;
+                socket.pause();
+            } else if (paused && ready.isEmpty() && batchesInFlight < config.maxInflightBatches()) {
+                paused = false;
+                socket.resume();
+            }
+        }
+    }
+
+    /** UDP: one message per datagram; datagrams read in one event-loop turn share a batch. */
+    private final class UdpSource {
+        private final Context context;
+        private final String sourceId = id + "/udp";
+        private List<RawEvent> batch = new ArrayList<>();
+        private int batchesInFlight;
+        private boolean flushScheduled;
+        private long position;
+
+        UdpSource(Context context) {
+            this.context = context;
+        }
+
+        void packet(DatagramPacket packet) {
+            String peer = packet.sender().hostAddress();
+            if (batchesInFlight >= config.maxInflightBatches()) {
+                udpDropped.increment();
+                return;
+            }
+            byte[] data = packet.data().getBytes();
+            int length = data.length;
+            while (length > 0 && (data[length - 1] == '\n' || data[length - 1] == '\r' || data[length - 1] == 0)) {
+                length--;
+            }
+            if (length == 0) {
+                return;
+            }
+            if (length > config.maxFrameBytes()) {
+                reportMalformed(SyslogFrameDecoder.Malformation.FRAME_TOO_LARGE, 0, peer);
+                return;
+            }
+            SyslogMessage message = parser.parse(data, 0, length);
+            if (!message.headerParsed()) {
+                unparsed.increment();
+            }
+            batch.add(SyslogEvents.toEvent(message, System.currentTimeMillis(), dataset, peer, ++position));
+            if (batch.size() >= config.maxBatchEvents()) {
+                flush();
+            } else if (!flushScheduled) {
+                flushScheduled = true;
+                context.runOnContext(v -> flush());
+            }
+        }
+
+        private void flush() {
+            flushScheduled = false;
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<RawEvent> full = batch;
+            batch = new ArrayList<>();
+            events.increment(full.size());
+            batchesInFlight++;
+            submit(new RawBatch(sourceId, id, full), context, () -> batchesInFlight--);
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package io.redactd.daemon.input.syslog;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.Arrays;
+
+/**
+ * Parses one syslog frame as RFC 5424 ({@code <PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG}) or, failing the
+ * version marker, as RFC 3164 ({@code <PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG}), by hand on bytes (no regex, no
+ * per-field date parser). Never throws on input: a frame that follows neither RFC comes back whole as text with
+ * {@code headerParsed=false}, so nothing is lost. RFC 3164 timestamps carry no year or zone: they are read as UTC in
+ * the year that puts them closest before now (a December message received in January belongs to last year).
+ */
+public final class SyslogParser {
+    private static final byte SP = ' ';
+    private static final int MAX_HOSTNAME = 255;
+    private static final int MAX_APPNAME = 48;
+    private static final int MAX_PROCID = 128;
+    private static final int MAX_MSGID = 32;
+    private static final byte[] MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec".getBytes(StandardCharsets.US_ASCII);
+
+    private final Clock clock;
+
+    public SyslogParser(Clock clock) {
+        this.clock = clock;
+    }
+
+    public SyslogMessage parse(byte[] b, int off, int len) {
+        int end = trimEnd(b, off, off + len);
+        int[] pri = new int[1];
+        int pos = parsePri(b, off, end, pri);
+        if (pos < 0) {
+            return unparsed(-1, b, off, end);
+        }
+        if (pos + 1 < end && b[pos] == '1' && b[pos + 1] == SP) {
+            SyslogMessage m = parse5424(pri[0], b, pos + 2, end);
+            return m != null ? m : unparsed(pri[0], b, off, end);
+        }
+        return parse3164(pri[0], b, pos, end);
+    }
+
+    /** Returns the position after {@code <PRI>}, or -1. */
+    private static int parsePri(byte[] b, int pos, int end, int[] out) {
+        if (pos >= end || b[pos] != '<') {
+            return -1;
+        }
+        int value = 0;
+        int i = pos + 1;
+        while (i < end && i - pos <= 3 && isDigit(b[i])) {
+            value = value * 10 + (b[i] - '0');
+            i++;
+        }
+        if (i == pos + 1 || i >= end || b[i] != '>' || value > 191) {
+            return -1;
+        }
+        out[0] = value;
+        return i + 1;
+    }
+
+    private static SyslogMessage parse5424(int pri, byte[] b, int pos, int end) {
+        int tsEnd = tokenEnd(b, pos, end);
+        Long ts = null;
+        if (!(tsEnd - pos == 1 && b[pos] == '-')) {
+            ts = rfc3339Millis(b, pos, tsEnd);
+            if (ts == null) {
+                return null;
+            }
+        }
+        String[] header = new String[4];
+        int[] limits = {MAX_HOSTNAME, MAX_APPNAME, MAX_PROCID, MAX_MSGID};
+        int p = tsEnd;
+        for (int k = 0; k < 4; k++) {
+            if (p >= end || b[p] != SP) {
+                return null;
+            }
+            int s = p + 1;
+            int e = tokenEnd(b, s, end);
+            if (e == s || e - s > limits[k] || !printable(b, s, e)) {
+                return null;
+            }
+            header[k] = e - s == 1 && b[s] == '-' ? null : new String(b, s, e - s, StandardCharsets.US_ASCII);
+            p = e;
+        }
+        if (p >= end || b[p] != SP) {
+            return null;
+        }
+        int sdStart = p + 1;
+        int sdEnd;
+        byte[] sd = null;
+        if (sdStart < end && b[sdStart] == '-') {
+            sdEnd = sdStart + 1;
+        } else {
+            sdEnd = structuredDataEnd(b, sdStart, end);
+            if (sdEnd < 0) {
+                return null;
+            }
+            sd = Arrays.copyOfRange(b, sdStart, sdEnd);
+        }
+        int msg = sdEnd;
+        if (msg < end) {
+            if (b[msg] != SP) {
+                return null;
+            }
+            msg++;
+        }
+        if (end - msg >= 3 && b[msg] == (byte) 0xEF && b[msg + 1] == (byte) 0xBB && b[msg + 2] == (byte) 0xBF) {
+            msg += 3;
+        }
+        return new SyslogMessage(pri, 1, ts, header[0], header[1], header[2], header[3], sd,
+                Arrays.copyOfRange(b, msg, end), true);
+    }
+
+    /** End of one or more {@code [SD-ID PARAM="VALUE"...]} elements, honouring quotes and backslash escapes; -1 if unterminated. */
+    private static int structuredDataEnd(byte[] b, int pos, int end) {
+        int i = pos;
+        if (i >= end || b[i] != '[') {
+            return -1;
+        }
+        while (i < end && b[i] == '[') {
+            i++;
+            boolean quoted = false;
+            while (true) {
+                if (i >= end) {
+                    return -1;
+                }
+                byte c = b[i];
+                if (quoted) {
+                    if (c == '\\') {
+                        i++;
+                    } else if (c == '"') {
+                        quoted = false;
+                    }
+                } else if (c == '"') {
+                    quoted = true;
+                } else if (c == ']') {
+                    i++;
+                    break;
+                }
+                i++;
+            }
+        }
+        return i;
+    }
+
+    private SyslogMessage parse3164(int pri, byte[] b, int pos, int end) {
+        int p = pos;
+        while (p < end && b[p] == SP) {
+            p++;
+        }
+        Long ts = null;
+        if (end - p >= 15 && isMonth(b, p)) {
+            ts = bsdTimestamp(b, p);
+            if (ts != null) {
+                p += 15;
+            }
+        } else {
+            int e = tokenEnd(b, p, end);
+            Long iso = e - p >= 19 ? rfc3339Millis(b, p, e) : null;
+            if (iso != null) {
+                ts = iso;
+                p = e;
+            }
+        }
+        if (ts == null) {
+            // RFC 3164 4.3.3: without a valid TIMESTAMP the whole rest is content
+            return new SyslogMessage(pri, 0, null, null, null, null, null, null, Arrays.copyOfRange(b, p, end), true);
+        }
+        while (p < end && b[p] == SP) {
+            p++;
+        }
+        String hostname = null;
+        int tokEnd = tokenEnd(b, p, end);
+        if (tokEnd > p && !looksLikeTag(b, p, tokEnd) && tokEnd - p <= MAX_HOSTNAME && printable(b, p, tokEnd)) {
+            hostname = new String(b, p, tokEnd - p, StandardCharsets.US_ASCII);
+            p = tokEnd;
+            while (p < end && b[p] == SP) {
+                p++;
+            }
+        }
+        String app = null;
+        String pid = null;
+        int tagEnd = p;
+        while (tagEnd < end && tagEnd - p <= MAX_APPNAME && b[tagEnd] != '[' && b[tagEnd] != ':' && b[tagEnd] != SP
+                && b[tagEnd] > 32 && b[tagEnd] < 127) {
+            tagEnd++;
+        }
+        int q = tagEnd;
+        if (tagEnd > p && q < end && b[q] == '[') {
+            int close = q + 1;
+            while (close < end && close - q <= MAX_PROCID && b[close] != ']' && b[close] > 32 && b[close] < 127) {
+                close++;
+            }
+            if (close < end && b[close] == ']' && close > q + 1) {
+                pid = new String(b, q + 1, close - q - 1, StandardCharsets.US_ASCII);
+                q = close + 1;
+            } else {
+                q = -1;
+            }
+        }
+        if (tagEnd > p && q > 0 && q < end && b[q] == ':') {
+            app = new String(b, p, tagEnd - p, StandardCharsets.US_ASCII);
+            p = q + 1;
+            if (p < end && b[p] == SP) {
+                p++;
+            }
+        } else {
+            pid = null;
+        }
+        return new SyslogMessage(pri, 0, ts, hostname, app, pid, null, null, Arrays.copyOfRange(b, p, end), true);
+    }
+
+    private static boolean looksLikeTag(byte[] b, int s, int e) {
+        for (int i = s; i < e; i++) {
+            if (b[i] == ':' || b[i] == '[') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isMonth(byte[] b, int p) {
+        return month(b, p) > 0 && b[p + 3] == SP;
+    }
+
+    private static int month(byte[] b, int p) {
+        for (int m = 0; m < 12; m++) {
+            if (b[p] == MONTHS[m * 3] && b[p + 1] == MONTHS[m * 3 + 1] && b[p + 2] == MONTHS[m * 3 + 2]) {
+                return m + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** {@code Mmm dd hh:mm:ss} (day space-padded or two digits). */
+    private Long bsdTimestamp(byte[] b, int p) {
+        int mon = month(b, p);
+        int day = (b[p + 4] == SP ? 0 : digit(b[p + 4]) * 10) + digit(b[p + 5]);
+        if (b[p + 6] != SP || b[p + 9] != ':' || b[p + 12] != ':' || (b[p + 4] != SP && !isDigit(b[p + 4]))
+                || !isDigit(b[p + 5])) {
+            return null;
+        }
+        int h = twoDigits(b, p + 7);
+        int mi = twoDigits(b, p + 10);
+        int s = twoDigits(b, p + 13);
+        if (h < 0 || mi < 0 || s < 0 || h > 23 || mi > 59 || s > 60) {
+            return null;
+        }
+        long now = clock.millis();
+        int year = LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L)).getYear();
+        Long t = epochMillis(year, mon, day, h, mi, s, 0, 0);
+        if (t != null && t > now + 86_400_000L) {
+            t = epochMillis(year - 1, mon, day, h, mi, s, 0, 0);
+        }
+        return t;
+    }
+
+    /** RFC 3339 / 5424 {@code YYYY-MM-DDThh:mm:ss[.frac](Z|+hh:mm)}; null when malformed. */
+    static Long rfc3339Millis(byte[] b, int s, int e) {
+        if (e - s < 20 || b[s + 4] != '-' || b[s + 7] != '-' || (b[s + 10] != 'T' && b[s + 10] != 't')
+                || b[s + 13] != ':' || b[s + 16] != ':') {
+            return null;
+        }
+        int year = fourDigits(b, s);
+        int mon = twoDigits(b, s + 5);
+        int day = twoDigits(b, s + 8);
+        int h = twoDigits(b, s + 11);
+        int mi = twoDigits(b, s + 14);
+        int sec = twoDigits(b, s + 17);
+        if (year < 0 || mon < 0 || day < 0 || h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 60) {
+            return null;
+        }
+        int p = s + 19;
+        int millis = 0;
+        if (p < e && b[p] == '.') {
+            p++;
+            int digits = 0;
+            while (p < e && isDigit(b[p])) {
+                if (digits < 3) {
+                    millis = millis * 10 + (b[p] - '0');
+                }
+                digits++;
+                p++;
+            }
+            if (digits == 0 || digits > 9) {
+                return null;
+            }
+            for (int d = digits; d < 3; d++) {
+                millis *= 10;
+            }
+        }
+        int offsetSeconds;
+        if (p == e - 1 && (b[p] == 'Z' || b[p] == 'z')) {
+            offsetSeconds = 0;
+        } else if (p == e - 6 && (b[p] == '+' || b[p] == '-') && b[p + 3] == ':') {
+            int oh = twoDigits(b, p + 1);
+            int om = twoDigits(b, p + 4);
+            if (oh < 0 || om < 0 || oh > 23 || om > 59) {
+                return null;
+            }
+            offsetSeconds = (oh * 3600 + om * 60) * (b[p] == '-' ? -1 : 1);
+        } else {
+            return null;
+        }
+        return epochMillis(year, mon, day, h, mi, Math.min(sec, 59), millis, offsetSeconds);
+    }
+
+    private static Long epochMillis(int year, int mon, int day, int h, int mi, int s, int millis, int offsetSeconds) {
+        try {
+            long days = LocalDate.of(year, mon, day).toEpochDay();
+            return ((days * 86_400L + h * 3600L + mi * 60L + s - offsetSeconds) * 1000L) + millis;
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static SyslogMessage unparsed(int pri, byte[] b, int off, int end) {
+        return new SyslogMessage(pri, 0, null, null, null, null, null, null, Arrays.copyOfRange(b, off, end), false);
+    }
+
+    /** Drops trailing CR/LF/NUL: octet-counted senders (rsyslog's protocol-23 template) often end frames with LF. */
+    private static int trimEnd(byte[] b, int start, int end) {
+        int e = end;
+        while (e > start && (b[e - 1] == '\n' || b[e - 1] == '\r' || b[e - 1] == 0)) {
+            e--;
+        }
+        return e;
+    }
+
+    private static int tokenEnd(byte[] b, int pos, int end) {
+        int i = pos;
+        while (i < end && b[i] != SP) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean printable(byte[] b, int s, int e) {
+        for (int i = s; i < e; i++) {
+            if (b[i] < 33 || b[i] > 126) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static int digit(byte c) {
+        return c - '0';
+    }
+
+    private static int twoDigits(byte[] b, int p) {
+        return isDigit(b[p]) && isDigit(b[p + 1]) ? digit(b[p]) * 10 + digit(b[p + 1]) : -1;
+    }
+
+    private static int fourDigits(byte[] b, int p) {
+        int hi = twoDigits(b, p);
+        int lo = twoDigits(b, p + 2);
+        return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
+    }
+}

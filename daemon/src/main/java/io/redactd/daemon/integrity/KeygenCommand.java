@@ -1,0 +1,73 @@
+package io.redactd.daemon.integrity;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code redactd keygen}: creates the first checkpoint key K[0] in state_dir and prints the verification key once, for
+ * the auditor to keep off this host (as {@code journalctl --setup-keys} does).
+ */
+@Command(name = "keygen", mixinStandardHelpOptions = true,
+        description = {"Create the forward-secure checkpoint key in the state directory and print the verification "
+                + "key, once. Keep it off this host: it verifies (and could forge) checkpoints."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:key created", "2:usage error, a key already exists, or the key could not be written"})
+public final class KeygenCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--state-dir", required = true, paramLabel = "DIR",
+            description = "the daemon's state_dir (the key goes to DIR/integrity/seal.key, mode 0600)")
+    Path stateDir;
+
+    @Option(names = "--ed25519", description = "also create an Ed25519 key pair: checkpoints are then signed too, and "
+            + "anyone with the public key can check them")
+    boolean ed25519;
+
+    @Option(names = "--force", description = "replace an existing key; the chain head is removed too, so the next start "
+            + "begins a new stream with a visible chain_restart event. Stop the daemon first.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        SealingKey key = SealingKey.generate(ed25519);
+        try {
+            Path keyFile = SealingKey.file(stateDir);
+            if (force) {
+                Files.deleteIfExists(new ChainHeadStore(stateDir).headFile());
+                key.save(stateDir);
+            } else {
+                key.create(stateDir);
+            }
+            out.println("Sealing key created: " + keyFile + " (mode 0600)");
+            out.println();
+            out.println("Verification key: keep it OFF this host (an auditor's vault or password manager).");
+            out.println("It is printed only now. It verifies every checkpoint MAC, and could forge them, so it must");
+            out.println("not stay where an intruder could read it. The daemon keeps only the current key, which it");
+            out.println("evolves and erases at each checkpoint. Save the next line(s) to a file for");
+            out.println("`redactd verify --key-file FILE`:");
+            out.println();
+            out.println(VerificationKeyFile.KEY + "=" + key.keyHex());
+            key.publicKeyHex().ifPresent(p -> out.println(VerificationKeyFile.PUBLIC + "=" + p));
+            out.flush();
+            return 0;
+        } catch (FileAlreadyExistsException e) {
+            err.println("redactd keygen: a sealing key already exists at " + SealingKey.file(stateDir)
+                    + "; use --force to replace it (this starts a new chain stream)");
+            return 2;
+        } catch (IOException e) {
+            err.println("redactd keygen: cannot write the key under " + stateDir + ": " + e.getMessage());
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package io.redactd.daemon.integrity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks chained events read back from a store, one at a time and in bounded memory.
+ *
+ * <p>Per stream it recomputes every hash, follows the prev links in seq order, and checks each checkpoint against the
+ * chain and its MAC. Events that arrive ahead of a gap wait in a bounded window: if the missing seq turns up it was
+ * reordered (reported in strict order mode, accepted with {@code unordered}); if the window fills or the input ends
+ * first, the missing seqs were deleted. An event whose seq was already seen with the same hash and intact content
+ * is an at-least-once duplicate, not tampering.
+ */
+public final class StreamVerifier {
+    /** Highest key index a checkpoint may name before the verifier refuses to derive it (bounds the work). */
+    static final long MAX_KEY_INDEX = 1_000_000_000L;
+
+    private final VerifyKeys keys;
+    private final boolean unordered;
+    private final int window;
+    private final String onlyStream;
+    private final Map<String, StreamState> streams = new LinkedHashMap<>();
+    private final List<Issue> readIssues = new ArrayList<>();
+    private final CanonicalWriter canonical = new CanonicalWriter(1024);
+    private final MessageDigest sha = Sha256.newDigest();
+    private final byte[] digest = new byte[32];
+    private final byte[] hexBuf = new byte[64];
+    private final int[] spliceAt = new int[1];
+    private String unit = "event";
+    private long docs;
+    private long skipped;
+    private String lastStream;
+    private long lastSeqRead;
+
+    /**
+     * @param k0         K[0] (32 bytes) or null: without it checkpoint MACs are not checked
+     * @param publicKey  raw Ed25519 public key or null
+     * @param unordered  accept events out of seq order within the window (store exports); strict otherwise
+     * @param window     events per stream held while waiting for a missing seq
+     * @param onlyStream verify only this chain.stream (null: every stream found)
+     */
+    public StreamVerifier(byte[] k0, byte[] publicKey, boolean unordered, int window, String onlyStream) {
+        this.keys = new VerifyKeys(k0, publicKey);
+        this.unordered = unordered;
+        this.window = Math.max(1, window);
+        this.onlyStream = onlyStream;
+    }
+
+    /** One event as stored; {@code ordinal} locates it for messages ("line 42" or "document 42", see {@link #unit}). */
+    public void accept(byte[] buf, int off, int len, long ordinal) {
+        docs++;
+        ChainedDoc doc = CanonicalFastPath.tryParse(buf, off, len, spliceAt);
+        if (doc != null) {
+            // Stored exactly as written: hash the stored bytes around the prev/hash splice, no copy.
+            sha.update(doc.prev().getBytes(StandardCharsets.US_ASCII));
+            sha.update(buf, off, spliceAt[0] - off);
+            int rest = spliceAt[0] + CanonicalFastPath.SPLICE;
+            sha.update(buf, rest, off + len - rest);
+            route(doc);
+            return;
+        }
+        try {
+            doc = ChainedDoc.parse(buf, off, len, canonical);
+        } catch (IllegalArgumentException e) {
+            readIssues.add(new Issue(Issue.Type.MALFORMED, lastStream, lastSeqRead,
+                    unit + " " + ordinal + " cannot be verified (" + e.getMessage() + ")"
+                            + (lastStream == null ? "" : "; it follows seq " + lastSeqRead)));
+            return;
+        }
+        sha.update(doc.prev().getBytes(StandardCharsets.US_ASCII));
+        sha.update(canonical.array(), 0, canonical.size());
+        route(doc);
+    }
+
+    /** The digest holds the event's hashed bytes: finish it and hand the event to its stream. */
+    private void route(ChainedDoc doc) {
+        if (onlyStream != null && !onlyStream.equals(doc.stream())) {
+            sha.reset();
+            skipped++;
+            return;
+        }
+        lastStream = doc.stream();
+        lastSeqRead = doc.seq();
+        try {
+            sha.digest(digest, 0, 32);
+        } catch (DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        Hex.encode(digest, 0, 32, hexBuf, 0);
+        String computed = new String(hexBuf, StandardCharsets.US_ASCII);
+        offer(streams.computeIfAbsent(doc.stream(), StreamState::new), doc, computed);
+    }
+
+    /** An input that ended mid-event (a torn last line). */
+    public void truncatedInput(long ordinal) {
+        readIssues.add(new Issue(Issue.Type.TRUNCATED, lastStream, lastSeqRead,
+                unit + " " + ordinal + " ends without a line terminator and is not a complete event"));
+    }
+
+    private void offer(StreamState st, ChainedDoc doc, String computed) {
+        long seq = doc.seq();
+        long maxBefore = st.maxSeqSeen;
+        st.maxSeqSeen = Math.max(st.maxSeqSeen, seq);
+        if (seq <= st.lastSeq) {
+            seenBefore(st, doc, computed);
+        } else if (seq == st.lastSeq + 1) {
+            inOrder(st, doc, computed, maxBefore);
+            drain(st);
+        } else {
+            st.pending.add(new StreamState.Pending(doc, computed, maxBefore));
+            if (st.pending.size() > window) {
+                skipGap(st);
+                drain(st);
+            }
+        }
+    }
+
+    private void drain(StreamState st) {
+        while (!st.pending.isEmpty()) {
+            StreamState.Pending p = st.pending.peek();
+            if (p.doc().seq() <= st.lastSeq) {
+                st.pending.poll();
+                seenBefore(st, p.doc(), p.computedHash());
+            } else if (p.doc().seq() == st.lastSeq + 1) {
+                st.pending.poll();
+                inOrder(st, p.doc(), p.computedHash(), p.maxSeqSeenBefore());
+            } else {
+                return;
+            }
+        }
+    }
+
+    /** The seqs before the lowest waiting event never came: report them deleted and continue after them. */
+    private void skipGap(StreamState st) {
+        StreamState.Pending next = st.pending.peek();
+        long from = st.lastSeq + 1;
+        long to = next.doc().seq() - 1;
+        String what = from == to ? "event seq " + from + " is missing" : "events seq " + from + ".." + to
+                + " are missing (" + (to - from + 1) + ")";
+        if (st.lastSeq == 0) {
+            what += "; the stream begins at seq " + next.doc().seq();
+        }
+        st.add(new Issue(Issue.Type.DELETED, st.stream, from, what + " (deleted)"));
+        st.lastSeq = to;
+        // Resynchronise on what the next event claims, so one deletion is reported once, not as a cascade.
+        st.lastHash = st.lastSeq == 0 ? HashChain.GENESIS_PREV : next.doc().prev();
+    }
+
+    private void seenBefore(StreamState st, ChainedDoc doc, String computed) {
+        String earlier = st.recalled(doc.seq());
+        if (earlier == null) {
+            st.add(new Issue(Issue.Type.REORDERED, st.stream, doc.seq(), "seq " + doc.seq()
+                    + " appears again far after its place (beyond the window of recent events), cannot compare"));
+        } else if (!earlier.equals(doc.hash())) {
+            st.add(new Issue(Issue.Type.INSERTED, st.stream, doc.seq(), "seq " + doc.seq()
+                    + " appears twice with different content (an inserted or forked event)"));
+        } else if (!computed.equals(doc.hash())) {
+            st.add(new Issue(Issue.Type.MODIFIED, st.stream, doc.seq(), "a repeated copy of seq " + doc.seq()
+                    + " was modified (content does not match chain.hash)"));
+        } else {
+            st.duplicates++;
+            if (st.firstDuplicateSeq < 0) {
+                st.firstDuplicateSeq = doc.seq();
+                st.add(new Issue(Issue.Type.DUPLICATE, st.stream, doc.seq(), "seq " + doc.seq()
+                        + " delivered more than once with identical content (at-least-once redelivery)"));
+            }
+        }
+    }
+
+    private void inOrder(StreamState st, ChainedDoc doc, String computed, long maxSeqSeenBefore) {
+        long seq = doc.seq();
+        if (st.firstSeq < 0) {
+            st.firstSeq = seq;
+        }
+        if (!unordered && maxSeqSeenBefore > seq) {
+            st.add(new Issue(Issue.Type.REORDERED, st.stream, seq,
+                    "seq " + seq + " is stored after seq " + maxSeqSeenBefore + " (events were moved)"));
+        }
+        if (!computed.equals(doc.hash())) {
+            st.add(new Issue(Issue.Type.MODIFIED, st.stream, seq,
+                    "content of seq " + seq + " does not match its chain.hash (the event was altered)"));
+        } else if (!doc.prev().equals(st.lastHash) && !(st.firstSeq == seq && seq > 1)) {
+            st.add(new Issue(Issue.Type.BROKEN_LINK, st.stream, seq, "chain.prev of seq " + seq
+                    + " is not the hash of seq " + (seq - 1) + " (seq " + (seq - 1)
+                    + " was replaced with a recomputed hash, or events were inserted/removed and renumbered)"));
+        }
+        st.remember(seq, doc.hash());
+        st.lastSeq = seq;
+        st.lastHash = doc.hash();
+        st.events++;
+        if (doc.isRestart()) {
+            if (seq == 1) {
+                st.startsWithRestart = true;
+            }
+            st.restartReason = doc.restartReason();
+            st.previousStream = doc.previousStream();
+            st.add(new Issue(Issue.Type.RESTART, st.stream, seq, "the daemon lost its chain head ("
+                    + (doc.restartReason() == null ? "no reason given" : doc.restartReason()) + ") and began this stream"
+                    + (doc.previousStream() == null ? "" : " after stream " + doc.previousStream())));
+        }
+        if (doc.isCheckpoint()) {
+            checkpoint(st, doc);
+        }
+    }
+
+    private void checkpoint(StreamState st, ChainedDoc doc) {
+        Checkpoint cp = doc.checkpoint();
+        long seq = doc.seq();
+        String problem = null;
+        if (cp == null) {
+            problem = "is malformed (missing or mistyped checkpoint fields)";
+        } else if (!cp.stream().equals(st.stream)) {
+            problem = "names another stream";
+        } else if (cp.headSeq() != seq - 1 || !cp.headHash().equals(doc.prev())) {
+            problem = "does not commit to the event before it (the chain up to seq " + (seq - 1) + " was rewritten)";
+        } else if (previousCheckpoint(st) >= 0 && cp.count() != cp.headSeq() - previousCheckpoint(st)) {
+            problem = "counts " + cp.count() + " events, the chain holds " + (cp.headSeq() - previousCheckpoint(st));
+        } else if (st.lastKeyIndex >= 0 && cp.keyIndex() != st.lastKeyIndex + 1) {
+            problem = "uses key index " + cp.keyIndex() + " after " + st.lastKeyIndex
+                    + " (checkpoints were removed or replaced)";
+        } else if (st.lastKeyIndex < 0 && st.firstSeq == 1 && !st.startsWithRestart && cp.keyIndex() != 0) {
+            problem = "is the first of a stream that began at seq 1 yet uses key index " + cp.keyIndex()
+                    + " instead of 0 (the stream was rewritten from its start)";
+        } else if (cp.keyIndex() > MAX_KEY_INDEX) {
+            problem = "names an implausible key index " + cp.keyIndex();
+        } else if (keys.hasMacKey() && !keys.macValid(cp)) {
+            problem = "has a MAC that does not verify under key index " + cp.keyIndex()
+                    + " (events up to seq " + cp.headSeq() + " were rewritten, or the checkpoint was forged)";
+        } else if (keys.hasPublicKey() && !keys.signatureValid(cp)) {
+            problem = "has a missing or invalid Ed25519 signature";
+        }
+        if (problem != null) {
+            st.add(new Issue(Issue.Type.CHECKPOINT_INVALID, st.stream, seq, "checkpoint at seq " + seq + " " + problem));
+            return;
+        }
+        st.checkpoints++;
+        st.lastCheckpointSeq = seq;
+        st.lastKeyIndex = cp.keyIndex();
+        if (st.firstKeyIndex < 0) {
+            st.firstKeyIndex = cp.keyIndex();
+        }
+        st.checkedThrough = cp.headSeq();
+        if (keys.hasMacKey()) {
+            st.sealedThrough = cp.headSeq();
+        }
+    }
+
+    /** Seq of the previous checkpoint event, 0 for a stream read from its start without one, -1 if unknown. */
+    private static long previousCheckpoint(StreamState st) {
+        return st.lastCheckpointSeq >= 0 ? st.lastCheckpointSeq : st.firstSeq == 1 ? 0 : -1;
+    }
+
+    /** Ends the input: resolves what still waits on gaps and returns the result. */
+    public VerifyReport finish(long expectSeq) {
+        for (StreamState st : streams.values()) {
+            while (!st.pending.isEmpty()) {
+                skipGap(st);
+                drain(st);
+            }
+        }
+        if (expectSeq > 0) {
+            for (StreamState st : streams.values()) {
+                if (st.lastSeq < expectSeq) {
+                    st.add(new Issue(Issue.Type.TRUNCATED, st.stream, st.lastSeq + 1, "the stream ends at seq "
+                            + st.lastSeq + " but seq " + expectSeq + " was seen before (--expect-seq): the tail was cut"));
+                }
+            }
+        }
+        return new VerifyReport(new ArrayList<>(streams.values()), readIssues, docs, skipped, keys.hasMacKey(),
+                keys.hasPublicKey(), unordered);
+    }
+
+    /** What {@link #accept}'s ordinal counts, for messages: "line" for a file, "document" for an index. */
+    public void unit(String name) {
+        this.unit = name;
+    }
+
+    public int streamCount() {
+        return streams.size();
+    }
+
+    public long documentsRead() {
+        return docs;
+    }
+}

@@ -1,0 +1,43 @@
+package io.redactd.daemon.input.file;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Polls a condition with a deadline instead of sleeping a fixed time. */
+final class Await {
+
+    private Await() {
+    }
+
+    static void until(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            pause();
+        }
+    }
+
+    /** Checks that {@code condition} holds at every poll for the whole {@code window} (absence of progress). */
+    static void holdsFor(String what, Duration window, Supplier<String> violation) {
+        long end = System.nanoTime() + window.toNanos();
+        while (System.nanoTime() < end) {
+            String v = violation.get();
+            if (v != null) {
+                throw new AssertionError(what + ": " + v);
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

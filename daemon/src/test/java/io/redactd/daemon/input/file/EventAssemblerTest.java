@@ -1,0 +1,107 @@
+package io.redactd.daemon.input.file;
+
+import io.redactd.daemon.input.file.FileInputConfig.Format;
+import io.redactd.daemon.input.file.FileInputConfig.Multiline;
+import io.redactd.daemon.input.file.FileInputConfig.MultilineMode;
+import io.redactd.daemon.pipeline.RawEvent;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventAssemblerTest {
+
+    private long offset;
+
+    private void feed(EventAssembler a, String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        a.line(b, 0, b.length, offset, offset + b.length + 1, 0);
+        offset += b.length + 1;
+    }
+
+    private static String text(RawEvent e) {
+        return new String(e.message(), StandardCharsets.UTF_8);
+    }
+
+    private static FileInputConfig config(Format format, int maxLineBytes, Multiline multiline) {
+        return new FileInputConfig("in", List.of("/x/*.log"), null, null, maxLineBytes, multiline, format, null,
+                null, null, null, null, null, null);
+    }
+
+    @Test
+    void rfc3339TimesParseLikeJavaTime() {
+        for (String t : List.of("2016-10-06T00:17:09.669794202Z", "2024-02-29T23:59:59Z", "1999-12-31T23:00:00.5+02:00",
+                "2024-01-01T00:00:00.123-05:30", "1970-01-01T00:00:00Z")) {
+            byte[] b = t.getBytes(StandardCharsets.US_ASCII);
+            assertThat(LineFormat.parseRfc3339(b, 0, b.length)).as(t)
+                    .isEqualTo(OffsetDateTime.parse(t).toInstant().toEpochMilli());
+        }
+        for (String bad : List.of("2024-13-01T00:00:00Z", "2024-01-01 00:00:00Z", "2024-01-01T00:00:00", "garbage")) {
+            byte[] b = bad.getBytes(StandardCharsets.US_ASCII);
+            assertThat(LineFormat.parseRfc3339(b, 0, b.length)).as(bad).isEqualTo(Long.MIN_VALUE);
+        }
+    }
+
+    @Test
+    void criPartialLinesAreReassembledAndSplitWhenTheyExceedTheMaximum() {
+        EventAssembler a = new EventAssembler(config(Format.CRI, 16, null), "/x/p.log");
+        feed(a, "2024-01-01T00:00:00Z stdout P 0123456789");
+        feed(a, "2024-01-01T00:00:00Z stdout P abcdefghij");
+        feed(a, "2024-01-01T00:00:00Z stdout F XYZ");
+        feed(a, "2024-01-01T00:00:01Z stderr F");
+        feed(a, "not a cri line");
+        List<RawEvent> events = a.takeBatch();
+        assertThat(events).extracting(EventAssemblerTest::text)
+                .containsExactly("0123456789abcdef", "ghijXYZ", "", "not a cri line");
+        assertThat(events.get(0).fields().get("log.flags")).isEqualTo(List.of("split"));
+        assertThat(events.get(1).fields().get("log.flags")).isEqualTo(List.of("split"));
+        // The first piece's position is the start of the line it was cut from, so a restart re-reads that line.
+        assertThat(events.get(0).position()).isEqualTo(41);
+        assertThat(events.get(1).position()).isEqualTo(41 + 41 + 34);
+        assertThat(events.get(2).fields()).containsEntry("stream", "stderr").doesNotContainKey("log.flags");
+        assertThat(events.get(2).timestampMs()).isEqualTo(Instant.parse("2024-01-01T00:00:01Z").toEpochMilli());
+        assertThat(events.get(3).fields().get("log.flags")).isEqualTo(List.of("unparsed"));
+    }
+
+    @Test
+    void dockerJsonLinesAreDecodedAndPartialsJoined() {
+        EventAssembler a = new EventAssembler(config(Format.DOCKER, 1000, null), "/x/d.log");
+        feed(a, "{\"log\":\"caf\\u00e9 \\\"quoted\\\"\\n\",\"stream\":\"stdout\",\"time\":\"2024-01-01T00:00:00.25Z\"}");
+        feed(a, "{\"log\":\"first \",\"stream\":\"stderr\",\"attrs\":{\"k\":\"v\"},\"time\":\"2024-01-01T00:00:01Z\"}");
+        feed(a, "{\"log\":\"second\\r\\n\",\"stream\":\"stderr\",\"time\":\"2024-01-01T00:00:01.1Z\"}");
+        feed(a, "{\"log\": 5}");
+        List<RawEvent> events = a.takeBatch();
+        assertThat(events).extracting(EventAssemblerTest::text)
+                .containsExactly("café \"quoted\"", "first second", "{\"log\": 5}");
+        assertThat(events.get(0).timestampMs()).isEqualTo(Instant.parse("2024-01-01T00:00:00.25Z").toEpochMilli());
+        assertThat(events.get(1).fields()).containsEntry("stream", "stderr").containsEntry("log.offset",
+                (long) events.get(0).position());
+        assertThat(events.get(2).fields().get("log.flags")).isEqualTo(List.of("unparsed"));
+    }
+
+    @Test
+    void multilineGroupsAreCutAtTheLineLimitWithBothPartsFlagged() {
+        Multiline ml = new Multiline(MultilineMode.JAVA, 3, null, 50);
+        EventAssembler a = new EventAssembler(config(Format.RAW, 1000, ml), "/x/j.log");
+        feed(a, "ERROR boom");
+        feed(a, "\tat a");
+        feed(a, "\tat b");
+        feed(a, "\tat c");
+        feed(a, "Caused by: x");
+        feed(a, "INFO next");
+        List<RawEvent> events = a.takeBatch();
+        assertThat(events).extracting(EventAssemblerTest::text)
+                .containsExactly("ERROR boom\n\tat a\n\tat b", "\tat c\nCaused by: x");
+        assertThat(events.get(0).fields().get("log.flags")).isEqualTo(List.of("split", "multiline"));
+        assertThat(events.get(1).fields().get("log.flags")).isEqualTo(List.of("split", "multiline"));
+        assertThat(a.hasPending()).isTrue();
+        a.flushIfIdle(System.nanoTime());
+        assertThat(a.takeBatch()).as("not idle long enough yet").isEmpty();
+        a.flushIfIdle(System.nanoTime() + 60_000_000L);
+        assertThat(a.takeBatch()).extracting(EventAssemblerTest::text).containsExactly("INFO next");
+    }
+}

@@ -1,0 +1,149 @@
+package io.redactd.daemon.input.file;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TailerTest {
+
+    @TempDir
+    Path dir;
+
+    /** A line as the tailer handed it on. */
+    record Line(String text, long start, long end, int flags) {
+    }
+
+    private static final class Recorder implements Tailer.Lines {
+        final List<Line> lines = new ArrayList<>();
+        int stopAfter = Integer.MAX_VALUE;
+
+        @Override
+        public boolean line(byte[] buf, int off, int len, long start, long end, int flags) {
+            lines.add(new Line(new String(buf, off, len, StandardCharsets.ISO_8859_1), start, end, flags));
+            return lines.size() < stopAfter;
+        }
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text, StandardCharsets.ISO_8859_1, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        return p;
+    }
+
+    @Test
+    void splitsLinesOnBytesStripsCrAndKeepsAPartialLastLine() throws IOException {
+        Path p = write("a.log", "a\r\nbb\n\nccc");
+        try (Tailer t = Tailer.open(p, 100)) {
+            Recorder r = new Recorder();
+            assertThat(t.read(r)).isEqualTo(Tailer.Outcome.EOF);
+            assertThat(r.lines).containsExactly(new Line("a", 0, 3, 0), new Line("bb", 3, 6, 0),
+                    new Line("", 6, 7, 0));
+            assertThat(t.lineOffset()).isEqualTo(7);
+            write("a.log", "c\n");
+            t.read(r);
+            assertThat(r.lines.get(3)).isEqualTo(new Line("cccc", 7, 12, 0));
+            write("a.log", "tail without newline");
+            t.read(r);
+            assertThat(r.lines).hasSize(4);
+            assertThat(t.flushPartial(r)).isTrue();
+            assertThat(r.lines.get(4)).isEqualTo(new Line("tail without newline", 12, 32, Tailer.UNTERMINATED));
+        }
+    }
+
+    @Test
+    void longLinesAreHandedOnInFlaggedPiecesAndALineOfExactlyTheMaximumIsNot() throws IOException {
+        Path p = write("a.log", "x".repeat(25) + "\n" + "y".repeat(10) + "\nz\n");
+        try (Tailer t = Tailer.open(p, 10)) {
+            Recorder r = new Recorder();
+            t.read(r);
+            assertThat(r.lines).containsExactly(
+                    new Line("x".repeat(10), 0, 10, Tailer.SPLIT),
+                    new Line("x".repeat(10), 10, 20, Tailer.SPLIT),
+                    new Line("x".repeat(5), 20, 26, Tailer.SPLIT),
+                    new Line("y".repeat(10), 26, 37, 0),
+                    new Line("z", 37, 39, 0));
+        }
+    }
+
+    @Test
+    void linesCrossingChunkBoundariesAreWholeAndAStopResumesAtTheNextLine() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            text.append(String.format("%04d", i)).append("-".repeat(995)).append('\n');
+        }
+        Path p = write("a.log", text.toString());
+        try (Tailer t = Tailer.open(p, 65536)) {
+            Recorder r = new Recorder();
+            r.stopAfter = 100;
+            assertThat(t.read(r)).isEqualTo(Tailer.Outcome.MORE);
+            assertThat(r.lines).hasSize(100);
+            r.stopAfter = Integer.MAX_VALUE;
+            assertThat(t.read(r)).isEqualTo(Tailer.Outcome.EOF);
+            assertThat(r.lines).hasSize(500);
+            for (int i = 0; i < 500; i++) {
+                Line l = r.lines.get(i);
+                assertThat(l.text()).startsWith(String.format("%04d", i)).hasSize(999);
+                assertThat(l.start()).isEqualTo(i * 1000L);
+                assertThat(l.end()).isEqualTo((i + 1) * 1000L);
+            }
+        }
+    }
+
+    @Test
+    void detectsAShrunkFileAndATruncatedFileThatRegrewPastTheOffset() throws IOException {
+        Path p = write("a.log", "first line of the old content\nsecond\n");
+        try (Tailer t = Tailer.open(p, 100)) {
+            Recorder r = new Recorder();
+            t.read(r);
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            write("a.log", "new\n");
+            assertThat(t.read(r)).isEqualTo(Tailer.Outcome.TRUNCATED);
+            assertThat(t.truncations()).isEqualTo(1);
+            assertThat(t.lastTruncation().resumeOffset()).isEqualTo(37);
+            t.read(r);
+            assertThat(r.lines.get(r.lines.size() - 1)).isEqualTo(new Line("new", 0, 4, 0));
+
+            // Truncated again, and rewritten past our offset before we look: only the head tells.
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            write("a.log", "other content that is longer than four bytes\n");
+            assertThat(t.read(r)).isEqualTo(Tailer.Outcome.TRUNCATED);
+            assertThat(t.lastTruncation().resumeOffset()).isEqualTo(4);
+            t.read(r);
+            assertThat(r.lines.get(r.lines.size() - 1).text()).isEqualTo("other content that is longer than four bytes");
+        }
+    }
+
+    @Test
+    void keepsReadingAFileAfterItIsRenamedAndAfterItIsDeleted() throws IOException {
+        Path p = write("a.log", "1\n");
+        try (Tailer t = Tailer.open(p, 100)) {
+            Recorder r = new Recorder();
+            t.read(r);
+            Path moved = dir.resolve("a.log.1");
+            Files.move(p, moved);
+            write("a.log.1", "2\n");
+            t.read(r);
+            try (FileChannel ch = FileChannel.open(moved, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                Files.delete(moved);
+                ch.write(java.nio.ByteBuffer.wrap("3\n".getBytes(StandardCharsets.US_ASCII)));
+            }
+            t.read(r);
+            assertThat(r.lines).extracting(Line::text).containsExactly("1", "2", "3");
+        }
+    }
+}

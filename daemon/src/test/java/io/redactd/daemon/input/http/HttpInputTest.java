@@ -1,0 +1,452 @@
+package io.redactd.daemon.input.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.daemon.config.ComponentContext;
+import io.redactd.daemon.pipeline.RawEvent;
+import io.redactd.daemon.tls.ClientAuthMode;
+import io.redactd.daemon.tls.ExternalProcess;
+import io.redactd.daemon.tls.RecordingSink;
+import io.redactd.daemon.tls.TestPki;
+import io.redactd.daemon.tls.TlsConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP input against curl over real TLS. */
+class HttpInputTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String TOKEN = "ehr-token-7f3a9c2e-5b1d-4e8f";
+    private static final String FILE_TOKEN = "lab-token-from-secret-file-0042";
+    private static Vertx vertx;
+    private static TestPki pki;
+    private static TestPki.Issued serverCert;
+    private static Path tokenFile;
+
+    @TempDir
+    static Path shared;
+
+    private final List<HttpInput> started = new ArrayList<>();
+    private final RecordingSink sink = new RecordingSink();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        vertx = Vertx.vertx();
+        pki = new TestPki(Files.createDirectories(shared.resolve("pki")));
+        serverCert = pki.serverPkcs8Ec("server");
+        tokenFile = shared.resolve("lab.token");
+        Files.writeString(tokenFile, FILE_TOKEN + "\n");
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        await(vertx.close());
+    }
+
+    @AfterEach
+    void stopInputs() throws Exception {
+        sink.release();
+        for (HttpInput input : started) {
+            await(input.stop());
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    private static String sha256Hex(String token) {
+        return HexFormat.of().formatHex(TokenAuthenticator.sha256(token));
+    }
+
+    private static List<TokenConfig> tokens() {
+        return List.of(new TokenConfig("ehr", sha256Hex(TOKEN), null, null, null),
+                new TokenConfig("lab", null, tokenFile.toString(), null, List.of("siem-es")));
+    }
+
+    private static TlsConfig tls() {
+        return TlsConfig.of(serverCert.cert().toString(), serverCert.key().toString());
+    }
+
+    private static HttpInputConfig config(TlsConfig tls, Integer maxBody, Integer maxInflated, Integer maxInflight,
+                                          Integer requestTimeout, Integer burst) {
+        return new HttpInputConfig("127.0.0.1:0", tls, tls == null, tokens(), null, maxBody,
+                maxInflated, null, null, null, null, null, requestTimeout, maxInflight, null, 7, burst, null);
+    }
+
+    private HttpInput start(HttpInputConfig config) throws Exception {
+        HttpInput input = new HttpInput(config, new ComponentContext("http-test", vertx, sink, shared, metrics));
+        await(input.start());
+        started.add(input);
+        return input;
+    }
+
+    private record Reply(int status, JsonObject body, String headers, int curlExit) {
+    }
+
+    private static List<String> curlCommand(HttpInput input, String path, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-D", "-", "--max-time", "15",
+                "--cacert", pki.ca().toString()));
+        cmd.addAll(List.of(args));
+        cmd.add("https://localhost:" + input.port() + path);
+        return cmd;
+    }
+
+    private static Reply curl(HttpInput input, String path, String... args) throws IOException {
+        return parse(ExternalProcess.run(curlCommand(input, path, args), null, 20));
+    }
+
+    private static Reply parse(ExternalProcess.Result result) {
+        String out = result.stdout();
+        int split = out.indexOf("\r\n\r\n");
+        if (split < 0) {
+            return new Reply(-1, null, out, result.exitCode());
+        }
+        String headers = out.substring(0, split);
+        String body = out.substring(split + 4);
+        int status = Integer.parseInt(headers.split(" ")[1]);
+        return new Reply(status, body.isBlank() ? null : new JsonObject(body), headers, result.exitCode());
+    }
+
+    private static Path write(Path dir, String name, byte[] data) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, data);
+        return file;
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void ndjsonAndTextLinesOnV1Logs(@TempDir Path dir) throws Exception {
+        HttpInput input = start(config(tls(), null, null, null, null, null));
+        String ndjson = "{\"patient\":{\"name\":\"Jane Roe\"},\"msg\":\"admitted\"}\n\n{\"msg\":\"discharged\",\"n\":[1,2]}\r\n";
+        Reply json = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN, "-H", "Content-Type: application/x-ndjson",
+                "--data-binary", "@" + write(dir, "a.ndjson", ndjson.getBytes(StandardCharsets.UTF_8)));
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.body().getInteger("accepted")).isEqualTo(2);
+
+        Reply text = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + FILE_TOKEN, "-H", "Content-Type: text/plain",
+                "--data-binary", "@" + write(dir, "b.txt", "line one\nline two".getBytes(StandardCharsets.UTF_8)));
+        assertThat(text.status()).isEqualTo(200);
+
+        assertThat(sink.messages()).containsExactly("{\"patient\":{\"name\":\"Jane Roe\"},\"msg\":\"admitted\"}",
+                "{\"msg\":\"discharged\",\"n\":[1,2]}", "line one", "line two");
+        List<RawEvent> events = sink.events();
+        assertThat(events.get(0).fields()).containsEntry("event.dataset", "ehr").containsEntry("redactd.format", "json")
+                .doesNotContainKey("redactd.route");
+        assertThat(events.get(2).fields()).containsEntry("event.dataset", "lab")
+                .containsEntry("redactd.route", List.of("siem-es")).doesNotContainKey("redactd.format");
+    }
+
+    @Test
+    void gzipBodiesAreInflatedAndZipBombsRefused(@TempDir Path dir) throws Exception {
+        HttpInput input = start(config(tls(), null, 1024 * 1024, null, null, null));
+        Reply ok = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN, "-H", "Content-Encoding: gzip",
+                "--data-binary", "@" + write(dir, "ok.gz", gzip("compressed line\n".getBytes(StandardCharsets.UTF_8))));
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(sink.messages()).containsExactly("compressed line");
+
+        byte[] bomb = gzip(new byte[50 * 1024 * 1024]);
+        assertThat(bomb.length).isLessThan(100 * 1024);
+        Reply refused = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN, "-H", "Content-Encoding: gzip",
+                "--data-binary", "@" + write(dir, "bomb.gz", bomb));
+        assertThat(refused.status()).isEqualTo(413);
+        assertThat(refused.body().getString("error")).isEqualTo("body_too_large");
+        assertThat(refused.body().getString("message")).contains("max_decompressed_bytes");
+
+        Reply notGzip = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN, "-H", "Content-Encoding: gzip",
+                "--data-binary", "plain text");
+        assertThat(notGzip.status()).isEqualTo(400);
+        assertThat(notGzip.body().getString("error")).isEqualTo("invalid_gzip");
+        assertThat(sink.messages()).hasSize(1);
+    }
+
+    @Test
+    void oversizeBodiesGet413(@TempDir Path dir) throws Exception {
+        HttpInput input = start(config(tls(), 2048, null, null, null, null));
+        Reply big = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN,
+                "--data-binary", "@" + write(dir, "big.txt", "x".repeat(5000).getBytes(StandardCharsets.UTF_8)));
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.body().getString("message")).contains("max_body_bytes");
+        Reply chunked = curl(input, "/services/collector/raw", "-H", "Authorization: Splunk " + TOKEN,
+                "-H", "Transfer-Encoding: chunked", "--data-binary", "@" + dir.resolve("big.txt"));
+        assertThat(chunked.status()).isEqualTo(413);
+        assertThat(chunked.body().getInteger("code")).isEqualTo(6);
+        assertThat(sink.events()).isEmpty();
+    }
+
+    @Test
+    void splunkHecEventRawAndHealth(@TempDir Path dir) throws Exception {
+        HttpInput input = start(config(tls(), null, null, null, null, null));
+        String body = "{\"event\":\"login ok\",\"time\":1700000000.5,\"host\":\"web-1\",\"sourcetype\":\"app\"}"
+                + "  {\"event\":{\"user\":\"jdoe\",\"action\":\"view\"},\"index\":\"main\"}\n"
+                + "{\"event\":\"tagged\",\"fields\":{\"mrn\":\"MRN-0012345\"},\"source\":\"ehr.log\"}";
+        Reply event = curl(input, "/services/collector/event", "-H", "Authorization: Splunk " + TOKEN,
+                "--data-binary", "@" + write(dir, "hec.json", body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(event.status()).isEqualTo(200);
+        assertThat(event.body()).isEqualTo(new JsonObject().put("text", "Success").put("code", 0));
+        List<RawEvent> events = sink.events();
+        assertThat(sink.messages()).containsExactly("login ok", "{\"user\":\"jdoe\",\"action\":\"view\"}",
+                "{\"event\":\"tagged\",\"fields\":{\"mrn\":\"MRN-0012345\"}}");
+        assertThat(events.get(0).timestampMs()).isEqualTo(1_700_000_000_500L);
+        assertThat(events.get(0).fields()).containsEntry("host.name", "web-1").containsEntry("splunk.sourcetype", "app")
+                .containsEntry("event.dataset", "ehr");
+        assertThat(events.get(1).fields()).containsEntry("redactd.format", "json").containsEntry("splunk.index", "main");
+        assertThat(events.get(2).fields()).containsEntry("redactd.format", "json")
+                .allSatisfy((k, v) -> assertThat(String.valueOf(v)).doesNotContain("MRN-0012345"));
+
+        Reply raw = curl(input, "/services/collector/raw?sourcetype=syslog&host=db-2", "-H", "Authorization: Splunk " + TOKEN,
+                "--data-binary", "@" + write(dir, "raw.txt", "raw one\nraw two\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(raw.status()).isEqualTo(200);
+        assertThat(raw.body().getInteger("code")).isZero();
+        assertThat(sink.messages()).endsWith("raw one", "raw two");
+        assertThat(sink.events().get(4).fields()).containsEntry("host.name", "db-2").containsEntry("splunk.sourcetype", "syslog");
+
+        Reply health = curl(input, "/services/collector/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo(new JsonObject().put("text", "HEC is healthy").put("code", 17));
+    }
+
+    @Test
+    void hecDataErrorsUseHecCodesAndAcceptNothing(@TempDir Path dir) throws Exception {
+        HttpInput input = start(config(tls(), null, null, null, null, null));
+        String auth = "Authorization: Splunk " + TOKEN;
+        Reply invalid = curl(input, "/services/collector/event", "-H", auth, "--data-binary",
+                "@" + write(dir, "bad.json", "{\"event\":\"fine\"}{\"event\":\"broken".getBytes(StandardCharsets.UTF_8)));
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.body().getInteger("code")).isEqualTo(6);
+        assertThat(invalid.body().getInteger("invalid-event-number")).isEqualTo(1);
+        assertThat(invalid.body().getString("text")).doesNotContain("broken");
+
+        Reply empty = curl(input, "/services/collector/event", "-H", auth, "--data-binary", "@" + write(dir, "empty", new byte[0]));
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.body().getInteger("code")).isEqualTo(5);
+
+        Reply missing = curl(input, "/services/collector/event", "-H", auth, "--data-binary", "{\"host\":\"x\"}");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body().getInteger("code")).isEqualTo(12);
+
+        Reply blank = curl(input, "/services/collector/event", "-H", auth, "--data-binary", "{\"event\":\"  \"}");
+        assertThat(blank.body().getInteger("code")).isEqualTo(13);
+
+        Reply ndjson = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN, "-H", "Content-Type: application/x-ndjson",
+                "--data-binary", "@" + write(dir, "n.ndjson", "{\"ok\":1}\nnot json\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(ndjson.status()).isEqualTo(400);
+        assertThat(ndjson.body().getString("error")).isEqualTo("invalid_json");
+        assertThat(ndjson.body().getInteger("line")).isEqualTo(2);
+
+        Reply hugeHeader = curl(input, "/v1/logs", "-H", "X-Big: " + "h".repeat(20_000), "--data-binary", "x");
+        assertThat(hugeHeader.status()).isEqualTo(431);
+        assertThat(hugeHeader.body().getString("message")).isEqualTo("request headers too large");
+
+        Reply notFound = curl(input, "/nope", "-H", auth, "--data-binary", "x");
+        assertThat(notFound.status()).isEqualTo(404);
+        assertThat(notFound.body().getString("message")).contains("/v1/logs");
+        assertThat(sink.events()).isEmpty();
+    }
+
+    @Test
+    void badTokensAreRefusedCountedAndRateLimited() throws Exception {
+        HttpInput input = start(config(tls(), null, null, null, null, 3));
+        Reply none = curl(input, "/services/collector/event", "--data-binary", "{\"event\":\"x\"}");
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.body()).isEqualTo(new JsonObject().put("text", "Token is required: send Authorization: Splunk <token>").put("code", 2));
+        Reply malformed = curl(input, "/services/collector/event", "-H", "Authorization: Basic Zm9vOmJhcg==",
+                "--data-binary", "{\"event\":\"x\"}");
+        assertThat(malformed.status()).isEqualTo(401);
+        assertThat(malformed.body().getInteger("code")).isEqualTo(3);
+        Reply wrong = curl(input, "/v1/logs", "-H", "Authorization: Bearer wrong-" + TOKEN, "--data-binary", "x");
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(wrong.body().getString("error")).isEqualTo("invalid_token");
+
+        Reply limited = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN, "--data-binary", "x");
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.headers()).containsIgnoringCase("retry-after:");
+        assertThat(metrics.get("redactd.http.auth.failures").tag("reason", "invalid").counter().count()).isEqualTo(1.0);
+        assertThat(metrics.get("redactd.http.auth.failures").tag("reason", "missing").counter().count()).isEqualTo(1.0);
+        assertThat(metrics.get("redactd.http.auth.rate.limited").counter().count()).isEqualTo(1.0);
+        assertThat(sink.events()).isEmpty();
+    }
+
+    @Test
+    void answers200OnlyAfterTheSinkAcknowledgesAnd503WhenFull() throws Exception {
+        sink.hold(true);
+        HttpInput input = start(config(tls(), null, null, 1, null, null));
+        Process first = new ProcessBuilder(curlCommand(input, "/services/collector/event", "-H", "Authorization: Splunk " + TOKEN,
+                "--data-binary", "{\"event\":\"waits for the buffer\"}")).start();
+        RecordingSink.await(() -> sink.heldCount() == 1, WAIT, "the first request never reached the sink");
+        assertThat(first.isAlive()).as("no answer before the pipeline acknowledges").isTrue();
+
+        Reply busy = curl(input, "/services/collector/event", "-H", "Authorization: Splunk " + TOKEN,
+                "--data-binary", "{\"event\":\"no room\"}");
+        assertThat(busy.status()).isEqualTo(503);
+        assertThat(busy.body().getInteger("code")).isEqualTo(9);
+        assertThat(busy.headers()).containsIgnoringCase("retry-after: 7");
+        Reply health = curl(input, "/services/collector/health");
+        assertThat(health.status()).isEqualTo(503);
+        assertThat(health.body().getInteger("code")).isEqualTo(18);
+
+        sink.release();
+        assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Reply answered = parse(new ExternalProcess.Result(first.exitValue(),
+                new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8), ""));
+        assertThat(answered.status()).isEqualTo(200);
+        assertThat(answered.body().getInteger("code")).isZero();
+        assertThat(sink.messages()).containsExactly("waits for the buffer");
+    }
+
+    @Test
+    void certificateRotationKeepsKeepAliveClientsAndServesTheNewCertificate(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("tls.crt");
+        Path key = dir.resolve("tls.key");
+        Files.copy(serverCert.cert(), cert);
+        Files.copy(serverCert.key(), key);
+        TlsConfig tls = new TlsConfig(cert.toString(), key.toString(), null, ClientAuthMode.NONE, List.of(), 1);
+        HttpInput input = start(config(tls, null, null, null, null, null));
+        try (SSLSocket keepAlive = tlsSocket(input.port())) {
+            BigInteger before = serial(keepAlive);
+            assertThat(post(keepAlive, "before rotation")).startsWith("HTTP/1.1 200");
+            TestPki.Issued next = pki.serverPkcs8Ec("http-next");
+            Files.copy(next.key(), dir.resolve("k.new"));
+            Files.copy(next.cert(), dir.resolve("c.new"));
+            Files.move(dir.resolve("k.new"), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(dir.resolve("c.new"), cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            BigInteger expected;
+            try (InputStream in = Files.newInputStream(next.cert())) {
+                expected = ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in)).getSerialNumber();
+            }
+            RecordingSink.await(() -> {
+                try (SSLSocket fresh = tlsSocket(input.port())) {
+                    return serial(fresh).equals(expected);
+                } catch (Exception e) {
+                    return false;
+                }
+            }, WAIT, "new connections never saw the rotated certificate");
+            assertThat(expected).isNotEqualTo(before);
+            assertThat(post(keepAlive, "after rotation, same connection")).startsWith("HTTP/1.1 200");
+        }
+        assertThat(sink.messages()).containsExactly("before rotation", "after rotation, same connection");
+    }
+
+    private static String post(SSLSocket socket, String line) throws IOException {
+        byte[] body = line.getBytes(StandardCharsets.UTF_8);
+        socket.getOutputStream().write(("POST /v1/logs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(body);
+        socket.getOutputStream().flush();
+        // read the status line, the headers and a Content-Length body
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        String headers = head.toString();
+        int at = headers.toLowerCase(java.util.Locale.ROOT).indexOf("content-length:");
+        int length = Integer.parseInt(headers.substring(at + 15, headers.indexOf("\r\n", at)).trim());
+        in.readNBytes(length);
+        return headers;
+    }
+
+    private static SSLSocket tlsSocket(int port) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(pki.ca())) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    private static BigInteger serial(SSLSocket socket) throws Exception {
+        return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+    }
+
+    @Test
+    void mutualTlsWithOptionalClientCertificates() throws Exception {
+        TestPki.Issued allowed = pki.client("http-allowed", "billing-svc");
+        TestPki.Issued intruder = pki.client("http-intruder", "mallory");
+        TlsConfig tls = new TlsConfig(serverCert.cert().toString(), serverCert.key().toString(), pki.ca().toString(),
+                ClientAuthMode.OPTIONAL, List.of("billing-svc"), null);
+        HttpInput input = start(config(tls, null, null, null, null, null));
+        String auth = "Authorization: Bearer " + TOKEN;
+        Reply withCert = curl(input, "/v1/logs", "-H", auth, "--cert", allowed.cert().toString(), "--key",
+                allowed.key().toString(), "--data-binary", "from allowed client");
+        assertThat(withCert.status()).isEqualTo(200);
+        Reply noCert = curl(input, "/v1/logs", "-H", auth, "--data-binary", "token only");
+        assertThat(noCert.status()).isEqualTo(200);
+        Reply refused = curl(input, "/v1/logs", "-H", auth, "--cert", intruder.cert().toString(), "--key",
+                intruder.key().toString(), "--data-binary", "from intruder");
+        assertThat(refused.status()).isEqualTo(-1);
+        assertThat(refused.curlExit()).isNotZero();
+        assertThat(sink.messages()).containsExactly("from allowed client", "token only");
+        assertThat(metrics.get("redactd.tls.clients.refused").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void plaintextOnlyWhenInsecureAndSlowClientsAreCutOff() throws Exception {
+        assertThat(config(null, null, null, null, null, null).withInsecure(false).validate())
+                .anyMatch(p -> p.path().equals("tls") && p.message().startsWith("required"));
+        HttpInput input = start(config(null, null, null, null, 1, null));
+        ExternalProcess.Result plain = ExternalProcess.run(List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                "-H", "Authorization: Bearer " + TOKEN, "--data-binary", "plain", "http://127.0.0.1:" + input.port() + "/v1/logs"),
+                null, 20);
+        assertThat(plain.stdout()).isEqualTo("200");
+        try (Socket slow = new Socket("127.0.0.1", input.port())) {
+            slow.getOutputStream().write("POST /v1/logs HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            slow.setSoTimeout(5000);
+            InputStream in = slow.getInputStream();
+            assertThat(in.read()).as("a client trickling its headers is disconnected").isEqualTo(-1);
+        }
+        try (Socket slowBody = new Socket("127.0.0.1", input.port())) {
+            slowBody.getOutputStream().write(("POST /v1/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nContent-Length: 100\r\n\r\nonly part").getBytes(StandardCharsets.US_ASCII));
+            slowBody.setSoTimeout(5000);
+            String answer = new String(slowBody.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("request_timeout");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.redactd.daemon.input.syslog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redactd.daemon.input.syslog.SyslogFrameDecoder.Framing;
+import io.redactd.daemon.input.syslog.SyslogFrameDecoder.Malformation;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SyslogFrameDecoderTest {
+
+    private final List<String> frames = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
+    private final SyslogFrameDecoder.Listener listener = new SyslogFrameDecoder.Listener() {
+        @Override
+        public void frame(byte[] buffer, int offset, int length) {
+            frames.add(new String(buffer, offset, length, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void malformed(Malformation kind, long streamOffset) {
+            errors.add(kind + "@" + streamOffset);
+        }
+    };
+
+    private void feed(SyslogFrameDecoder decoder, String data) {
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        decoder.feed(bytes, 0, bytes.length, listener);
+    }
+
+    @Test
+    void octetCountedFramesSplitAcrossReadsAreReassembled() {
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(1024);
+        String stream = "11 <13>1 - a b15 <14>hello world\n12 <15>x y z 12";
+        for (char c : stream.toCharArray()) {
+            feed(decoder, String.valueOf(c));
+        }
+        decoder.end(listener);
+        assertThat(decoder.framing()).isEqualTo(Framing.OCTET_COUNTING);
+        assertThat(frames).containsExactly("<13>1 - a b", "<14>hello world", "<15>x y z 12");
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void newlineFramingStripsCrAndSkipsEmptyLines() {
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(1024);
+        feed(decoder, "<13>first\r\n\n<13>sec");
+        feed(decoder, "ond\n<13>unterminated");
+        decoder.end(listener);
+        assertThat(decoder.framing()).isEqualTo(Framing.NON_TRANSPARENT);
+        assertThat(frames).containsExactly("<13>first", "<13>second", "<13>unterminated");
+    }
+
+    @Test
+    void oversizeCountedFrameIsSkippedWithoutLosingFraming() {
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(32);
+        String big = "x".repeat(100);
+        feed(decoder, "5 <13>a100 " + big.substring(0, 40));
+        feed(decoder, big.substring(40) + "5 <13>b");
+        assertThat(frames).containsExactly("<13>a", "<13>b");
+        assertThat(errors).containsExactly("FRAME_TOO_LARGE@7");
+        assertThat(decoder.pendingBytes()).isZero();
+    }
+
+    @Test
+    void badOctetCountResyncsOnNextCountedFrame() {
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(1024);
+        feed(decoder, "5 <13>a12x garbage here 5 <13>b");
+        assertThat(frames).containsExactly("<13>a", "<13>b");
+        assertThat(errors).containsExactly("BAD_OCTET_COUNT@7");
+    }
+
+    @Test
+    void overlongLineIsSkippedToItsNewline() {
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(16);
+        feed(decoder, "<13>ok\n<13>" + "y".repeat(50));
+        feed(decoder, "y".repeat(50) + "\n<13>after\n");
+        assertThat(frames).containsExactly("<13>ok", "<13>after");
+        assertThat(errors).containsExactly("LINE_TOO_LONG@7");
+        assertThat(decoder.pendingBytes()).isZero();
+    }
+
+    @Test
+    void truncatedCountedFrameAtEndIsReported() {
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(1024);
+        feed(decoder, "20 <13>short");
+        decoder.end(listener);
+        assertThat(frames).isEmpty();
+        assertThat(errors).containsExactly("TRUNCATED@0");
+    }
+
+    @Test
+    void pendingBytesStayBoundedWhileResyncingThroughJunk() {
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(64);
+        feed(decoder, "5 <13>a");
+        feed(decoder, "9z");
+        for (int i = 0; i < 1000; i++) {
+            feed(decoder, "junk without any frame start ");
+            assertThat(decoder.pendingBytes()).isLessThanOrEqualTo(64 + 12);
+        }
+        feed(decoder, "5 <13>c");
+        assertThat(frames).containsExactly("<13>a", "<13>c");
+    }
+}

@@ -1,0 +1,73 @@
+package io.redactd.daemon.integrity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class KeygenCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out) {
+    }
+
+    private Run keygen(String... args) {
+        StringWriter sw = new StringWriter();
+        int rc = new CommandLine(new KeygenCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
+                .execute(args);
+        return new Run(rc, sw.toString());
+    }
+
+    @Test
+    void printsTheVerificationKeyOnceAndStoresItOwnerOnly() throws Exception {
+        Run r = keygen("--state-dir", dir.toString(), "--ed25519");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).containsPattern("verification-key=[0-9a-f]{64}\n")
+                .containsPattern("ed25519-public-key=[0-9a-f]{64}\n").contains("OFF this host");
+        String k0 = r.out().lines().filter(l -> l.startsWith("verification-key=")).findFirst().orElseThrow()
+                .substring("verification-key=".length());
+        SealingKey stored = SealingKey.load(dir).orElseThrow();
+        assertThat(stored.keyHex()).isEqualTo(k0);
+        assertThat(stored.index()).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(SealingKey.file(dir))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void refusesToReplaceAKeyUnlessForcedAndForcingStartsAVisibleNewStream() throws Exception {
+        assertThat(keygen("--state-dir", dir.toString()).exit()).isZero();
+        HashChain chain = HashChain.open(dir, "web-01", CheckpointPolicy.DEFAULT, 1_795_000_000_000L);
+        CanonicalWriter w = new CanonicalWriter(64).raw("{\"chain\":{");
+        int at = w.size();
+        chain.writeSeqAndStream(w).raw("}}");
+        chain.link(w.array(), 0, w.size(), at);
+        chain.commit();
+
+        Run again = keygen("--state-dir", dir.toString());
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.out()).contains("already exists").contains("--force");
+
+        assertThat(keygen("--state-dir", dir.toString(), "--force").exit()).isZero();
+        HashChain after = HashChain.open(dir, "web-01", CheckpointPolicy.DEFAULT, 1_795_000_100_000L);
+        byte[] restart = after.pollControlEvent(1_795_000_100_000L);
+        assertThat(new ObjectMapper().readTree(restart).at("/chain_restart/previous_stream").asText())
+                .isEqualTo(chain.stream());
+    }
+
+    @Test
+    void aStateDirThatCannotBeWrittenIsAnIoError() throws Exception {
+        Path file = dir.resolve("not-a-dir");
+        Files.writeString(file, "x");
+        Run r = keygen("--state-dir", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).contains("cannot write the key");
+    }
+}

@@ -1,0 +1,321 @@
+package io.redactd.daemon.integrity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Tamper tests: a real chain written by the chain code, altered as an intruder would, read back by the CLI. */
+class VerifyCommandTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long T0 = 1_795_000_000_000L;
+    private static final int EVENTS = 10_000;
+    private static final int TAIL = 7;
+    private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+),\"stream\"");
+
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path dir;
+
+    private static List<String> pristine;
+    private static Path keyFile;
+    private static String publicKey;
+
+    @BeforeAll
+    static void writeChain() throws Exception {
+        Path state = shared.resolve("state");
+        StringWriter keygenOut = new StringWriter();
+        int rc = new CommandLine(new KeygenCommand()).setOut(new PrintWriter(keygenOut))
+                .execute("--state-dir", state.toString(), "--ed25519");
+        assertThat(rc).isZero();
+        keyFile = shared.resolve("auditor.key");
+        List<String> keyLines = keygenOut.toString().lines().filter(l -> l.contains("=")).toList();
+        Files.write(keyFile, keyLines);
+        publicKey = keyLines.stream().filter(l -> l.startsWith("ed25519-public-key=")).findFirst().orElseThrow()
+                .substring("ed25519-public-key=".length());
+
+        Path out = shared.resolve("out.ndjson");
+        // Checkpoints every 1,000 events, interval far away so the count decides.
+        HashChain chain = HashChain.open(state, "web-01", new CheckpointPolicy(1_000, 3_600_000), T0);
+        try (EcsEventWriter w = new EcsEventWriter(chain, out, T0)) {
+            w.write(EVENTS, 250);
+            w.write(TAIL, TAIL); // a tail after the last checkpoint: unsealed
+        }
+        pristine = Files.readAllLines(out);
+    }
+
+    private record Result(int exit, String out) {
+    }
+
+    private Result verify(List<String> lines, String... args) throws IOException {
+        Path f = dir.resolve("stream.ndjson");
+        Files.write(f, lines);
+        return verifyFile(f, args);
+    }
+
+    private Result verifyFile(Path f, String... args) {
+        StringWriter sw = new StringWriter();
+        List<String> all = new ArrayList<>(List.of(f.toString(), "--key-file", keyFile.toString(), "--no-progress"));
+        all.addAll(List.of(args));
+        int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
+                .execute(all.toArray(String[]::new));
+        return new Result(rc, sw.toString());
+    }
+
+    private static int indexOfSeq(List<String> lines, long seq) {
+        String needle = "\"seq\":" + seq + ",\"stream\"";
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(needle)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no seq " + seq);
+    }
+
+    private static long seqOf(String line) {
+        Matcher m = SEQ.matcher(line);
+        assertThat(m.find()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static List<Integer> checkpointIndexes(List<String> lines) {
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("\"kind\":\"checkpoint\"")) {
+                idx.add(i);
+            }
+        }
+        return idx;
+    }
+
+    /** What an intruder without the key can do: recompute chain.hash (and prev) of an edited event. */
+    private static String rehash(ObjectNode doc) throws Exception {
+        ObjectNode c = doc.deepCopy();
+        ((ObjectNode) c.get("chain")).remove(List.of("prev", "hash"));
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        d.update(doc.at("/chain/prev").asText().getBytes(StandardCharsets.US_ASCII));
+        d.update(CanonicalJson.canonicalize(MAPPER.writeValueAsBytes(c)));
+        String hash = HexFormat.of().formatHex(d.digest());
+        ((ObjectNode) doc.get("chain")).put("hash", hash);
+        return MAPPER.writeValueAsString(doc);
+    }
+
+    @Test
+    void intactStreamVerifiesAndStatesHowFarItIsSealed() throws Exception {
+        Result r = verify(pristine);
+        assertThat(r.exit()).as(r.out()).isZero();
+        long lastCheckpointSeq = seqOf(pristine.get(checkpointIndexes(pristine).get(checkpointIndexes(pristine).size() - 1)));
+        long last = seqOf(pristine.get(pristine.size() - 1));
+        assertThat(r.out()).contains("RESULT: INTACT")
+                .contains("sealed through seq " + (lastCheckpointSeq - 1))
+                .contains("checkpoint MAC(s)")
+                .contains("UNSEALED: seq " + lastCheckpointSeq + ".." + last);
+        assertThat(last).isEqualTo(EVENTS + TAIL + checkpointIndexes(pristine).size());
+    }
+
+    @Test
+    void changingOneCharacterOfAMessageIsNamed() throws Exception {
+        List<String> lines = new ArrayList<>(pristine);
+        int i = indexOfSeq(lines, 1234);
+        lines.set(i, lines.get(i).replace("200 user=", "204 user="));
+        Result r = verify(lines);
+        assertThat(r.exit()).as(r.out()).isEqualTo(1);
+        assertThat(r.out()).contains("TAMPERED: modified at seq 1234").contains("first: modified at seq 1234");
+    }
+
+    @Test
+    void deletingOneEventIsNamed() throws Exception {
+        List<String> lines = new ArrayList<>(pristine);
+        lines.remove(indexOfSeq(lines, 5000));
+        Result r = verify(lines);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("TAMPERED: deleted at seq 5000: event seq 5000 is missing");
+    }
+
+    @Test
+    void aForgedEventWithARecomputedHashIsNamed() throws Exception {
+        List<String> lines = new ArrayList<>(pristine);
+        int i = indexOfSeq(lines, 7000);
+        ObjectNode forged = (ObjectNode) MAPPER.readTree(lines.get(i));
+        forged.put("message", "GET /nothing-to-see 200");
+        lines.add(i, rehash(forged));
+        Result r = verify(lines);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("first: inserted at seq 7000").contains("appears twice with different content");
+    }
+
+    @Test
+    void insertingAndRechainingEverythingAfterIsCaughtByTheNextCheckpoint() throws Exception {
+        // The intruder inserts an event and renumbers and rehashes the whole rest of the chain, checkpoints included
+        // (their head fields too): only the MAC, which needs a key the intruder does not have, can tell.
+        List<String> lines = new ArrayList<>(pristine);
+        int at = indexOfSeq(lines, 7000);
+        ObjectNode forged = (ObjectNode) MAPPER.readTree(lines.get(at));
+        forged.put("message", "GET /forged 200");
+        lines.add(at, MAPPER.writeValueAsString(forged));
+        String prev = ((ObjectNode) MAPPER.readTree(lines.get(at - 1))).at("/chain/hash").asText();
+        long seq = 7000;
+        long lastCheckpoint = 7007 - 1001;
+        long firstCheckpointAfter = -1;
+        for (int i = at; i < lines.size(); i++, seq++) {
+            ObjectNode d = (ObjectNode) MAPPER.readTree(lines.get(i));
+            ObjectNode chain = (ObjectNode) d.get("chain");
+            chain.put("seq", seq).put("prev", prev);
+            if (d.has("checkpoint")) {
+                ObjectNode cp = (ObjectNode) d.get("checkpoint");
+                cp.put("head_seq", seq - 1).put("head_hash", prev).put("count", seq - 1 - lastCheckpoint);
+                lastCheckpoint = seq;
+                firstCheckpointAfter = firstCheckpointAfter < 0 ? seq : firstCheckpointAfter;
+            }
+            lines.set(i, rehash(d));
+            prev = d.at("/chain/hash").asText();
+        }
+        Result r = verify(lines);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("TAMPERED: checkpoint invalid at seq " + firstCheckpointAfter)
+                .contains("MAC that does not verify");
+    }
+
+    @Test
+    void swappingTwoEventsIsNamed() throws Exception {
+        List<String> lines = new ArrayList<>(pristine);
+        int i = indexOfSeq(lines, 3000);
+        Collections.swap(lines, i, i + 1);
+        Result r = verify(lines);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("TAMPERED: reordered at seq 3000: seq 3000 is stored after seq 3001");
+    }
+
+    @Test
+    void truncatingTheTailBeforeTheLastCheckpointIsCaughtWithTheLastKnownSeq() throws Exception {
+        Result intact = verify(pristine);
+        Matcher m = Pattern.compile("--expect-seq (\\d+)").matcher(intact.out());
+        assertThat(m.find()).as(intact.out()).isTrue();
+        String sealedSeq = m.group(1);
+
+        List<Integer> cps = checkpointIndexes(pristine);
+        List<String> cut = new ArrayList<>(pristine.subList(0, cps.get(cps.size() - 3) - 5));
+        long newEnd = seqOf(cut.get(cut.size() - 1));
+        Result r = verify(cut, "--expect-seq", sealedSeq);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("TAMPERED: truncated at seq " + (newEnd + 1))
+                .contains("the stream ends at seq " + newEnd + " but seq " + sealedSeq + " was seen before");
+
+        // A cut through the middle of a line (what a crude truncate(1) leaves) needs no prior knowledge.
+        Path f = dir.resolve("torn.ndjson");
+        String joined = String.join("\n", cut) + "\n" + pristine.get(cut.size()).substring(0, 40);
+        Files.writeString(f, joined);
+        Result torn = verifyFile(f);
+        assertThat(torn.exit()).isEqualTo(1);
+        assertThat(torn.out()).contains("TAMPERED: truncated at seq " + newEnd)
+                .contains("ends without a line terminator");
+    }
+
+    @Test
+    void replacingACheckpointMacIsNamed() throws Exception {
+        List<String> lines = new ArrayList<>(pristine);
+        int i = checkpointIndexes(lines).get(4);
+        ObjectNode cp = (ObjectNode) MAPPER.readTree(lines.get(i));
+        ((ObjectNode) cp.get("checkpoint")).put("mac", "ab".repeat(32));
+        lines.set(i, rehash(cp));
+        Result r = verify(lines);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("TAMPERED: checkpoint invalid at seq " + seqOf(lines.get(i)));
+    }
+
+    @Test
+    void duplicatesFromAtLeastOnceDeliveryAreReportedNotTampering() throws Exception {
+        List<String> lines = new ArrayList<>(pristine);
+        int i = indexOfSeq(lines, 4321);
+        lines.add(i + 1, lines.get(i));                          // adjacent duplicate
+        lines.addAll(indexOfSeq(lines, 9000), pristine.subList(indexOfSeq(pristine, 8800), indexOfSeq(pristine, 8810)));
+        Result r = verify(lines);
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("note: duplicate at seq 4321").contains("11 duplicate deliveries")
+                .contains("RESULT: INTACT");
+    }
+
+    @Test
+    void aStoreThatReordersKeysAndEventsVerifiesWithUnordered() throws Exception {
+        // What Elasticsearch's _source or a SIEM export hands back: keys in another order, whitespace, any order.
+        List<String> lines = new ArrayList<>();
+        for (String l : pristine.subList(0, 3000)) {
+            ObjectNode d = (ObjectNode) MAPPER.readTree(l);
+            ObjectNode reversed = MAPPER.createObjectNode();
+            List<String> names = new ArrayList<>();
+            d.fieldNames().forEachRemaining(names::add);
+            Collections.reverse(names);
+            names.forEach(n -> reversed.set(n, d.get(n)));
+            lines.add(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(reversed).replace("\n", " "));
+        }
+        Collections.shuffle(lines.subList(0, 1500), new Random(7));
+        Collections.shuffle(lines.subList(1500, 3000), new Random(8));
+        assertThat(verify(lines).exit()).as("strict order by default").isEqualTo(1);
+        Result r = verify(lines, "--unordered");
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("3,000 events").contains("sealed through seq 2001");
+    }
+
+    @Test
+    void signaturesAreCheckedWithThePublicKey() throws Exception {
+        Result ok = verify(pristine, "--public-key", publicKey);
+        assertThat(ok.exit()).as(ok.out()).isZero();
+        assertThat(ok.out()).contains("Ed25519 signatures valid");
+        String other = SealingKey.generate(true).publicKeyHex().orElseThrow();
+        Result wrong = verify(pristine, "--public-key", other);
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.out()).contains("invalid Ed25519 signature");
+    }
+
+    @Test
+    void theWrongVerificationKeyFailsEveryCheckpoint() throws Exception {
+        Path f = dir.resolve("stream.ndjson");
+        Files.write(f, pristine);
+        StringWriter sw = new StringWriter();
+        int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
+                .execute(f.toString(), "--key", "11".repeat(32), "--no-progress");
+        assertThat(rc).isEqualTo(1);
+        assertThat(sw.toString()).contains("checkpoint invalid at seq 1001");
+    }
+
+    @Test
+    void aLineThatIsNotJsonIsNamedByItsPosition() throws Exception {
+        List<String> lines = new ArrayList<>(pristine);
+        lines.add(indexOfSeq(lines, 600), "{\"message\": not json}");
+        Result r = verify(lines);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("malformed at seq 599").contains("line 600 cannot be verified");
+        assertThat(r.out()).doesNotContain("not json");
+    }
+
+    @Test
+    void usageAndIoErrorsExitTwo() {
+        StringWriter sw = new StringWriter();
+        CommandLine cl = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw));
+        assertThat(cl.execute()).isEqualTo(2);
+        assertThat(cl.execute(dir.resolve("absent.ndjson").toString())).isEqualTo(2);
+        assertThat(sw.toString()).contains("no such file");
+        assertThat(cl.execute("x.ndjson", "--es", "http://localhost:9", "--index", "i")).isEqualTo(2);
+        assertThat(cl.execute("x.ndjson", "--key", "zz")).isEqualTo(2);
+        assertThat(cl.execute("--es", "http://127.0.0.1:9", "--index", "logs")).as("connection refused").isEqualTo(2);
+    }
+}

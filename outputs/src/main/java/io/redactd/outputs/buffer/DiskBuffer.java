@@ -1,0 +1,548 @@
+package io.redactd.outputs.buffer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+/**
+ * Durable, size-capped log of redacted event documents between the pipeline and the outputs.
+ *
+ * <p>Records are appended to segment files named by their first global position; every record carries its length and
+ * a CRC32C. Each output reads through its own {@link BufferCursor}, whose committed position is persisted atomically,
+ * so a slow output never holds back a fast one (except that it keeps segments on disk). A segment is deleted once
+ * every cursor has committed past it. When the cap is reached, appends wait until space is freed: back-pressure,
+ * nothing is dropped. On open, every segment is scanned and a torn tail (a record whose CRC does not match) is cut off
+ * and counted.
+ *
+ * <p>One writer thread does all appends, so appends are serialized without the callers holding a lock, and an
+ * {@code fsync: always} policy becomes a group commit. Futures returned by {@link #append} complete on that thread:
+ * callers must hop to their own executor before doing work.
+ */
+public final class DiskBuffer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DiskBuffer.class);
+    private static final int WRITE_BUFFER_BYTES = 1 << 20;
+
+    private final DiskBufferConfig config;
+    private final Path directory;
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final Map<String, BufferCursor> cursors = new LinkedHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workAvailable = lock.newCondition();
+    private final Condition spaceFreed = lock.newCondition();
+    private final ArrayDeque<PendingAppend> pending = new ArrayDeque<>();
+    private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong totalBytes = new AtomicLong();
+    private final int maxRecordBytes;
+    private final long tornTails;
+    private final long truncatedBytes;
+    private final Thread writer;
+
+    private volatile long endPosition;
+    private boolean closing;
+
+    // Writer-thread state.
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
+    private final CRC32C crc = new CRC32C();
+    /** Written by the writer thread only; read by reclaim on committing threads. Always the last segment. */
+    private volatile Segment active;
+    private boolean dirty;
+    private long lastSyncNanos = System.nanoTime();
+
+    private record PendingAppend(List<byte[]> documents, CompletableFuture<Void> future) {
+    }
+
+    private DiskBuffer(DiskBufferConfig config, Collection<String> cursorNames) throws IOException {
+        this.config = config;
+        this.directory = Path.of(config.path());
+        this.maxRecordBytes = (int) Math.min(Integer.MAX_VALUE - RecordReader.HEADER_BYTES,
+                config.segmentBytes() - RecordReader.HEADER_BYTES);
+        Files.createDirectories(directory);
+        Path cursorDirectory = directory.resolve("cursors");
+        Files.createDirectories(cursorDirectory);
+
+        long[] recovery = replaySegments();
+        this.tornTails = recovery[0];
+        this.truncatedBytes = recovery[1];
+
+        Map<String, Long> stored = BufferCursor.loadAll(cursorDirectory);
+        if (segments.isEmpty()) {
+            long base = stored.values().stream().mapToLong(Long::longValue).max().orElse(0L);
+            active = createSegment(base);
+        } else {
+            active = segments.lastEntry().getValue();
+        }
+        active.channel.position(active.size);
+        endPosition = active.end();
+        long firstBase = segments.firstKey();
+
+        for (String name : cursorNames) {
+            long position = stored.getOrDefault(name, firstBase);
+            if (position > endPosition) {
+                // The cursor was fsynced past data that a power cut took back; reading resumes at the real end.
+                LOG.warn("buffer cursor {} was at {} beyond the recovered end {}; moved to the end", name, position, endPosition);
+                position = endPosition;
+            } else if (position < firstBase) {
+                position = firstBase;
+            }
+            cursors.put(name, new BufferCursor(name, cursorDirectory, this, position));
+        }
+        for (String name : stored.keySet()) {
+            if (!cursors.containsKey(name)) {
+                LOG.info("buffer cursor {} belongs to no configured output; removed so it does not pin old segments", name);
+                BufferCursor.delete(cursorDirectory, name);
+            }
+        }
+        totalBytes.set(segments.values().stream().mapToLong(s -> s.size).sum());
+        lock.lock();
+        try {
+            reclaimLocked();
+        } finally {
+            lock.unlock();
+        }
+        writer = new Thread(this::runWriter, "redactd-buffer-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /**
+     * Opens (or creates) the buffer and replays what is on disk. {@code cursorNames} are the outputs that read it: a
+     * new name starts at the oldest retained record, a stored cursor not named here is deleted.
+     */
+    public static DiskBuffer open(DiskBufferConfig config, Collection<String> cursorNames) throws IOException {
+        return new DiskBuffer(config, cursorNames);
+    }
+
+    /**
+     * Appends the documents in order. The future completes once they are written (and fsynced, with
+     * {@code fsync: always}); while the buffer is full it stays incomplete.
+     */
+    public CompletableFuture<Void> append(List<byte[]> documents) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        for (byte[] document : documents) {
+            if (document.length > maxRecordBytes) {
+                future.completeExceptionally(new IllegalArgumentException("document of " + document.length
+                        + " bytes is larger than the buffer segment size allows (" + maxRecordBytes + ")"));
+                return future;
+            }
+        }
+        if (documents.isEmpty()) {
+            future.complete(null);
+            return future;
+        }
+        lock.lock();
+        try {
+            if (closing) {
+                future.completeExceptionally(new IllegalStateException("buffer is closed"));
+                return future;
+            }
+            pending.add(new PendingAppend(documents, future));
+            workAvailable.signal();
+        } finally {
+            lock.unlock();
+        }
+        return future;
+    }
+
+    public BufferCursor cursor(String name) {
+        BufferCursor cursor = cursors.get(name);
+        if (cursor == null) {
+            throw new IllegalArgumentException("no buffer cursor named " + name);
+        }
+        return cursor;
+    }
+
+    /** Called after every batch of appends becomes readable (on the writer thread: keep it short). */
+    public void addAppendListener(Runnable listener) {
+        appendListeners.add(listener);
+    }
+
+    /** Global position just after the last readable record. */
+    public long endPosition() {
+        return endPosition;
+    }
+
+    /** Bytes held in segment files. */
+    public long sizeBytes() {
+        return totalBytes.get();
+    }
+
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /** Segments whose tail was cut at open because a record failed its length or CRC check. */
+    public long tornTailsTruncated() {
+        return tornTails;
+    }
+
+    public long truncatedBytes() {
+        return truncatedBytes;
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            closing = true;
+            workAvailable.signalAll();
+            spaceFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Segment segment : segments.values()) {
+            segment.close();
+        }
+    }
+
+    // ---- reading (any thread, one caller per cursor) ----
+
+    BufferChunk read(long from, int maxDocuments, long maxBytes, RecordReader reader) throws IOException {
+        List<byte[]> documents = new ArrayList<>();
+        long[] bytes = {0};
+        long[] firstMillis = {0};
+        long position = from;
+        long end = endPosition;
+        while (position < end && documents.size() < maxDocuments && bytes[0] < maxBytes) {
+            Map.Entry<Long, Segment> entry = segments.floorEntry(position);
+            if (entry == null) {
+                position = segments.firstKey();
+                continue;
+            }
+            Segment segment = entry.getValue();
+            long readable = segment.size;
+            long offset = position - segment.base;
+            if (offset >= readable) {
+                Long next = segments.higherKey(segment.base);
+                if (next == null) {
+                    break;
+                }
+                position = next;
+                continue;
+            }
+            RecordReader.Result result = reader.read(segment.channel, offset, readable, (payload, appendMillis) -> {
+                int length = payload.remaining();
+                if (documents.size() >= maxDocuments || (!documents.isEmpty() && bytes[0] + length > maxBytes)) {
+                    return false;
+                }
+                byte[] document = new byte[length];
+                payload.get(document);
+                if (documents.isEmpty()) {
+                    firstMillis[0] = appendMillis;
+                }
+                documents.add(document);
+                bytes[0] += length;
+                return true;
+            });
+            position = segment.base + result.endOffset();
+            if (result.stoppedByVisitor()) {
+                break;
+            }
+            if (result.invalid()) {
+                // Only disk damage after replay gets here (replay already cut torn tails). The rest of this segment
+                // cannot be parsed; skip to the next one rather than stall every output forever.
+                LOG.error("buffer segment {} is corrupt at offset {}; skipping its remaining {} bytes",
+                        segment.path.getFileName(), result.endOffset(), readable - result.endOffset());
+                position = segment.end();
+            }
+        }
+        return new BufferChunk(documents, position, firstMillis[0], bytes[0]);
+    }
+
+    /** Deletes segments every cursor has passed; called after a cursor commit. */
+    void reclaim() {
+        lock.lock();
+        try {
+            reclaimLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long minCommitted() {
+        long min = endPosition;
+        for (BufferCursor cursor : cursors.values()) {
+            min = Math.min(min, cursor.committedPosition());
+        }
+        return min;
+    }
+
+    private void reclaimLocked() {
+        long min = minCommitted();
+        boolean freed = false;
+        long last = segments.lastKey();
+        for (Segment segment : segments.values()) {
+            // The last segment is the one being written (a roll inserts the new one before switching to it).
+            if (segment.base == last || segment == active || segment.end() > min) {
+                break;
+            }
+            segments.remove(segment.base);
+            segment.close();
+            try {
+                Files.deleteIfExists(segment.path);
+            } catch (IOException e) {
+                LOG.warn("could not delete buffer segment {}: {}", segment.path.getFileName(), e.getClass().getSimpleName());
+            }
+            totalBytes.addAndGet(-segment.size);
+            freed = true;
+        }
+        if (freed) {
+            spaceFreed.signalAll();
+        }
+    }
+
+    // ---- writer thread ----
+
+    private void runWriter() {
+        long intervalNanos = TimeUnit.MILLISECONDS.toNanos(config.fsyncIntervalMs());
+        try {
+            while (true) {
+                List<PendingAppend> batch = new ArrayList<>();
+                lock.lock();
+                try {
+                    while (pending.isEmpty() && !closing) {
+                        if (dirty) {
+                            long wait = intervalNanos - (System.nanoTime() - lastSyncNanos);
+                            if (wait <= 0) {
+                                break;
+                            }
+                            workAvailable.awaitNanos(wait);
+                        } else {
+                            workAvailable.await();
+                        }
+                    }
+                    if (pending.isEmpty() && closing) {
+                        break;
+                    }
+                    batch.addAll(pending);
+                    pending.clear();
+                } finally {
+                    lock.unlock();
+                }
+                List<PendingAppend> written = new ArrayList<>();
+                for (PendingAppend append : batch) {
+                    try {
+                        long now = System.currentTimeMillis();
+                        for (byte[] document : append.documents) {
+                            writeRecord(document, now, written);
+                        }
+                        written.add(append);
+                    } catch (IOException e) {
+                        LOG.error("buffer append failed: {}", e.toString());
+                        append.future.completeExceptionally(e);
+                    }
+                }
+                publish(written, intervalNanos);
+            }
+            flushWriteBuffer();
+            force();
+        } catch (IOException e) {
+            LOG.error("buffer writer stopped: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            failPending();
+        }
+    }
+
+    private void failPending() {
+        lock.lock();
+        try {
+            closing = true;
+            for (PendingAppend append : pending) {
+                append.future.completeExceptionally(new IllegalStateException("buffer is closed"));
+            }
+            pending.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes written records readable, fsyncs per policy, completes their futures and wakes the readers. */
+    private void publish(List<PendingAppend> written, long intervalNanos) throws IOException {
+        flushWriteBuffer();
+        if (dirty && (config.fsyncAlways() || System.nanoTime() - lastSyncNanos >= intervalNanos)) {
+            force();
+        }
+        for (PendingAppend append : written) {
+            append.future.complete(null);
+        }
+        written.clear();
+        for (Runnable listener : appendListeners) {
+            listener.run();
+        }
+    }
+
+    private void writeRecord(byte[] document, long appendMillis, List<PendingAppend> written) throws IOException, InterruptedException {
+        int recordBytes = RecordReader.HEADER_BYTES + document.length;
+        long activeBytes = active.size + writeBuffer.position();
+        if (activeBytes > 0 && activeBytes + recordBytes > config.segmentBytes()) {
+            roll();
+        }
+        awaitSpace(recordBytes, written);
+        if (writeBuffer.remaining() < recordBytes) {
+            flushWriteBuffer();
+        }
+        if (recordBytes > writeBuffer.capacity()) {
+            ByteBuffer header = ByteBuffer.allocate(RecordReader.HEADER_BYTES);
+            crc.reset();
+            crc.update(ByteBuffer.allocate(8).putLong(0, appendMillis));
+            crc.update(document);
+            header.putInt(document.length).putInt((int) crc.getValue()).putLong(appendMillis).flip();
+            writeFully(new ByteBuffer[]{header, ByteBuffer.wrap(document)});
+        } else {
+            int start = writeBuffer.position();
+            writeBuffer.putInt(document.length).putInt(0).putLong(appendMillis).put(document);
+            crc.reset();
+            crc.update(writeBuffer.duplicate().position(start + 8).limit(start + recordBytes));
+            writeBuffer.putInt(start + 4, (int) crc.getValue());
+        }
+        totalBytes.addAndGet(recordBytes);
+    }
+
+    /** Blocks the writer (and so every append behind it) until the record fits under the cap. */
+    private void awaitSpace(int recordBytes, List<PendingAppend> written) throws IOException, InterruptedException {
+        if (totalBytes.get() + recordBytes <= config.maxBytes()) {
+            return;
+        }
+        // Let readers see (and commit past) everything written so far, or the space might never free up.
+        publish(written, 0);
+        lock.lock();
+        try {
+            while (totalBytes.get() + recordBytes > config.maxBytes()) {
+                if (closing) {
+                    throw new IOException("buffer closed while waiting for space");
+                }
+                if (minCommitted() >= endPosition && active.size > 0) {
+                    lock.unlock();
+                    try {
+                        roll();
+                    } finally {
+                        lock.lock();
+                    }
+                }
+                reclaimLocked();
+                if (totalBytes.get() + recordBytes <= config.maxBytes()) {
+                    break;
+                }
+                spaceFreed.await(1, TimeUnit.SECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void roll() throws IOException {
+        flushWriteBuffer();
+        force();
+        Segment next = createSegment(active.end());
+        active = next;
+        endPosition = next.end();
+    }
+
+    private Segment createSegment(long base) throws IOException {
+        Path path = directory.resolve(Segment.fileName(base));
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        Segment segment = new Segment(base, path, channel, 0);
+        segments.put(base, segment);
+        forceDirectory(directory);
+        return segment;
+    }
+
+    private void flushWriteBuffer() throws IOException {
+        if (writeBuffer.position() == 0) {
+            return;
+        }
+        writeBuffer.flip();
+        writeFully(new ByteBuffer[]{writeBuffer});
+        writeBuffer.clear();
+    }
+
+    private void writeFully(ByteBuffer[] buffers) throws IOException {
+        long total = 0;
+        for (ByteBuffer buffer : buffers) {
+            total += buffer.remaining();
+        }
+        long done = 0;
+        while (done < total) {
+            done += active.channel.write(buffers);
+        }
+        active.size += total;
+        endPosition = active.end();
+        dirty = true;
+    }
+
+    private void force() throws IOException {
+        if (dirty) {
+            active.channel.force(false);
+            dirty = false;
+        }
+        lastSyncNanos = System.nanoTime();
+    }
+
+    static void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to fsync a directory; the rename/creation is then as durable as they allow.
+            LOG.debug("directory fsync not supported: {}", e.toString());
+        }
+    }
+
+    // ---- replay ----
+
+    /** Scans every segment, cutting each at its first invalid record. Returns {torn segments, bytes cut}. */
+    private long[] replaySegments() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*.seg")) {
+            stream.forEach(files::add);
+        }
+        files.sort(null);
+        long torn = 0;
+        long cut = 0;
+        RecordReader reader = new RecordReader(WRITE_BUFFER_BYTES, maxRecordBytes);
+        for (Path file : files) {
+            long base = Segment.parseBase(file);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            long fileSize = channel.size();
+            RecordReader.Result result = reader.read(channel, 0, fileSize, (payload, appendMillis) -> true);
+            if (result.invalid()) {
+                long valid = result.endOffset();
+                LOG.warn("buffer segment {}: torn or corrupt record at offset {}, cutting {} bytes", file.getFileName(),
+                        valid, fileSize - valid);
+                channel.truncate(valid);
+                channel.force(true);
+                torn++;
+                cut += fileSize - valid;
+            }
+            segments.put(base, new Segment(base, file, channel, channel.size()));
+        }
+        return new long[]{torn, cut};
+    }
+}

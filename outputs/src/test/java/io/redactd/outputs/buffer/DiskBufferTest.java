@@ -1,0 +1,184 @@
+package io.redactd.outputs.buffer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DiskBufferTest {
+    @TempDir
+    Path dir;
+
+    private DiskBufferConfig config(long maxBytes, long segmentBytes, String fsync) {
+        return new DiskBufferConfig(dir.toString(), maxBytes, segmentBytes, fsync, 50L);
+    }
+
+    static List<byte[]> docs(int from, int count) {
+        List<byte[]> documents = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            documents.add(("{\"seq\":" + i + ",\"message\":\"event number " + i + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        return documents;
+    }
+
+    static List<String> readAll(BufferCursor cursor) throws IOException {
+        List<String> out = new ArrayList<>();
+        while (true) {
+            BufferChunk chunk = cursor.read(1000, 1 << 20);
+            if (chunk.isEmpty()) {
+                return out;
+            }
+            chunk.documents().forEach(d -> out.add(new String(d, StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void cursorsReadIndependentlyAndSegmentsGoOnlyWhenEveryCursorPassed() throws Exception {
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "always"), List.of("es", "hec"))) {
+            for (int i = 0; i < 10; i++) {
+                buffer.append(docs(i * 100, 100)).get(5, TimeUnit.SECONDS);
+            }
+            assertThat(buffer.segmentCount()).isGreaterThan(10);
+            BufferCursor es = buffer.cursor("es");
+            List<String> all = readAll(es);
+            assertThat(all).hasSize(1000).first().asString().contains("\"seq\":0,");
+            assertThat(all.get(999)).contains("\"seq\":999,");
+            es.commit(es.readPosition());
+            // "hec" has not moved: nothing may be deleted yet.
+            int before = buffer.segmentCount();
+            assertThat(before).isGreaterThan(10);
+
+            BufferCursor hec = buffer.cursor("hec");
+            BufferChunk firstHalf = hec.read(500, 1 << 20);
+            assertThat(firstHalf.documents()).hasSize(500);
+            hec.commit(firstHalf.endPosition());
+            assertThat(buffer.segmentCount()).isLessThan(before).isGreaterThan(1);
+            assertThat(hec.lagBytes()).isPositive();
+            assertThat(es.lagBytes()).isZero();
+            List<String> rest = readAll(hec);
+            assertThat(rest).hasSize(500).first().asString().contains("\"seq\":500,");
+        }
+    }
+
+    @Test
+    void fullBufferHoldsTheAppendUntilACursorFreesSpace() throws Exception {
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 64 * 1024, "interval"), List.of("slow"))) {
+            byte[] big = new byte[8000];
+            java.util.Arrays.fill(big, (byte) 'x');
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (int i = 0; i < 160; i++) { // ~1.25 MiB > 1 MiB cap
+                futures.add(buffer.append(List.of(big)));
+            }
+            CompletableFuture<Void> last = futures.get(futures.size() - 1);
+            futures.get(100).get(5, TimeUnit.SECONDS);
+            // Poll rather than sleep: the last append must stay pending while nothing is committed.
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (System.nanoTime() < deadline) {
+                assertThat(last).isNotDone();
+                Thread.onSpinWait();
+            }
+            assertThat(buffer.sizeBytes()).isLessThanOrEqualTo(1 << 20);
+
+            BufferCursor slow = buffer.cursor("slow");
+            int received = 0;
+            while (!last.isDone() || received < 160) {
+                BufferChunk chunk = slow.read(10, 1 << 20);
+                received += chunk.documents().size();
+                if (!chunk.isEmpty()) {
+                    slow.commit(chunk.endPosition());
+                }
+                assertThat(System.nanoTime() - deadline).isLessThan(TimeUnit.SECONDS.toNanos(10));
+            }
+            last.get(5, TimeUnit.SECONDS);
+            assertThat(received).isEqualTo(160);
+        }
+    }
+
+    @Test
+    void tornTailIsCutAndCountedAndTheRestReplays() throws Exception {
+        long committedAfter;
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 256 * 1024, "always"), List.of("out"))) {
+            buffer.append(docs(0, 50)).get(5, TimeUnit.SECONDS);
+            BufferCursor out = buffer.cursor("out");
+            BufferChunk first = out.read(10, 1 << 20);
+            out.commit(first.endPosition());
+            committedAfter = first.endPosition();
+        }
+        Path segment;
+        try (Stream<Path> files = Files.list(dir)) {
+            segment = files.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        long validSize = Files.size(segment);
+        // A write cut short by a crash: a header promising 100 bytes, then only 7 of them.
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ByteBuffer torn = ByteBuffer.allocate(16 + 7).putInt(100).putInt(12345).putLong(1L).put("partial".getBytes());
+            channel.write(torn.flip());
+        }
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 256 * 1024, "always"), List.of("out"))) {
+            assertThat(buffer.tornTailsTruncated()).isEqualTo(1);
+            assertThat(buffer.truncatedBytes()).isEqualTo(23);
+            assertThat(Files.size(segment)).isEqualTo(validSize);
+            BufferCursor out = buffer.cursor("out");
+            assertThat(out.committedPosition()).isEqualTo(committedAfter);
+            List<String> rest = readAll(out);
+            assertThat(rest).hasSize(40).first().asString().contains("\"seq\":10,");
+            buffer.append(docs(50, 1)).get(5, TimeUnit.SECONDS);
+            assertThat(readAll(out)).singleElement().asString().contains("\"seq\":50,");
+        }
+    }
+
+    @Test
+    void flippedPayloadByteFailsTheCrcAndIsNotDelivered() throws Exception {
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 256 * 1024, "always"), List.of("out"))) {
+            buffer.append(docs(0, 3)).get(5, TimeUnit.SECONDS);
+        }
+        Path segment;
+        try (Stream<Path> files = Files.list(dir)) {
+            segment = files.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[bytes.length - 3] ^= 0x01; // inside the last record's payload
+        Files.write(segment, bytes);
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 256 * 1024, "always"), List.of("out"))) {
+            assertThat(buffer.tornTailsTruncated()).isEqualTo(1);
+            assertThat(readAll(buffer.cursor("out"))).hasSize(2);
+        }
+    }
+
+    @Test
+    void cursorOfARemovedOutputIsDroppedAndNewCursorStartsAtOldestRecord() throws Exception {
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "always"), List.of("old", "keep"))) {
+            buffer.append(docs(0, 20)).get(5, TimeUnit.SECONDS);
+            BufferCursor keep = buffer.cursor("keep");
+            keep.commit(keep.read(5, 1 << 20).endPosition());
+        }
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "always"), Set.of("keep", "added"))) {
+            assertThat(dir.resolve("cursors/old.cursor")).doesNotExist();
+            assertThat(readAll(buffer.cursor("keep"))).hasSize(15);
+            assertThat(readAll(buffer.cursor("added"))).hasSize(20);
+        }
+    }
+
+    @Test
+    void oversizedDocumentIsRefusedWithoutTouchingTheBuffer() throws Exception {
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "always"), List.of("out"))) {
+            CompletableFuture<Void> refused = buffer.append(List.of(new byte[5000]));
+            assertThat(refused).isCompletedExceptionally();
+            assertThat(buffer.endPosition()).isZero();
+        }
+    }
+}

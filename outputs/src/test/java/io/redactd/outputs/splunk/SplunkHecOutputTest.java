@@ -1,0 +1,245 @@
+package io.redactd.outputs.splunk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.outputs.EventBatch;
+import io.redactd.outputs.delivery.BatchConfig;
+import io.redactd.outputs.delivery.OutputFailure;
+import io.redactd.outputs.delivery.RetryConfig;
+import io.redactd.outputs.delivery.TlsConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SplunkHecOutputTest {
+    static final String TOKEN = "6f2a0c1e-93d4-4b8a-a1f7-2c5e9d0b7a31";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Vertx vertx = Vertx.vertx();
+
+    @TempDir
+    Path dir;
+    private Path tokenFile;
+
+    @BeforeEach
+    void token() throws Exception {
+        tokenFile = dir.resolve("hec.token");
+        Files.writeString(tokenFile, TOKEN + "\n");
+    }
+
+    @AfterEach
+    void close() {
+        vertx.close();
+    }
+
+    SplunkHecOutputConfig config(String url, String index, boolean gzip, SplunkHecOutputConfig.AckConfig ack, TlsConfig tls) {
+        return new SplunkHecOutputConfig(url, tokenFile.toString(), index, null, null, "ward-7", gzip, ack, null, tls,
+                new BatchConfig(100, null, 100L), new RetryConfig(3, 5L, 50L), dir.resolve("dead.ndjson").toString(),
+                null, true);
+    }
+
+    static byte[] doc(int seq) {
+        return ("{\"@timestamp\":\"2026-11-27T02:02:03.456Z\",\"seq\":" + seq + ",\"message\":\"[REDACTED:SSN] seen\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    static List<byte[]> docs(int count) {
+        List<byte[]> documents = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            documents.add(doc(i));
+        }
+        return documents;
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out waiting for " + what).isLessThan(deadline);
+            Thread.sleep(20); // polling interval of a condition with a deadline
+        }
+    }
+
+    private SplunkHecOutput started(SplunkHecOutputConfig config) throws Exception {
+        SplunkHecOutput output = new SplunkHecOutput("hec", config, vertx, new SimpleMeterRegistry());
+        await(output.start());
+        return output;
+    }
+
+    @Test
+    void wireFormatIsByteForByteTheDocumentedEventProtocol() throws Exception {
+        try (HecReceiver receiver = new HecReceiver(vertx, TOKEN, false)) {
+            SplunkHecOutput output = started(config(receiver.url(), "phi_clean", true, null, null));
+            byte[] second = "{\"@timestamp\":\"2026-11-27T02:02:04Z\",\"message\":\"caf\u00e9 \\\"quoted\\\"\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            await(output.write(new EventBatch(List.of(doc(1), second))));
+
+            assertThat(receiver.bodies).hasSize(1);
+            String expected = "{\"time\":1795744923.456,\"host\":\"ward-7\",\"source\":\"redactd\",\"sourcetype\":\"_json\","
+                    + "\"index\":\"phi_clean\",\"event\":{\"@timestamp\":\"2026-11-27T02:02:03.456Z\",\"seq\":1,"
+                    + "\"message\":\"[REDACTED:SSN] seen\"}}"
+                    + "{\"time\":1795744924.000,\"host\":\"ward-7\",\"source\":\"redactd\",\"sourcetype\":\"_json\","
+                    + "\"index\":\"phi_clean\",\"event\":{\"@timestamp\":\"2026-11-27T02:02:04Z\","
+                    + "\"message\":\"caf\u00e9 \\\"quoted\\\"\"}}";
+            assertThat(receiver.bodies.get(0)).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+            assertThat(receiver.headers.get(0).get("Authorization")).isEqualTo("Splunk " + TOKEN);
+            assertThat(receiver.headers.get(0).get("Content-Encoding")).isEqualTo("gzip");
+            assertThat(receiver.headers.get(0).get("Content-Type")).isEqualTo("application/json");
+            assertThat(receiver.headers.get(0).get("X-Splunk-Request-Channel")).isNull();
+            assertThat(receiver.indexed).hasSize(2);
+            assertThat(receiver.indexed.get(1).at("/event/message").asText()).isEqualTo("caf\u00e9 \"quoted\"");
+            assertThat(output.metrics().sentCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void uncompressedBodyWithoutIndexUsesTheTokenDefault() throws Exception {
+        try (HecReceiver receiver = new HecReceiver(vertx, TOKEN, false)) {
+            SplunkHecOutput output = started(config(receiver.url(), null, false, null, null));
+            await(output.write(new EventBatch(List.of(doc(9)))));
+            assertThat(new String(receiver.bodies.get(0), StandardCharsets.UTF_8)).isEqualTo(
+                    "{\"time\":1795744923.456,\"host\":\"ward-7\",\"source\":\"redactd\",\"sourcetype\":\"_json\",\"event\":"
+                            + new String(doc(9), StandardCharsets.UTF_8) + "}");
+            assertThat(receiver.headers.get(0).get("Content-Encoding")).isNull();
+        }
+    }
+
+    @Test
+    void serverBusyIsRetriedAndEveryEventArrivesOnce() throws Exception {
+        try (HecReceiver receiver = new HecReceiver(vertx, TOKEN, false)) {
+            receiver.busyLeft.set(3);
+            SplunkHecOutput output = started(config(receiver.url(), "main", true, null, null));
+            await(output.write(new EventBatch(docs(250))));
+            assertThat(receiver.busyAnswers).hasValue(3);
+            assertThat(receiver.indexed.stream().map(e -> e.at("/event/seq").asInt()).sorted().collect(Collectors.toList()))
+                    .isEqualTo(java.util.stream.IntStream.range(0, 250).boxed().collect(Collectors.toList()));
+            assertThat(output.metrics().sentCount()).isEqualTo(250);
+            assertThat(output.metrics().retriedCount()).isEqualTo(3 * 100); // the first request (100 events) was refused 3 times
+            assertThat(output.metrics().deadLetteredCount()).isZero();
+        }
+    }
+
+    @Test
+    void invalidTokenIsSurfacedNotRetriedAndNothingIsDeadLettered() throws Exception {
+        try (HecReceiver receiver = new HecReceiver(vertx, "another-token", false)) {
+            SplunkHecOutput output = started(config(receiver.url(), "main", true, null, null));
+            assertThatThrownBy(() -> await(output.write(new EventBatch(docs(5)))))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(OutputFailure.class)
+                    .hasMessageContaining("HTTP 403, HEC code 4 (Invalid token)");
+            assertThat(receiver.requests).hasValue(1);
+            assertThat(receiver.indexed).isEmpty();
+            assertThat(output.ready()).isFalse();
+            assertThat(output.metrics().retriedCount()).isZero();
+            assertThat(dir.resolve("dead.ndjson")).doesNotExist();
+        }
+    }
+
+    @Test
+    void invalidEventIsDeadLetteredAndTheOthersStillArrive() throws Exception {
+        try (HecReceiver receiver = new HecReceiver(vertx, TOKEN, false)) {
+            SplunkHecOutput output = started(config(receiver.url(), "main", true, null, null));
+            List<byte[]> documents = docs(6);
+            // Not JSON: the envelope around it is invalid, and the collector says which event (code 6).
+            documents.set(3, "{\"seq\":3,\"message\":\"[REDACTED:SSN]\"".getBytes(StandardCharsets.UTF_8));
+            await(output.write(new EventBatch(documents)));
+
+            List<Integer> seqs = receiver.indexed.stream().map(e -> e.at("/event/seq").asInt()).collect(Collectors.toList());
+            assertThat(seqs).doesNotContain(3).containsAll(List.of(0, 1, 2, 4, 5));
+            // Events before the invalid one were indexed by the first request and resent: counted, never lost.
+            long duplicates = seqs.size() - seqs.stream().distinct().count();
+            assertThat(duplicates).isEqualTo(3).isLessThanOrEqualTo(output.metrics().retriedCount());
+            assertThat(output.metrics().deadLetteredCount()).isEqualTo(1);
+            List<String> dead = Files.readAllLines(dir.resolve("dead.ndjson"));
+            assertThat(dead).hasSize(1);
+            JsonNode entry = JSON.readTree(dead.get(0));
+            assertThat(entry.get("error_type").asText()).isEqualTo("hec_code_6");
+            assertThat(entry.get("reason").asText()).isEqualTo("Invalid data format");
+            assertThat(entry.get("document").asText()).isEqualTo("{\"seq\":3,\"message\":\"[REDACTED:SSN]\"");
+        }
+    }
+
+    @Test
+    void withAckTheWriteCompletesOnlyOnceSplunkAcknowledges() throws Exception {
+        try (HecReceiver receiver = new HecReceiver(vertx, TOKEN, true)) {
+            receiver.holdAcks = true;
+            SplunkHecOutput output = started(config(receiver.url(), "main", true,
+                    new SplunkHecOutputConfig.AckConfig(true, 20L, 10_000L), null));
+            CompletableFuture<Void> written = output.write(new EventBatch(docs(230))).toCompletionStage().toCompletableFuture();
+            waitFor("three unanswered ack polls", () -> receiver.ackRequests.size() >= 3);
+            assertThat(written).isNotDone();
+            assertThat(output.metrics().sentCount()).isZero();
+            assertThat(receiver.ackRequests.get(0)).isEqualTo("{\"acks\":[0,1,2]}");
+            receiver.holdAcks = false;
+            written.get(10, TimeUnit.SECONDS);
+
+            assertThat(output.metrics().sentCount()).isEqualTo(230);
+            assertThat(receiver.indexed).hasSize(230);
+            String channel = receiver.headers.get(0).get("X-Splunk-Request-Channel");
+            assertThat(UUID.fromString(channel).toString()).isEqualTo(channel);
+            assertThat(receiver.headers).allMatch(h -> channel.equals(h.get("X-Splunk-Request-Channel")));
+            assertThat(receiver.ackChannels).containsOnly(channel);
+        }
+    }
+
+    @Test
+    void requestNeverAcknowledgedIsResentAfterTheTimeout() throws Exception {
+        try (HecReceiver receiver = new HecReceiver(vertx, TOKEN, true)) {
+            receiver.lostAcks.add(0L);
+            SplunkHecOutput output = started(config(receiver.url(), "main", true,
+                    new SplunkHecOutputConfig.AckConfig(true, 20L, 300L), null));
+            await(output.write(new EventBatch(docs(40))));
+            assertThat(receiver.bodies).hasSize(2); // the original and the resend
+            assertThat(receiver.indexed).hasSize(40);
+            assertThat(output.metrics().retriedCount()).isEqualTo(40);
+            assertThat(output.metrics().sentCount()).isEqualTo(40);
+        }
+    }
+
+    @Test
+    void ackEnabledAgainstATokenWithoutAckIsSurfaced() throws Exception {
+        try (HecReceiver receiver = new HecReceiver(vertx, TOKEN, false)) {
+            SplunkHecOutput output = started(config(receiver.url(), "main", true,
+                    new SplunkHecOutputConfig.AckConfig(true, 20L, 1000L), null));
+            assertThatThrownBy(() -> await(output.write(new EventBatch(docs(2)))))
+                    .hasCauseInstanceOf(OutputFailure.class)
+                    .hasMessageContaining("returned no ackId");
+        }
+    }
+
+    @Test
+    void configProblemsNameTheKey() {
+        SplunkHecOutputConfig bad = new SplunkHecOutputConfig("ftp://splunk", null, null, null, null, null, null,
+                new SplunkHecOutputConfig.AckConfig(true, 5L, 1L), "not-a-uuid", null, new BatchConfig(0, null, null),
+                null, null, null, null);
+        assertThat(bad.validate().stream().map(p -> p.path()).collect(Collectors.toList()))
+                .contains("endpoint", "token_file", "channel", "ack.poll_interval_ms", "batch.max_documents", "dead_letter_path");
+        SplunkHecOutputConfig plain = new SplunkHecOutputConfig("http://splunk:8088", tokenFile.toString(), null, null, null,
+                null, null, null, null, null, null, null, "dead.ndjson", null, null);
+        assertThat(plain.validate()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("endpoint");
+            assertThat(p.message()).contains("clear text");
+        });
+    }
+}
