@@ -65,14 +65,23 @@ count_redactions() {
   local file="$1"; shift
   local t
   for t in "$@"; do
-    printf '%s=%s ' "$t" "$(grep -o -F "[REDACTED:$t]" "$file" | wc -l)"
+    printf '%s=%s ' "$t" "$(count_type "$file" "$t")"
   done
 }
 
 # leaked_values FILE VALUES_FILE -> number of PHI values of the corpus that appear verbatim in FILE
 leaked_values() {
-  grep -o -F -f "$2" "$1" | sort -u | wc -l
+  { grep -o -F -f "$2" "$1" || true; } | sort -u | wc -l
 }
+
+# cat_outputs OUT: OUT and its rotated files (OUT.1, OUT.2 ...), oldest first
+cat_outputs() {
+  local f
+  for f in $(ls -1 "$1".[0-9]* 2>/dev/null | sort -t. -k2 -rn) "$1"; do cat "$f"; done
+}
+
+# count_type FILE-or-- TYPE: occurrences of [REDACTED:TYPE]
+count_type() { { grep -o -F "[REDACTED:$2]" "$1" || true; } | wc -l; }
 
 # run_redactd LABEL CONFIG CORPUS_DIR [extra env...] -> one CSV row on stdout:
 #   label,tool,seconds,seconds_with_startup,mb_s,lines_s,cpu_s,peak_rss_mb,load1
@@ -94,7 +103,12 @@ run_redactd() {
       REDACTD_ADMIN_PORT="$port" "$@" \
       java $REDACTD_JVM_FLAGS -jar "$REDACTD_JAR" run --config "$config" >"$run/daemon.log" 2>&1 &
   pid=$!
-  wait_for 120 curl -sf "http://127.0.0.1:$port/readyz" || { kill "$pid"; die "$label: daemon not ready (see $run/daemon.log)"; }
+  local ready_by=$(( $(date +%s) + 120 ))
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || die "$label: daemon exited at start-up: $(head -c 400 "$run/daemon.log")"
+    [ "$(date +%s)" -lt "$ready_by" ] || { kill "$pid"; die "$label: daemon not ready after 120 s (see $run/daemon.log)"; }
+    sleep 0.1
+  done
   local cpu0; cpu0="$(proc_cpu_s "$pid")"   # start-up CPU (JIT, pattern compilation) is not the run's
   ln "$corpus/corpus.log" "$run/in/corpus.log"
   t1="$(now_s)"
@@ -169,4 +183,13 @@ label, t0, t2, b, n, cpu, hwm, load0 = sys.argv[1:]
 s = float(t2) - float(t0)
 print(f"{label},naive-java,{s:.3f},{s:.3f},{int(b) / 1e6 / s:.1f},{int(n) / s:.0f},{cpu},{hwm},{load0}")
 PY
+}
+
+# A python3 that has matplotlib (a pyenv shim on PATH may not; Debian's python3-matplotlib is in /usr/bin/python3).
+chart_python() {
+  local p
+  for p in "${PYTHON:-python3}" python3 /usr/bin/python3; do
+    if "$p" -c 'import matplotlib' 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo python3
 }

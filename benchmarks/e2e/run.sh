@@ -33,10 +33,10 @@ check_full() {
   for t in $(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["types"]))' "$CORPUS/truth.json"); do
     truth="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["values_per_type"].get(sys.argv[2], 0))' \
       "$CORPUS/truth.json" "$t")"
-    got="$(cat "$out" "$out".* 2>/dev/null | grep -o -F "[REDACTED:$t]" | wc -l)"
+    got="$(cat_outputs "$out" | count_type - "$t")"
     echo "$label,$t,$truth,$got"
   done
-  echo "$label,LEAKED_VALUES,0,$(cat "$out" "$out".* 2>/dev/null | leaked_values - "$CORPUS/phi-values.txt")"
+  echo "$label,LEAKED_VALUES,0,$(cat_outputs "$out" | leaked_values - "$CORPUS/phi-values.txt")"
 }
 cleanup_output() { local out; out="$(cat "$BENCH_WORK/run/$1/output-path")"; rm -f "$out" "$out".*; }
 
@@ -71,4 +71,4 @@ if [ "$SCALING" = 1 ]; then
   echo "2,17,never,$row" | tee -a "$SCSV" >&2
   cleanup_output scale-w2-t17-nofsync
 fi
-python3 "$BENCH_ROOT/benchmarks/charts/report.py" "$BENCH_RESULTS"
+"$(chart_python)" "$BENCH_ROOT/benchmarks/charts/report.py" "$BENCH_RESULTS"

@@ -54,10 +54,10 @@ check_output() {
   for t in ${PEER_TYPES//,/ }; do
     truth="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["values_per_type"].get(sys.argv[2], 0))' \
       "$CORPUS/truth.json" "$t")"
-    got="$(cat "$out" "$out".* 2>/dev/null | grep -o -F "[REDACTED:$t]" | wc -l)"
+    got="$(cat_outputs "$out" | count_type - "$t")"
     echo "$tool,$t,$truth,$got"
   done
-  echo "$tool,LEAKED_VALUES,0,$(cat "$out" "$out".* 2>/dev/null | leaked_values - "$CORPUS/phi-values.txt")"
+  echo "$tool,LEAKED_VALUES,0,$(cat_outputs "$out" | leaked_values - "$CORPUS/phi-values.txt")"
 }
 
 machine_info() {
@@ -93,4 +93,4 @@ for round in $(seq 1 "$REPEATS"); do
   done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$BENCH_RESULTS/machine.txt"
-python3 "$BENCH_ROOT/benchmarks/charts/report.py" "$BENCH_RESULTS"
+"$(chart_python)" "$BENCH_ROOT/benchmarks/charts/report.py" "$BENCH_RESULTS"
