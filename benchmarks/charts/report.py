@@ -153,12 +153,14 @@ def charts():
                 ax.plot([r for r, _ in vals], [v for _, v in vals], marker="o", label=name)
             for name, t in TARGETS.items():
                 ax.axhline(t, linestyle="--", linewidth=0.8, color="grey")
-                ax.text(0.6, t, f" target {name}: {t:g}x", fontsize=7, va="bottom", color="grey")
+                ax.text(0.99, t, f"target {name}: {t:g}x", fontsize=8, va="bottom", ha="right", color="grey",
+                        transform=ax.get_yaxis_transform())
             ax.set_xlabel("round")
             ax.set_ylabel("ratio of MB/s in the same round")
             ax.set_title("redactd / syslog-ng, per run")
             ax.set_xticks(sorted({r for vals in ratios.values() for r, _ in vals}))
-            ax.legend(fontsize=8)
+            ax.set_ylim(0, max(max(TARGETS.values()), max(v for vals in ratios.values() for _, v in vals)) * 1.15)
+            ax.legend(fontsize=8, loc="center right")
             fig.tight_layout()
             fig.savefig(os.path.join(CHARTS, "ratio-per-run.png"), dpi=110)
             plt.close(fig)
@@ -178,7 +180,8 @@ def charts():
             ax.plot([int(r["types"]) for r in rs], [float(r["peak_rss_mb"]) for r in rs], marker="o",
                     label=f"{w} worker(s)")
         ax.axhline(400, linestyle="--", color="grey", linewidth=0.8)
-        ax.text(5, 400, " target <= 400 MB", fontsize=8, va="bottom", color="grey")
+        ax.text(0.99, 400, "target <= 400 MB", fontsize=8, va="bottom", ha="right", color="grey",
+                transform=ax.get_yaxis_transform())
         ax.set_xlabel("PHI types enabled")
         ax.set_ylabel("peak RSS (VmHWM), MB")
         ax.set_title("redactd memory by workers and types")
