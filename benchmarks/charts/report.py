@@ -84,6 +84,17 @@ def summary():
             out.append(f"| {name} | {', '.join(f'{v:.2f}' for _, v in vals)} | "
                        f"{statistics.median(v for _, v in vals):.2f} | {target} |")
         out.append("")
+    tls = read("tls.csv")
+    if tls:
+        out += tool_table(tls, "Syslog over TLS -> file, 5 types") + [""]
+        rounds = defaultdict(dict)
+        for r in tls:
+            rounds[r["round"]][r["tool"]] = float(r["mb_s"])
+        vals = [v["redactd"] / v["syslog-ng"] for v in rounds.values() if "redactd" in v and "syslog-ng" in v]
+        if vals:
+            out += ["| ratio (MB/s, same round) | per round | median | target |", "|---|---|---|---|",
+                    f"| TLS redactd / syslog-ng | {', '.join(f'{v:.2f}' for v in vals)} | "
+                    f"{statistics.median(vals):.2f} | >= 4x |", ""]
     e2e = read("e2e.csv")
     if e2e:
         out += tool_table(e2e, "End-to-end, full-catalog corpus, config-examples/file-to-file.yaml") + [""]
@@ -164,6 +175,9 @@ def charts():
             fig.tight_layout()
             fig.savefig(os.path.join(CHARTS, "ratio-per-run.png"), dpi=110)
             plt.close(fig)
+    tls = read("tls.csv")
+    if tls:
+        bars(tls, "Syslog over TLS -> file, 5 types", "throughput-tls.png")
     e2e = read("e2e.csv")
     scaling = read("scaling.csv")
     if e2e or scaling:

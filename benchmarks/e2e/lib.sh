@@ -136,12 +136,12 @@ EOF
 
 CSV_HEADER="label,tool,seconds,seconds_with_startup,mb_s,lines_s,cpu_s,peak_rss_mb,load1"
 
-# redactd_config OUT TYPES WORKERS [FSYNC]: config-examples/file-to-file.yaml with, appended, the types to detect
+# redactd_config OUT TYPES WORKERS [FSYNC]: config-examples/file-to-file.yaml (or REDACTD_BASE_CONFIG) with, appended, the types to detect
 # (all = the whole catalog, none = every type disabled, i.e. pass-through, or a comma list) and the worker count
 # (empty = the default, one per core). The base file is otherwise used unchanged.
 redactd_config() {
   local out="$1" types="$2" workers="$3" fsync="${4:-}"
-  cp "$BENCH_ROOT/config-examples/file-to-file.yaml" "$out"
+  cp "${REDACTD_BASE_CONFIG:-$BENCH_ROOT/config-examples/file-to-file.yaml}" "$out"
   # fsync=never: the output stops fsyncing each batch (syslog-ng's file destination does not fsync either)
   if [ -n "$fsync" ]; then sed -i "s/^\(    fsync:\) .*/\1 $fsync/" "$out"; fi
   case "$types" in

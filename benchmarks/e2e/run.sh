@@ -7,7 +7,8 @@
 #        --config config-examples/file-to-file.yaml
 # with REDACTD_INPUT/OUTPUT/STATE/ADMIN_PORT set, BENCH_REPEATS times (default 3). Each run reports MB/s, lines/s,
 # CPU seconds and peak RSS (see lib.sh). Then (BENCH_SCALING=1, the default) the scaling matrix: 1 and 2 detection
-# workers x 5, 11 (format-identified) and 17 (all) PHI types, and the shipped config with fsync: never.
+# workers x 5, 11 (format-identified) and 17 (all) PHI types, and the shipped config with fsync: never, on
+# BENCH_SCALING_MB (default: BENCH_MB) of the same corpus.
 # Results: benchmarks/results/e2e.csv, e2e-correctness.csv, scaling.csv; summary and charts by
 # benchmarks/charts/report.py.
 set -euo pipefail
@@ -52,6 +53,7 @@ for round in $(seq 1 "$REPEATS"); do
 done
 
 if [ "$SCALING" = 1 ]; then
+  CORPUS="$(ensure_corpus full "${BENCH_SCALING_MB:-$MB}")"
   SCSV="$BENCH_RESULTS/scaling.csv"
   echo "workers,types,fsync,$CSV_HEADER" >"$SCSV"
   for workers in 1 2; do

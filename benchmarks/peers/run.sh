@@ -20,6 +20,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../e2e/lib.sh"
 # shellcheck source=syslog-ng.sh
 source "$HERE/syslog-ng.sh"
+# shellcheck source=tls.sh
+source "$HERE/tls.sh"
 
 MB="${BENCH_MB:-500}"
 REPEATS="${BENCH_REPEATS:-3}"
@@ -92,5 +94,25 @@ for round in $(seq 1 "$REPEATS"); do
     out="$(cat "$BENCH_WORK/run/$tool/output-path")"; rm -f "$out" "$out".*   # outputs are 0.5-1.3 GB each
   done
 done
+# Syslog over TLS -> file (BENCH_TLS=1, the default): BENCH_TLS_MB of the same corpus, BENCH_TLS_REPEATS rounds
+if [ "${BENCH_TLS:-1}" = 1 ]; then
+  TLS_MB="${BENCH_TLS_MB:-50}"
+  TLS_CORPUS="$(ensure_corpus peer5 "$TLS_MB")"
+  tls_setup "$BENCH_WORK/tls-$TLS_MB" "$TLS_CORPUS"
+  TCSV="$BENCH_RESULTS/tls.csv"
+  echo "round,$CSV_HEADER" >"$TCSV"
+  for round in $(seq 1 "${BENCH_TLS_REPEATS:-3}"); do
+    for tool in syslog-ng redactd; do
+      if [ $(( round % 2 )) = 0 ]; then tool=$([ "$tool" = redactd ] && echo syslog-ng || echo redactd); fi
+      log "TLS round $round: $tool"
+      if [ "$tool" = redactd ]; then
+        row="$(run_tls tls-redactd-5 redactd "$TLS_CORPUS" "$BENCH_WORK/tls-$TLS_MB" "$PEER_TYPES")"
+      else
+        row="$(run_tls tls-syslog-ng-redact syslog-ng "$TLS_CORPUS" "$BENCH_WORK/tls-$TLS_MB" "$PATTERNS")"
+      fi
+      echo "$round,$row" | tee -a "$TCSV" >&2
+    done
+  done
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$BENCH_RESULTS/machine.txt"
 "$(chart_python)" "$BENCH_ROOT/benchmarks/charts/report.py" "$BENCH_RESULTS"
