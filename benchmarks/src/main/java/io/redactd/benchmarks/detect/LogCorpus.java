@@ -64,7 +64,7 @@ public final class LogCorpus {
         return HOSTS[r.nextInt(HOSTS.length)] + " - - [27/Nov/2026:03:" + two(r.nextInt(60)) + ":" + two(r.nextInt(60))
                 + " +0000] \"GET " + path + " HTTP/1.1\" " + (r.nextInt(10) == 0 ? 404 : 200) + " " + r.nextInt(90000)
                 + " \"https://shop.example.com/\" \"" + AGENTS[r.nextInt(AGENTS.length)] + "\" rt=0."
-                + r.nextInt(1000);
+                + r.nextInt(1000) + " req=" + Long.toHexString(r.nextLong()) + " pod=web-" + r.nextInt(9);
     }
 
     private static String syslog(SplittableRandom r, String phi) {
@@ -72,7 +72,8 @@ public final class LogCorpus {
                 : MESSAGES[r.nextInt(MESSAGES.length)] + " id=" + Long.toHexString(r.nextLong());
         return "<134>1 2026-11-27T03:" + two(r.nextInt(60)) + ":" + two(r.nextInt(60)) + "." + r.nextInt(1000)
                 + "Z app-" + r.nextInt(9) + ".internal billing " + r.nextInt(65535) + " ID" + r.nextInt(99)
-                + " [meta version=\"2.14." + r.nextInt(20) + "\" region=\"eu-west-1\"] " + msg + " trace="
+                + " [meta version=\"2.14." + r.nextInt(20) + "\" region=\"eu-west-1\" pod=\"billing-"
+                + r.nextInt(9) + "\"] " + msg + " trace=" + Long.toHexString(r.nextLong()) + " span="
                 + Long.toHexString(r.nextLong());
     }
 
@@ -81,7 +82,8 @@ public final class LogCorpus {
         return "{\"ts\":\"2026-11-27T03:" + two(r.nextInt(60)) + ":" + two(r.nextInt(60)) + "." + r.nextInt(1000)
                 + "Z\",\"level\":\"info\",\"service\":\"orders\",\"msg\":\"" + msg + "\",\"order_id\":"
                 + (100000 + r.nextInt(900000)) + ",\"latency_ms\":" + r.nextInt(500) + ",\"trace\":\""
-                + Long.toHexString(r.nextLong()) + "\",\"v\":\"1." + r.nextInt(9) + "\"}";
+                + Long.toHexString(r.nextLong()) + "\",\"pod\":\"orders-" + r.nextInt(9) + "\",\"region\":\"eu-west-1\","
+                + "\"v\":\"1." + r.nextInt(9) + "\"}";
     }
 
     private static String two(int v) {

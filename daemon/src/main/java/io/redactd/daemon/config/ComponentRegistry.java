@@ -1,6 +1,8 @@
 package io.redactd.daemon.config;
 
 import io.redactd.daemon.input.Input;
+import io.redactd.daemon.input.file.FileInput;
+import io.redactd.daemon.input.file.FileInputConfig;
 import io.redactd.daemon.input.http.HttpInput;
 import io.redactd.daemon.input.http.HttpInputConfig;
 import io.redactd.daemon.input.stdin.StdinInput;
@@ -26,9 +28,8 @@ public final class ComponentRegistry {
     public static ComponentRegistry builtIn() {
         return new ComponentRegistry()
                 // Inputs:
-                // At merge with daemon-file (imports io.redactd.daemon.input.file.FileInput / FileInputConfig):
-                // .input(new ComponentType<>("file", FileInputConfig.class, c -> ComponentType.keyed(c.validate()),
-                //         (c, ctx) -> new FileInput(ctx.vertx(), c, ctx.sink(), ctx.stateDir(), ctx.registry())))
+                .input(new ComponentType<>("file", FileInputConfig.class, c -> ComponentType.keyed(c.validate()),
+                        (c, ctx) -> new FileInput(ctx.vertx(), c, ctx.sink(), ctx.stateDir(), ctx.registry())))
                 .input(new ComponentType<>("stdin", StdinInputConfig.class, StdinInputConfig::validate, StdinInput::new))
                 .input(new ComponentType<>("syslog", SyslogInputConfig.class, SyslogInputConfig::validate, SyslogInput::new))
                 .input(new ComponentType<>("http", HttpInputConfig.class, HttpInputConfig::validate, HttpInput::new))

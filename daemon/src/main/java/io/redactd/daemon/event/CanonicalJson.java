@@ -91,6 +91,12 @@ public final class CanonicalJson {
         buf[len++] = '}';
     }
 
+    /** Appends one structural byte ({@code { } , :}); for writers that stream an object without building it. */
+    public void punct(char c) {
+        ensure(1);
+        buf[len++] = (byte) c;
+    }
+
     private void raw(String ascii) {
         ensure(ascii.length());
         for (int i = 0; i < ascii.length(); i++) {
@@ -131,22 +137,31 @@ public final class CanonicalJson {
         buf[len++] = '"';
     }
 
-    /** Writes valid UTF-8 bytes as a JSON string. */
+    /** Writes valid UTF-8 bytes as a JSON string; runs that need no escaping are copied in one go. */
     public void utf8(byte[] b, int off, int n) {
         ensure(n + 2);
         buf[len++] = '"';
         int end = off + n;
+        int run = off;
         for (int i = off; i < end; i++) {
             byte c = b[i];
             if ((c >= 0 && c < 0x20) || c == '"' || c == '\\') {
+                copy(b, run, i - run);
                 escape((char) c);
-            } else {
-                ensure(1);
-                buf[len++] = c;
+                run = i + 1;
             }
         }
+        copy(b, run, end - run);
         ensure(1);
         buf[len++] = '"';
+    }
+
+    private void copy(byte[] b, int from, int n) {
+        if (n > 0) {
+            ensure(n);
+            System.arraycopy(b, from, buf, len, n);
+            len += n;
+        }
     }
 
     private void escape(char c) {

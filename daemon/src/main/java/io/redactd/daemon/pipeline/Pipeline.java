@@ -1,8 +1,7 @@
 package io.redactd.daemon.pipeline;
 
 import io.micrometer.core.instrument.Gauge;
-import io.redactd.daemon.event.CanonicalJson;
-import io.redactd.daemon.event.EventDocument;
+import io.redactd.daemon.event.EventWriter;
 import io.redactd.daemon.event.Utf8Repair;
 import io.redactd.daemon.event.Utf8Text;
 import io.redactd.detectors.DetectionException;
@@ -26,7 +25,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.Collections;
 
 /**
  * Inputs -> detection -> outputs. Bookkeeping runs on one event-loop context; detection runs on a worker pool with
@@ -49,10 +50,12 @@ public final class Pipeline implements EventSink {
     private final Context context;
     private final WorkerExecutor workers;
     private final ThreadLocal<Redactor> redactors;
-    private final ThreadLocal<CanonicalJson> jsonBuffers = ThreadLocal.withInitial(() -> new CanonicalJson(4096));
+    private final ThreadLocal<EventWriter> writers = ThreadLocal.withInitial(EventWriter::new);
     private final List<Output> outputs;
     private final PipelineMetrics metrics;
     private final String hostName;
+    /** Last time invalid UTF-8 was reported in the log: at most one line per interval, counts always in /metrics. */
+    private final java.util.concurrent.atomic.AtomicLong lastRepairWarnMs = new java.util.concurrent.atomic.AtomicLong();
     private final int maxInFlight;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
@@ -212,11 +215,21 @@ public final class Pipeline implements EventSink {
         }
     }
 
+    private void warnRepaired(RawBatch batch, RawEvent e) {
+        long now = System.currentTimeMillis();
+        long last = lastRepairWarnMs.get();
+        if (now - last >= 10_000 && lastRepairWarnMs.compareAndSet(last, now)) {
+            // Names the source and position only; the bytes themselves may hold PHI.
+            LOG.warn("invalid UTF-8 replaced by U+FFFD input={} source={} position={} (further cases this 10 s: "
+                    + "redactd_utf8_repaired_total)", batch.inputId(), batch.sourceId(), e.position());
+        }
+    }
+
     /** Runs on a worker thread. Returns the serialized documents of the events that are forwarded. */
     private List<byte[]> detect(RawBatch batch) {
         long t0 = System.nanoTime();
         Redactor redactor = redactors.get();
-        CanonicalJson json = jsonBuffers.get();
+        EventWriter writer = writers.get();
         List<byte[]> docs = new ArrayList<>(batch.events().size());
         int dropAction = 0;
         int errors = 0;
@@ -225,6 +238,7 @@ public final class Pipeline implements EventSink {
             byte[] msg = Utf8Repair.repair(e.message());
             if (msg != e.message()) {
                 metrics.repaired();
+                warnRepaired(batch, e);
             }
             LineResult r;
             try {
@@ -241,7 +255,7 @@ public final class Pipeline implements EventSink {
                         batch.inputId(), e.position(), ex.getClass().getName());
                 continue;
             }
-            TreeMap<String, Object> findings = new TreeMap<>();
+            SortedMap<String, Object> findings = r.findingCount() == 0 ? Collections.emptySortedMap() : new TreeMap<>();
             for (int i = 0; i < r.findingCount(); i++) {
                 String type = r.finding(i).type();
                 findings.merge(type, 1, (a, b) -> (Integer) a + (Integer) b);
@@ -252,24 +266,20 @@ public final class Pipeline implements EventSink {
                 continue;
             }
             byte[] out = r.clean() ? msg : Arrays.copyOfRange(r.output(), r.outputOffset(), r.outputOffset() + r.outputLength());
-            EventDocument doc = new EventDocument();
+            writer.begin()
+                    .core("@timestamp", writer.timestamp(e.timestampMs()))
+                    .core("host.name", hostName)
+                    .core("message", Utf8Text.of(out))
+                    .core("redactd.findings", findings);
             for (Map.Entry<String, Object> f : e.fields().entrySet()) {
-                try {
-                    doc.put(f.getKey(), jsonValue(f.getValue()));
-                } catch (IllegalArgumentException conflict) {
-                    LOG.debug("field skipped input={} field={}", batch.inputId(), f.getKey());
+                if (!writer.field(f.getKey(), jsonValue(f.getValue()))) {
+                    LOG.debug("field skipped (conflicts with another) input={} field={}", batch.inputId(), f.getKey());
                 }
             }
-            if (!e.fields().containsKey("event.dataset")) {
-                doc.put("event.dataset", batch.inputId());
+            if (!writer.has("event.dataset")) {
+                writer.field("event.dataset", batch.inputId());
             }
-            doc.put("@timestamp", EventDocument.isoMillis(e.timestampMs()))
-                    .put("host.name", hostName)
-                    .put("message", Utf8Text.of(out))
-                    .put("redactd.findings", findings);
-            json.reset();
-            doc.writeTo(json);
-            docs.add(json.toByteArray());
+            docs.add(writer.finish());
         }
         batchFindings.forEach(metrics::findings);
         if (dropAction > 0) {

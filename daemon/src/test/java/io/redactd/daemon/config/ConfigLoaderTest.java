@@ -68,7 +68,7 @@ class ConfigLoaderTest {
                 """);
         assertThat(p).containsExactly(
                 "inputs[0].batch_max_events: must be between 1 and 100000, got 0 (line 3)",
-                "inputs[1].type: unknown type 'kafka' (one of: http, stdin, syslog) (line 4)",
+                "inputs[1].type: unknown type 'kafka' (one of: file, http, stdin, syslog) (line 4)",
                 "outputs[0].path: no output file given (line 6)",
                 "outputs[1].colour: unknown key 'colour' (this section takes no keys) (line 9)",
                 "detectors.engine: must be auto, hyperscan or portable, got 'turbo' (line 11)",
@@ -258,6 +258,21 @@ class ConfigLoaderTest {
                 "inputs[0].paths: no file or glob given (line 2)",
                 "inputs[1].paths[0]: must be an absolute path or glob, got 'relative/*.log' (line 4)",
                 "inputs[1].depth: must not be negative (line 5)");
+    }
+
+    @Test
+    void shippedExamplesLoadWithTheirVariablesAndNameTheMissingOnes() {
+        ConfigLoader loader = new ConfigLoader(ComponentRegistry.builtIn(), Map.of("REDACTD_INPUT", "/var/log/app/*.log",
+                "REDACTD_OUTPUT", "/tmp/out.ndjson", "REDACTD_STATE", "/tmp/state"));
+        ConfigLoader.Result fileToFile = loader.load(Path.of("../config-examples/file-to-file.yaml"));
+        assertThat(fileToFile.problems()).isEmpty();
+        assertThat(fileToFile.config().inputs()).singleElement().satisfies(i -> assertThat(i.type().name()).isEqualTo("file"));
+        assertThat(fileToFile.config().admin().port()).isEqualTo(9780);
+        assertThat(loader.load(Path.of("../config-examples/quickstart.yaml")).problems()).isEmpty();
+
+        List<String> unset = new ConfigLoader(ComponentRegistry.builtIn(), Map.of())
+                .load(Path.of("../config-examples/file-to-file.yaml")).problems().stream().map(Problem::message).toList();
+        assertThat(unset).hasSize(3).allSatisfy(m -> assertThat(m).startsWith("environment variable REDACTD_"));
     }
 }
 

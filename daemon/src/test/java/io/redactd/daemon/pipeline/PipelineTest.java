@@ -162,7 +162,9 @@ class PipelineTest {
             }
             acks.add(pipeline.submit(new RawBatch(source, "in", events)));
         }
-        poll("the gate to hold the admitted batches", Duration.ofSeconds(20), () -> gate.held() == limit);
+        // submit() hands each batch to the pipeline's context, so admission is observed, not assumed, complete.
+        poll("the gate to hold the admitted batches and the rest to wait", Duration.ofSeconds(20),
+                () -> gate.held() == limit && gauge("redactd.pipeline.batches.waiting") == 60 - limit);
         assertThat(gauge("redactd.pipeline.batches.in.flight")).isEqualTo(limit);
         assertThat(gauge("redactd.pipeline.batches.waiting")).isEqualTo(60 - limit);
         assertThat(acks).noneMatch(Future::isComplete);

@@ -437,6 +437,35 @@ final class ByteRegex {
     }
 
     /**
+     * The approximation read right to left: matches the reversed bytes of everything the original approximation
+     * matches. {@code ^} becomes empty (wider). Used to scan backwards for where a match can start.
+     */
+    static Node reverse(Node node) {
+        if (node instanceof Bytes) {
+            return node;
+        }
+        if (node instanceof NonAscii) {
+            Cat forward = (Cat) nonAsciiBytes();
+            return new Cat(List.of(forward.items().get(1), forward.items().get(0)));
+        }
+        if (node instanceof Begin) {
+            return EMPTY;
+        }
+        if (node instanceof Cat c) {
+            List<Node> items = new ArrayList<>();
+            for (int i = c.items().size() - 1; i >= 0; i--) {
+                items.add(reverse(c.items().get(i)));
+            }
+            return new Cat(items);
+        }
+        if (node instanceof Alt a) {
+            return new Alt(a.branches().stream().map(ByteRegex::reverse).toList());
+        }
+        Repeat r = (Repeat) node;
+        return new Repeat(reverse(r.node()), r.min(), r.max());
+    }
+
+    /**
      * The most bytes a match of the original regex can span (repetition bounds are exact here, a character is at
      * most 4 bytes), or -1 when unbounded or over 4096.
      */

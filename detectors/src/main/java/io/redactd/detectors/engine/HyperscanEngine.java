@@ -19,7 +19,6 @@ import java.util.List;
 
 import static com.gliwka.hyperscan.jni.hyperscan.HS_COMPILER_ERROR;
 import static com.gliwka.hyperscan.jni.hyperscan.HS_FLAG_PREFILTER;
-import static com.gliwka.hyperscan.jni.hyperscan.HS_FLAG_SINGLEMATCH;
 import static com.gliwka.hyperscan.jni.hyperscan.HS_MODE_BLOCK;
 import static com.gliwka.hyperscan.jni.hyperscan.HS_SUCCESS;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_alloc_scratch;
@@ -32,8 +31,9 @@ import static com.gliwka.hyperscan.jni.hyperscan.hs_valid_platform;
 
 /**
  * Hyperscan through the raw {@code hs_scan} binding: all patterns in one block-mode database compiled without
- * start-of-match tracking and with SINGLEMATCH, so it only answers "which patterns occur in this line" at full speed;
- * RE2/J then finds the exact spans of those few. The line is copied into a reused native buffer (byte offsets, no
+ * start-of-match tracking, so it answers "which patterns occur in this line, ending where" at full speed; RE2/J then
+ * finds the exact spans of those few, between the first and last end reported. (SINGLEMATCH would save callbacks but
+ * leave the last end unknown, and RE2/J reading to the end of the line costs more than the callbacks: measured.) The line is copied into a reused native buffer (byte offsets, no
  * String conversion). Hyperscan runs in byte mode, where it agrees with RE2/J on ASCII text only, so lines with bytes
  * >= 0x80 go to the portable engine's prefilter instead. Patterns Hyperscan will not compile even as prefilters
  * are nominated on every line.
@@ -47,7 +47,7 @@ final class HyperscanEngine implements CandidateEngine {
     private static final match_event_handler ON_MATCH = UNAVAILABLE != null ? null : new match_event_handler() {
         @Override
         public int call(int id, long from, long to, int flags, Pointer context) {
-            TARGET.get().addFirstEnd(id, (int) to);
+            TARGET.get().addEnd(id, (int) to);
             return 0;
         }
     };
@@ -55,16 +55,14 @@ final class HyperscanEngine implements CandidateEngine {
     private final hs_database_t database;
     private final PortableEngine nonAscii;
     private final long[] alwaysOn;
-    private boolean closed;
+    /** Frees the database once the plan and all its redactors are unreachable (plans have no close()). */
+    private final Cleaner.Cleanable freeDatabase;
 
     HyperscanEngine(List<CompiledPattern> patterns, List<CompiledDetector> detectors, PortableEngine nonAscii) {
         this.nonAscii = nonAscii;
         int n = patterns.size();
         int[] flags = new int[n];
         boolean[] excluded = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            flags[i] = HS_FLAG_SINGLEMATCH;
-        }
         PatternSet always = new PatternSet(n);
         hs_database_t db = null;
         while (db == null) {
@@ -93,11 +91,9 @@ final class HyperscanEngine implements CandidateEngine {
             }
         }
         this.database = db;
-        long[] words = new long[always.wordCount()];
-        for (int i = always.next(0); i >= 0; i = always.next(i + 1)) {
-            words[i >>> 6] |= 1L << i;
-        }
-        this.alwaysOn = always.isEmpty() ? null : words;
+        hs_database_t toFree = db;
+        this.freeDatabase = db == null ? null : CLEANER.register(this, () -> hs_free_database(toFree));
+        this.alwaysOn = always.isEmpty() ? null : always.toWords();
     }
 
     /** Null when Hyperscan can run here, else why not (no input data in it). */
@@ -169,11 +165,10 @@ final class HyperscanEngine implements CandidateEngine {
     }
 
     @Override
-    public synchronized void close() {
-        if (!closed && database != null) {
-            hs_free_database(database);
+    public void close() {
+        if (freeDatabase != null) {
+            freeDatabase.clean(); // runs at most once
         }
-        closed = true;
     }
 
     /** One thread's scratch space and native input buffer. */

@@ -12,7 +12,9 @@ import java.util.Map;
  * matched by then. The cache is bounded; when full it is flushed and rebuilt, which costs time, never correctness.
  */
 final class LazyDfa {
-    private static final int MAX_STATES = 4096;
+    private static final int DEFAULT_MAX_STATES = 4096;
+
+    private final int maxStates;
 
     private final ByteNfa nfa;
     private final int classes;
@@ -20,12 +22,18 @@ final class LazyDfa {
     private final List<int[]> stateSets = new ArrayList<>();
     private final Map<Key, Integer> ids = new HashMap<>();
     /** Per state, the patterns whose match ends on entering it (null for most states). */
-    private final int[][] accepts = new int[MAX_STATES][];
+    private final int[][] accepts;
 
     LazyDfa(ByteNfa nfa) {
+        this(nfa, DEFAULT_MAX_STATES);
+    }
+
+    LazyDfa(ByteNfa nfa, int maxStates) {
         this.nfa = nfa;
+        this.maxStates = maxStates;
         this.classes = nfa.classCount;
-        this.transitions = new int[MAX_STATES * classes];
+        this.accepts = new int[maxStates][];
+        this.transitions = new int[maxStates * classes];
         reset();
     }
 
@@ -60,6 +68,28 @@ final class LazyDfa {
         }
     }
 
+    /**
+     * Runs a DFA built from reversed patterns backwards over {@code buf[off, end)}, from {@code end} down; returns the
+     * smallest offset (relative to {@code off}) at which one of them accepts, i.e. where a match can start, or -1.
+     */
+    int leftmostStart(byte[] buf, int off, int end) {
+        int[] cls = nfa.classOf;
+        int state = 0;
+        int best = accepts[0] != null ? end - off : -1;
+        for (int i = end - 1; i >= off; i--) {
+            int c = cls[buf[i] & 0xff];
+            int t = transitions[state * classes + c];
+            if (t < 0) {
+                t = step(state, c);
+            }
+            state = t;
+            if (accepts[state] != null) {
+                best = i - off;
+            }
+        }
+        return best;
+    }
+
     private static void addEnds(int[] acc, int end, PatternSet out) {
         for (int p : acc) {
             out.addEnd(p, end);
@@ -68,7 +98,7 @@ final class LazyDfa {
 
     private int step(int state, int c) {
         int[] current = stateSets.get(state);
-        if (stateSets.size() >= MAX_STATES - 1) {
+        if (stateSets.size() >= maxStates - 1) {
             reset();
             state = intern(current);
         }

@@ -40,15 +40,6 @@ public final class PatternSet {
         lastEnd[p] = end;
     }
 
-    /** Nominates {@code p} knowing only where its first match ends (Hyperscan's SINGLEMATCH). */
-    public void addFirstEnd(int p, int end) {
-        if (!contains(p)) {
-            words[p >>> 6] |= 1L << p;
-            firstEnd[p] = end;
-        }
-        lastEnd[p] = UNKNOWN;
-    }
-
     /** Offset just past the first match end seen, or -1 when unknown. */
     public int firstEnd(int p) {
         return firstEnd[p];
@@ -106,7 +97,8 @@ public final class PatternSet {
         }
     }
 
-    int wordCount() {
-        return words.length;
+    /** A copy of the members as bits, for {@link #addAll}. */
+    long[] toWords() {
+        return words.clone();
     }
 }

@@ -31,15 +31,7 @@ final class PortableEngine implements CandidateEngine {
             }
         }
         this.nfa = ByteNfa.build(nodes);
-        this.alwaysOn = always.isEmpty() ? null : toWords(always);
-    }
-
-    private static long[] toWords(PatternSet set) {
-        long[] words = new long[set.wordCount()];
-        for (int i = set.next(0); i >= 0; i = set.next(i + 1)) {
-            words[i >>> 6] |= 1L << i;
-        }
-        return words;
+        this.alwaysOn = always.isEmpty() ? null : always.toWords();
     }
 
     @Override

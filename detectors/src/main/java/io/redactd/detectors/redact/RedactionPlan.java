@@ -6,6 +6,7 @@ import io.redactd.detectors.Redactor;
 import io.redactd.detectors.engine.CandidateEngine;
 import io.redactd.detectors.engine.CompiledDetector;
 import io.redactd.detectors.engine.CompiledPattern;
+import io.redactd.detectors.engine.StartBounds;
 
 import java.util.List;
 
@@ -14,6 +15,7 @@ public final class RedactionPlan implements DetectionPlan {
     final CandidateEngine engine;
     final CompiledDetector[] detectors;
     final CompiledPattern[] patterns;
+    final StartBounds startBounds;
     final FieldRule[] fieldRules;
     /** Last segment of each field rule: JSON lines without any of them skip the rule walk. */
     final byte[][] ruleFieldNames;
@@ -28,6 +30,7 @@ public final class RedactionPlan implements DetectionPlan {
         this.engine = engine;
         this.detectors = detectors.toArray(new CompiledDetector[0]);
         this.patterns = patterns.toArray(new CompiledPattern[0]);
+        this.startBounds = new StartBounds(patterns);
         this.fieldRules = fieldRules.toArray(new FieldRule[0]);
         this.ruleFieldNames = fieldRules.stream().map(FieldRule::lastSegment).toArray(byte[][]::new);
         this.tokenKey = tokenKey == null ? null : tokenKey.clone();

@@ -5,6 +5,7 @@ import io.redactd.detectors.engine.CandidateEngine;
 import io.redactd.detectors.engine.CompiledDetector;
 import io.redactd.detectors.engine.CompiledPattern;
 import io.redactd.detectors.engine.PatternSet;
+import io.redactd.detectors.engine.StartBounds;
 
 import java.util.Arrays;
 
@@ -16,6 +17,7 @@ final class SpanFinder {
     private final CompiledDetector[] detectors;
     private final CompiledPattern[] patterns;
     private final CandidateEngine.Scan scan;
+    private final StartBounds.Scan searchStarts;
     private final PatternSet candidates;
     private final Matcher[] matchers;
     private final int[] contextPatternOf;
@@ -35,6 +37,7 @@ final class SpanFinder {
         this.detectors = plan.detectors;
         this.patterns = plan.patterns;
         this.scan = plan.engine.newScan();
+        this.searchStarts = plan.startBounds.newScan();
         this.candidates = new PatternSet(patterns.length);
         this.matchers = new Matcher[patterns.length];
         this.contextPatternOf = plan.contextPatternOf;
@@ -44,11 +47,7 @@ final class SpanFinder {
      * Finds spans in {@code buf[off, off+len)}; returns how many were accepted. Offsets are relative to {@code off}.
      */
     int find(byte[] buf, int off, int len) {
-        rawCount = 0;
-        acceptedCount = 0;
-        candidates.clear();
-        scan.candidates(buf, off, len, candidates);
-        if (candidates.isEmpty()) {
+        if (!nominate(buf, off, len)) {
             return 0;
         }
         text = off == 0 && len == buf.length ? buf : exactCopy(buf, off, len);
@@ -76,13 +75,11 @@ final class SpanFinder {
                 m.reset(text);
             }
             int group = d.valueGroup();
-            // Every true match ends in [firstEnd, lastEnd] (the engines report where a match, or a wider one, ended),
-            // so none starts before firstEnd - maxLength and the search can stop at lastEnd: RE2/J then reads a
-            // stretch of the line instead of all of it, with the same result.
-            int firstEnd = candidates.firstEnd(p);
+            // Every true match ends in [firstEnd, lastEnd] (the engines report where a match, or a wider one, ended)
+            // and starts at or after searchFrom, so RE2/J reads that stretch of the line instead of all of it, with
+            // the same result.
             int lastEnd = candidates.lastEnd(p);
-            int from = firstEnd < 0 || pattern.maxLength() < 0 ? 0 : Math.max(0, firstEnd - pattern.maxLength());
-            boolean found = m.find(from);
+            boolean found = m.find(searchStarts.searchFrom(pattern, candidates, text));
             for (; found; found = m.end() < lastEnd && m.find()) {
                 int s = m.start(group);
                 int e = m.end(group);
@@ -115,6 +112,24 @@ final class SpanFinder {
         }
         System.arraycopy(buf, off, copy, 0, len);
         return copy;
+    }
+
+    /**
+     * Runs the engine over the range; true when some pattern that could produce a span was nominated (its detector's
+     * context words included, when it needs them). False means the range is clean, without running RE2/J.
+     */
+    boolean nominate(byte[] buf, int off, int len) {
+        rawCount = 0;
+        acceptedCount = 0;
+        candidates.clear();
+        scan.candidates(buf, off, len, candidates);
+        for (int p = candidates.next(0); p >= 0; p = candidates.next(p + 1)) {
+            CompiledPattern pattern = patterns[p];
+            if (!pattern.isContext() && hasContext(detectors[pattern.detector()])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the engine saw one of the detector's context words in the line. */

@@ -10,9 +10,10 @@ import io.redactd.detectors.catalog.Catalog;
 import io.redactd.detectors.catalog.DetectorSpec;
 import io.redactd.detectors.testing.SampleLines;
 import io.redactd.detectors.testing.Settings;
-import io.redactd.detectors.testing.TestDetectors;
+import io.redactd.detectors.synthetic.SyntheticLog;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,15 +22,21 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Both engines must give byte-identical output and identical findings on every line. */
+/** Both engines must give byte-identical output and identical findings on every line of the test corpus. */
 class EngineDifferentialTest {
 
     private static List<DetectorSpec> catalog() {
-        List<DetectorSpec> specs = new ArrayList<>(Catalog.builtIn());
-        if (specs.isEmpty()) {
-            specs.addAll(TestDetectors.all()); // until the real catalog lands
+        return Catalog.builtIn();
+    }
+
+    /** The catalog's labeled generator (every shape, PHI, hard negatives) plus engine edge cases. */
+    private static List<byte[]> corpus() {
+        List<byte[]> lines = new ArrayList<>(SampleLines.generate(4_000, 42));
+        SyntheticLog gen = new SyntheticLog(7, 0.4, 0.3);
+        for (int i = 0; i < 6_000; i++) {
+            lines.add(gen.next().text().getBytes(StandardCharsets.UTF_8));
         }
-        return specs;
+        return lines;
     }
 
     @Test
@@ -47,14 +54,14 @@ class EngineDifferentialTest {
         Redactor a = hs.newRedactor();
         Redactor b = portable.newRedactor();
         int redacted = 0;
-        List<byte[]> lines = SampleLines.generate(20_000, 42);
+        List<byte[]> lines = corpus();
         for (byte[] line : lines) {
             LineResult ra = a.redact(line);
             byte[] outA = Arrays.copyOfRange(ra.output(), ra.outputOffset(), ra.outputOffset() + ra.outputLength());
             List<Finding> fa = findings(ra);
             LineResult rb = b.redact(line);
             byte[] outB = Arrays.copyOfRange(rb.output(), rb.outputOffset(), rb.outputOffset() + rb.outputLength());
-            assertThat(outA).as("line %d", lines.indexOf(line)).isEqualTo(outB);
+            assertThat(outA).as("line %d", lines.indexOf(line)).isEqualTo(outB); // index only: no content
             assertThat(fa).isEqualTo(findings(rb));
             assertThat(ra.dropped()).isEqualTo(rb.dropped());
             redacted += ra.clean() ? 0 : 1;

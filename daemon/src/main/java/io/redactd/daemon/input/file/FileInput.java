@@ -584,11 +584,18 @@ public final class FileInput implements Input {
         long split = s.assembler.splitPieces();
         if (split > s.splitCounted) {
             metrics.lineTooLong.increment(split - s.splitCounted);
+            // Said once per batch, never with content: the pieces are forwarded, flagged log.flags=split.
+            LOG.warn("file input '{}': {} piece(s) of lines longer than max_line_bytes={} in {} before offset {}; "
+                    + "forwarded split and flagged", config.id(), split - s.splitCounted, config.maxLineBytes(),
+                    s.path(), position);
             s.splitCounted = split;
         }
         long unparsed = s.assembler.unparsedLines();
         if (unparsed > s.unparsedCounted) {
             metrics.unparsed.increment(unparsed - s.unparsedCounted);
+            LOG.warn("file input '{}': {} line(s) in {} before offset {} did not parse as format {}; forwarded as "
+                    + "raw text flagged log.flags=unparsed", config.id(), unparsed - s.unparsedCounted, s.path(),
+                    position, config.format());
             s.unparsedCounted = unparsed;
         }
     }
@@ -659,6 +666,8 @@ public final class FileInput implements Input {
     }
 
     private void discover(Round r, long now, long nowMs) {
+        // Every checkpoint as loaded, before matched files take theirs out: recovery compares against all of them.
+        Map<String, Checkpoints.Entry> known = firstDiscovery ? new HashMap<>(retained) : Map.of();
         Set<Path> found = discovery.scan();
         Map<String, Path> seen = new HashMap<>();
         for (Path p : found) {
@@ -698,7 +707,6 @@ public final class FileInput implements Input {
             }
         }
         if (firstDiscovery) {
-            Map<String, Checkpoints.Entry> known = new HashMap<>(retained);
             recoverUnfinished(r, nowMs);
             recoverRotatedWhileStopped(r, found, known);
             firstDiscovery = false;
@@ -867,9 +875,11 @@ public final class FileInput implements Input {
                 return;
             }
             Tailer tailer = Tailer.open(p, config.maxLineBytes());
+            byte[] head = tailer.head();
             long start = 0;
             for (Checkpoints.Entry e : known.values()) {
-                if (e.headLen() == Fingerprint.HEAD_BYTES && tailer.startsWith(e.fingerprint())
+                // A copytruncate copy starts with the bytes of the file it was copied from.
+                if (e.headLen() == Fingerprint.HEAD_BYTES && e.fingerprint().headMatches(head)
                         && e.offset() <= tailer.size()) {
                     start = e.offset();
                     break;

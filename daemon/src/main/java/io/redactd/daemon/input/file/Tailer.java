@@ -253,6 +253,11 @@ final class Tailer implements Closeable {
         return fp.headMatches(channel);
     }
 
+    /** The file's first {@link Fingerprint#HEAD_BYTES} bytes (fewer if it is shorter). */
+    byte[] head() throws IOException {
+        return Fingerprint.readHead(channel, Fingerprint.HEAD_BYTES);
+    }
+
     long size() throws IOException {
         return channel.size();
     }

@@ -436,4 +436,31 @@ class FileInputTest {
             second.stop();
         }
     }
+
+    @Test
+    void aCopytruncateWhileStoppedResumesTheCopyAtTheCheckpointAndRereadsTheFile() throws IOException {
+        Path a = dir.resolve("a.log");
+        StringBuilder before = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            before.append(RotatingLogWriter.line(i)).append('\n'); // more than the 256 fingerprinted bytes
+        }
+        append(a, before.toString());
+        InputHarness first = new InputHarness(config(), state, new CollectingSink(false));
+        Await.until("20 lines", WAIT, () -> first.sink.count() == 20);
+        first.stop();
+
+        append(a, RotatingLogWriter.line(20) + "\n" + RotatingLogWriter.line(21) + "\n");
+        Files.copy(a, dir.resolve("a.log.1"));
+        try (FileChannel ch = FileChannel.open(a, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(a, RotatingLogWriter.line(22) + "\n");
+
+        try (InputHarness second = new InputHarness(config(), state, new CollectingSink(false))) {
+            Await.until("the lines written while stopped", WAIT, () -> second.sink.count() == 3);
+            second.stop();
+            assertThat(second.sink.messages()).containsExactlyInAnyOrder(RotatingLogWriter.line(20),
+                    RotatingLogWriter.line(21), RotatingLogWriter.line(22));
+        }
+    }
 }

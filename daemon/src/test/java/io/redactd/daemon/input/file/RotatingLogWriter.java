@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,6 +31,7 @@ public final class RotatingLogWriter {
     private final int rotateEvery;
     private final int copytruncateAt;
     private final int linesPerSecond;
+    private final IntFunction<String> lineOf;
     private volatile int written;
     private volatile int rotations;
     private volatile Throwable failure;
@@ -39,6 +41,13 @@ public final class RotatingLogWriter {
 
     public RotatingLogWriter(Path dir, String name, int total, int rotateEvery, int copytruncateAt,
                              int linesPerSecond) {
+        this(dir, name, total, rotateEvery, copytruncateAt, linesPerSecond, RotatingLogWriter::line);
+    }
+
+    /** As above, with line {@code n} (without newline, ASCII) given by {@code lineOf}, e.g. to carry synthetic PHI. */
+    public RotatingLogWriter(Path dir, String name, int total, int rotateEvery, int copytruncateAt,
+                             int linesPerSecond, IntFunction<String> lineOf) {
+        this.lineOf = lineOf;
         this.dir = dir;
         this.name = name;
         this.total = total;
@@ -132,7 +141,7 @@ public final class RotatingLogWriter {
                     end = Math.min(end, copytruncateAt);
                 }
                 for (int i = n; i < end; i++) {
-                    chunk.append(line(i)).append('\n');
+                    chunk.append(lineOf.apply(i)).append('\n');
                 }
                 out.write(chunk.toString().getBytes(StandardCharsets.US_ASCII));
                 n = end;

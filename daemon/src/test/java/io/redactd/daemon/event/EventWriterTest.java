@@ -1,0 +1,71 @@
+package io.redactd.daemon.event;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventWriterTest {
+    /** No key here is a dotted prefix of another, so any subset is a valid document; orders are tricky on purpose. */
+    private static final List<String> KEYS = List.of("@timestamp", "message", "host.name", "host.ip", "log.offset",
+            "log.file.path", "log.flags", "event.dataset", "a-c", "a.b", "A", "\u00e9.x", "z.y.x.w", "z.y.v", "z.u",
+            "redactd.findings", "b", "b0.c");
+
+    private static Object value(Random rnd, int i) {
+        return switch (i % 5) {
+            case 0 -> "v\"" + rnd.nextInt(1000) + "\n\u00e9";
+            case 1 -> (long) rnd.nextInt();
+            case 2 -> List.of("split", "x");
+            case 3 -> Utf8Text.of(("t\\" + rnd.nextInt(9)).getBytes(StandardCharsets.UTF_8));
+            default -> new TreeMap<String, Object>(Map.of("SSN", 2, "EMAIL", 1));
+        };
+    }
+
+    @Test
+    void byteIdenticalToTheTreeDocumentForRandomFieldSets() {
+        Random rnd = new Random(11);
+        EventWriter writer = new EventWriter();
+        for (int round = 0; round < 3000; round++) {
+            List<String> keys = new ArrayList<>(KEYS);
+            Collections.shuffle(keys, rnd);
+            keys = keys.subList(0, 1 + rnd.nextInt(keys.size()));
+            EventDocument doc = new EventDocument();
+            writer.begin();
+            for (int i = 0; i < keys.size(); i++) {
+                Object v = value(rnd, rnd.nextInt(5));
+                doc.put(keys.get(i), v);
+                assertThat(writer.field(keys.get(i), v)).isTrue();
+            }
+            assertThat(new String(writer.finish(), StandardCharsets.UTF_8)).as("round %d %s", round, keys)
+                    .isEqualTo(new String(doc.toCanonicalJson(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void coreFieldsWinAndConflictingInputFieldsAreSkipped() {
+        EventWriter w = new EventWriter().begin().core("message", "redacted").core("host.name", "h");
+        assertThat(w.field("message.x", "raw")).isFalse();
+        assertThat(w.field("message", "raw")).isFalse();
+        assertThat(w.field("host", "x")).isFalse();
+        assertThat(w.field("host.ip", "10.0.0.1")).isTrue();
+        assertThat(w.field("log", "x")).isTrue();
+        assertThat(w.field("log.offset", 5L)).isFalse();
+        assertThat(new String(w.finish(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"host\":{\"ip\":\"10.0.0.1\",\"name\":\"h\"},\"log\":\"x\",\"message\":\"redacted\"}");
+    }
+
+    @Test
+    void emptyAndTimestampCache() {
+        EventWriter w = new EventWriter();
+        assertThat(new String(w.begin().finish(), StandardCharsets.UTF_8)).isEqualTo("{}");
+        assertThat(w.timestamp(0)).isEqualTo("1970-01-01T00:00:00.000Z").isSameAs(w.timestamp(0));
+        assertThat(w.timestamp(1)).isEqualTo("1970-01-01T00:00:00.001Z");
+    }
+}
