@@ -144,10 +144,13 @@ redactd_config() {
   cp "${REDACTD_BASE_CONFIG:-$BENCH_ROOT/config-examples/file-to-file.yaml}" "$out"
   # fsync=never: the output stops fsyncing each batch (syslog-ng's file destination does not fsync either)
   if [ -n "$fsync" ]; then sed -i "s/^\(    fsync:\) .*/\1 $fsync/" "$out"; fi
+  # REDACTD_ENGINE=portable|hyperscan picks the detection engine (default: the config's, auto)
+  if [ "$types" != all ] || [ -n "${REDACTD_ENGINE:-}" ]; then printf '\ndetectors:\n' >>"$out"; fi
+  if [ -n "${REDACTD_ENGINE:-}" ]; then printf '  engine: %s\n' "$REDACTD_ENGINE" >>"$out"; fi
   case "$types" in
     all) ;;
-    none) printf '\ndetectors:\n  disable: [%s]\n' "$(catalog_types | paste -sd, | sed 's/,/, /g')" >>"$out" ;;
-    *) printf '\ndetectors:\n  enable: [%s]\n' "$(echo "$types" | sed 's/,/, /g')" >>"$out" ;;
+    none) printf '  disable: [%s]\n' "$(catalog_types | paste -sd, | sed 's/,/, /g')" >>"$out" ;;
+    *) printf '  enable: [%s]\n' "$(echo "$types" | sed 's/,/, /g')" >>"$out" ;;
   esac
   if [ -n "$workers" ]; then printf '\npipeline:\n  workers: %s\n' "$workers" >>"$out"; fi
 }

@@ -9,6 +9,7 @@
 #   redactd-5          redactd, file-to-file.yaml restricted to the same 5 types
 #   redactd-full       redactd, file-to-file.yaml unchanged (the whole catalog)
 #   redactd-pass       redactd, every type disabled
+#   redactd-full-portable  redactd-full with detectors.engine: portable (RE2/J-only engine; see RESULTS.md)
 #   naive-java         one thread, java.util.regex, same 5 patterns (BENCH_NAIVE_REPEATS, default 1: it is slow)
 # Correctness (first round): [REDACTED:TYPE] counts per type against the corpus's ground truth, and how many of the
 # corpus's PHI values each output still contains.
@@ -26,7 +27,7 @@ source "$HERE/tls.sh"
 MB="${BENCH_MB:-500}"
 REPEATS="${BENCH_REPEATS:-3}"
 NAIVE_REPEATS="${BENCH_NAIVE_REPEATS:-1}"
-TOOLS="${BENCH_TOOLS:-syslog-ng-redact syslog-ng-pass redactd-5 redactd-full redactd-pass naive-java}"
+TOOLS="${BENCH_TOOLS:-syslog-ng-redact syslog-ng-pass redactd-5 redactd-full redactd-pass redactd-full-portable naive-java}"
 PATTERNS="$HERE/patterns.tsv"
 PEER_TYPES="SSN,CREDIT_CARD,EMAIL,PHONE,IPV4"
 
@@ -37,12 +38,13 @@ CORPUS="$(ensure_corpus peer5 "$MB")"
 redactd_config "$BENCH_WORK/cfg/redactd-5.yaml" "$PEER_TYPES" ""
 redactd_config "$BENCH_WORK/cfg/redactd-full.yaml" all ""
 redactd_config "$BENCH_WORK/cfg/redactd-pass.yaml" none ""
+REDACTD_ENGINE=portable redactd_config "$BENCH_WORK/cfg/redactd-full-portable.yaml" all ""
 
 run_tool() { # TOOL ROUND -> CSV row
   case "$1" in
     syslog-ng-redact) run_syslog_ng "$1" "$CORPUS" "$PATTERNS" ;;
     syslog-ng-pass) run_syslog_ng "$1" "$CORPUS" "" ;;
-    redactd-5|redactd-full|redactd-pass) run_redactd "$1" "$BENCH_WORK/cfg/$1.yaml" "$CORPUS" ;;
+    redactd-5|redactd-full|redactd-pass|redactd-full-portable) run_redactd "$1" "$BENCH_WORK/cfg/$1.yaml" "$CORPUS" ;;
     naive-java) run_naive "$1" "$CORPUS" "$PATTERNS" ;;
     *) die "unknown tool $1" ;;
   esac
