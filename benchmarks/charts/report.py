@@ -198,6 +198,7 @@ def charts():
                 transform=ax.get_yaxis_transform())
         ax.set_xlabel("PHI types enabled")
         ax.set_ylabel("peak RSS (VmHWM), MB")
+        ax.set_ylim(0, 450)
         ax.set_title("redactd memory by workers and types")
         ax.legend()
         fig.tight_layout()
