@@ -68,8 +68,9 @@ def tool_table(rows, title):
         cpu = med(rs, "cpu_s")
         per_cpu = f"{mb / cpu:.1f}" if cpu > 0 else "-"
         loads = ", ".join(r["load1"] for r in rs)
+        rss = [float(r["peak_rss_mb"]) for r in rs if r["peak_rss_mb"]]
         lines.append(f"| {label} | {len(rs)} | {med(rs, 'mb_s'):.1f} | {med(rs, 'lines_s'):.0f} | {cpu:.1f} | "
-                     f"{per_cpu} | {max(float(r['peak_rss_mb']) for r in rs):.0f} | {loads} |")
+                     f"{per_cpu} | {f'{max(rss):.0f}' if rss else 'n/a'} | {loads} |")
     return lines
 
 

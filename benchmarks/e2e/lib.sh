@@ -174,7 +174,9 @@ run_naive() {
   pid=$!
   # CPU and peak RSS are read while the process still exists: sample until it is gone
   while kill -0 "$pid" 2>/dev/null; do
-    cpu="$(proc_cpu_s "$pid" 2>/dev/null || echo "$cpu")"; hwm="$(proc_hwm_mb "$pid" 2>/dev/null || echo "$hwm")"
+    # a zombie has no VmHWM line any more: keep the last value seen
+    local c h; c="$(proc_cpu_s "$pid" 2>/dev/null || true)"; h="$(proc_hwm_mb "$pid" 2>/dev/null || true)"
+    cpu="${c:-$cpu}"; hwm="${h:-$hwm}"
     sleep 0.1
   done
   wait "$pid" || die "$label: naive baseline failed (see $run/naive.log)"
