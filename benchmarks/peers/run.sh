@@ -108,9 +108,11 @@ if [ "${BENCH_TLS:-1}" = 1 ]; then
       if [ $(( round % 2 )) = 0 ]; then tool=$([ "$tool" = redactd ] && echo syslog-ng || echo redactd); fi
       log "TLS round $round: $tool"
       if [ "$tool" = redactd ]; then
-        row="$(run_tls tls-redactd-5 redactd "$TLS_CORPUS" "$BENCH_WORK/tls-$TLS_MB" "$PEER_TYPES")"
+        row="$(run_tls tls-redactd-5 redactd "$TLS_CORPUS" "$BENCH_WORK/tls-$TLS_MB" "$PEER_TYPES")" \
+          || { log "TLS round $round: redactd failed (above); no figure"; continue; }
       else
-        row="$(run_tls tls-syslog-ng-redact syslog-ng "$TLS_CORPUS" "$BENCH_WORK/tls-$TLS_MB" "$PATTERNS")"
+        row="$(run_tls tls-syslog-ng-redact syslog-ng "$TLS_CORPUS" "$BENCH_WORK/tls-$TLS_MB" "$PATTERNS")" \
+          || { log "TLS round $round: syslog-ng failed (above); no figure"; continue; }
       fi
       echo "$round,$row" | tee -a "$TCSV" >&2
     done

@@ -89,12 +89,19 @@ run_tls() {
     fi
     [ "${n:-0}" -ge "$lines" ] && break
     kill -0 "$pid" 2>/dev/null || die "$label: $tool exited early"
-    if ! kill -0 "$gen" 2>/dev/null && [ -z "${gen_done:-}" ]; then gen_done="$(now_s)"; fi
+    # once the sender is done, an output that stops growing for 15 s has lost events: say so instead of waiting
+    if ! kill -0 "$gen" 2>/dev/null; then
+      if [ "${n:-0}" != "${last_n:-}" ]; then last_n="$n"; still_since="$(date +%s)"; fi
+      if [ $(( $(date +%s) - ${still_since:-$(date +%s)} )) -ge 15 ]; then
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+        die "$label: $tool wrote $n of $lines lines; the sender finished and nothing more came in 15 s (events lost)"
+      fi
+    fi
     [ "$(date +%s)" -lt "$deadline" ] || { kill "$pid"; die "$label: timed out at $n of $lines"; }
     sleep 0.1
   done
   t2="$(now_s)"
-  unset gen_done
+  unset last_n still_since
   local cpu hwm
   cpu="$(awk -v a="$(proc_cpu_s "$pid")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')"; hwm="$(proc_hwm_mb "$pid")"
   kill -TERM "$pid"; wait "$pid" || true
