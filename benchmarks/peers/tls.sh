@@ -1,0 +1,115 @@
+# Syslog over TLS -> file: redactd (config-examples/syslog-tls-to-file.yaml) against syslog-ng's syslog() TLS source.
+# Both are fed by syslog-ng's own load generator, loggen (from the same extracted packages), replaying the corpus
+# wrapped in RFC 5424 headers over one TLS connection newline-framed (loggen frames nothing when replaying a file; both servers accept non-transparent framing), as fast as the
+# server reads. Sourced by benchmarks/peers/run.sh after lib.sh and syslog-ng.sh.
+
+# tls_setup DIR: a self-signed P-256 certificate for 127.0.0.1 and the RFC 5424-wrapped corpus
+tls_setup() {
+  local dir="$1" corpus="$2"
+  mkdir -p "$dir"
+  if [ ! -s "$dir/cert.pem" ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" \
+      -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null || die "openssl failed"
+  fi
+  if [ ! -s "$dir/syslog-corpus.log" ] || [ "$dir/syslog-corpus.log" -ot "$corpus/corpus.log" ]; then
+    log "wrapping the corpus in RFC 5424 headers"
+    awk '{ print "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - " $0 }' "$corpus/corpus.log" >"$dir/syslog-corpus.log"
+  fi
+}
+
+loggen() {
+  env SYSLOGNG_PREFIX="$SNG_ROOT/usr" \
+    LD_LIBRARY_PATH="$SNG_ROOT/usr/lib/x86_64-linux-gnu:$SNG_ROOT/lib/x86_64-linux-gnu:$SNG_ROOT/usr/lib/syslog-ng" \
+    "$SNG_ROOT/usr/bin/loggen" "$@"
+}
+
+# send_corpus PORT FILE LOG: replays FILE over TLS, one message per line, unthrottled
+send_corpus() {
+  loggen --use-ssl --dont-parse --read-file="$2" --rate=1000000000 --interval=3600 \
+    --active-connections=1 --quiet 127.0.0.1 "$1" >"$3" 2>&1
+}
+
+# run_tls LABEL TOOL(redactd|syslog-ng) CORPUS_DIR TLS_DIR PATTERNS|TYPES -> CSV row as run_redactd. The clock
+# starts when loggen starts (the server is listening) and stops when the output holds every line.
+run_tls() {
+  local label="$1" tool="$2" corpus="$3" tls="$4" what="$5"
+  local run="$BENCH_WORK/run/$label"
+  rm -rf "$run"; mkdir -p "$run/state"
+  local port lines bytes load0 t0 t1 t2 pid admin n=0 cpu0
+  port="$(free_port)"; admin="$(free_port)"
+  lines="$(truth_field "$corpus/truth.json" lines)"; bytes="$(truth_field "$corpus/truth.json" bytes)"
+  load0="$(cut -d' ' -f1 /proc/loadavg)"
+  t0="$(now_s)"
+  if [ "$tool" = redactd ]; then
+    REDACTD_BASE_CONFIG="$BENCH_ROOT/config-examples/syslog-tls-to-file.yaml" redactd_config "$run/redactd.yaml" "$what" ""
+    env REDACTD_SYSLOG_PORT="$port" REDACTD_TLS_CERT="$tls/cert.pem" REDACTD_TLS_KEY="$tls/key.pem" \
+        REDACTD_OUTPUT="$run/out.ndjson" REDACTD_STATE="$run/state" REDACTD_ADMIN_PORT="$admin" \
+        java $REDACTD_JVM_FLAGS -jar "$REDACTD_JAR" run --config "$run/redactd.yaml" >"$run/daemon.log" 2>&1 &
+    pid=$!
+    local ready_by=$(( $(date +%s) + 120 ))
+    until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1; do
+      kill -0 "$pid" 2>/dev/null || die "$label: daemon exited at start-up: $(head -c 400 "$run/daemon.log")"
+      [ "$(date +%s)" -lt "$ready_by" ] || { kill "$pid"; die "$label: not ready"; }
+      sleep 0.1
+    done
+    echo "$run/out.ndjson" >"$run/output-path"
+  else
+    local names="" type regex
+    {
+      echo '@version: 3.38'
+      echo 'options { threaded(yes); use-dns(no); use-fqdn(no); chain-hostnames(no); stats-level(1); log-fifo-size(100000); };'
+      echo "source s_in { network(ip(127.0.0.1) port($port) transport(\"tls\") flags(syslog-protocol) tls(key-file(\"$tls/key.pem\") cert-file(\"$tls/cert.pem\") peer-verify(optional-untrusted)) log-iw-size(10000) log-fetch-limit(1000)); };"
+      echo "destination d_out { file(\"$run/out.log\" template(\"\${MESSAGE}\\n\") flush-lines(1000)); };"
+      if [ -n "$what" ]; then
+        while IFS=$'\t' read -r type regex; do
+          case "$type" in ''|'#'*) continue ;; esac
+          echo "rewrite r_$type { subst('$regex', '[REDACTED:$type]', value(\"MESSAGE\") type(\"pcre\") flags(\"global\")); };"
+          names="$names rewrite(r_$type);"
+        done <"$what"
+      fi
+      echo "log { source(s_in);$names destination(d_out); flags(flow-control); };"
+    } >"$run/syslog-ng.conf"
+    env LD_LIBRARY_PATH="$SNG_ROOT/usr/lib/x86_64-linux-gnu:$SNG_ROOT/lib/x86_64-linux-gnu:$SNG_ROOT/usr/lib/syslog-ng" \
+      "$SNG_ROOT/usr/sbin/syslog-ng" -F -f "$run/syslog-ng.conf" -R "$run/persist" -c "$run/ctl" -p "$run/pid" \
+      --module-path="$SNG_ROOT/usr/lib/syslog-ng/3.38" >"$run/syslog-ng.log" 2>&1 &
+    pid=$!
+    wait_for 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" || { kill "$pid"; die "$label: syslog-ng not listening"; }
+    echo "$run/out.log" >"$run/output-path"
+  fi
+  cpu0="$(proc_cpu_s "$pid")"
+  t1="$(now_s)"
+  send_corpus "$port" "$tls/syslog-corpus.log" "$run/loggen.log" &
+  local gen=$!
+  local deadline=$(( $(date +%s) + 1800 ))
+  while :; do
+    if [ "$tool" = redactd ]; then
+      n="$(metric_sum "http://127.0.0.1:$admin/metrics" redactd_output_events_total || true)"
+    else
+      n="$(sng_ctl stats -c "$run/ctl" 2>/dev/null | awk -F';' '$1 ~ /^dst.file/ && $5 == "written" { s += $6 } END { printf "%d", s }' || true)"
+    fi
+    [ "${n:-0}" -ge "$lines" ] && break
+    kill -0 "$pid" 2>/dev/null || die "$label: $tool exited early"
+    # once the sender is done, an output that stops growing for 15 s has lost events: say so instead of waiting
+    if ! kill -0 "$gen" 2>/dev/null; then
+      if [ "${n:-0}" != "${last_n:-}" ]; then last_n="$n"; still_since="$(date +%s)"; fi
+      if [ $(( $(date +%s) - ${still_since:-$(date +%s)} )) -ge 15 ]; then
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+        die "$label: $tool wrote $n of $lines lines; the sender finished and nothing more came in 15 s (events lost)"
+      fi
+    fi
+    [ "$(date +%s)" -lt "$deadline" ] || { kill "$pid"; die "$label: timed out at $n of $lines"; }
+    sleep 0.1
+  done
+  t2="$(now_s)"
+  unset last_n still_since
+  local cpu hwm
+  cpu="$(awk -v a="$(proc_cpu_s "$pid")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')"; hwm="$(proc_hwm_mb "$pid")"
+  kill -TERM "$pid"; wait "$pid" || true
+  wait "$gen" || log "$label: loggen exit status $? (see $run/loggen.log)"
+  python3 - "$label" "$tool" "$t0" "$t1" "$t2" "$bytes" "$lines" "$cpu" "$hwm" "$load0" <<'PY'
+import sys
+label, tool, t0, t1, t2, b, n, cpu, hwm, load0 = sys.argv[1:]
+s = float(t2) - float(t1)
+print(f"{label},{tool},{s:.3f},{float(t2) - float(t0):.3f},{int(b) / 1e6 / s:.1f},{int(n) / s:.0f},{cpu},{hwm},{load0}")
+PY
+}
