@@ -2,6 +2,7 @@ package io.redactd.daemon.cli;
 
 import io.redactd.detectors.DetectionPlan;
 import io.redactd.detectors.DetectionSettings;
+import io.redactd.detectors.EngineChoice;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,8 +27,17 @@ final class VersionCommand implements Callable<Integer> {
         } catch (RuntimeException | LinkageError e) {
             engine = "unavailable (" + e.getMessage() + ")";
         }
-        spec.commandLine().getOut().printf("redactd %s%nengine: %s%njava: %s%n", version(), engine,
-                System.getProperty("java.version"));
+        // Compiling a Hyperscan plan proves the native library loads here (e.g. inside the systemd sandbox), even
+        // though `auto` runs the portable engine.
+        String hyperscan;
+        try {
+            hyperscan = DetectionPlan.compile(DetectionSettings.defaults().withEngine(EngineChoice.HYPERSCAN)).engineName()
+                    .equals("hyperscan") ? "available" : "unavailable";
+        } catch (RuntimeException | LinkageError e) {
+            hyperscan = "unavailable (" + e.getMessage() + ")";
+        }
+        spec.commandLine().getOut().printf("redactd %s%nengine: %s%nhyperscan: %s%njava: %s%n", version(), engine,
+                hyperscan, System.getProperty("java.version"));
         return 0;
     }
 
