@@ -72,6 +72,10 @@ public final class Daemon {
     private Daemon() {
         this.vertx = Vertx.vertx();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // JVM heap, GC and CPU: the shipped dashboard and the RedactdHeapNearlyFull rule read them.
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
     }
 
     /** Raised when the daemon cannot start; the message is meant for the operator. */

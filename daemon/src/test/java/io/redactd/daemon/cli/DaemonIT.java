@@ -105,7 +105,8 @@ class DaemonIT {
                 String metrics = curl(port, "/metrics")[0];
                 assertThat(metric(metrics, "redactd_findings_total{type=\"EMAIL\"}")).isEqualTo(lines / 3);
                 assertThat(metrics).contains("redactd_detection_seconds_bucket").contains("redactd_pipeline_batches_in_flight")
-                        .contains("redactd_output_events_total{output=\"ndjson\"}");
+                        .contains("redactd_output_events_total{output=\"ndjson\"}")
+                        .contains("jvm_memory_used_bytes{area=\"heap\"");
 
                 // SIGTERM while stdin is still open: the daemon must drain and exit 0 on its own.
                 // kill(1) rather than Process.destroy(), which would also close our ends of its pipes.
