@@ -90,6 +90,7 @@ class ElasticsearchVerifyIT {
         env.put("REDACTD_ES_URL", node.url());
         env.put("REDACTD_ES_INDEX", INDEX);
         env.put("REDACTD_STATE", state.toString());
+        env.put("REDACTD_ADMIN_PORT", "0");
         Process daemon = pb.start();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         RedactdProcess.drain(daemon.getErrorStream(), log);

@@ -63,6 +63,7 @@ public final class SyslogInput implements Input {
     private final Counter refusedOverLimit;
     private final Counter udpDropped;
     private final Counter submitFailures;
+    private final Counter connectionResets;
     private final Map<SyslogFrameDecoder.Malformation, Counter> malformed = new EnumMap<>(SyslogFrameDecoder.Malformation.class);
     private final MeterRegistry metrics;
     private ListenerTls tls;
@@ -94,6 +95,9 @@ public final class SyslogInput implements Input {
         for (SyslogFrameDecoder.Malformation kind : SyslogFrameDecoder.Malformation.values()) {
             malformed.put(kind, context.inputErrors(kind.name().toLowerCase(Locale.ROOT)));
         }
+        // A peer that resets (RST) its connection makes the kernel discard what it had received and we had not read
+        // yet (e.g. while paused by back-pressure): that loss cannot be undone, but it must be visible.
+        this.connectionResets = context.inputErrors("connection_reset");
         Gauge.builder("redactd.input.connections", connections, AtomicInteger::get).description("Open connections")
                 .tag("input", id).register(metrics);
     }
@@ -241,8 +245,16 @@ public final class SyslogInput implements Input {
                 decoder.end(this);
                 flush();
             });
-            socket.exceptionHandler(e -> LOG.debug("syslog input '{}': connection from {} failed: {}",
-                    id, peer, e.getClass().getSimpleName()));
+            socket.exceptionHandler(e -> {
+                if (e instanceof java.io.IOException) {
+                    connectionResets.increment();
+                    LOG.warn("syslog input '{}': connection from {} was reset by the peer{}; data it sent that was "
+                            + "not read yet is lost (the sender should close gracefully)", id, peer,
+                            paused ? " while paused by back-pressure" : "");
+                } else {
+                    LOG.debug("syslog input '{}': connection from {} failed: {}", id, peer, e.getClass().getSimpleName());
+                }
+            });
         }
 
         private void data(Buffer buffer) {
