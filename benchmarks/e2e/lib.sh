@@ -92,6 +92,9 @@ run_redactd() {
   local label="$1" config="$2" corpus="$3"; shift 3
   local run="$BENCH_WORK/run/$label"
   rm -rf "$run"; mkdir -p "$run/in" "$run/state"
+  # BENCH_PRE_START CMD: run as CMD STATE_DIR before the daemon starts (e.g. keygen), off the clock
+  if [ -n "${BENCH_PRE_START:-}" ]; then $BENCH_PRE_START "$run/state" >"$run/pre-start.log" 2>&1 \
+    || die "$label: pre-start command failed (see $run/pre-start.log)"; fi
   local port lines bytes
   port="$(free_port)"
   lines="$(truth_field "$corpus/truth.json" lines)"; bytes="$(truth_field "$corpus/truth.json" bytes)"
