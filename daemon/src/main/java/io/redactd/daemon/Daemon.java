@@ -7,6 +7,7 @@ import io.redactd.daemon.alert.AlertManager;
 import io.redactd.daemon.alert.AlertTarget;
 import io.redactd.daemon.alert.Canary;
 import io.redactd.daemon.config.AlertsConfig;
+import io.redactd.daemon.tls.ListenerTls;
 import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.config.ConfiguredComponent;
 import io.redactd.daemon.config.RedactdConfig;
@@ -264,8 +265,7 @@ public final class Daemon {
 
     /**
      * Reload (SIGHUP): the new detectors take effect for every batch detected from now on; inputs, outputs, the chain
-     * and the buffer keep running, so no event is dropped. TLS certificates need no reload: listeners watch their
-     * files.
+     * and the buffer keep running, so no event is dropped.
      */
     public void reloadDetectors(DetectionPlan plan) {
         if (pipeline != null) {
@@ -275,6 +275,11 @@ public final class Daemon {
             }
             LOG.info("detectors reloaded engine={} detectors={}", plan.engineName(), plan.detectors().size());
         }
+    }
+
+    /** Reload (SIGHUP): every TLS listener re-reads its certificate and key now rather than at its next check. */
+    public void reloadCertificates() {
+        vertx.eventBus().publish(ListenerTls.RELOAD_ADDRESS, null);
     }
 
     /**

@@ -93,6 +93,7 @@ final class RunCommand implements Callable<Integer> {
             DetectionPlan plan = DetectionOptions.compile(r.config().detection());
             daemon.reloadDetectors(plan);
             daemon.reloadAlerts(r.config().alerts());
+            daemon.reloadCertificates();
         } catch (RuntimeException e) {
             LOG.error("reload failed, the running configuration stays in force: {}", e.getMessage());
         } finally {
