@@ -1,7 +1,17 @@
-# Syslog over TLS -> file: redactd (config-examples/syslog-tls-to-file.yaml) against syslog-ng's syslog() TLS source.
-# Both are fed by syslog-ng's own load generator, loggen (from the same extracted packages), replaying the corpus
-# wrapped in RFC 5424 headers over one TLS connection newline-framed (loggen frames nothing when replaying a file; both servers accept non-transparent framing), as fast as the
-# server reads. Sourced by benchmarks/peers/run.sh after lib.sh and syslog-ng.sh.
+# Syslog over TLS -> file: redactd (config-examples/syslog-tls-to-file.yaml) against syslog-ng's network() TLS source.
+# Both are fed the same byte stream by the same sender: the corpus wrapped in RFC 5424 headers, newline-framed (both
+# servers accept non-transparent framing), over one TLS connection, as fast as the server reads.
+#
+# The sender is `openssl s_client` (BENCH_TLS_SENDER=s_client, the default), not syslog-ng's loggen: loggen never
+# reads from its TLS connection, so the TLS 1.3 NewSessionTicket a server sends after the handshake stays unread in
+# its socket, and its close() then sends a TCP reset instead of a FIN; a server still holding unread data (redactd
+# paused by back-pressure) loses it, because Linux discards the receive queue on RST (confirmed with tcpdump on lo:
+# 687 bytes server -> client after the handshake, which loggen never reads, then [R.] from loggen). s_client
+# reads what the server sends, and at end of input sends close_notify and a FIN. -nocommands: otherwise a 16 KiB
+# stdin chunk that happens to start with Q, R or K is taken as a command (quit, renegotiate, key update).
+# BENCH_TLS_SENDER=loggen keeps the old sender (redactd then needs -Djdk.tls.server.newSessionTicketCount=0 in
+# REDACTD_JAVA_OPTS, a JDK 17.0.21 property absent from 17.0.15, or it loses events).
+# Sourced by benchmarks/peers/run.sh and tls-run.sh after lib.sh and syslog-ng.sh.
 
 # tls_setup DIR: a self-signed P-256 certificate for 127.0.0.1 and the RFC 5424-wrapped corpus
 tls_setup() {
@@ -23,14 +33,21 @@ loggen() {
     "$SNG_ROOT/usr/bin/loggen" "$@"
 }
 
-# send_corpus PORT FILE LOG: replays FILE over TLS, one message per line, unthrottled
+# send_corpus PORT FILE LOG: replays FILE over TLS (certificate: cert.pem beside FILE), unthrottled
 send_corpus() {
-  loggen --use-ssl --dont-parse --read-file="$2" --rate=1000000000 --interval=3600 \
-    --active-connections=1 --quiet 127.0.0.1 "$1" >"$3" 2>&1
+  case "${BENCH_TLS_SENDER:-s_client}" in
+    s_client)
+      openssl s_client -quiet -no_ign_eof -nocommands -connect "127.0.0.1:$1" \
+        -CAfile "$(dirname "$2")/cert.pem" -verify_return_error <"$2" >"$3" 2>&1 ;;
+    loggen)
+      loggen --use-ssl --dont-parse --read-file="$2" --rate=1000000000 --interval=3600 \
+        --active-connections=1 --quiet 127.0.0.1 "$1" >"$3" 2>&1 ;;
+    *) die "BENCH_TLS_SENDER must be s_client or loggen" ;;
+  esac
 }
 
 # run_tls LABEL TOOL(redactd|syslog-ng) CORPUS_DIR TLS_DIR PATTERNS|TYPES -> CSV row as run_redactd. The clock
-# starts when loggen starts (the server is listening) and stops when the output holds every line.
+# starts when the sender starts (the server is listening) and stops when the output holds every line.
 run_tls() {
   local label="$1" tool="$2" corpus="$3" tls="$4" what="$5"
   local run="$BENCH_WORK/run/$label"
@@ -78,7 +95,7 @@ run_tls() {
   fi
   cpu0="$(proc_cpu_s "$pid")"
   t1="$(now_s)"
-  send_corpus "$port" "$tls/syslog-corpus.log" "$run/loggen.log" &
+  send_corpus "$port" "$tls/syslog-corpus.log" "$run/sender.log" &
   local gen=$!
   local deadline=$(( $(date +%s) + 1800 ))
   while :; do
@@ -105,11 +122,53 @@ run_tls() {
   local cpu hwm
   cpu="$(awk -v a="$(proc_cpu_s "$pid")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')"; hwm="$(proc_hwm_mb "$pid")"
   kill -TERM "$pid"; wait "$pid" || true
-  wait "$gen" || log "$label: loggen exit status $? (see $run/loggen.log)"
+  wait "$gen" || log "$label: sender exit status $? (see $run/sender.log)"
   python3 - "$label" "$tool" "$t0" "$t1" "$t2" "$bytes" "$lines" "$cpu" "$hwm" "$load0" <<'PY'
 import sys
 label, tool, t0, t1, t2, b, n, cpu, hwm, load0 = sys.argv[1:]
 s = float(t2) - float(t1)
 print(f"{label},{tool},{s:.3f},{float(t2) - float(t0):.3f},{int(b) / 1e6 / s:.1f},{int(n) / s:.0f},{cpu},{hwm},{load0}")
 PY
+}
+
+# check_tls_output LABEL CORPUS_DIR TYPES -> CSV rows label,type,truth,got: the output's line count against the
+# corpus's, then [REDACTED:TYPE] per type against the ground truth
+check_tls_output() {
+  local label="$1" corpus="$2" types="$3" out t
+  out="$(cat "$BENCH_WORK/run/$label/output-path")"
+  echo "$label,LINES,$(truth_field "$corpus/truth.json" lines),$(cat_outputs "$out" | wc -l)"
+  for t in ${types//,/ }; do
+    echo "$label,$t,$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["values_per_type"].get(sys.argv[2], 0))' \
+      "$corpus/truth.json" "$t"),$(cat_outputs "$out" | count_type - "$t")"
+  done
+}
+
+# run_tls_rounds MB REPEATS TYPES PATTERNS: syslog-ng and redactd alternately (who goes first swaps every round);
+# results/tls.csv (one row per run) and results/tls-correctness.csv (every run)
+run_tls_rounds() {
+  local mb="$1" repeats="$2" types="$3" patterns="$4" corpus dir round tool row csv check
+  corpus="$(ensure_corpus peer5 "$mb")"
+  dir="$BENCH_WORK/tls-$mb"
+  tls_setup "$dir" "$corpus"
+  csv="$BENCH_RESULTS/tls.csv"; check="$BENCH_RESULTS/tls-correctness.csv"
+  echo "round,$CSV_HEADER,sender" >"$csv"
+  echo "round,label,type,truth,got" >"$check"
+  for round in $(seq 1 "$repeats"); do
+    for tool in syslog-ng redactd; do
+      if [ $(( round % 2 )) = 0 ]; then tool=$([ "$tool" = redactd ] && echo syslog-ng || echo redactd); fi
+      log "TLS round $round: $tool"
+      if [ "$tool" = redactd ]; then
+        row="$(run_tls tls-redactd-5 redactd "$corpus" "$dir" "$types")" \
+          || { log "TLS round $round: redactd failed (above); no figure"; continue; }
+        check_tls_output tls-redactd-5 "$corpus" "$types" | sed "s/^/$round,/" | tee -a "$check" >&2
+      else
+        row="$(run_tls tls-syslog-ng-redact syslog-ng "$corpus" "$dir" "$patterns")" \
+          || { log "TLS round $round: syslog-ng failed (above); no figure"; continue; }
+        check_tls_output tls-syslog-ng-redact "$corpus" "$types" | sed "s/^/$round,/" | tee -a "$check" >&2
+      fi
+      echo "$round,$row,${BENCH_TLS_SENDER:-s_client}" | tee -a "$csv" >&2
+      out="$(cat "$BENCH_WORK/run/$([ "$tool" = redactd ] && echo tls-redactd-5 || echo tls-syslog-ng-redact)/output-path")"
+      rm -f "$out" "$out".*
+    done
+  done
 }
