@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Syslog over TLS -> file only (the last part of run.sh): redactd vs syslog-ng 3.38, same sender, alternating.
-#   benchmarks/peers/tls-run.sh      BENCH_TLS_MB (default 50), BENCH_TLS_REPEATS (default 3), BENCH_TLS_SENDER
+#   benchmarks/peers/tls-run.sh   BENCH_TLS_MB (default 50), BENCH_TLS_REPEATS (default 3), BENCH_TLS_WARMUP_MB
+#   (default 5, 0 = none), BENCH_TLS_SENDER (s_client or loggen; see tls.sh)
 # Results: benchmarks/results/tls.csv, tls-correctness.csv, tls-machine.txt (run.sh's other results are untouched).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -11,19 +11,27 @@
 # stdin chunk that happens to start with Q, R or K is taken as a command (quit, renegotiate, key update).
 # BENCH_TLS_SENDER=loggen keeps the old sender (redactd then needs -Djdk.tls.server.newSessionTicketCount=0 in
 # REDACTD_JAVA_OPTS, a JDK 17.0.21 property absent from 17.0.15, or it loses events).
+# Each server first gets a 5 MB warm-up corpus off the clock (BENCH_TLS_WARMUP_MB, 0 = none): redactd is a
+# long-running JVM daemon and is measured after its JIT has had some input, as in a deployment.
 # Sourced by benchmarks/peers/run.sh and tls-run.sh after lib.sh and syslog-ng.sh.
 
-# tls_setup DIR: a self-signed P-256 certificate for 127.0.0.1 and the RFC 5424-wrapped corpus
+# tls_setup DIR CORPUS_DIR [WARMUP_CORPUS_DIR]: a self-signed P-256 certificate for 127.0.0.1, the RFC 5424-wrapped
+# corpus and, with a third argument, the wrapped warm-up corpus (DIR/warmup.log)
 tls_setup() {
-  local dir="$1" corpus="$2"
+  local dir="$1" corpus="$2" warm="${3:-}"
   mkdir -p "$dir"
   if [ ! -s "$dir/cert.pem" ]; then
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" \
       -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null || die "openssl failed"
   fi
-  if [ ! -s "$dir/syslog-corpus.log" ] || [ "$dir/syslog-corpus.log" -ot "$corpus/corpus.log" ]; then
-    log "wrapping the corpus in RFC 5424 headers"
-    awk '{ print "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - " $0 }' "$corpus/corpus.log" >"$dir/syslog-corpus.log"
+  wrap_corpus "$corpus/corpus.log" "$dir/syslog-corpus.log"
+  if [ -n "$warm" ]; then wrap_corpus "$warm/corpus.log" "$dir/warmup.log"; fi
+}
+
+wrap_corpus() {
+  if [ ! -s "$2" ] || [ "$2" -ot "$1" ]; then
+    log "wrapping $1 in RFC 5424 headers"
+    awk '{ print "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - " $0 }' "$1" >"$2"
   fi
 }
 
@@ -93,17 +101,26 @@ run_tls() {
     wait_for 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" || { kill "$pid"; die "$label: syslog-ng not listening"; }
     echo "$run/out.log" >"$run/output-path"
   fi
+  # TLS_WARMUP (a corpus dir, its wrapped copy in $tls/warmup.log): sent first, off the clock, so a JIT-compiled
+  # daemon is measured in its steady state (redactd's C2 compilation alone is ~7 CPU s after start-up)
+  local warm=0
+  if [ -n "${TLS_WARMUP:-}" ]; then
+    warm="$(truth_field "$TLS_WARMUP/truth.json" lines)"
+    send_corpus "$port" "$tls/warmup.log" "$run/warmup-sender.log" || die "$label: warm-up sender failed"
+    local warm_by=$(( $(date +%s) + 600 ))
+    until n="$(written "$tool" "$run" "$admin")"; [ "${n:-0}" -ge "$warm" ]; do
+      [ "$(date +%s)" -lt "$warm_by" ] || { kill "$pid"; die "$label: warm-up not written in 600 s"; }
+      sleep 0.1
+    done
+    lines=$(( lines + warm ))
+  fi
   cpu0="$(proc_cpu_s "$pid")"
   t1="$(now_s)"
   send_corpus "$port" "$tls/syslog-corpus.log" "$run/sender.log" &
   local gen=$!
   local deadline=$(( $(date +%s) + 1800 ))
   while :; do
-    if [ "$tool" = redactd ]; then
-      n="$(metric_sum "http://127.0.0.1:$admin/metrics" redactd_output_events_total || true)"
-    else
-      n="$(sng_ctl stats -c "$run/ctl" 2>/dev/null | awk -F';' '$1 ~ /^dst.file/ && $5 == "written" { s += $6 } END { printf "%d", s }' || true)"
-    fi
+    n="$(written "$tool" "$run" "$admin")"
     [ "${n:-0}" -ge "$lines" ] && break
     kill -0 "$pid" 2>/dev/null || die "$label: $tool exited early"
     # once the sender is done, an output that stops growing for 15 s has lost events: say so instead of waiting
@@ -123,7 +140,7 @@ run_tls() {
   cpu="$(awk -v a="$(proc_cpu_s "$pid")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')"; hwm="$(proc_hwm_mb "$pid")"
   kill -TERM "$pid"; wait "$pid" || true
   wait "$gen" || log "$label: sender exit status $? (see $run/sender.log)"
-  python3 - "$label" "$tool" "$t0" "$t1" "$t2" "$bytes" "$lines" "$cpu" "$hwm" "$load0" <<'PY'
+  python3 - "$label" "$tool" "$t0" "$t1" "$t2" "$bytes" "$(( lines - warm ))" "$cpu" "$hwm" "$load0" <<'PY'
 import sys
 label, tool, t0, t1, t2, b, n, cpu, hwm, load0 = sys.argv[1:]
 s = float(t2) - float(t1)
@@ -131,15 +148,29 @@ print(f"{label},{tool},{s:.3f},{float(t2) - float(t0):.3f},{int(b) / 1e6 / s:.1f
 PY
 }
 
+# written TOOL RUN_DIR ADMIN_PORT -> events the tool has written so far
+written() {
+  if [ "$1" = redactd ]; then
+    metric_sum "http://127.0.0.1:$3/metrics" redactd_output_events_total || true
+  else
+    sng_ctl stats -c "$2/ctl" 2>/dev/null | awk -F';' '$1 ~ /^dst.file/ && $5 == "written" { s += $6 } END { printf "%d", s }' \
+      || true
+  fi
+}
+
 # check_tls_output LABEL CORPUS_DIR TYPES -> CSV rows label,type,truth,got: the output's line count against the
 # corpus's, then [REDACTED:TYPE] per type against the ground truth
 check_tls_output() {
   local label="$1" corpus="$2" types="$3" out t
   out="$(cat "$BENCH_WORK/run/$label/output-path")"
-  echo "$label,LINES,$(truth_field "$corpus/truth.json" lines),$(cat_outputs "$out" | wc -l)"
+  # with a warm-up, the output holds both corpora: the truth is their sum
+  local truths="$corpus/truth.json${TLS_WARMUP:+ $TLS_WARMUP/truth.json}"
+  # shellcheck disable=SC2086
+  echo "$label,LINES,$(python3 -c 'import json,sys; print(sum(json.load(open(f))["lines"] for f in sys.argv[1:]))' $truths),$(cat_outputs "$out" | wc -l)"
   for t in ${types//,/ }; do
-    echo "$label,$t,$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["values_per_type"].get(sys.argv[2], 0))' \
-      "$corpus/truth.json" "$t"),$(cat_outputs "$out" | count_type - "$t")"
+    # shellcheck disable=SC2086
+    echo "$label,$t,$(python3 -c 'import json,sys; print(sum(json.load(open(f))["values_per_type"].get(sys.argv[1], 0) for f in sys.argv[2:]))' \
+      "$t" $truths),$(cat_outputs "$out" | count_type - "$t")"
   done
 }
 
@@ -149,9 +180,12 @@ run_tls_rounds() {
   local mb="$1" repeats="$2" types="$3" patterns="$4" corpus dir round tool row csv check
   corpus="$(ensure_corpus peer5 "$mb")"
   dir="$BENCH_WORK/tls-$mb"
-  tls_setup "$dir" "$corpus"
+  # BENCH_TLS_WARMUP_MB (default 5, 0 = none): a smaller corpus sent to each tool first, off the clock
+  TLS_WARMUP=""
+  if [ "${BENCH_TLS_WARMUP_MB:-5}" != 0 ]; then TLS_WARMUP="$(ensure_corpus peer5 "${BENCH_TLS_WARMUP_MB:-5}")"; fi
+  tls_setup "$dir" "$corpus" "$TLS_WARMUP"
   csv="$BENCH_RESULTS/tls.csv"; check="$BENCH_RESULTS/tls-correctness.csv"
-  echo "round,$CSV_HEADER,sender" >"$csv"
+  echo "round,$CSV_HEADER,sender,warmup_mb" >"$csv"
   echo "round,label,type,truth,got" >"$check"
   for round in $(seq 1 "$repeats"); do
     for tool in syslog-ng redactd; do
@@ -166,7 +200,7 @@ run_tls_rounds() {
           || { log "TLS round $round: syslog-ng failed (above); no figure"; continue; }
         check_tls_output tls-syslog-ng-redact "$corpus" "$types" | sed "s/^/$round,/" | tee -a "$check" >&2
       fi
-      echo "$round,$row,${BENCH_TLS_SENDER:-s_client}" | tee -a "$csv" >&2
+      echo "$round,$row,${BENCH_TLS_SENDER:-s_client},${BENCH_TLS_WARMUP_MB:-5}" | tee -a "$csv" >&2
       out="$(cat "$BENCH_WORK/run/$([ "$tool" = redactd ] && echo tls-redactd-5 || echo tls-syslog-ng-redact)/output-path")"
       rm -f "$out" "$out".*
     done
