@@ -1,9 +1,11 @@
 package io.redactd.daemon.input.syslog;
 
 import io.redactd.daemon.pipeline.RawEvent;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns a parsed message into a {@link RawEvent} with ECS {@code log.syslog.*} fields.
@@ -28,6 +30,21 @@ public final class SyslogEvents {
      * @param peer      the sender's address, stamped as {@code source.ip} (never PHI: a network identity)
      */
     public static RawEvent toEvent(SyslogMessage m, long receivedMs, String dataset, String peer, long position) {
+        return new RawEvent(messageText(m), m.timestampMs() != null ? m.timestampMs() : receivedMs,
+                fields(m, dataset, peer), position);
+    }
+
+    /**
+     * As {@link #toEvent(SyslogMessage, long, String, String, long)}, but events whose header fields equal the
+     * previous event's share one read-only field map (a sender's messages mostly repeat host, app and priority).
+     */
+    public static RawEvent toEvent(SyslogMessage m, long receivedMs, String dataset, String peer, long position,
+                                   FieldsCache cache) {
+        return new RawEvent(messageText(m), m.timestampMs() != null ? m.timestampMs() : receivedMs,
+                cache.fields(m, dataset, peer), position);
+    }
+
+    private static Map<String, Object> fields(SyslogMessage m, String dataset, String peer) {
         Map<String, Object> f = new HashMap<>(16);
         f.put("event.dataset", dataset);
         if (peer != null) {
@@ -50,7 +67,45 @@ public final class SyslogEvents {
         if (!m.headerParsed()) {
             f.put("log.flags", UNPARSED);
         }
-        return new RawEvent(messageText(m), m.timestampMs() != null ? m.timestampMs() : receivedMs, f, position);
+        return Collections.unmodifiableMap(f);
+    }
+
+    /**
+     * The field map of the last event of one source (one connection), reused while the next message's header is
+     * the same. Not thread-safe: one per connection, used on its event loop.
+     */
+    public static final class FieldsCache {
+        // the header of the message lastFields was built from (not the message: its text may be PHI)
+        private int priority;
+        private int version;
+        private boolean headerParsed;
+        private String hostname;
+        private String appname;
+        private String procid;
+        private String msgid;
+        private String dataset;
+        private String peer;
+        private Map<String, Object> lastFields;
+
+        Map<String, Object> fields(SyslogMessage m, String dataset, String peer) {
+            if (lastFields == null || m.priority() != priority || m.version() != version
+                    || m.headerParsed() != headerParsed || !Objects.equals(m.hostname(), hostname)
+                    || !Objects.equals(m.appname(), appname) || !Objects.equals(m.procid(), procid)
+                    || !Objects.equals(m.msgid(), msgid) || !Objects.equals(dataset, this.dataset)
+                    || !Objects.equals(peer, this.peer)) {
+                lastFields = SyslogEvents.fields(m, dataset, peer);
+                priority = m.priority();
+                version = m.version();
+                headerParsed = m.headerParsed();
+                hostname = m.hostname();
+                appname = m.appname();
+                procid = m.procid();
+                msgid = m.msgid();
+                this.dataset = dataset;
+                this.peer = peer;
+            }
+            return lastFields;
+        }
     }
 
     /** {@code SD SP MSG}, or the parts that exist. */
