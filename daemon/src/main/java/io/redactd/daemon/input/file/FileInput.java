@@ -56,6 +56,11 @@ public final class FileInput implements Input {
     private static final int MAX_RETAINED = 10_000;
     private static final long STOP_WAIT_MS = 10_000;
     private static final long MAX_RETRY_DELAY_MS = 30_000;
+    /**
+     * How much older than the clock a file's modification time may read: kernels stamp files from a coarse clock, and
+     * some file systems keep whole (or even two) seconds, so a file written just after start can look older.
+     */
+    private static final long MTIME_SLACK_MS = 2_000;
 
     private final Vertx vertx;
     private final FileInputConfig config;
@@ -890,7 +895,8 @@ public final class FileInput implements Input {
         for (Path p : found) {
             addRotationBase(p);
         }
-        long since = Math.max(createdMs, forgottenMs);
+        // A forgotten file's time can only read older than when it was forgotten, so that bound needs no slack.
+        long since = Math.max(createdMs - MTIME_SLACK_MS, forgottenMs);
         for (Map.Entry<Path, Set<String>> dir : rotationBases.entrySet()) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.getKey())) {
                 for (Path p : files) {
@@ -941,7 +947,7 @@ public final class FileInput implements Input {
             return;
         }
         Checkpoints.Entry own = known.get(key);
-        if (own != null && own.offset() >= (Long) a.get("size") && modifiedMs <= own.updatedMs()) {
+        if (own != null && own.offset() >= (Long) a.get("size") && modifiedMs + MTIME_SLACK_MS <= own.updatedMs()) {
             return; // read to its end, and not written since (a new file on the inode would be)
         }
         Tailer tailer;
@@ -960,7 +966,6 @@ public final class FileInput implements Input {
             if (own != null && tailer.startsWith(own.fingerprint()) && own.offset() <= tailer.size()) {
                 start = own.offset();
                 why = own.done() ? "grown after it was finished" : "not finished";
-                retained.remove(key);
             } else {
                 byte[] head = tailer.head();
                 for (FileSource s : sources.values()) {
@@ -986,6 +991,8 @@ public final class FileInput implements Input {
             s.orphan = true;
             s.lastGrowthNanos = now;
             sources.put(s.key, s);
+            // Removed only once open, so a checkpoint snapshot taken meanwhile always has the file in one of the two.
+            retained.remove(key);
             metrics.filesOpened.increment();
             metrics.recovered.increment();
             r.changed = true;
