@@ -969,9 +969,10 @@ public final class FileInput implements Input {
             } else {
                 byte[] head = tailer.head();
                 for (FileSource s : sources.values()) {
-                    Fingerprint fp = s.tailer.fingerprint();
-                    if (!s.drained && fp.headLen() > 0 && fp.headMatches(head)) {
-                        tailer.close(); // a copy of a file still open: findCopy resumes it when it sees the truncation
+                    if (!s.drained && s.tailer.headOverlaps(head)) {
+                        // A copy of a file still open, maybe still being written: findCopy resumes it where the
+                        // truncation left off; if the file is let go instead, its checkpoint tells the offset.
+                        tailer.close();
                         return;
                     }
                 }

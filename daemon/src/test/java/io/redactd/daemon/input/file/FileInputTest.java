@@ -538,6 +538,38 @@ class FileInputTest {
         }
     }
 
+    /**
+     * logrotate's copytruncate seen half way by a scan: the copy exists but is still empty when a scan runs. It must
+     * not pass for a generation never read (read from 0: every line twice); the truncation handling finds it.
+     */
+    @Test
+    void aCopyStillBeingWrittenIsNotTakenForANewGeneration() throws IOException {
+        Path a = dir.resolve("a.log");
+        StringBuilder before = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            before.append(RotatingLogWriter.line(i)).append('\n'); // more than the 256 fingerprinted bytes
+        }
+        append(a, before.toString());
+        try (InputHarness h = new InputHarness(config().withBatching(1, 1 << 20, 1), state,
+                new CollectingSink(true))) {
+            Await.until("first batch held", WAIT, () -> h.sink.heldBatches() == 1);
+            Path copy = Files.createFile(dir.resolve("a.log.1"));
+            long scans = h.input.discoveries();
+            Await.until("two scans with the copy empty", WAIT, () -> h.input.discoveries() >= scans + 2);
+            Files.write(copy, Files.readAllBytes(a), StandardOpenOption.APPEND);
+            try (FileChannel ch = FileChannel.open(a, StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            append(a, RotatingLogWriter.line(20) + " written after the truncation, longer than before\n");
+            h.sink.release();
+            Await.until("all 21 lines", WAIT, () -> h.sink.count() >= 21 && h.input.openFiles() == 1);
+            assertThat(h.sink.messages()).doesNotHaveDuplicates().hasSize(21);
+            assertThat(h.count("redactd.file.truncations.copy.found")).isEqualTo(1);
+            assertThat(h.count("redactd.file.recovered")).isZero();
+            h.stop();
+        }
+    }
+
     /** app.log (gen1) -> app.log.1; gen2 created; app.log.1 -> app.log.2, app.log (gen2) -> app.log.1; gen3. */
     private void rotateTwiceWithOneGenerationBetween(Path a) throws IOException {
         Files.move(a, dir.resolve("app.log.1"));
