@@ -12,7 +12,12 @@ import java.util.Map;
  * matched by then. The cache is bounded; when full it is flushed and rebuilt, which costs time, never correctness.
  */
 final class LazyDfa {
-    private static final int DEFAULT_MAX_STATES = 4096;
+    /*
+     * PHI-dense traffic (SyntheticLog at 50 % PHI) needs ~5,000-7,000 states of the full catalog's DFA: at 4,096 the
+     * cache was flushed over and over (2-5 MB per CPU-second). The table is states x classes ints, allocated up front:
+     * ~5.5 MB per redactor (per worker thread) for the built-in catalog's 84 byte classes.
+     */
+    private static final int DEFAULT_MAX_STATES = 16384;
     /*
      * A transition holds the target state's row offset (state * classes), so the scan loop needs no multiply, with
      * ACCEPTING set when the target accepts, so it needs no second table lookup per byte; UNKNOWN = not built yet.
@@ -29,6 +34,8 @@ final class LazyDfa {
     private final int[] transitions;
     private final List<int[]> stateSets = new ArrayList<>();
     private final Map<Key, Integer> ids = new HashMap<>();
+    private final ByteNfa.Scratch scratch;
+    private int[] seeds = new int[64];
     /** Per state, the patterns whose match ends on entering it (null for most states). */
     private final int[][] accepts;
 
@@ -46,6 +53,7 @@ final class LazyDfa {
                     + " classes");
         }
         this.transitions = new int[maxStates * classes];
+        this.scratch = new ByteNfa.Scratch(nfa);
         reset();
     }
 
@@ -54,7 +62,7 @@ final class LazyDfa {
         stateSets.clear();
         ids.clear();
         Arrays.fill(accepts, null);
-        intern(nfa.initialClosure);
+        intern(nfa.initialOwn);
     }
 
     /** Adds to {@code out} every pattern the approximation matches somewhere in the range. */
@@ -117,7 +125,11 @@ final class LazyDfa {
             reset();
             state = intern(current);
         }
-        int[] seeds = new int[current.length];
+        // a state stands for its own NFA states plus the start closure (see ByteNfa.inStart)
+        int[] fromStart = nfa.startSeeds[c];
+        if (seeds.length < current.length + fromStart.length) {
+            seeds = new int[current.length + fromStart.length];
+        }
         int n = 0;
         for (int s : current) {
             int set = nfa.stateSet[s];
@@ -125,7 +137,9 @@ final class LazyDfa {
                 seeds[n++] = nfa.stateNext[s];
             }
         }
-        int[] closed = nfa.closure(Arrays.copyOf(seeds, n), nfa.startClosure, false);
+        System.arraycopy(fromStart, 0, seeds, n, fromStart.length);
+        n += fromStart.length;
+        int[] closed = nfa.ownClosure(seeds, n, scratch);
         int target = intern(closed);
         int encoded = target * classes | (accepts[target] != null ? ACCEPTING : 0);
         transitions[state * classes + c] = encoded;
@@ -141,7 +155,7 @@ final class LazyDfa {
         int newId = stateSets.size();
         stateSets.add(set);
         ids.put(key, newId);
-        int[] acc = new int[0];
+        int[] acc = nfa.startMatches;
         for (int s : set) {
             int m = nfa.stateMatch[s];
             if (m >= 0 && Arrays.stream(acc).noneMatch(x -> x == m)) {
