@@ -35,6 +35,7 @@ public final class AsciiRegex {
 
     /** Beyond this the program (and its visited bitmap) is not worth it: RE2/J runs the pattern. */
     private static final int MAX_INSTRUCTIONS = 4000;
+    private static final long MAX_VISITED_BITS = 1L << 22;
 
     private final int[] op;
     private final int[] arg1; // BYTE: -; SPLIT: preferred target; JMP: target; SAVE: slot; ASSERT: kind
@@ -91,6 +92,14 @@ public final class AsciiRegex {
         } catch (Unsupported e) {
             return null;
         }
+    }
+
+    /**
+     * Whether a search over {@code span} bytes keeps the visited bitmap (instructions x positions) within 4 Mi bits
+     * (512 KiB per thread). Longer stretches of a long line go to RE2/J instead, as RE2 itself limits BitState.
+     */
+    public boolean fits(int span) {
+        return (long) op.length * (span + 1) <= MAX_VISITED_BITS;
     }
 
     public int groupCount() {

@@ -73,8 +73,9 @@ final class SpanFinder {
             if (d.contextRequired() && !hasContext(d)) {
                 continue;
             }
-            if (ascii && exact[p] != null) {
-                findExact(p, d);
+            int from = searchStarts.searchFrom(pattern, candidates, text);
+            if (ascii && exact[p] != null && exact[p].fits(text.length - from)) {
+                findExact(p, d, from);
                 continue;
             }
             Matcher m = matchers[p];
@@ -89,7 +90,7 @@ final class SpanFinder {
             // and starts at or after searchFrom, so RE2/J reads that stretch of the line instead of all of it, with
             // the same result.
             int lastEnd = candidates.lastEnd(p);
-            boolean found = m.find(searchStarts.searchFrom(pattern, candidates, text));
+            boolean found = m.find(from);
             for (; found; found = m.end() < lastEnd && m.find()) {
                 int s = m.start(group);
                 int e = m.end(group);
@@ -112,12 +113,11 @@ final class SpanFinder {
      * then {@code find()} from each match's end while it ends before lastEnd. A match cannot start after lastEnd
      * (every match ends by then and none is empty), so starts are tried up to there only.
      */
-    private void findExact(int p, CompiledDetector d) {
+    private void findExact(int p, CompiledDetector d, int from) {
         AsciiRegex re = exact[p];
         AsciiRegex.Matcher m = exactMatcher;
         int group = d.valueGroup();
         int lastEnd = Math.min(candidates.lastEnd(p), text.length);
-        int from = searchStarts.searchFrom(patterns[p], candidates, text);
         boolean found = m.find(re, text, from, lastEnd, group != 0);
         for (; found; found = m.end(0) < lastEnd && m.find(re, text, m.end(0), lastEnd, group != 0)) {
             int s = m.start(group);

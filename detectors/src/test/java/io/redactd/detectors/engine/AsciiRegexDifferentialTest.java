@@ -106,6 +106,7 @@ class AsciiRegexDifferentialTest {
         Redactor b = re2Only.newRedactor();
         List<byte[]> lines = corpus();
         lines.addAll(SampleLines.generate(4_000, 42)); // also non-ASCII and invalid UTF-8 (RE2/J path)
+        lines.addAll(longLines(lines)); // too long for the visited bitmap: those patterns go to RE2/J
         int redacted = 0;
         for (int i = 0; i < lines.size(); i++) {
             LineResult ra = a.redact(lines.get(i));
@@ -125,6 +126,27 @@ class AsciiRegexDifferentialTest {
             redacted += ra.clean() ? 0 : 1;
         }
         assertThat(redacted).isGreaterThan(lines.size() / 10);
+    }
+
+    @Test
+    void longStretchesAreLeftToRe2j() {
+        AsciiRegex name = AsciiRegex.compile(Catalog.builtIn().stream()
+                .filter(d -> d.id().equals("name.labeled")).findFirst().orElseThrow().patterns().get(0));
+        assertThat(name.fits(200)).isTrue();
+        assertThat(name.fits(30_000)).isFalse();
+    }
+
+    /** ~30 KB ASCII lines: PHI lines glued together, so PHI sits at both ends and in between. */
+    private static List<byte[]> longLines(List<byte[]> lines) {
+        List<byte[]> out = new ArrayList<>();
+        for (int k = 0; k < 5; k++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = k; sb.length() < 30_000; i += 5) {
+                sb.append(new String(lines.get(i % 4_000), StandardCharsets.US_ASCII)).append(' ');
+            }
+            out.add(sb.toString().getBytes(StandardCharsets.US_ASCII));
+        }
+        return out;
     }
 
     /** RE2/J as SpanFinder drives it: find(from), then find() while found; per match group start/end, match end. */
