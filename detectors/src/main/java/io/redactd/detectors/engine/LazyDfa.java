@@ -14,10 +14,12 @@ import java.util.Map;
 final class LazyDfa {
     /*
      * PHI-dense traffic (SyntheticLog at 50 % PHI) needs ~5,000-7,000 states of the full catalog's DFA: at 4,096 the
-     * cache was flushed over and over (2-5 MB per CPU-second). The table is states x classes ints, allocated up front:
-     * ~5.5 MB per redactor (per worker thread) for the built-in catalog's 84 byte classes.
+     * cache was flushed over and over (2-5 MB per CPU-second). The table is states x classes ints, grown as states are
+     * built: at most ~5.5 MB per redactor (per worker thread) for the built-in catalog's 84 byte classes.
      */
     private static final int DEFAULT_MAX_STATES = 16384;
+    /** The tables start at this many states and double as states are built, so a quiet redactor stays small. */
+    private static final int INITIAL_STATES = 512;
     /*
      * A transition holds the target state's row offset (state * classes), so the scan loop needs no multiply, with
      * ACCEPTING set when the target accepts, so it needs no second table lookup per byte; UNKNOWN = not built yet.
@@ -31,13 +33,13 @@ final class LazyDfa {
 
     private final ByteNfa nfa;
     private final int classes;
-    private final int[] transitions;
+    private int[] transitions;
     private final List<int[]> stateSets = new ArrayList<>();
     private final Map<Key, Integer> ids = new HashMap<>();
     private final ByteNfa.Scratch scratch;
     private int[] seeds = new int[64];
     /** Per state, the patterns whose match ends on entering it (null for most states). */
-    private final int[][] accepts;
+    private int[][] accepts;
 
     LazyDfa(ByteNfa nfa) {
         this(nfa, DEFAULT_MAX_STATES);
@@ -47,12 +49,13 @@ final class LazyDfa {
         this.nfa = nfa;
         this.maxStates = maxStates;
         this.classes = nfa.classCount;
-        this.accepts = new int[maxStates][];
+        int initial = Math.min(maxStates, INITIAL_STATES);
+        this.accepts = new int[initial][];
         if ((long) maxStates * classes >= ACCEPTING) {
             throw new IllegalArgumentException("DFA table too large: " + maxStates + " states x " + classes
                     + " classes");
         }
-        this.transitions = new int[maxStates * classes];
+        this.transitions = new int[initial * classes];
         this.scratch = new ByteNfa.Scratch(nfa);
         reset();
     }
@@ -146,6 +149,18 @@ final class LazyDfa {
         return encoded;
     }
 
+    /** Doubles the tables (up to maxStates): a row offset stays valid, so only the arrays are copied. */
+    private void ensureRoom(int states) {
+        if (states <= accepts.length) {
+            return;
+        }
+        int n = Math.min(maxStates, accepts.length * 2);
+        int old = transitions.length;
+        transitions = Arrays.copyOf(transitions, n * classes);
+        Arrays.fill(transitions, old, transitions.length, UNKNOWN);
+        accepts = Arrays.copyOf(accepts, n);
+    }
+
     private int intern(int[] set) {
         Key key = new Key(set);
         Integer id = ids.get(key);
@@ -153,6 +168,7 @@ final class LazyDfa {
             return id;
         }
         int newId = stateSets.size();
+        ensureRoom(newId + 1);
         stateSets.add(set);
         ids.put(key, newId);
         int[] acc = nfa.startMatches;
