@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.redactd.daemon.alert.AlertEventSink;
 import io.redactd.daemon.alert.FindingsHook;
 import io.redactd.daemon.event.EventWriter;
+import io.redactd.daemon.event.SyslogStructuredData;
 import io.redactd.daemon.event.Utf8Repair;
 import io.redactd.daemon.event.Utf8Text;
 import io.redactd.detectors.DetectionException;
@@ -376,12 +377,21 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 // Leak alerts: straight to the alert manager, not through outputs or the buffer.
                 hook.found(batch.inputId(), e, r, out);
             }
+            // RFC 5424 structured data: parsed from the redacted bytes only, so its values are as redacted as the text.
+            SyslogStructuredData.Split sd = e.fields().get(SyslogStructuredData.FIELD) == SyslogStructuredData.PREFIXED
+                    ? SyslogStructuredData.split(out) : null;
             writer.begin()
                     .core("@timestamp", writer.timestamp(e.timestampMs()))
                     .core("host.name", hostName)
-                    .core("message", Utf8Text.of(out))
+                    .core("message", Utf8Text.of(sd == null ? out : sd.text()))
                     .core("redactd.findings", findings);
+            if (sd != null) {
+                writer.field(SyslogStructuredData.FIELD, sd.elements());
+            }
             for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+                if (f.getValue() == SyslogStructuredData.PREFIXED) {
+                    continue;
+                }
                 if (!writer.field(f.getKey(), jsonValue(f.getValue()))) {
                     LOG.debug("field skipped (conflicts with another) input={} field={}", batch.inputId(), f.getKey());
                 }

@@ -1,5 +1,6 @@
 package io.redactd.daemon.input.syslog;
 
+import io.redactd.daemon.event.SyslogStructuredData;
 import io.redactd.daemon.pipeline.RawEvent;
 import java.util.Collections;
 import java.util.HashMap;
@@ -10,9 +11,11 @@ import java.util.Objects;
 /**
  * Turns a parsed message into a {@link RawEvent} with ECS {@code log.syslog.*} fields.
  *
- * <p>Structured data goes into the message text, not into fields: the redactor scans the message, so SD parameter
- * values ({@code [origin patient="..."]}) are redacted like free text and cannot bypass it. The event's message is
- * {@code SD-ELEMENTS SP MSG} (just {@code MSG} without SD), the same shape rsyslog's {@code %msg%} shows with SD on.
+ * <p>Structured data travels in the message text, not in fields: the redactor scans the message, so SD parameter
+ * values ({@code [origin patient="..."]}) are redacted like free text and cannot bypass it. The raw event's message
+ * is {@code SD-ELEMENTS SP MSG} (just {@code MSG} without SD), marked {@link SyslogStructuredData#PREFIXED}; after
+ * redaction the pipeline moves the elements into {@code log.syslog.structured_data} and leaves {@code MSG} as the
+ * message.
  */
 public final class SyslogEvents {
     private static final String[] FACILITIES = {"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
@@ -67,6 +70,9 @@ public final class SyslogEvents {
         if (!m.headerParsed()) {
             f.put("log.flags", UNPARSED);
         }
+        if (m.structuredData() != null) {
+            f.put(SyslogStructuredData.FIELD, SyslogStructuredData.PREFIXED);
+        }
         return Collections.unmodifiableMap(f);
     }
 
@@ -79,6 +85,7 @@ public final class SyslogEvents {
         private int priority;
         private int version;
         private boolean headerParsed;
+        private boolean structured;
         private String hostname;
         private String appname;
         private String procid;
@@ -89,7 +96,8 @@ public final class SyslogEvents {
 
         Map<String, Object> fields(SyslogMessage m, String dataset, String peer) {
             if (lastFields == null || m.priority() != priority || m.version() != version
-                    || m.headerParsed() != headerParsed || !Objects.equals(m.hostname(), hostname)
+                    || m.headerParsed() != headerParsed || (m.structuredData() != null) != structured
+                    || !Objects.equals(m.hostname(), hostname)
                     || !Objects.equals(m.appname(), appname) || !Objects.equals(m.procid(), procid)
                     || !Objects.equals(m.msgid(), msgid) || !Objects.equals(dataset, this.dataset)
                     || !Objects.equals(peer, this.peer)) {
@@ -97,6 +105,7 @@ public final class SyslogEvents {
                 priority = m.priority();
                 version = m.version();
                 headerParsed = m.headerParsed();
+                structured = m.structuredData() != null;
                 hostname = m.hostname();
                 appname = m.appname();
                 procid = m.procid();
