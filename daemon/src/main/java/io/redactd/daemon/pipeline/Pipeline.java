@@ -35,9 +35,9 @@ import java.util.Collections;
  * Inputs -> detection -> outputs. Bookkeeping runs on one event-loop context; detection runs on a worker pool with
  * one {@link Redactor} per worker thread.
  *
- * <p>Order: batches of one source pass through a lane one at a time, and a batch's writes are issued before the
- * next batch of that source is detected, so each output sees a source's events in order. Different sources are
- * detected in parallel.
+ * <p>Order: batches of one source pass through a lane: several may be detected at once (one per worker), but a
+ * batch is delivered (chained and written) only after every earlier batch of its source, so each output sees a
+ * source's events in order. Different sources are detected in parallel too.
  *
  * <p>Back-pressure: at most {@code maxBatchesInFlight} batches are admitted (accepted, not yet written); further
  * batches wait unstarted, and since every input keeps only a few batches in flight and waits for their
@@ -61,6 +61,8 @@ public final class Pipeline implements EventSink, AlertEventSink {
     /** Last time invalid UTF-8 was reported in the log: at most one line per interval, counts always in /metrics. */
     private final java.util.concurrent.atomic.AtomicLong lastRepairWarnMs = new java.util.concurrent.atomic.AtomicLong();
     private final int maxInFlight;
+    /** Batches of one source detected at once: one per worker thread. */
+    private final int parallelPerLane;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private volatile int inFlight;
@@ -86,6 +88,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
         this.metrics = metrics;
         this.hostName = hostName;
         this.maxInFlight = maxBatchesInFlight;
+        this.parallelPerLane = Math.max(1, workerThreads);
         Gauge.builder("redactd.pipeline.batches.in.flight", this, p -> p.inFlight)
                 .description("Batches admitted to detection and not yet written by every output")
                 .register(metrics.registry());
@@ -124,40 +127,69 @@ public final class Pipeline implements EventSink, AlertEventSink {
         this.plan = next;
     }
 
+    /**
+     * A source's batches in submission order. Up to {@code parallel} of them are detected at once (detection is pure
+     * per batch: one redactor per worker thread), but they are delivered strictly in order, each only after every
+     * earlier batch of the source, so one busy file or connection can use every core and still reaches the chain
+     * and the outputs in order.
+     */
     private final class Lane {
         final String sourceId;
         final ArrayDeque<Pending> queue = new ArrayDeque<>();
-        boolean busy;
+        final ArrayDeque<Slot> started = new ArrayDeque<>();
 
         Lane(String sourceId) {
             this.sourceId = sourceId;
         }
 
-        void next() {
-            Pending p = queue.poll();
-            if (p == null) {
-                busy = false;
-                lanes.remove(sourceId);
-                return;
-            }
-            busy = true;
-            if (p.prepared() != null) {
-                deliver(p, p.prepared());
-                next();
-                return;
-            }
-            workers.<List<byte[]>>executeBlocking(() -> detect(p.batch()), false).onComplete(ar -> {
-                if (ar.failed()) {
-                    // Not a DetectionException (those are handled per event): a bug. Fail closed for the batch.
-                    LOG.error("detection failed for a whole batch input={} events={} error={}",
-                            p.batch().inputId(), p.batch().events().size(), ar.cause().getClass().getName());
-                    metrics.dropped("detection_error", p.batch().events().size());
-                    finish(p, Future.succeededFuture());
+        /** Starts what may start, delivers what is done at the head, and removes the lane when it is empty. */
+        void pump() {
+            Pending p;
+            while (started.size() < parallelPerLane && (p = queue.poll()) != null) {
+                Slot slot = new Slot(p);
+                started.add(slot);
+                if (p.prepared() != null) {
+                    slot.done(p.prepared());
                 } else {
-                    deliver(p, ar.result());
+                    Pending batch = p;
+                    workers.<List<byte[]>>executeBlocking(() -> detect(batch.batch()), false).onComplete(ar -> {
+                        if (ar.failed()) {
+                            // Not a DetectionException (those are handled per event): a bug. Fail closed for the batch.
+                            LOG.error("detection failed for a whole batch input={} events={} error={}",
+                                    batch.batch().inputId(), batch.batch().events().size(),
+                                    ar.cause().getClass().getName());
+                            metrics.dropped("detection_error", batch.batch().events().size());
+                            slot.done(List.of());
+                        } else {
+                            slot.done(ar.result());
+                        }
+                        pump();
+                    });
                 }
-                next();
-            });
+            }
+            while (!started.isEmpty() && started.peek().docs != null) {
+                Slot head = started.poll();
+                deliver(head.pending, head.docs);
+            }
+            if (started.isEmpty() && queue.isEmpty()) {
+                lanes.remove(sourceId);
+            } else if (started.size() < parallelPerLane && !queue.isEmpty()) {
+                pump();
+            }
+        }
+    }
+
+    /** A started batch of a lane; {@code docs} is set (on the pipeline's context) once detection is done. */
+    private static final class Slot {
+        final Pending pending;
+        List<byte[]> docs;
+
+        Slot(Pending pending) {
+            this.pending = pending;
+        }
+
+        void done(List<byte[]> result) {
+            docs = result;
         }
     }
 
@@ -271,9 +303,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
         inFlight++;
         Lane lane = lanes.computeIfAbsent(p.batch().sourceId(), Lane::new);
         lane.queue.add(p);
-        if (!lane.busy) {
-            lane.next();
-        }
+        lane.pump();
     }
 
     private void deliver(Pending p, List<byte[]> docs) {
