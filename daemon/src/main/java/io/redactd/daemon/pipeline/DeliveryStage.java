@@ -44,7 +44,7 @@ public final class DeliveryStage {
     private boolean busy;
     private boolean closing;
 
-    private record Waiting(List<byte[]> docs, Promise<Void> done) {
+    private record Waiting(EventDocs docs, Promise<Void> done) {
     }
 
     /**
@@ -78,8 +78,12 @@ public final class DeliveryStage {
 
     /** On the pipeline context. Completes when the documents are written (and, chained, the head committed). */
     Future<Void> deliver(List<byte[]> docs) {
+        return deliver(EventDocs.of(docs));
+    }
+
+    Future<Void> deliver(EventDocs docs) {
         if (chain == null) {
-            return write(docs);
+            return write(docs.docs());
         }
         Promise<Void> done = Promise.promise();
         queue.add(new Waiting(docs, done));
@@ -111,13 +115,18 @@ public final class DeliveryStage {
         List<Waiting> group = new ArrayList<>(queue);
         queue.clear();
         boolean last = closing && group.isEmpty();
-        List<byte[]> linked = new ArrayList<>();
+        int total = 0;
+        for (Waiting w : group) {
+            total += w.docs().docs().size();
+        }
+        List<byte[]> linked = new ArrayList<>(total + 4);
         pollControl(linked, now);
         int refused = 0;
         for (Waiting w : group) {
-            for (byte[] doc : w.docs()) {
+            List<byte[]> docs = w.docs().docs();
+            for (int i = 0; i < docs.size(); i++) {
                 try {
-                    linked.add(chain.append(doc));
+                    linked.add(chain.append(docs.get(i), w.docs().chainAt(i)));
                 } catch (IllegalArgumentException e) {
                     // Only an input field named "chain" gets here: the chain member is reserved. No value is logged.
                     refused++;

@@ -141,11 +141,11 @@ public final class Pipeline implements EventSink, AlertEventSink {
             }
             busy = true;
             if (p.prepared() != null) {
-                deliver(p, p.prepared());
+                deliver(p, EventDocs.of(p.prepared()));
                 next();
                 return;
             }
-            workers.<List<byte[]>>executeBlocking(() -> detect(p.batch()), false).onComplete(ar -> {
+            workers.<EventDocs>executeBlocking(() -> detect(p.batch()), false).onComplete(ar -> {
                 if (ar.failed()) {
                     // Not a DetectionException (those are handled per event): a bug. Fail closed for the batch.
                     LOG.error("detection failed for a whole batch input={} events={} error={}",
@@ -275,13 +275,13 @@ public final class Pipeline implements EventSink, AlertEventSink {
         }
     }
 
-    private void deliver(Pending p, List<byte[]> docs) {
+    private void deliver(Pending p, EventDocs docs) {
         String stopped = forwardingStopped;
         if (stopped != null && p.prepared() == null) {
             finish(p, Future.failedFuture(new ForwardingStoppedException(stopped)));
             return;
         }
-        if (docs.isEmpty()) {
+        if (docs.docs().isEmpty()) {
             finish(p, Future.succeededFuture());
             return;
         }
@@ -328,11 +328,12 @@ public final class Pipeline implements EventSink, AlertEventSink {
     }
 
     /** Runs on a worker thread. Returns the serialized documents of the events that are forwarded. */
-    private List<byte[]> detect(RawBatch batch) {
+    private EventDocs detect(RawBatch batch) {
         long t0 = System.nanoTime();
         Redactor redactor = redactor();
         EventWriter writer = writers.get();
         List<byte[]> docs = new ArrayList<>(batch.events().size());
+        int[] chainAt = new int[batch.events().size()];
         int dropAction = 0;
         int errors = 0;
         Map<String, Integer> batchFindings = new HashMap<>();
@@ -390,6 +391,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 writer.field("event.dataset", batch.inputId());
             }
             docs.add(writer.finish());
+            chainAt[docs.size() - 1] = writer.chainAt();
         }
         batchFindings.forEach(metrics::findings);
         if (dropAction > 0) {
@@ -399,7 +401,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
             metrics.dropped("detection_error", errors);
         }
         metrics.detectionNanos(System.nanoTime() - t0);
-        return docs;
+        return new EventDocs(docs, chainAt);
     }
 
     private static Object jsonValue(Object v) {
