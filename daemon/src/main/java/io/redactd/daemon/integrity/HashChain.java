@@ -420,15 +420,56 @@ public final class HashChain {
      * which never reached anyone; a crash after it cannot reuse a seq. See README "Integrity" for the argument.
      */
     public void commit() throws IOException {
+        PendingCommit c = prepareCommit();
+        if (c != null) {
+            write(c);
+            committed(c);
+        }
+    }
+
+    /**
+     * What a commit makes durable, taken on the chaining thread at a moment when everything linked so far is durable
+     * in the buffer: the head, and a copy of the key when it evolved since the last commit. {@link #write} may then
+     * run on another thread while this chain links on; {@link #committed} records the result. Null when there is
+     * nothing new to commit.
+     */
+    public PendingCommit prepareCommit() {
         if (seq == 0 || committed != null && committed.seq() == seq) {
-            return;
+            return null;
         }
         ChainHead h = new ChainHead(stream, seq, headHash(), lastCheckpointSeq, key == null ? 0 : key.index());
-        store.save(h);
-        committed = h;
-        if (key != null && key.index() != committedKeyIndex) {
-            key.save(stateDir);
-            committedKeyIndex = key.index();
+        return new PendingCommit(h, key != null && key.index() != committedKeyIndex ? key.copy() : null);
+    }
+
+    /** Writes a prepared commit: the head file, then the key file. Touches no chain state (any thread). */
+    public void write(PendingCommit c) throws IOException {
+        store.save(c.head());
+        if (c.key() != null) {
+            try {
+                c.key().save(stateDir);
+            } finally {
+                c.key().erase();
+            }
+        }
+    }
+
+    /** On the chaining thread: {@code c} is durable. */
+    public void committed(PendingCommit c) {
+        if (committed == null || c.head().seq() > committed.seq()) {
+            committed = c.head();
+        }
+        if (c.key() != null && c.head().keyIndex() > committedKeyIndex) {
+            committedKeyIndex = c.head().keyIndex();
+        }
+    }
+
+    /** A commit prepared by {@link #prepareCommit}; {@code key} is a copy to save (then erased), or null. */
+    public record PendingCommit(ChainHead head, SealingKey key) {
+        /** Erases the key copy of a prepared commit that a newer one replaces before it was written. */
+        public void discard() {
+            if (key != null) {
+                key.erase();
+            }
         }
     }
 
