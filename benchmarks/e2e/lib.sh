@@ -8,7 +8,12 @@ BENCH_RESULTS="${BENCH_RESULTS:-$BENCH_ROOT/benchmarks/results}"
 REDACTD_JAR="${REDACTD_JAR:-$BENCH_ROOT/daemon/target/redactd.jar}"
 BENCH_JAR="$BENCH_ROOT/benchmarks/target/benchmarks.jar"
 # JVM flags as the packaged launcher (/usr/bin/redactd) passes them; REDACTD_JAVA_OPTS adds to them as for users.
-REDACTD_JVM_FLAGS="-XX:+ExitOnOutOfMemoryError ${REDACTD_JAVA_OPTS:-}"
+# The launcher's default heap bound applies unless REDACTD_JAVA_OPTS sizes the heap itself.
+case " ${REDACTD_JAVA_OPTS:-}" in
+  *" -Xmx"* | *" -Xms"* | *MaxHeapSize=* | *MaxRAM*) BENCH_HEAP= ;;
+  *) BENCH_HEAP=-Xmx512m ;;
+esac
+REDACTD_JVM_FLAGS="-XX:+ExitOnOutOfMemoryError $BENCH_HEAP ${REDACTD_JAVA_OPTS:-}"
 CLK_TCK="$(getconf CLK_TCK)"
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }

@@ -3,7 +3,7 @@
 #   benchmarks/e2e/run.sh
 # Builds the jars if needed, generates the full-catalog corpus (BENCH_MB, default 500 MB, cached in BENCH_WORK,
 # default /tmp/redactd-bench), and runs
-#   java -XX:+ExitOnOutOfMemoryError $REDACTD_JAVA_OPTS -jar daemon/target/redactd.jar run \
+#   java -XX:+ExitOnOutOfMemoryError -Xmx512m $REDACTD_JAVA_OPTS -jar daemon/target/redactd.jar run \
 #        --config config-examples/file-to-file.yaml
 # with REDACTD_INPUT/OUTPUT/STATE/ADMIN_PORT set, BENCH_REPEATS times (default 3). Each run reports MB/s, lines/s,
 # CPU seconds and peak RSS (see lib.sh). Then (BENCH_SCALING=1, the default) the scaling matrix: 1 and 2 detection

@@ -97,26 +97,9 @@ for round in $(seq 1 "$REPEATS"); do
   done
 done
 # Syslog over TLS -> file (BENCH_TLS=1, the default): BENCH_TLS_MB of the same corpus, BENCH_TLS_REPEATS rounds
+# (also on its own: benchmarks/peers/tls-run.sh)
 if [ "${BENCH_TLS:-1}" = 1 ]; then
-  TLS_MB="${BENCH_TLS_MB:-50}"
-  TLS_CORPUS="$(ensure_corpus peer5 "$TLS_MB")"
-  tls_setup "$BENCH_WORK/tls-$TLS_MB" "$TLS_CORPUS"
-  TCSV="$BENCH_RESULTS/tls.csv"
-  echo "round,$CSV_HEADER" >"$TCSV"
-  for round in $(seq 1 "${BENCH_TLS_REPEATS:-3}"); do
-    for tool in syslog-ng redactd; do
-      if [ $(( round % 2 )) = 0 ]; then tool=$([ "$tool" = redactd ] && echo syslog-ng || echo redactd); fi
-      log "TLS round $round: $tool"
-      if [ "$tool" = redactd ]; then
-        row="$(run_tls tls-redactd-5 redactd "$TLS_CORPUS" "$BENCH_WORK/tls-$TLS_MB" "$PEER_TYPES")" \
-          || { log "TLS round $round: redactd failed (above); no figure"; continue; }
-      else
-        row="$(run_tls tls-syslog-ng-redact syslog-ng "$TLS_CORPUS" "$BENCH_WORK/tls-$TLS_MB" "$PATTERNS")" \
-          || { log "TLS round $round: syslog-ng failed (above); no figure"; continue; }
-      fi
-      echo "$round,$row" | tee -a "$TCSV" >&2
-    done
-  done
+  run_tls_rounds "${BENCH_TLS_MB:-50}" "${BENCH_TLS_REPEATS:-3}" "$PEER_TYPES" "$PATTERNS"
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$BENCH_RESULTS/machine.txt"
 "$(chart_python)" "$BENCH_ROOT/benchmarks/charts/report.py" "$BENCH_RESULTS"

@@ -1,19 +1,37 @@
-# Syslog over TLS -> file: redactd (config-examples/syslog-tls-to-file.yaml) against syslog-ng's syslog() TLS source.
-# Both are fed by syslog-ng's own load generator, loggen (from the same extracted packages), replaying the corpus
-# wrapped in RFC 5424 headers over one TLS connection newline-framed (loggen frames nothing when replaying a file; both servers accept non-transparent framing), as fast as the
-# server reads. Sourced by benchmarks/peers/run.sh after lib.sh and syslog-ng.sh.
+# Syslog over TLS -> file: redactd (config-examples/syslog-tls-to-file.yaml) against syslog-ng's network() TLS source.
+# Both are fed the same byte stream by the same sender: the corpus wrapped in RFC 5424 headers, newline-framed (both
+# servers accept non-transparent framing), over one TLS connection, as fast as the server reads.
+#
+# The sender is `openssl s_client` (BENCH_TLS_SENDER=s_client, the default), not syslog-ng's loggen: loggen never
+# reads from its TLS connection, so the TLS 1.3 NewSessionTicket a server sends after the handshake stays unread in
+# its socket, and its close() then sends a TCP reset instead of a FIN; a server still holding unread data (redactd
+# paused by back-pressure) loses it, because Linux discards the receive queue on RST (confirmed with tcpdump on lo:
+# 687 bytes server -> client after the handshake, which loggen never reads, then [R.] from loggen). s_client
+# reads what the server sends, and at end of input sends close_notify and a FIN. -nocommands: otherwise a 16 KiB
+# stdin chunk that happens to start with Q, R or K is taken as a command (quit, renegotiate, key update).
+# BENCH_TLS_SENDER=loggen keeps the old sender (redactd then needs -Djdk.tls.server.newSessionTicketCount=0 in
+# REDACTD_JAVA_OPTS, a JDK 17.0.21 property absent from 17.0.15, or it loses events).
+# Each server first gets a 5 MB warm-up corpus off the clock (BENCH_TLS_WARMUP_MB, 0 = none): redactd is a
+# long-running JVM daemon and is measured after its JIT has had some input, as in a deployment.
+# Sourced by benchmarks/peers/run.sh and tls-run.sh after lib.sh and syslog-ng.sh.
 
-# tls_setup DIR: a self-signed P-256 certificate for 127.0.0.1 and the RFC 5424-wrapped corpus
+# tls_setup DIR CORPUS_DIR [WARMUP_CORPUS_DIR]: a self-signed P-256 certificate for 127.0.0.1, the RFC 5424-wrapped
+# corpus and, with a third argument, the wrapped warm-up corpus (DIR/warmup.log)
 tls_setup() {
-  local dir="$1" corpus="$2"
+  local dir="$1" corpus="$2" warm="${3:-}"
   mkdir -p "$dir"
   if [ ! -s "$dir/cert.pem" ]; then
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" \
       -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null || die "openssl failed"
   fi
-  if [ ! -s "$dir/syslog-corpus.log" ] || [ "$dir/syslog-corpus.log" -ot "$corpus/corpus.log" ]; then
-    log "wrapping the corpus in RFC 5424 headers"
-    awk '{ print "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - " $0 }' "$corpus/corpus.log" >"$dir/syslog-corpus.log"
+  wrap_corpus "$corpus/corpus.log" "$dir/syslog-corpus.log"
+  if [ -n "$warm" ]; then wrap_corpus "$warm/corpus.log" "$dir/warmup.log"; fi
+}
+
+wrap_corpus() {
+  if [ ! -s "$2" ] || [ "$2" -ot "$1" ]; then
+    log "wrapping $1 in RFC 5424 headers"
+    awk '{ print "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - " $0 }' "$1" >"$2"
   fi
 }
 
@@ -23,14 +41,21 @@ loggen() {
     "$SNG_ROOT/usr/bin/loggen" "$@"
 }
 
-# send_corpus PORT FILE LOG: replays FILE over TLS, one message per line, unthrottled
+# send_corpus PORT FILE LOG: replays FILE over TLS (certificate: cert.pem beside FILE), unthrottled
 send_corpus() {
-  loggen --use-ssl --dont-parse --read-file="$2" --rate=1000000000 --interval=3600 \
-    --active-connections=1 --quiet 127.0.0.1 "$1" >"$3" 2>&1
+  case "${BENCH_TLS_SENDER:-s_client}" in
+    s_client)
+      openssl s_client -quiet -no_ign_eof -nocommands -connect "127.0.0.1:$1" \
+        -CAfile "$(dirname "$2")/cert.pem" -verify_return_error <"$2" >"$3" 2>&1 ;;
+    loggen)
+      loggen --use-ssl --dont-parse --read-file="$2" --rate=1000000000 --interval=3600 \
+        --active-connections=1 --quiet 127.0.0.1 "$1" >"$3" 2>&1 ;;
+    *) die "BENCH_TLS_SENDER must be s_client or loggen" ;;
+  esac
 }
 
 # run_tls LABEL TOOL(redactd|syslog-ng) CORPUS_DIR TLS_DIR PATTERNS|TYPES -> CSV row as run_redactd. The clock
-# starts when loggen starts (the server is listening) and stops when the output holds every line.
+# starts when the sender starts (the server is listening) and stops when the output holds every line.
 run_tls() {
   local label="$1" tool="$2" corpus="$3" tls="$4" what="$5"
   local run="$BENCH_WORK/run/$label"
@@ -76,17 +101,26 @@ run_tls() {
     wait_for 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" || { kill "$pid"; die "$label: syslog-ng not listening"; }
     echo "$run/out.log" >"$run/output-path"
   fi
+  # TLS_WARMUP (a corpus dir, its wrapped copy in $tls/warmup.log): sent first, off the clock, so a JIT-compiled
+  # daemon is measured in its steady state (redactd's C2 compilation alone is ~7 CPU s after start-up)
+  local warm=0
+  if [ -n "${TLS_WARMUP:-}" ]; then
+    warm="$(truth_field "$TLS_WARMUP/truth.json" lines)"
+    send_corpus "$port" "$tls/warmup.log" "$run/warmup-sender.log" || die "$label: warm-up sender failed"
+    local warm_by=$(( $(date +%s) + 600 ))
+    until n="$(written "$tool" "$run" "$admin")"; [ "${n:-0}" -ge "$warm" ]; do
+      [ "$(date +%s)" -lt "$warm_by" ] || { kill "$pid"; die "$label: warm-up not written in 600 s"; }
+      sleep 0.1
+    done
+    lines=$(( lines + warm ))
+  fi
   cpu0="$(proc_cpu_s "$pid")"
   t1="$(now_s)"
-  send_corpus "$port" "$tls/syslog-corpus.log" "$run/loggen.log" &
+  send_corpus "$port" "$tls/syslog-corpus.log" "$run/sender.log" &
   local gen=$!
   local deadline=$(( $(date +%s) + 1800 ))
   while :; do
-    if [ "$tool" = redactd ]; then
-      n="$(metric_sum "http://127.0.0.1:$admin/metrics" redactd_output_events_total || true)"
-    else
-      n="$(sng_ctl stats -c "$run/ctl" 2>/dev/null | awk -F';' '$1 ~ /^dst.file/ && $5 == "written" { s += $6 } END { printf "%d", s }' || true)"
-    fi
+    n="$(written "$tool" "$run" "$admin")"
     [ "${n:-0}" -ge "$lines" ] && break
     kill -0 "$pid" 2>/dev/null || die "$label: $tool exited early"
     # once the sender is done, an output that stops growing for 15 s has lost events: say so instead of waiting
@@ -105,11 +139,70 @@ run_tls() {
   local cpu hwm
   cpu="$(awk -v a="$(proc_cpu_s "$pid")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')"; hwm="$(proc_hwm_mb "$pid")"
   kill -TERM "$pid"; wait "$pid" || true
-  wait "$gen" || log "$label: loggen exit status $? (see $run/loggen.log)"
-  python3 - "$label" "$tool" "$t0" "$t1" "$t2" "$bytes" "$lines" "$cpu" "$hwm" "$load0" <<'PY'
+  wait "$gen" || log "$label: sender exit status $? (see $run/sender.log)"
+  python3 - "$label" "$tool" "$t0" "$t1" "$t2" "$bytes" "$(( lines - warm ))" "$cpu" "$hwm" "$load0" <<'PY'
 import sys
 label, tool, t0, t1, t2, b, n, cpu, hwm, load0 = sys.argv[1:]
 s = float(t2) - float(t1)
 print(f"{label},{tool},{s:.3f},{float(t2) - float(t0):.3f},{int(b) / 1e6 / s:.1f},{int(n) / s:.0f},{cpu},{hwm},{load0}")
 PY
+}
+
+# written TOOL RUN_DIR ADMIN_PORT -> events the tool has written so far
+written() {
+  if [ "$1" = redactd ]; then
+    metric_sum "http://127.0.0.1:$3/metrics" redactd_output_events_total || true
+  else
+    sng_ctl stats -c "$2/ctl" 2>/dev/null | awk -F';' '$1 ~ /^dst.file/ && $5 == "written" { s += $6 } END { printf "%d", s }' \
+      || true
+  fi
+}
+
+# check_tls_output LABEL CORPUS_DIR TYPES -> CSV rows label,type,truth,got: the output's line count against the
+# corpus's, then [REDACTED:TYPE] per type against the ground truth
+check_tls_output() {
+  local label="$1" corpus="$2" types="$3" out t
+  out="$(cat "$BENCH_WORK/run/$label/output-path")"
+  # with a warm-up, the output holds both corpora: the truth is their sum
+  local truths="$corpus/truth.json${TLS_WARMUP:+ $TLS_WARMUP/truth.json}"
+  # shellcheck disable=SC2086
+  echo "$label,LINES,$(python3 -c 'import json,sys; print(sum(json.load(open(f))["lines"] for f in sys.argv[1:]))' $truths),$(cat_outputs "$out" | wc -l)"
+  for t in ${types//,/ }; do
+    # shellcheck disable=SC2086
+    echo "$label,$t,$(python3 -c 'import json,sys; print(sum(json.load(open(f))["values_per_type"].get(sys.argv[1], 0) for f in sys.argv[2:]))' \
+      "$t" $truths),$(cat_outputs "$out" | count_type - "$t")"
+  done
+}
+
+# run_tls_rounds MB REPEATS TYPES PATTERNS: syslog-ng and redactd alternately (who goes first swaps every round);
+# results/tls.csv (one row per run) and results/tls-correctness.csv (every run)
+run_tls_rounds() {
+  local mb="$1" repeats="$2" types="$3" patterns="$4" corpus dir round tool row csv check
+  corpus="$(ensure_corpus peer5 "$mb")"
+  dir="$BENCH_WORK/tls-$mb"
+  # BENCH_TLS_WARMUP_MB (default 5, 0 = none): a smaller corpus sent to each tool first, off the clock
+  TLS_WARMUP=""
+  if [ "${BENCH_TLS_WARMUP_MB:-5}" != 0 ]; then TLS_WARMUP="$(ensure_corpus peer5 "${BENCH_TLS_WARMUP_MB:-5}")"; fi
+  tls_setup "$dir" "$corpus" "$TLS_WARMUP"
+  csv="$BENCH_RESULTS/tls.csv"; check="$BENCH_RESULTS/tls-correctness.csv"
+  echo "round,$CSV_HEADER,sender,warmup_mb" >"$csv"
+  echo "round,label,type,truth,got" >"$check"
+  for round in $(seq 1 "$repeats"); do
+    for tool in syslog-ng redactd; do
+      if [ $(( round % 2 )) = 0 ]; then tool=$([ "$tool" = redactd ] && echo syslog-ng || echo redactd); fi
+      log "TLS round $round: $tool"
+      if [ "$tool" = redactd ]; then
+        row="$(run_tls tls-redactd-5 redactd "$corpus" "$dir" "$types")" \
+          || { log "TLS round $round: redactd failed (above); no figure"; continue; }
+        check_tls_output tls-redactd-5 "$corpus" "$types" | sed "s/^/$round,/" | tee -a "$check" >&2
+      else
+        row="$(run_tls tls-syslog-ng-redact syslog-ng "$corpus" "$dir" "$patterns")" \
+          || { log "TLS round $round: syslog-ng failed (above); no figure"; continue; }
+        check_tls_output tls-syslog-ng-redact "$corpus" "$types" | sed "s/^/$round,/" | tee -a "$check" >&2
+      fi
+      echo "$round,$row,${BENCH_TLS_SENDER:-s_client},${BENCH_TLS_WARMUP_MB:-5}" | tee -a "$csv" >&2
+      out="$(cat "$BENCH_WORK/run/$([ "$tool" = redactd ] && echo tls-redactd-5 || echo tls-syslog-ng-redact)/output-path")"
+      rm -f "$out" "$out".*
+    done
+  done
 }

@@ -6,6 +6,8 @@ import io.redactd.daemon.admin.AdminServer;
 import io.redactd.daemon.alert.AlertManager;
 import io.redactd.daemon.alert.AlertTarget;
 import io.redactd.daemon.alert.Canary;
+import io.redactd.daemon.config.AlertsConfig;
+import io.redactd.daemon.tls.ListenerTls;
 import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.config.ConfiguredComponent;
 import io.redactd.daemon.config.RedactdConfig;
@@ -65,6 +67,8 @@ public final class Daemon {
     private Pipeline pipeline;
     private AdminServer admin;
     private AlertManager alerts;
+    /** The alerts section in force; replaced by a reload. */
+    private volatile AlertsConfig alertsConfig;
     private Canary canary;
     private int adminPort = -1;
     private volatile boolean inputsOpen;
@@ -124,6 +128,7 @@ public final class Daemon {
                 Math.min(1000, config.integrity().checkpointIntervalMs()));
         pipeline = new Pipeline(vertx, plan, delivery, config.pipeline().workers(),
                 config.pipeline().maxBatchesInFlight(), metrics, host);
+        alertsConfig = config.alerts();
         if (config.alerts().enabled()) {
             startAlerts(config, plan, host);
         }
@@ -260,14 +265,45 @@ public final class Daemon {
 
     /**
      * Reload (SIGHUP): the new detectors take effect for every batch detected from now on; inputs, outputs, the chain
-     * and the buffer keep running, so no event is dropped. TLS certificates need no reload: listeners watch their
-     * files.
+     * and the buffer keep running, so no event is dropped.
      */
     public void reloadDetectors(DetectionPlan plan) {
         if (pipeline != null) {
             pipeline.replacePlan(plan);
+            if (canary != null) {
+                canary.detectorsReloaded(plan.detectors());
+            }
             LOG.info("detectors reloaded engine={} detectors={}", plan.engineName(), plan.detectors().size());
         }
+    }
+
+    /** Reload (SIGHUP): every TLS listener re-reads its certificate and key now rather than at its next check. */
+    public void reloadCertificates() {
+        vertx.eventBus().publish(ListenerTls.RELOAD_ADDRESS, null);
+    }
+
+    /**
+     * Reload (SIGHUP) of the alert policy: source rules, severities, window, rate limit and line limit apply from the
+     * next finding on. Settings fixed at start (targets, queue, canary, on/off) are left as they are and logged as
+     * needing a restart, naming the keys only.
+     */
+    public void reloadAlerts(AlertsConfig next) {
+        AlertsConfig current = alertsConfig;
+        List<String> fixed = AlertManager.restartNeeded(current, next);
+        if (!fixed.isEmpty()) {
+            LOG.warn("reload: {} changed; these take effect at the next restart", String.join(", ", fixed));
+        }
+        if (alerts == null) {
+            return;
+        }
+        try {
+            await(alerts.reload(next), "alert policy reload");
+        } catch (StartException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        alertsConfig = next;
+        LOG.info("alert policy reloaded rules={} window={} rate_per_second={} burst={}", next.sources().size(),
+                next.window(), next.ratePerSecond(), next.burst());
     }
 
     /**

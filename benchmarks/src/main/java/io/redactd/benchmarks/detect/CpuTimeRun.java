@@ -16,7 +16,8 @@ import java.util.Set;
  * throughput per CPU-second of the measuring thread (ThreadMXBean), which the other tenants' load does not dilute.
  * JMH's wall-clock figures stay the reference; this says what one core does when it gets to run.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar io.redactd.benchmarks.detect.CpuTimeRun [ENGINE] [DISABLED]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.redactd.benchmarks.detect.CpuTimeRun [ENGINE] [DISABLED]
+ * [CORPUS...]}; corpora: all (LogCorpus), clean (its clean lines), synthetic (SyntheticLog 5 % PHI), dense.
  */
 public final class CpuTimeRun {
     private CpuTimeRun() {
@@ -31,8 +32,14 @@ public final class CpuTimeRun {
                 d.fieldRules(), d.tokenKey(), d.tokenKeyId()));
         Redactor r = plan.newRedactor();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        for (String corpus : new String[] {"all", "clean"}) {
-            List<byte[]> lines = corpus.equals("all") ? LogCorpus.lines(20_000, 1) : LogCorpus.cleanLines(20_000, 1);
+        String[] corpora = args.length > 2 ? java.util.Arrays.copyOfRange(args, 2, args.length)
+                : new String[] {"all", "clean"};
+        for (String corpus : corpora) {
+            List<byte[]> lines = switch (corpus) {
+                case "all" -> LogCorpus.lines(20_000, 1);
+                case "clean" -> LogCorpus.cleanLines(20_000, 1);
+                default -> LogCorpus.named(corpus, 20_000, 1);
+            };
             long bytes = 0;
             for (byte[] l : lines) {
                 bytes += l.length;
@@ -47,6 +54,9 @@ public final class CpuTimeRun {
                 long cpu = mx.getCurrentThreadCpuTime() - t0;
                 double mbs = bytes / (cpu / 1e9) / 1e6;
                 best = round >= 3 ? Math.max(best, mbs) : best;
+                if (Boolean.getBoolean("redactd.rounds")) {
+                    System.out.printf(Locale.ROOT, "  round %d: %.1f MB per CPU-second%n", round, mbs);
+                }
                 if (sink < 0) {
                     throw new IllegalStateException();
                 }

@@ -39,6 +39,10 @@ public class DetectionBenchmark {
         @Param({"none"})
         public String disabled;
 
+        /** Lines for {@code redactLine}: "logcorpus" (LogCorpus), "synthetic" (SyntheticLog, 5 % PHI), "dense". */
+        @Param({"logcorpus"})
+        public String corpus;
+
         Redactor redactor;
         byte[][] lines;
         byte[][] clean;
@@ -59,8 +63,7 @@ public class DetectionBenchmark {
                 throw new IllegalStateException("the built-in catalog is empty: nothing would be measured");
             }
             redactor = plan.newRedactor();
-            List<byte[]> corpus = LogCorpus.lines(20_000, 1);
-            lines = corpus.toArray(new byte[0][]);
+            lines = LogCorpus.named(corpus, 20_000, 1).toArray(new byte[0][]);
             clean = LogCorpus.cleanLines(20_000, 1).toArray(new byte[0][]);
         }
     }

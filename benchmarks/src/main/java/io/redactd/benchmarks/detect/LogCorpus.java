@@ -89,4 +89,30 @@ public final class LogCorpus {
     private static String two(int v) {
         return v < 10 ? "0" + v : Integer.toString(v);
     }
+
+    /**
+     * {@code count} lines from the detectors' {@code SyntheticLog} (nginx, JSON, syslog, HL7, key=value, stack traces):
+     * "synthetic" is the realistic mix (5 % PHI, 5 % hard negatives), "dense" a PHI-heavy one (50 % PHI, 10 % hard
+     * negatives) where span confirmation dominates.
+     */
+    public static List<byte[]> synthetic(String mix, int count, long seed) {
+        double phi = mix.equals("dense") ? 0.5 : 0.05;
+        double negatives = mix.equals("dense") ? 0.1 : 0.05;
+        io.redactd.detectors.synthetic.SyntheticLog log =
+                new io.redactd.detectors.synthetic.SyntheticLog(seed, phi, negatives);
+        List<byte[]> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(log.next().text().getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** The corpus named by a benchmark parameter: "logcorpus" ({@link #lines}), "synthetic" or "dense". */
+    public static List<byte[]> named(String corpus, int count, long seed) {
+        return switch (corpus) {
+            case "logcorpus" -> lines(count, seed);
+            case "synthetic", "dense" -> synthetic(corpus, count, seed);
+            default -> throw new IllegalArgumentException("unknown corpus " + corpus);
+        };
+    }
 }

@@ -48,19 +48,21 @@ public final class AlertManager implements FindingsHook {
     private final Vertx vertx;
     private final Context context;
     private final String host;
-    private final AlertPolicy policy;
-    private final long windowMs;
-    private final int lineLimit;
+    // Policy, window and rate limit are replaced on reload (SIGHUP); read and written only on the manager's context.
+    private AlertPolicy policy;
+    private long windowMs;
+    private TokenBucket bucket;
+    private long ticker;
+    /** Read by the detection workers. */
+    private volatile int lineLimit;
     private final List<DeliveryLane> lanes;
     private final AlertEventSink events;
     private final ArrayBlockingQueue<FindingReport> queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Map<String, LongAdder> overflow = new ConcurrentHashMap<>();
-    private final TokenBucket bucket;
     private final Map<String, Window> windows = new HashMap<>();
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final long ticker;
     private Storm storm;
     private volatile long eventStreamFailures;
 
@@ -118,9 +120,54 @@ public final class AlertManager implements FindingsHook {
         this.lanes = List.copyOf(ls);
         Gauge.builder("redactd.alerts.queue", queue, ArrayBlockingQueue::size)
                 .description("Findings waiting for the alert manager").register(registry);
-        // Windows close on a tick: one timer for all pairs, a tenth of the window (10 ms .. 1 s).
-        long tick = Math.max(10, Math.min(1000, windowMs / 10));
-        this.ticker = vertx.setPeriodic(tick, t -> context.runOnContext(v -> tick()));
+        this.ticker = startTicker(windowMs);
+    }
+
+    /** Windows close on a tick: one timer for all pairs, a tenth of the window (10 ms .. 1 s). */
+    private long startTicker(long window) {
+        long tick = Math.max(10, Math.min(1000, window / 10));
+        return vertx.setPeriodic(tick, t -> context.runOnContext(v -> tick()));
+    }
+
+    /**
+     * Reload (SIGHUP): the source rules, severities, window, rate limit and line limit of {@code config} apply to every
+     * finding handled from now on. Open windows keep the end they were opened with, so nothing already folded is lost
+     * or reported twice. Targets, queue size and canary are fixed at start; {@link #restartNeeded} names them.
+     */
+    public Future<Void> reload(AlertsConfig config) {
+        AlertPolicy next = new AlertPolicy(config);
+        long window = config.windowDuration().toMillis();
+        TokenBucket nextBucket = new TokenBucket(config.ratePerSecond(), config.burst(), System.nanoTime());
+        return Future.future(p -> context.runOnContext(v -> {
+            drain(); // findings queued before the reload are judged by the policy they were raised under
+            policy = next;
+            lineLimit = config.lineLimit();
+            bucket = nextBucket;
+            if (window != windowMs) {
+                windowMs = window;
+                vertx.cancelTimer(ticker);
+                ticker = startTicker(window);
+            }
+            p.complete();
+        }));
+    }
+
+    /** The settings of {@code next} that differ from {@code current} and only take effect at a restart. */
+    public static List<String> restartNeeded(AlertsConfig current, AlertsConfig next) {
+        List<String> out = new ArrayList<>();
+        if (!current.enabled().equals(next.enabled())) {
+            out.add("alerts.enabled");
+        }
+        if (!current.targets().equals(next.targets())) {
+            out.add("alerts.targets");
+        }
+        if (!current.queue().equals(next.queue())) {
+            out.add("alerts.queue");
+        }
+        if (!current.canary().equals(next.canary())) {
+            out.add("alerts.canary");
+        }
+        return out;
     }
 
     /** The targets of an {@code alerts:} section, built at start; throws IllegalArgumentException on a bad secret. */

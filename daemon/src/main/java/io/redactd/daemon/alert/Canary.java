@@ -37,7 +37,8 @@ public final class Canary {
     private final Vertx vertx;
     private final Pipeline pipeline;
     private final AlertManager alerts;
-    private final Set<String> enabledTypes;
+    /** Replaced when the detectors are reloaded, so the canary never tests a type the plan no longer detects. */
+    private volatile Set<String> enabledTypes;
     private final long intervalMs;
     private final MeterRegistry registry;
     private volatile int ok;
@@ -50,16 +51,25 @@ public final class Canary {
         this.vertx = vertx;
         this.pipeline = pipeline;
         this.alerts = alerts;
-        Set<String> types = new TreeSet<>();
-        for (DetectorInfo d : detectors) {
-            types.add(d.type());
-        }
-        this.enabledTypes = types;
+        this.enabledTypes = typesOf(detectors);
         this.intervalMs = interval.toMillis();
         this.registry = registry;
         Gauge.builder("redactd.canary.ok", this, c -> c.ok)
                 .description("1 when the last canary self-test came out redacted with every finding, else 0")
                 .register(registry);
+    }
+
+    private static Set<String> typesOf(List<DetectorInfo> detectors) {
+        Set<String> types = new TreeSet<>();
+        for (DetectorInfo d : detectors) {
+            types.add(d.type());
+        }
+        return Set.copyOf(types);
+    }
+
+    /** The detectors were reloaded (SIGHUP): test only the types the new plan detects. */
+    public void detectorsReloaded(List<DetectorInfo> detectors) {
+        enabledTypes = typesOf(detectors);
     }
 
     /** Synthetic values per type, each in a phrase its detector recognizes; only types the plan detects. */

@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
         return runUntilSignal(config, null);
     }
 
-    /** @param configFile re-read on SIGHUP to reload the detectors; null when there is no file (demo) */
+    /** @param configFile re-read on SIGHUP to reload the detectors and alert policy; null when there is no file (demo) */
     static int runUntilSignal(RedactdConfig config, Path configFile) throws InterruptedException {
         SystemdNotifier systemd;
         try {
@@ -75,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * SIGHUP: re-read and validate the config file and swap in its detectors. A config with problems is refused as a
+     * SIGHUP: re-read and validate the config file and swap in its detectors and alert policy. A config with problems is refused as a
      * whole (the running one stays in force) and each problem is logged with its path and line, never a value.
      */
     private static void reload(Path configFile, Daemon daemon, SystemdNotifier systemd) {
@@ -89,7 +89,11 @@ final class RunCommand implements Callable<Integer> {
                         text.toString().strip().replace('\n', ';'));
                 return;
             }
-            daemon.reloadDetectors(DetectionOptions.compile(r.config().detection()));
+            // Compile first: a detector that does not compile refuses the whole reload, alert policy included.
+            DetectionPlan plan = DetectionOptions.compile(r.config().detection());
+            daemon.reloadDetectors(plan);
+            daemon.reloadAlerts(r.config().alerts());
+            daemon.reloadCertificates();
         } catch (RuntimeException e) {
             LOG.error("reload failed, the running configuration stays in force: {}", e.getMessage());
         } finally {

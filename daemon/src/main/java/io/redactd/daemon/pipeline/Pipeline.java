@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.redactd.daemon.alert.AlertEventSink;
 import io.redactd.daemon.alert.FindingsHook;
 import io.redactd.daemon.event.EventWriter;
+import io.redactd.daemon.event.SyslogStructuredData;
 import io.redactd.daemon.event.Utf8Repair;
 import io.redactd.daemon.event.Utf8Text;
 import io.redactd.detectors.DetectionException;
@@ -34,9 +35,9 @@ import java.util.Collections;
  * Inputs -> detection -> outputs. Bookkeeping runs on one event-loop context; detection runs on a worker pool with
  * one {@link Redactor} per worker thread.
  *
- * <p>Order: batches of one source pass through a lane one at a time, and a batch's writes are issued before the
- * next batch of that source is detected, so each output sees a source's events in order. Different sources are
- * detected in parallel.
+ * <p>Order: batches of one source pass through a lane: several may be detected at once (one per worker), but a
+ * batch is delivered (chained and written) only after every earlier batch of its source, so each output sees a
+ * source's events in order. Different sources are detected in parallel too.
  *
  * <p>Back-pressure: at most {@code maxBatchesInFlight} batches are admitted (accepted, not yet written); further
  * batches wait unstarted, and since every input keeps only a few batches in flight and waits for their
@@ -60,6 +61,8 @@ public final class Pipeline implements EventSink, AlertEventSink {
     /** Last time invalid UTF-8 was reported in the log: at most one line per interval, counts always in /metrics. */
     private final java.util.concurrent.atomic.AtomicLong lastRepairWarnMs = new java.util.concurrent.atomic.AtomicLong();
     private final int maxInFlight;
+    /** Batches of one source detected at once: one per worker thread. */
+    private final int parallelPerLane;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private volatile int inFlight;
@@ -85,6 +88,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
         this.metrics = metrics;
         this.hostName = hostName;
         this.maxInFlight = maxBatchesInFlight;
+        this.parallelPerLane = Math.max(1, workerThreads);
         Gauge.builder("redactd.pipeline.batches.in.flight", this, p -> p.inFlight)
                 .description("Batches admitted to detection and not yet written by every output")
                 .register(metrics.registry());
@@ -123,40 +127,69 @@ public final class Pipeline implements EventSink, AlertEventSink {
         this.plan = next;
     }
 
+    /**
+     * A source's batches in submission order. Up to {@code parallel} of them are detected at once (detection is pure
+     * per batch: one redactor per worker thread), but they are delivered strictly in order, each only after every
+     * earlier batch of the source, so one busy file or connection can use every core and still reaches the chain
+     * and the outputs in order.
+     */
     private final class Lane {
         final String sourceId;
         final ArrayDeque<Pending> queue = new ArrayDeque<>();
-        boolean busy;
+        final ArrayDeque<Slot> started = new ArrayDeque<>();
 
         Lane(String sourceId) {
             this.sourceId = sourceId;
         }
 
-        void next() {
-            Pending p = queue.poll();
-            if (p == null) {
-                busy = false;
-                lanes.remove(sourceId);
-                return;
-            }
-            busy = true;
-            if (p.prepared() != null) {
-                deliver(p, EventDocs.of(p.prepared()));
-                next();
-                return;
-            }
-            workers.<EventDocs>executeBlocking(() -> detect(p.batch()), false).onComplete(ar -> {
-                if (ar.failed()) {
-                    // Not a DetectionException (those are handled per event): a bug. Fail closed for the batch.
-                    LOG.error("detection failed for a whole batch input={} events={} error={}",
-                            p.batch().inputId(), p.batch().events().size(), ar.cause().getClass().getName());
-                    metrics.dropped("detection_error", p.batch().events().size());
-                    finish(p, Future.succeededFuture());
+        /** Starts what may start, delivers what is done at the head, and removes the lane when it is empty. */
+        void pump() {
+            Pending p;
+            while (started.size() < parallelPerLane && (p = queue.poll()) != null) {
+                Slot slot = new Slot(p);
+                started.add(slot);
+                if (p.prepared() != null) {
+                    slot.done(EventDocs.of(p.prepared()));
                 } else {
-                    deliver(p, ar.result());
+                    Pending batch = p;
+                    workers.<EventDocs>executeBlocking(() -> detect(batch.batch()), false).onComplete(ar -> {
+                        if (ar.failed()) {
+                            // Not a DetectionException (those are handled per event): a bug. Fail closed for the batch.
+                            LOG.error("detection failed for a whole batch input={} events={} error={}",
+                                    batch.batch().inputId(), batch.batch().events().size(),
+                                    ar.cause().getClass().getName());
+                            metrics.dropped("detection_error", batch.batch().events().size());
+                            slot.done(EventDocs.of(List.of()));
+                        } else {
+                            slot.done(ar.result());
+                        }
+                        pump();
+                    });
                 }
-                next();
-            });
+            }
+            while (!started.isEmpty() && started.peek().docs != null) {
+                Slot head = started.poll();
+                deliver(head.pending, head.docs);
+            }
+            if (started.isEmpty() && queue.isEmpty()) {
+                lanes.remove(sourceId);
+            } else if (started.size() < parallelPerLane && !queue.isEmpty()) {
+                pump();
+            }
+        }
+    }
+
+    /** A started batch of a lane; {@code docs} is set (on the pipeline's context) once detection is done. */
+    private static final class Slot {
+        final Pending pending;
+        EventDocs docs;
+
+        Slot(Pending pending) {
+            this.pending = pending;
+        }
+
+        void done(EventDocs result) {
+            docs = result;
         }
     }
 
@@ -270,9 +303,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
         inFlight++;
         Lane lane = lanes.computeIfAbsent(p.batch().sourceId(), Lane::new);
         lane.queue.add(p);
-        if (!lane.busy) {
-            lane.next();
-        }
+        lane.pump();
     }
 
     private void deliver(Pending p, EventDocs docs) {
@@ -377,12 +408,21 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 // Leak alerts: straight to the alert manager, not through outputs or the buffer.
                 hook.found(batch.inputId(), e, r, out);
             }
+            // RFC 5424 structured data: parsed from the redacted bytes only, so its values are as redacted as the text.
+            SyslogStructuredData.Split sd = e.fields().get(SyslogStructuredData.FIELD) == SyslogStructuredData.PREFIXED
+                    ? SyslogStructuredData.split(out) : null;
             writer.begin()
                     .core("@timestamp", writer.timestamp(e.timestampMs()))
                     .core("host.name", hostName)
-                    .core("message", Utf8Text.of(out))
+                    .core("message", Utf8Text.of(sd == null ? out : sd.text()))
                     .core("redactd.findings", findings);
+            if (sd != null) {
+                writer.field(SyslogStructuredData.FIELD, sd.elements());
+            }
             for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+                if (f.getValue() == SyslogStructuredData.PREFIXED) {
+                    continue;
+                }
                 if (!writer.field(f.getKey(), jsonValue(f.getValue()))) {
                     LOG.debug("field skipped (conflicts with another) input={} field={}", batch.inputId(), f.getKey());
                 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.security.cert.X509Certificate;
@@ -38,6 +39,13 @@ public final class ListenerTls {
     private volatile PemMaterial current;
     private volatile String lastReloadError;
     private long timerId = -1;
+    private MessageConsumer<Object> reloadRequests;
+
+    /**
+     * Local event-bus address the daemon publishes to on SIGHUP: every listener re-reads its PEM files at once
+     * instead of at its next periodic check.
+     */
+    public static final String RELOAD_ADDRESS = "redactd.tls.reload";
 
     private ListenerTls(Vertx vertx, TlsConfig config, String listener, long handshakeTimeoutMs, PemMaterial material,
                         MeterRegistry metrics) {
@@ -84,6 +92,7 @@ public final class ListenerTls {
         servers.add(server);
         if (timerId < 0) {
             timerId = vertx.setPeriodic(config.reloadIntervalSecs() * 1000L, id -> checkForChange());
+            reloadRequests = vertx.eventBus().localConsumer(RELOAD_ADDRESS, m -> checkForChange());
         }
     }
 
@@ -91,6 +100,8 @@ public final class ListenerTls {
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
             timerId = -1;
+            reloadRequests.unregister();
+            reloadRequests = null;
         }
         servers.clear();
     }

@@ -6,6 +6,7 @@ import io.redactd.detectors.Action;
 import io.redactd.detectors.DetectionPlan;
 import io.redactd.detectors.DetectionSettings;
 import io.redactd.detectors.EngineChoice;
+import io.redactd.daemon.config.AlertsConfig;
 import io.redactd.detectors.synthetic.PhiValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -223,6 +224,52 @@ class AlertPipelineTest {
                 for (WebhookReceiver.Request r : rx.requests) {
                     assertNoRawValue("webhook body", r.text());
                 }
+            }
+        }
+    }
+
+    @Test
+    void reloadAppliesTheNewPolicyToLaterFindingsAndNamesWhatNeedsARestart(@TempDir Path dir) throws Exception {
+        try (WebhookReceiver rx = new WebhookReceiver(vertx)) {
+            String before = """
+                    alerts:
+                      enabled: true
+                      window: 60s
+                      targets:
+                        - {type: webhook, id: ops, url: "%s", insecure: true}
+                    """.formatted(rx.url("/hook"));
+            try (AlertHarness h = new AlertHarness(vertx, plan, dir, before, Map.of())) {
+                await(h.submit("ehr", "/var/log/ehr/audit.log", 0, List.of("chart opened for ssn " + ssn())));
+                assertThat(rx.await("/hook", 1, r -> true, Duration.ofSeconds(10)).get(0).json().get("kind").asText())
+                        .isEqualTo("leak");
+
+                // The EHR audit log is declared a source where PHI is expected, and the other sources get a severity.
+                String after = """
+                        alerts:
+                          enabled: true
+                          window: 60s
+                          severity: {EMAIL: warning}
+                          sources:
+                            - {input: ehr, expected: true}
+                          targets:
+                            - {type: webhook, id: ops, url: "%s", insecure: true}
+                        """.formatted(rx.url("/hook"));
+                AlertsConfig next = AlertHarness.alertsConfig(after, Map.of());
+                assertThat(AlertManager.restartNeeded(AlertHarness.alertsConfig(before, Map.of()), next)).isEmpty();
+                await(h.alerts.reload(next));
+
+                await(h.submit("ehr", "/var/log/ehr/audit.log", 100, List.of("chart opened for mail " + email())));
+                await(h.submit("web", "/var/log/web/app.log", 0, List.of("signup mail " + email())));
+                JsonNode web = rx.await("/hook", 2, r -> true, Duration.ofSeconds(10)).get(1).json();
+                assertThat(web.at("/source/input").asText()).as("the next alert is the web leak").isEqualTo("web");
+                assertThat(web.get("severity").asText()).isEqualTo("warning");
+                AlertHarness.pollUntil("the expected EHR finding counted", Duration.ofSeconds(10),
+                        () -> h.counter("redactd.alerts.expected.findings", "type", "EMAIL") == 1);
+                assertThat(rx.accepted("/hook")).as("no alert for the expected source").hasSize(2);
+
+                String moved = after.replace("id: ops", "id: ops2");
+                assertThat(AlertManager.restartNeeded(next, AlertHarness.alertsConfig(moved, Map.of())))
+                        .containsExactly("alerts.targets");
             }
         }
     }

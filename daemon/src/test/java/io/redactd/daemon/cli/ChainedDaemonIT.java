@@ -2,6 +2,7 @@ package io.redactd.daemon.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,10 +14,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static io.redactd.daemon.integrity.Tampering.checkpointIndexes;
+import static io.redactd.daemon.integrity.Tampering.indexOfSeq;
+import static io.redactd.daemon.integrity.Tampering.parse;
+import static io.redactd.daemon.integrity.Tampering.rehash;
+import static io.redactd.daemon.integrity.Tampering.seqOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -238,5 +247,97 @@ class ChainedDaemonIT {
         if (distinctSeqs < all.size()) {
             assertThat(r.stdout()).contains("duplicate deliveries (same seq, same hash)");
         }
+    }
+
+    /** Writes {@code lines} to a file and verifies it; {@code args} are extra verify options. */
+    private static RedactdProcess.Result verifyLines(Path dir, Path keyFile, List<String> lines, String name,
+                                                     String... args) throws Exception {
+        Path f = dir.resolve(name + ".ndjson");
+        Files.write(f, lines);
+        List<String> all = new ArrayList<>(List.of("verify", "--no-progress", "--key-file", keyFile.toString()));
+        all.addAll(List.of(args));
+        all.add(f.toString());
+        return RedactdProcess.run(all.toArray(String[]::new));
+    }
+
+    /** The first event seq at or after {@code from} that is not a checkpoint and whose successor is not one either. */
+    private static long plainSeqFrom(List<String> lines, long from) {
+        for (int i = indexOfSeq(lines, from); i + 1 < lines.size(); i++) {
+            if (!lines.get(i).contains("\"kind\":\"checkpoint\"") && !lines.get(i + 1).contains("\"kind\":\"checkpoint\"")) {
+                return seqOf(lines.get(i));
+            }
+        }
+        throw new AssertionError("no plain event after seq " + from);
+    }
+
+    @Test
+    void everyTamperingOfTheDaemonsOwnOutputIsDetectedAndNamedBySeq(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.ndjson");
+        Path cfg = config(dir, out);
+        Path key = keygen(dir);
+        runToCompletion(cfg, out, input(1, 3000), 3000);
+        List<String> pristine = Files.readAllLines(out);
+        assertThat(checkpointIndexes(pristine)).as("checkpoints at batch ends after 500 events").hasSizeGreaterThanOrEqualTo(4);
+
+        RedactdProcess.Result intact = verifyLines(dir, key, pristine, "intact");
+        assertThat(intact.exit()).as(intact.stdout() + intact.stderr()).isZero();
+        Matcher expect = Pattern.compile("--expect-seq (\\d+)").matcher(intact.stdout());
+        assertThat(expect.find()).as(intact.stdout()).isTrue();
+
+        // Change one character of one message.
+        List<String> lines = new ArrayList<>(pristine);
+        long modified = plainSeqFrom(pristine, 700);
+        int at = indexOfSeq(lines, modified);
+        lines.set(at, lines.get(at).replaceFirst("run event (\\d)", "run event X"));
+        assertThat(lines.get(at)).isNotEqualTo(pristine.get(at));
+        RedactdProcess.Result r = verifyLines(dir, key, lines, "modified");
+        assertThat(r.exit()).as(r.stdout()).isEqualTo(1);
+        assertThat(r.stdout()).contains("TAMPERED: modified at seq " + modified);
+
+        // Delete one event.
+        lines = new ArrayList<>(pristine);
+        long deleted = plainSeqFrom(pristine, 1200);
+        lines.remove(indexOfSeq(lines, deleted));
+        r = verifyLines(dir, key, lines, "deleted");
+        assertThat(r.exit()).as(r.stdout()).isEqualTo(1);
+        assertThat(r.stdout()).contains("TAMPERED: deleted at seq " + deleted);
+
+        // Insert a forged event whose chain.hash was recomputed.
+        lines = new ArrayList<>(pristine);
+        long inserted = plainSeqFrom(pristine, 1700);
+        at = indexOfSeq(lines, inserted);
+        ObjectNode forged = parse(lines.get(at));
+        forged.put("message", "run event 0 GET /nothing-to-see 200");
+        lines.add(at, rehash(forged));
+        r = verifyLines(dir, key, lines, "inserted");
+        assertThat(r.exit()).as(r.stdout()).isEqualTo(1);
+        assertThat(r.stdout()).contains("inserted at seq " + inserted);
+
+        // Swap two events.
+        lines = new ArrayList<>(pristine);
+        long swapped = plainSeqFrom(pristine, 2100);
+        at = indexOfSeq(lines, swapped);
+        Collections.swap(lines, at, at + 1);
+        r = verifyLines(dir, key, lines, "swapped");
+        assertThat(r.exit()).as(r.stdout()).isEqualTo(1);
+        assertThat(r.stdout()).contains("TAMPERED: reordered at seq " + swapped);
+
+        // Truncate the tail before the last checkpoint; the auditor kept the last sealed seq.
+        List<Integer> cps = checkpointIndexes(pristine);
+        List<String> cut = new ArrayList<>(pristine.subList(0, cps.get(cps.size() - 2) - 3));
+        long newEnd = seqOf(cut.get(cut.size() - 1));
+        r = verifyLines(dir, key, cut, "truncated", "--expect-seq", expect.group(1));
+        assertThat(r.exit()).as(r.stdout()).isEqualTo(1);
+        assertThat(r.stdout()).contains("TAMPERED: truncated at seq " + (newEnd + 1));
+
+        // Replace a checkpoint's MAC (and rehash it so the chain itself still links).
+        lines = new ArrayList<>(pristine);
+        at = cps.get(2);
+        ObjectNode cp = parse(lines.get(at));
+        ((ObjectNode) cp.get("checkpoint")).put("mac", "ab".repeat(32));
+        lines.set(at, rehash(cp));
+        r = verifyLines(dir, key, lines, "mac");
+        assertThat(r.exit()).as(r.stdout()).isEqualTo(1);
+        assertThat(r.stdout()).contains("TAMPERED: checkpoint invalid at seq " + seqOf(lines.get(at)));
     }
 }

@@ -136,6 +136,62 @@ class RotationTortureIT {
         }
     }
 
+    /**
+     * The daemon gets no CPU at all (SIGSTOP) while a generation is created and rotated twice, app.log -> app.log.1 ->
+     * app.log.2, so no scan ever matches it under the glob; after SIGCONT every line of it must still arrive.
+     */
+    @Test
+    void aGenerationRotatedTwiceWhileTheDaemonGetsNoCpuArrives(@TempDir Path dir) throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path app = logs.resolve("app.log");
+        int perGeneration = 1_000;
+        writeLines(app, 0, perGeneration);
+        Daemon d = start(logs, out, dir.resolve("state"));
+        OutputScan scan = new OutputScan(out, 3 * perGeneration);
+        poll("generation 1 in the output", Duration.ofSeconds(30),
+                () -> scan.update().missing().equals(List.of(perGeneration + "-" + (3 * perGeneration - 1))));
+
+        signal(d, "STOP");
+        poll("the daemon stopped", Duration.ofSeconds(10), () -> processState(d).equals("T"));
+        Files.move(app, logs.resolve("app.log.1"));
+        writeLines(app, perGeneration, 2 * perGeneration);
+        Files.move(logs.resolve("app.log.1"), logs.resolve("app.log.2"));
+        Files.move(app, logs.resolve("app.log.1"));
+        writeLines(app, 2 * perGeneration, 3 * perGeneration);
+        signal(d, "CONT");
+
+        try {
+            poll("all three generations in the output", Duration.ofSeconds(30), () -> scan.update().missing().isEmpty());
+        } catch (AssertionError e) {
+            throw new AssertionError("missing line ranges: " + scan.missing() + "; daemon stdout+stderr:\n" + d.log(), e);
+        }
+        assertThat(scan.documents).as("documents, no duplicates without a kill").isEqualTo(3 * perGeneration);
+        assertThat(metric(d, "redactd_file_recovered_total{input=\"files\"}")).isEqualTo(1);
+    }
+
+    private static void writeLines(Path file, int from, int to) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int n = from; n < to; n++) {
+            sb.append(line(n)).append('\n');
+        }
+        Files.writeString(file, sb, StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.CREATE_NEW);
+    }
+
+    private static void signal(Daemon d, String sig) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(d.process.pid())).start().waitFor()).isZero();
+    }
+
+    /** The state letter of /proc/PID/stat (R, S, T ...). */
+    private static String processState(Daemon d) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + d.process.pid() + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
     @Test
     void badInputIsCountedAndTheLinesAroundItArrive(@TempDir Path dir) throws Exception {
         Path logs = Files.createDirectories(dir.resolve("logs"));

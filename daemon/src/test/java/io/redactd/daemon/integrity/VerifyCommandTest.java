@@ -1,5 +1,9 @@
 package io.redactd.daemon.integrity;
 
+import static io.redactd.daemon.integrity.Tampering.checkpointIndexes;
+import static io.redactd.daemon.integrity.Tampering.indexOfSeq;
+import static io.redactd.daemon.integrity.Tampering.rehash;
+import static io.redactd.daemon.integrity.Tampering.seqOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,13 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -29,7 +30,6 @@ class VerifyCommandTest {
     private static final long T0 = 1_795_000_000_000L;
     private static final int EVENTS = 10_000;
     private static final int TAIL = 7;
-    private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+),\"stream\"");
 
     @TempDir
     static Path shared;
@@ -79,44 +79,6 @@ class VerifyCommandTest {
         int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
                 .execute(all.toArray(String[]::new));
         return new Result(rc, sw.toString());
-    }
-
-    private static int indexOfSeq(List<String> lines, long seq) {
-        String needle = "\"seq\":" + seq + ",\"stream\"";
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains(needle)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no seq " + seq);
-    }
-
-    private static long seqOf(String line) {
-        Matcher m = SEQ.matcher(line);
-        assertThat(m.find()).isTrue();
-        return Long.parseLong(m.group(1));
-    }
-
-    private static List<Integer> checkpointIndexes(List<String> lines) {
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains("\"kind\":\"checkpoint\"")) {
-                idx.add(i);
-            }
-        }
-        return idx;
-    }
-
-    /** What an intruder without the key can do: recompute chain.hash (and prev) of an edited event. */
-    private static String rehash(ObjectNode doc) throws Exception {
-        ObjectNode c = doc.deepCopy();
-        ((ObjectNode) c.get("chain")).remove(List.of("prev", "hash"));
-        MessageDigest d = MessageDigest.getInstance("SHA-256");
-        d.update(doc.at("/chain/prev").asText().getBytes(StandardCharsets.US_ASCII));
-        d.update(CanonicalJson.canonicalize(MAPPER.writeValueAsBytes(c)));
-        String hash = HexFormat.of().formatHex(d.digest());
-        ((ObjectNode) doc.get("chain")).put("hash", hash);
-        return MAPPER.writeValueAsString(doc);
     }
 
     @Test

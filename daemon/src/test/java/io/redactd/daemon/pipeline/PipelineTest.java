@@ -190,6 +190,51 @@ class PipelineTest {
     }
 
     @Test
+    void batchesOfOneSourceAreDetectedOnSeveralWorkersAndDeliveredInOrder(@TempDir Path dir) throws Exception {
+        Path outFile = dir.resolve("out.ndjson");
+        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
+        await(out.start(), 10);
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 2, 16, new PipelineMetrics(registry), "h");
+        // The first batch's detection waits (on its worker) until the second batch of the same source is being
+        // detected: that can only happen when one source's batches run on two workers at once.
+        java.util.concurrent.CountDownLatch secondStarted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean();
+        pipeline.alertsTo((inputId, event, result, redacted) -> {
+            String msg = new String(event.message(), StandardCharsets.UTF_8);
+            if (msg.startsWith("batch 1 ")) {
+                secondStarted.countDown();
+            } else if (msg.startsWith("batch 0 ") && secondStarted.getCount() > 0) {
+                try {
+                    overlapped.set(secondStarted.await(20, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        List<Future<Void>> acks = new ArrayList<>();
+        int seq = 0;
+        for (int b = 0; b < 12; b++) {
+            // Big and small batches alternate, so later batches often finish detection first.
+            int size = b % 2 == 0 ? 400 : 3;
+            List<RawEvent> events = new ArrayList<>();
+            for (int e = 0; e < size; e++) {
+                String msg = "batch " + b + " seq " + seq++ + " patient ssn 123-45-6789";
+                events.add(new RawEvent(msg.getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Map.of(), e));
+            }
+            acks.add(pipeline.submit(new RawBatch("one-file", "in", events)));
+        }
+        await(Future.all(acks), 60);
+        await(out.stop(), 10);
+        assertThat(overlapped).as("two batches of one source were detected at the same time").isTrue();
+        List<String> lines = Files.readAllLines(outFile);
+        assertThat(lines).hasSize(seq);
+        for (int i = 0; i < lines.size(); i++) {
+            String[] parts = json.readTree(lines.get(i)).get("message").asText().split(" ");
+            assertThat(Integer.parseInt(parts[3])).as("line %d in source order", i).isEqualTo(i);
+        }
+    }
+
+    @Test
     void invalidUtf8IsRepairedBeforeDetection(@TempDir Path dir) throws Exception {
         Path outFile = dir.resolve("out.ndjson");
         FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);

@@ -38,6 +38,15 @@ final class ByteNfa {
     boolean[][] classInSet; // [set][class]
     int[] startClosure;   // start states as re-entered at every later position
     int[] initialClosure; // start states at position 0, where '^' holds
+    /*
+     * Every DFA state holds the start closure (the search is unanchored), which is most of the NFA for a big
+     * catalog. So a DFA state is keyed and stored by its own states only, and what the start closure contributes is
+     * precomputed once: its successors per byte class and its match states.
+     */
+    boolean[] inStart;
+    int[][] startSeeds;   // per class: targets of the start closure's byte states on that class
+    int[] startMatches;   // patterns the start closure itself accepts (nullable patterns)
+    int[] initialOwn;     // initialClosure without the start closure
     int patternCount;
 
     private ByteNfa() {
@@ -200,6 +209,83 @@ final class ByteNfa {
         int[] startStates = starts.stream().mapToInt(Integer::intValue).toArray();
         startClosure = closure(startStates, new int[0], false);
         initialClosure = closure(startStates, new int[0], true);
+        inStart = new boolean[n];
+        for (int st : startClosure) {
+            inStart[st] = true;
+        }
+        startSeeds = new int[classCount][];
+        for (int c = 0; c < classCount; c++) {
+            int[] t = new int[startClosure.length];
+            int k = 0;
+            for (int st : startClosure) {
+                if (stateSet[st] >= 0 && classInSet[stateSet[st]][c] && !inStart[stateNext[st]]) {
+                    t[k++] = stateNext[st];
+                }
+            }
+            startSeeds[c] = Arrays.copyOf(t, k);
+        }
+        startMatches = Arrays.stream(startClosure).map(st -> stateMatch[st]).filter(m -> m >= 0).distinct().toArray();
+        initialOwn = Arrays.stream(initialClosure).filter(st -> !inStart[st]).toArray();
+    }
+
+    /** Per-thread scratch space for {@link #ownClosure}, so building a DFA state allocates only its result. */
+    static final class Scratch {
+        final int[] seen;
+        int stamp;
+        int[] stack;
+        final int[] out;
+
+        Scratch(ByteNfa nfa) {
+            seen = new int[nfa.stateSet.length];
+            stack = new int[64];
+            out = new int[nfa.stateSet.length];
+        }
+    }
+
+    /**
+     * Epsilon closure of {@code seeds[0, n)} (not at the start of the line) without the start closure's states, which
+     * every DFA state implies: sorted byte and match states.
+     */
+    int[] ownClosure(int[] seeds, int n, Scratch sc) {
+        int stamp = ++sc.stamp;
+        if (stamp == Integer.MAX_VALUE) {
+            Arrays.fill(sc.seen, 0);
+            sc.stamp = stamp = 1;
+        }
+        int[] seen = sc.seen;
+        int[] stack = sc.stack;
+        int sp = 0;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (sp == stack.length) {
+                stack = sc.stack = Arrays.copyOf(stack, sp * 2);
+            }
+            stack[sp++] = seeds[i];
+        }
+        while (sp > 0) {
+            int st = stack[--sp];
+            if (seen[st] == stamp || inStart[st]) {
+                continue; // the start closure is closed: nothing it reaches is missing
+            }
+            seen[st] = stamp;
+            if (stateSet[st] >= 0 || stateMatch[st] >= 0) {
+                sc.out[count++] = st;
+            }
+            if (stateBegin[st]) {
+                continue;
+            }
+            for (int t : stateEps[st]) {
+                if (seen[t] != stamp && !inStart[t]) {
+                    if (sp == stack.length) {
+                        stack = sc.stack = Arrays.copyOf(stack, sp * 2);
+                    }
+                    stack[sp++] = t;
+                }
+            }
+        }
+        int[] result = Arrays.copyOf(sc.out, count);
+        Arrays.sort(result);
+        return result;
     }
 
     /** Epsilon closure of {@code seeds} plus the already-closed {@code base}: sorted byte and match states. */

@@ -12,7 +12,14 @@ import java.util.Map;
  * matched by then. The cache is bounded; when full it is flushed and rebuilt, which costs time, never correctness.
  */
 final class LazyDfa {
-    private static final int DEFAULT_MAX_STATES = 4096;
+    /*
+     * PHI-dense traffic (SyntheticLog at 50 % PHI) needs ~5,000-7,000 states of the full catalog's DFA: at 4,096 the
+     * cache was flushed over and over (2-5 MB per CPU-second). The table is states x classes ints, grown as states are
+     * built: at most ~5.5 MB per redactor (per worker thread) for the built-in catalog's 84 byte classes.
+     */
+    private static final int DEFAULT_MAX_STATES = 16384;
+    /** The tables start at this many states and double as states are built, so a quiet redactor stays small. */
+    private static final int INITIAL_STATES = 512;
     /*
      * A transition holds the target state's row offset (state * classes), so the scan loop needs no multiply, with
      * ACCEPTING set when the target accepts, so it needs no second table lookup per byte; UNKNOWN = not built yet.
@@ -26,11 +33,13 @@ final class LazyDfa {
 
     private final ByteNfa nfa;
     private final int classes;
-    private final int[] transitions;
+    private int[] transitions;
     private final List<int[]> stateSets = new ArrayList<>();
     private final Map<Key, Integer> ids = new HashMap<>();
+    private final ByteNfa.Scratch scratch;
+    private int[] seeds = new int[64];
     /** Per state, the patterns whose match ends on entering it (null for most states). */
-    private final int[][] accepts;
+    private int[][] accepts;
 
     LazyDfa(ByteNfa nfa) {
         this(nfa, DEFAULT_MAX_STATES);
@@ -40,12 +49,14 @@ final class LazyDfa {
         this.nfa = nfa;
         this.maxStates = maxStates;
         this.classes = nfa.classCount;
-        this.accepts = new int[maxStates][];
+        int initial = Math.min(maxStates, INITIAL_STATES);
+        this.accepts = new int[initial][];
         if ((long) maxStates * classes >= ACCEPTING) {
             throw new IllegalArgumentException("DFA table too large: " + maxStates + " states x " + classes
                     + " classes");
         }
-        this.transitions = new int[maxStates * classes];
+        this.transitions = new int[initial * classes];
+        this.scratch = new ByteNfa.Scratch(nfa);
         reset();
     }
 
@@ -54,7 +65,7 @@ final class LazyDfa {
         stateSets.clear();
         ids.clear();
         Arrays.fill(accepts, null);
-        intern(nfa.initialClosure);
+        intern(nfa.initialOwn);
     }
 
     /** Adds to {@code out} every pattern the approximation matches somewhere in the range. */
@@ -117,7 +128,11 @@ final class LazyDfa {
             reset();
             state = intern(current);
         }
-        int[] seeds = new int[current.length];
+        // a state stands for its own NFA states plus the start closure (see ByteNfa.inStart)
+        int[] fromStart = nfa.startSeeds[c];
+        if (seeds.length < current.length + fromStart.length) {
+            seeds = new int[current.length + fromStart.length];
+        }
         int n = 0;
         for (int s : current) {
             int set = nfa.stateSet[s];
@@ -125,11 +140,25 @@ final class LazyDfa {
                 seeds[n++] = nfa.stateNext[s];
             }
         }
-        int[] closed = nfa.closure(Arrays.copyOf(seeds, n), nfa.startClosure, false);
+        System.arraycopy(fromStart, 0, seeds, n, fromStart.length);
+        n += fromStart.length;
+        int[] closed = nfa.ownClosure(seeds, n, scratch);
         int target = intern(closed);
         int encoded = target * classes | (accepts[target] != null ? ACCEPTING : 0);
         transitions[state * classes + c] = encoded;
         return encoded;
+    }
+
+    /** Doubles the tables (up to maxStates): a row offset stays valid, so only the arrays are copied. */
+    private void ensureRoom(int states) {
+        if (states <= accepts.length) {
+            return;
+        }
+        int n = Math.min(maxStates, accepts.length * 2);
+        int old = transitions.length;
+        transitions = Arrays.copyOf(transitions, n * classes);
+        Arrays.fill(transitions, old, transitions.length, UNKNOWN);
+        accepts = Arrays.copyOf(accepts, n);
     }
 
     private int intern(int[] set) {
@@ -139,9 +168,10 @@ final class LazyDfa {
             return id;
         }
         int newId = stateSets.size();
+        ensureRoom(newId + 1);
         stateSets.add(set);
         ids.put(key, newId);
-        int[] acc = new int[0];
+        int[] acc = nfa.startMatches;
         for (int s : set) {
             int m = nfa.stateMatch[s];
             if (m >= 0 && Arrays.stream(acc).noneMatch(x -> x == m)) {

@@ -1,6 +1,7 @@
 package io.redactd.detectors.redact;
 
 import com.google.re2j.Matcher;
+import io.redactd.detectors.engine.AsciiRegex;
 import io.redactd.detectors.engine.CandidateEngine;
 import io.redactd.detectors.engine.CompiledDetector;
 import io.redactd.detectors.engine.CompiledPattern;
@@ -20,6 +21,9 @@ final class SpanFinder {
     private final StartBounds.Scan searchStarts;
     private final PatternSet candidates;
     private final Matcher[] matchers;
+    /** Per pattern, the exact ASCII matcher's program, or null: RE2/J only. */
+    private final AsciiRegex[] exact;
+    private final AsciiRegex.Matcher exactMatcher = new AsciiRegex.Matcher();
     private final int[] contextPatternOf;
 
     // raw candidate spans, then the accepted ones (sorted by start)
@@ -40,6 +44,7 @@ final class SpanFinder {
         this.searchStarts = plan.startBounds.newScan();
         this.candidates = new PatternSet(patterns.length);
         this.matchers = new Matcher[patterns.length];
+        this.exact = plan.exact;
         this.contextPatternOf = plan.contextPatternOf;
     }
 
@@ -58,6 +63,7 @@ final class SpanFinder {
             }
             Utf8.sanitize(text, invalid);
         }
+        boolean ascii = isAscii(text);
         for (int p = candidates.next(0); p >= 0; p = candidates.next(p + 1)) {
             CompiledPattern pattern = patterns[p];
             CompiledDetector d = detectors[pattern.detector()];
@@ -65,6 +71,11 @@ final class SpanFinder {
                 continue;
             }
             if (d.contextRequired() && !hasContext(d)) {
+                continue;
+            }
+            int from = searchStarts.searchFrom(pattern, candidates, text);
+            if (ascii && exact[p] != null && exact[p].fits(text.length - from)) {
+                findExact(p, d, from);
                 continue;
             }
             Matcher m = matchers[p];
@@ -79,7 +90,7 @@ final class SpanFinder {
             // and starts at or after searchFrom, so RE2/J reads that stretch of the line instead of all of it, with
             // the same result.
             int lastEnd = candidates.lastEnd(p);
-            boolean found = m.find(searchStarts.searchFrom(pattern, candidates, text));
+            boolean found = m.find(from);
             for (; found; found = m.end() < lastEnd && m.find()) {
                 int s = m.start(group);
                 int e = m.end(group);
@@ -95,6 +106,39 @@ final class SpanFinder {
         }
         resolveOverlaps();
         return acceptedCount;
+    }
+
+    /**
+     * The same spans as the RE2/J loop above, from {@link AsciiRegex} (ASCII text only): RE2/J's {@code find(from)},
+     * then {@code find()} from each match's end while it ends before lastEnd. A match cannot start after lastEnd
+     * (every match ends by then and none is empty), so starts are tried up to there only.
+     */
+    private void findExact(int p, CompiledDetector d, int from) {
+        AsciiRegex re = exact[p];
+        AsciiRegex.Matcher m = exactMatcher;
+        int group = d.valueGroup();
+        int lastEnd = Math.min(candidates.lastEnd(p), text.length);
+        boolean found = m.find(re, text, from, lastEnd, group != 0);
+        for (; found; found = m.end(0) < lastEnd && m.find(re, text, m.end(0), lastEnd, group != 0)) {
+            int s = m.start(group);
+            int e = m.end(group);
+            if (s < 0 || e <= s || !d.validator().valid(text, s, e)) {
+                continue;
+            }
+            if (d.contextRequired() && !containsAny(text, Math.max(0, s - d.contextWindow()), s, d.context())) {
+                continue;
+            }
+            addRaw(s, e, d.index());
+        }
+    }
+
+    private static boolean isAscii(byte[] text) {
+        for (byte b : text) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

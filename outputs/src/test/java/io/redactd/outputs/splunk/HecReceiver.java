@@ -32,7 +32,7 @@ import java.util.zip.GZIPInputStream;
  * and indexer acknowledgement: per-channel {@code ackId}s ({@code X-Splunk-Request-Channel} required, codes 10, 11)
  * polled on {@code /services/collector/ack} with {@code {"acks":[..]}} and answered {@code {"acks":{"N":true}}}.
  */
-final class HecReceiver implements AutoCloseable {
+public final class HecReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
@@ -40,12 +40,12 @@ final class HecReceiver implements AutoCloseable {
     private final boolean ackEnabled;
 
     /** Indexed events, in arrival order. */
-    final List<JsonNode> indexed = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> indexed = new CopyOnWriteArrayList<>();
     /** Every event request: decompressed body and headers. */
-    final List<byte[]> bodies = new CopyOnWriteArrayList<>();
-    final List<MultiMap> headers = new CopyOnWriteArrayList<>();
-    final List<String> ackRequests = new CopyOnWriteArrayList<>();
-    final List<String> ackChannels = new CopyOnWriteArrayList<>();
+    public final List<byte[]> bodies = new CopyOnWriteArrayList<>();
+    public final List<MultiMap> headers = new CopyOnWriteArrayList<>();
+    public final List<String> ackRequests = new CopyOnWriteArrayList<>();
+    public final List<String> ackChannels = new CopyOnWriteArrayList<>();
     final AtomicInteger busyLeft = new AtomicInteger();
     /** Every request, whatever its outcome. */
     final AtomicInteger requests = new AtomicInteger();
@@ -57,22 +57,22 @@ final class HecReceiver implements AutoCloseable {
     private final Map<String, AtomicLong> nextAckId = new ConcurrentHashMap<>();
     private final Map<Long, List<JsonNode>> awaitingAck = new ConcurrentHashMap<>();
 
-    HecReceiver(Vertx vertx, String token, boolean ackEnabled, HttpServerOptions options) throws Exception {
+    public HecReceiver(Vertx vertx, String token, boolean ackEnabled, HttpServerOptions options) throws Exception {
         this.token = token;
         this.ackEnabled = ackEnabled;
         this.server = vertx.createHttpServer(options).requestHandler(this::handle);
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    HecReceiver(Vertx vertx, String token, boolean ackEnabled) throws Exception {
+    public HecReceiver(Vertx vertx, String token, boolean ackEnabled) throws Exception {
         this(vertx, token, ackEnabled, new HttpServerOptions());
     }
 
-    int port() {
+    public int port() {
         return server.actualPort();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port();
     }
 

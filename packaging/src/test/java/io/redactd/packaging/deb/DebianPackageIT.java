@@ -251,6 +251,40 @@ class DebianPackageIT {
                 .toList();
     }
 
+    /**
+     * The JVM options the installed launcher passes, seen by a stand-in for java (JAVA=) that prints them: the heap is
+     * bounded at 512 MiB by default, and any heap sizing of the operator's replaces the bound instead of fighting it
+     * (-Xmx beats -XX:MaxRAMPercentage whatever the order; -Xms above 512m would not start).
+     */
+    @Test
+    void launcherBoundsTheHeapUnlessTheOperatorSizesIt(@TempDir Path tmp) throws IOException {
+        Path java = tmp.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String launcher = root.resolve("usr/bin/redactd").toString();
+
+        assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString())))
+                .startsWith("-XX:+ExitOnOutOfMemoryError -Xmx512m -jar ").endsWith(" version");
+        assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString(), "REDACTD_JAVA_OPTS", "-Dx=1 -Xmx1g")))
+                .startsWith("-XX:+ExitOnOutOfMemoryError -Dx=1 -Xmx1g -jar ");
+        assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString(), "REDACTD_JAVA_OPTS", "-Xms2g")))
+                .doesNotContain("-Xmx");
+        assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString(),
+                "JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50"))).doesNotContain("-Xmx");
+        assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString(), "REDACTD_JAVA_OPTS", "-XX:+UseSerialGC")))
+                .contains(" -Xmx512m -XX:+UseSerialGC -jar ");
+    }
+
+    private static String launcherArgs(String launcher, Map<String, String> env) {
+        // Whatever the test's own environment holds, only the given options reach the launcher.
+        Map<String, String> all = new java.util.HashMap<>(Map.of("REDACTD_JAVA_OPTS", "", "JAVA_TOOL_OPTIONS", "",
+                "JDK_JAVA_OPTIONS", ""));
+        all.putAll(env);
+        Command.Result r = Command.run(LIMIT, all, launcher, "version");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        return r.stdout().strip();
+    }
+
     @Test
     void launcherExplainsAMissingJar() throws IOException {
         Path bare = Files.createTempDirectory("bare").resolve("usr/bin");

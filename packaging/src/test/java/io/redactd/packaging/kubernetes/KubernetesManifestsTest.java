@@ -238,6 +238,32 @@ class KubernetesManifestsTest {
         assertThat(podSpec().at("/initContainers/0/image")).isEqualTo(container("redactd").path("image"));
     }
 
+    /**
+     * The image sizes the heap from the container limit: it must leave room for the JVM's memory outside the heap
+     * (the limit kills the pod, not the JVM), and be no smaller than the 256 MiB the daemon was measured to run in.
+     */
+    @Test
+    void heapFromTheImageFitsTheMemoryLimitWithRoomOutsideIt() throws IOException {
+        String entrypoint = Files.readAllLines(Command.repo().resolve("Containerfile")).stream()
+                .filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"-XX:MaxRAMPercentage=(\\d+)\"")
+                .matcher(entrypoint);
+        assertThat(m.find()).as("heap sized from the container limit: " + entrypoint).isTrue();
+        assertThat(entrypoint).doesNotContain("-Xmx");
+        long limitMi = mebibytes(container("redactd").at("/resources/limits/memory").asText());
+        long heapMi = limitMi * Integer.parseInt(m.group(1)) / 100;
+        assertThat(heapMi).as("heap of a " + limitMi + " MiB limit").isBetween(256L, limitMi - 384);
+        assertThat(container("redactd").path("env").toString()).doesNotContain("-Xmx").doesNotContain("MaxRAM");
+    }
+
+    private static long mebibytes(String quantity) {
+        if (quantity.endsWith("Gi")) {
+            return Long.parseLong(quantity.substring(0, quantity.length() - 2)) * 1024;
+        }
+        assertThat(quantity).endsWith("Mi");
+        return Long.parseLong(quantity.substring(0, quantity.length() - 2));
+    }
+
     private static void collectPaths(JsonNode node, String prefix, List<String> out) {
         if (node.isTextual() && node.asText().startsWith(prefix)) {
             out.add(node.asText());

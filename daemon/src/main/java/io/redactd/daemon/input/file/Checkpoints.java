@@ -61,11 +61,26 @@ final class Checkpoints {
         }
     }
 
-    private record State(@JsonProperty("version") int version, @JsonProperty("files") List<Entry> files) {
+    /**
+     * Bounds of what the entries describe, kept beside them.
+     *
+     * @param createdMs   when this input first ran on this state: files last modified before it were never its concern
+     * @param forgottenMs the newest {@code updated_ms} of an entry dropped for age or count: a file last modified
+     *                    before it may have been read and forgotten
+     */
+    record Header(long createdMs, long forgottenMs) {
+        /** A state written before these bounds were kept. */
+        static final Header NONE = new Header(-1, 0);
+    }
+
+    private record State(@JsonProperty("version") int version, @JsonProperty("files") List<Entry> files,
+                         @JsonProperty("created_ms") Long createdMs,
+                         @JsonProperty("forgotten_ms") Long forgottenMs) {
     }
 
     private final Path file;
     private final Path temp;
+    private Header header = Header.NONE;
 
     Checkpoints(Path stateDir, String inputId) {
         String safe = inputId.replaceAll("[^A-Za-z0-9._-]", "_");
@@ -96,6 +111,8 @@ final class Checkpoints {
                     out.put(e.key(), e);
                 }
             }
+            header = new Header(state.createdMs() == null ? -1 : state.createdMs(),
+                    state.forgottenMs() == null ? 0 : state.forgottenMs());
         } catch (IOException e) {
             Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
             Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
@@ -105,10 +122,21 @@ final class Checkpoints {
         return out;
     }
 
-    /** Replaces the stored state atomically and durably. */
+    /** The bounds found by the last {@link #load()}; {@link Header#NONE} if there were none. */
+    Header header() {
+        return header;
+    }
+
+    /** Replaces the stored state atomically and durably, keeping the bounds of the last load. */
     void write(Collection<Entry> entries) throws IOException {
+        write(entries, header);
+    }
+
+    /** Replaces the stored state (entries and bounds) atomically and durably. */
+    void write(Collection<Entry> entries, Header bounds) throws IOException {
         Files.createDirectories(file.getParent());
-        byte[] bytes = JSON.writeValueAsBytes(new State(1, List.copyOf(entries)));
+        byte[] bytes = JSON.writeValueAsBytes(new State(1, List.copyOf(entries), bounds.createdMs(),
+                bounds.forgottenMs()));
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);

@@ -181,7 +181,7 @@ final class Discovery {
         return false;
     }
 
-    private boolean excluded(Path file) {
+    boolean excluded(Path file) {
         for (PathMatcher m : excludePaths) {
             if (m.matches(file)) {
                 return true;

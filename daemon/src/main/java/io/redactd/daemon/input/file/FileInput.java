@@ -26,6 +26,7 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -55,6 +56,11 @@ public final class FileInput implements Input {
     private static final int MAX_RETAINED = 10_000;
     private static final long STOP_WAIT_MS = 10_000;
     private static final long MAX_RETRY_DELAY_MS = 30_000;
+    /**
+     * How much older than the clock a file's modification time may read: kernels stamp files from a coarse clock, and
+     * some file systems keep whole (or even two) seconds, so a file written just after start can look older.
+     */
+    private static final long MTIME_SLACK_MS = 2_000;
 
     private final Vertx vertx;
     private final FileInputConfig config;
@@ -73,6 +79,20 @@ public final class FileInput implements Input {
     private boolean firstDiscovery = true;
     /** When the checkpoint found at start was written; -1 on a first run. */
     private long stateWrittenMs = -1;
+    /**
+     * Rotated siblings last modified before this are not ours to read: older than this input's first run on this
+     * state, or possibly read and forgotten since. Persisted with the checkpoint (read there on the writer thread).
+     */
+    private volatile long createdMs = -1;
+    private volatile long forgottenMs;
+    /** Names the globs matched, by directory: files named like one plus a rotation suffix are its generations. */
+    private final Map<Path, Set<String>> rotationBases = new LinkedHashMap<>();
+    private int rotationBaseCount;
+    /** Test hook: while set, rounds skip discovery, as on a starved machine where scans fall far behind writers. */
+    private boolean discoveryHeld;
+    private final Object discoveryGate = new Object();
+    /** Discovery rounds completed (for tests to wait on a scan instead of a time). */
+    private final java.util.concurrent.atomic.AtomicLong discoveries = new java.util.concurrent.atomic.AtomicLong();
     private final Set<Path> watchedDirs = new HashSet<>();
     private final Set<Path> openProblems = new HashSet<>();
 
@@ -205,6 +225,22 @@ public final class FileInput implements Input {
         out.add("roundRunning=" + roundRunning + " roundRequested=" + roundRequested + " toSend=" + toSend.size()
                 + " sending=" + sending);
         return out;
+    }
+
+    /**
+     * Holds or lets go discovery (tests only): while held, no glob scan runs, so rotations pile up between two scans
+     * as they do when the input is CPU-starved.
+     */
+    void holdDiscovery(boolean held) {
+        // Under the gate: once this returns, no scan is running and, if held, none starts.
+        synchronized (discoveryGate) {
+            discoveryHeld = held;
+        }
+    }
+
+    /** Discovery rounds completed so far. */
+    long discoveries() {
+        return discoveries.get();
     }
 
     /** Files open now (including renamed or deleted files still being read to their end). */
@@ -352,7 +388,7 @@ public final class FileInput implements Input {
         Future<Object> written;
         try {
             written = stateWriter.executeBlocking(() -> {
-                checkpoints.write(snapshot());
+                checkpoints.write(snapshot(), bounds());
                 return null;
             }, false);
         } catch (RejectedExecutionException e) {
@@ -418,7 +454,7 @@ public final class FileInput implements Input {
         }
         // Queued behind any checkpoint write in progress on the same single thread.
         stateWriter.executeBlocking(() -> {
-            checkpoints.write(snapshot());
+            checkpoints.write(snapshot(), bounds());
             return null;
         }, false).onComplete(ar -> {
             checkpointWritten(ar);
@@ -504,6 +540,24 @@ public final class FileInput implements Input {
             stateWrittenMs = Files.getLastModifiedTime(checkpoints.file()).toMillis();
         }
         retained.putAll(checkpoints.load());
+        Checkpoints.Header h = checkpoints.header();
+        forgottenMs = h.forgottenMs();
+        if (h.createdMs() >= 0) {
+            createdMs = h.createdMs();
+        } else if (stateWrittenMs < 0) {
+            createdMs = System.currentTimeMillis();
+        } else {
+            // A state from before the bounds were kept: the oldest time it vouches for.
+            long since = stateWrittenMs;
+            for (Checkpoints.Entry e : retained.values()) {
+                since = Math.min(since, e.updatedMs());
+            }
+            createdMs = since;
+        }
+    }
+
+    private Checkpoints.Header bounds() {
+        return new Checkpoints.Header(createdMs, forgottenMs);
     }
 
     private Round round(boolean discover) {
@@ -511,7 +565,12 @@ public final class FileInput implements Input {
         long now = System.nanoTime();
         long nowMs = System.currentTimeMillis();
         if (discover) {
-            discover(r, now, nowMs);
+            synchronized (discoveryGate) {
+                if (!discoveryHeld) {
+                    discover(r, now, nowMs);
+                    discoveries.incrementAndGet();
+                }
+            }
         }
         for (FileSource s : sources.values()) {
             if (s.drained) {
@@ -708,9 +767,11 @@ public final class FileInput implements Input {
         }
         if (firstDiscovery) {
             recoverUnfinished(r, nowMs);
-            recoverRotatedWhileStopped(r, found, known);
-            firstDiscovery = false;
         }
+        // Every round, not only after a restart: a starved input may miss a whole generation between two scans
+        // (created and rotated out of the globs before it was ever matched).
+        readUnseenGenerations(r, found, firstDiscovery ? known : retained, now);
+        firstDiscovery = false;
         registerWatches();
         pruneRetained(nowMs);
     }
@@ -814,42 +875,46 @@ public final class FileInput implements Input {
     }
 
     /**
-     * Files rotated out of the globs while the input was not running were never seen, so no checkpoint names them:
-     * beside the files we know, files named like them plus a rotation suffix ({@code app.log.1}, {@code app.log-2024})
-     * and modified after our last checkpoint hold lines written while we were down. The same holds for a generation
-     * that a starved input never saw while running (renamed twice between two discovery rounds): unknown to every
-     * checkpoint, yet modified after the oldest checkpoint we still keep, so it was written while we were
-     * responsible for this path. They are read to their end (from the checkpointed offset if one is the copy of a
-     * checkpointed file, else from the start). Compressed generations are left alone.
+     * Generations we never read: files beside the ones the globs match, named like one of them plus a rotation suffix
+     * ({@code app.log.1}, {@code app.log-2024}), on a device:inode we hold no open file for and no checkpoint covering
+     * its size, and modified since this input became responsible for the path. They hold lines written while the
+     * input was down, or while it ran too starved to scan before the file was renamed twice. Each is opened (the
+     * handle stays open until it is read to its end, so a later rename or delete loses nothing) and read from the
+     * start, from its own checkpointed offset, or from the checkpointed offset of the file it is a copy of
+     * (copytruncate). A copy of a file still open is left to {@link #findCopy}, which resumes it where that file's
+     * truncation left off. Compressed generations are left alone.
+     *
+     * @param known checkpoints to compare against: as loaded at start on the first round, else the ones kept now
      */
-    private void recoverRotatedWhileStopped(Round r, Set<Path> found, Map<String, Checkpoints.Entry> known) {
-        if (stateWrittenMs < 0) {
-            return;
-        }
-        long since = stateWrittenMs;
-        for (Checkpoints.Entry e : known.values()) {
-            since = Math.min(since, e.updatedMs());
-        }
-        Map<Path, Set<String>> namesByDir = new LinkedHashMap<>();
-        for (Checkpoints.Entry e : known.values()) {
-            Path p = Path.of(e.path());
-            if (p.getParent() != null) {
-                namesByDir.computeIfAbsent(p.getParent(), d -> new HashSet<>()).add(p.getFileName().toString());
+    private void readUnseenGenerations(Round r, Set<Path> found, Map<String, Checkpoints.Entry> known, long now) {
+        if (firstDiscovery) {
+            for (Checkpoints.Entry e : known.values()) {
+                addRotationBase(Path.of(e.path()));
             }
         }
         for (Path p : found) {
-            namesByDir.computeIfAbsent(p.getParent(), d -> new HashSet<>()).add(p.getFileName().toString());
+            addRotationBase(p);
         }
-        for (Map.Entry<Path, Set<String>> dir : namesByDir.entrySet()) {
+        // A forgotten file's time can only read older than when it was forgotten, so that bound needs no slack.
+        long since = Math.max(createdMs - MTIME_SLACK_MS, forgottenMs);
+        for (Map.Entry<Path, Set<String>> dir : rotationBases.entrySet()) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.getKey())) {
                 for (Path p : files) {
-                    if (isRotatedName(p.getFileName().toString(), dir.getValue())) {
-                        recoverRotated(p, r, known, since);
+                    if (isRotatedName(p.getFileName().toString(), dir.getValue()) && !discovery.excluded(p)) {
+                        readIfUnseen(p, r, known, since, now);
                     }
                 }
             } catch (IOException e) {
-                // The directory is gone: nothing to recover there.
+                // The directory is gone or unreadable (reported by discovery): nothing to read there now.
             }
+        }
+    }
+
+    private void addRotationBase(Path p) {
+        Path dir = p.getParent();
+        if (dir != null && rotationBaseCount < MAX_RETAINED
+                && rotationBases.computeIfAbsent(dir, d -> new HashSet<>()).add(p.getFileName().toString())) {
+            rotationBaseCount++;
         }
     }
 
@@ -869,39 +934,74 @@ public final class FileInput implements Input {
         return false;
     }
 
-    private void recoverRotated(Path p, Round r, Map<String, Checkpoints.Entry> known, long since) {
+    private void readIfUnseen(Path p, Round r, Map<String, Checkpoints.Entry> known, long since, long now) {
+        Map<String, Object> a;
         try {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            if (!a.isRegularFile() || a.lastModifiedTime().toMillis() < since) {
+            a = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime,isRegularFile");
+        } catch (IOException e) {
+            return; // gone meanwhile: under its next name, the next scan finds it
+        }
+        String key = a.get("dev") + ":" + a.get("ino");
+        long modifiedMs = ((FileTime) a.get("lastModifiedTime")).toMillis();
+        if (!(Boolean) a.get("isRegularFile") || sources.containsKey(key) || modifiedMs < since) {
+            return;
+        }
+        Checkpoints.Entry own = known.get(key);
+        if (own != null && own.offset() >= (Long) a.get("size") && modifiedMs + MTIME_SLACK_MS <= own.updatedMs()) {
+            return; // read to its end, and not written since (a new file on the inode would be)
+        }
+        Tailer tailer;
+        try {
+            tailer = Tailer.open(p, config.maxLineBytes());
+        } catch (IOException e) {
+            return;
+        }
+        try {
+            if (!tailer.fingerprint().key().equals(key)) {
+                tailer.close();
                 return;
             }
-            long[] di = Fingerprint.devIno(p);
-            String key = di[0] + ":" + di[1];
-            if (sources.containsKey(key) || known.containsKey(key)) {
-                return;
-            }
-            Tailer tailer = Tailer.open(p, config.maxLineBytes());
-            byte[] head = tailer.head();
             long start = 0;
-            for (Checkpoints.Entry e : known.values()) {
-                // A copytruncate copy starts with the bytes of the file it was copied from.
-                if (e.headLen() == Fingerprint.HEAD_BYTES && e.fingerprint().headMatches(head)
-                        && e.offset() <= tailer.size()) {
-                    start = e.offset();
-                    break;
+            String why = "never seen";
+            if (own != null && tailer.startsWith(own.fingerprint()) && own.offset() <= tailer.size()) {
+                start = own.offset();
+                why = own.done() ? "grown after it was finished" : "not finished";
+            } else {
+                byte[] head = tailer.head();
+                for (FileSource s : sources.values()) {
+                    if (!s.drained && s.tailer.headOverlaps(head)) {
+                        // A copy of a file still open, maybe still being written: findCopy resumes it where the
+                        // truncation left off; if the file is let go instead, its checkpoint tells the offset.
+                        tailer.close();
+                        return;
+                    }
+                }
+                for (Checkpoints.Entry e : known.values()) {
+                    // A copytruncate copy starts with the bytes of the file it was copied from. Only a full head
+                    // tells a copy from a file that merely starts alike; a shorter one is read again from 0.
+                    if (!e.key().equals(key) && e.headLen() == Fingerprint.HEAD_BYTES
+                            && e.fingerprint().headMatches(head) && e.offset() <= tailer.size()) {
+                        start = e.offset();
+                        why = "copy of a checkpointed file";
+                        break;
+                    }
                 }
             }
             tailer.seek(start);
             FileSource s = new FileSource(config.id(), tailer, new EventAssembler(config, p.toString()), start);
             s.orphan = true;
+            s.lastGrowthNanos = now;
             sources.put(s.key, s);
+            // Removed only once open, so a checkpoint snapshot taken meanwhile always has the file in one of the two.
+            retained.remove(key);
             metrics.filesOpened.increment();
             metrics.recovered.increment();
             r.changed = true;
-            LOG.info("file input '{}': {} was rotated out of the globs before it was read; reading it from offset {} to its "
-                    + "end", config.id(), p, start);
+            LOG.info("file input '{}': {} was rotated out of the globs before it was read to its end ({}); reading "
+                    + "it from offset {} to its end", config.id(), p, why, start);
         } catch (IOException e) {
-            LOG.warn("file input '{}': cannot read {} rotated while stopped ({})", config.id(), p, e.toString());
+            closeQuietly(tailer);
+            LOG.warn("file input '{}': cannot read rotated {} ({})", config.id(), p, e.toString());
         }
     }
 
@@ -959,12 +1059,24 @@ public final class FileInput implements Input {
     }
 
     private void pruneRetained(long nowMs) {
-        retained.values().removeIf(e -> nowMs - e.updatedMs() > RETENTION_MS);
-        if (retained.size() > MAX_RETAINED) {
-            retained.values().stream().sorted(Comparator.comparingLong(Checkpoints.Entry::updatedMs))
-                    .limit(retained.size() - MAX_RETAINED).toList()
-                    .forEach(e -> retained.remove(e.key()));
+        List<Checkpoints.Entry> drop = new ArrayList<>();
+        for (Checkpoints.Entry e : retained.values()) {
+            if (nowMs - e.updatedMs() > RETENTION_MS) {
+                drop.add(e);
+            }
         }
+        if (retained.size() - drop.size() > MAX_RETAINED) {
+            retained.values().stream().filter(e -> nowMs - e.updatedMs() <= RETENTION_MS)
+                    .sorted(Comparator.comparingLong(Checkpoints.Entry::updatedMs))
+                    .limit(retained.size() - drop.size() - MAX_RETAINED).forEach(drop::add);
+        }
+        long newest = forgottenMs;
+        for (Checkpoints.Entry e : drop) {
+            retained.remove(e.key());
+            newest = Math.max(newest, e.updatedMs());
+        }
+        // A forgotten file is no longer known: the bound keeps it from passing for a generation never read.
+        forgottenMs = newest;
     }
 
     /** Every file's position: open files and files let go within the retention time. */

@@ -52,6 +52,8 @@ final class Tailer implements Closeable {
     private boolean splitting;
     private boolean stop;
     private Fingerprint fingerprint;
+    /** The bytes {@link #fingerprint} was taken over, kept to recognise a copy of them still being written. */
+    private byte[] fingerprinted = new byte[0];
     private Truncation lastTruncation;
     private Path path;
     private long lastSize = -1;
@@ -76,7 +78,11 @@ final class Tailer implements Closeable {
                 // from Java, so give up this time; the next discovery opens the new file.
                 throw new java.nio.file.NoSuchFileException(path.toString(), null, "replaced while opening");
             }
-            return new Tailer(channel, path, Fingerprint.of(after[0], after[1], channel), maxLineBytes);
+            byte[] head = Fingerprint.readHead(channel, Fingerprint.HEAD_BYTES);
+            Tailer t = new Tailer(channel, path,
+                    new Fingerprint(after[0], after[1], head.length, Fingerprint.hash(head, head.length)), maxLineBytes);
+            t.fingerprinted = head;
+            return t;
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -227,6 +233,7 @@ final class Tailer implements Closeable {
         }
         if (head.length > fp.headLen()) {
             fingerprint = new Fingerprint(fp.dev(), fp.ino(), head.length, Fingerprint.hash(head, head.length));
+            fingerprinted = head;
         }
         return false;
     }
@@ -239,6 +246,7 @@ final class Tailer implements Closeable {
         splitting = false;
         if (offset == 0) {
             fingerprint = new Fingerprint(fingerprint.dev(), fingerprint.ino(), 0, 0);
+            fingerprinted = new byte[0];
             lastSize = -1;
         }
     }
@@ -256,6 +264,15 @@ final class Tailer implements Closeable {
     /** The file's first {@link Fingerprint#HEAD_BYTES} bytes (fewer if it is shorter). */
     byte[] head() throws IOException {
         return Fingerprint.readHead(channel, Fingerprint.HEAD_BYTES);
+    }
+
+    /**
+     * True if {@code other} (another file's first bytes) and the bytes this file was fingerprinted over agree as far
+     * as both go: the other may be a copy of this one, complete or still being written (an empty file included).
+     */
+    boolean headOverlaps(byte[] other) {
+        int n = Math.min(other.length, fingerprinted.length);
+        return fingerprinted.length > 0 && Arrays.equals(other, 0, n, fingerprinted, 0, n);
     }
 
     long size() throws IOException {

@@ -1,16 +1,21 @@
 package io.redactd.daemon.input.syslog;
 
+import io.redactd.daemon.event.SyslogStructuredData;
 import io.redactd.daemon.pipeline.RawEvent;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns a parsed message into a {@link RawEvent} with ECS {@code log.syslog.*} fields.
  *
- * <p>Structured data goes into the message text, not into fields: the redactor scans the message, so SD parameter
- * values ({@code [origin patient="..."]}) are redacted like free text and cannot bypass it. The event's message is
- * {@code SD-ELEMENTS SP MSG} (just {@code MSG} without SD), the same shape rsyslog's {@code %msg%} shows with SD on.
+ * <p>Structured data travels in the message text, not in fields: the redactor scans the message, so SD parameter
+ * values ({@code [origin patient="..."]}) are redacted like free text and cannot bypass it. The raw event's message
+ * is {@code SD-ELEMENTS SP MSG} (just {@code MSG} without SD), marked {@link SyslogStructuredData#PREFIXED}; after
+ * redaction the pipeline moves the elements into {@code log.syslog.structured_data} and leaves {@code MSG} as the
+ * message.
  */
 public final class SyslogEvents {
     private static final String[] FACILITIES = {"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
@@ -28,6 +33,21 @@ public final class SyslogEvents {
      * @param peer      the sender's address, stamped as {@code source.ip} (never PHI: a network identity)
      */
     public static RawEvent toEvent(SyslogMessage m, long receivedMs, String dataset, String peer, long position) {
+        return new RawEvent(messageText(m), m.timestampMs() != null ? m.timestampMs() : receivedMs,
+                fields(m, dataset, peer), position);
+    }
+
+    /**
+     * As {@link #toEvent(SyslogMessage, long, String, String, long)}, but events whose header fields equal the
+     * previous event's share one read-only field map (a sender's messages mostly repeat host, app and priority).
+     */
+    public static RawEvent toEvent(SyslogMessage m, long receivedMs, String dataset, String peer, long position,
+                                   FieldsCache cache) {
+        return new RawEvent(messageText(m), m.timestampMs() != null ? m.timestampMs() : receivedMs,
+                cache.fields(m, dataset, peer), position);
+    }
+
+    private static Map<String, Object> fields(SyslogMessage m, String dataset, String peer) {
         Map<String, Object> f = new HashMap<>(16);
         f.put("event.dataset", dataset);
         if (peer != null) {
@@ -50,7 +70,51 @@ public final class SyslogEvents {
         if (!m.headerParsed()) {
             f.put("log.flags", UNPARSED);
         }
-        return new RawEvent(messageText(m), m.timestampMs() != null ? m.timestampMs() : receivedMs, f, position);
+        if (m.structuredData() != null) {
+            f.put(SyslogStructuredData.FIELD, SyslogStructuredData.PREFIXED);
+        }
+        return Collections.unmodifiableMap(f);
+    }
+
+    /**
+     * The field map of the last event of one source (one connection), reused while the next message's header is
+     * the same. Not thread-safe: one per connection, used on its event loop.
+     */
+    public static final class FieldsCache {
+        // the header of the message lastFields was built from (not the message: its text may be PHI)
+        private int priority;
+        private int version;
+        private boolean headerParsed;
+        private boolean structured;
+        private String hostname;
+        private String appname;
+        private String procid;
+        private String msgid;
+        private String dataset;
+        private String peer;
+        private Map<String, Object> lastFields;
+
+        Map<String, Object> fields(SyslogMessage m, String dataset, String peer) {
+            if (lastFields == null || m.priority() != priority || m.version() != version
+                    || m.headerParsed() != headerParsed || (m.structuredData() != null) != structured
+                    || !Objects.equals(m.hostname(), hostname)
+                    || !Objects.equals(m.appname(), appname) || !Objects.equals(m.procid(), procid)
+                    || !Objects.equals(m.msgid(), msgid) || !Objects.equals(dataset, this.dataset)
+                    || !Objects.equals(peer, this.peer)) {
+                lastFields = SyslogEvents.fields(m, dataset, peer);
+                priority = m.priority();
+                version = m.version();
+                headerParsed = m.headerParsed();
+                structured = m.structuredData() != null;
+                hostname = m.hostname();
+                appname = m.appname();
+                procid = m.procid();
+                msgid = m.msgid();
+                this.dataset = dataset;
+                this.peer = peer;
+            }
+            return lastFields;
+        }
     }
 
     /** {@code SD SP MSG}, or the parts that exist. */

@@ -228,8 +228,10 @@ public final class SyslogInput implements Input {
         private final SyslogFrameDecoder decoder = new SyslogFrameDecoder(config.maxFrameBytes());
         private List<RawEvent> batch = new ArrayList<>();
         private final ArrayDeque<List<RawEvent>> ready = new ArrayDeque<>();
+        private final SyslogEvents.FieldsCache fields = new SyslogEvents.FieldsCache();
         private int batchesInFlight;
         private boolean paused;
+        private boolean flushScheduled;
         private long position;
 
         Connection(NetSocket socket, String peer) {
@@ -260,7 +262,16 @@ public final class SyslogInput implements Input {
         private void data(Buffer buffer) {
             byte[] bytes = buffer.getBytes();
             decoder.feed(bytes, 0, bytes.length, this);
-            flush();
+            // Each read is often a single TLS record, and many senders write one record per message: closing the
+            // batch per read made one pipeline batch (and output write) per message. The reads of one event-loop
+            // turn share a batch instead; it is closed once they are done (or when it is full, in frame()).
+            if (!flushScheduled) {
+                flushScheduled = true;
+                context.runOnContext(v -> {
+                    flushScheduled = false;
+                    flush();
+                });
+            }
         }
 
         @Override
@@ -269,7 +280,7 @@ public final class SyslogInput implements Input {
             if (!message.headerParsed()) {
                 unparsed.increment();
             }
-            batch.add(SyslogEvents.toEvent(message, System.currentTimeMillis(), dataset, peer, ++position));
+            batch.add(SyslogEvents.toEvent(message, System.currentTimeMillis(), dataset, peer, ++position, fields));
             if (batch.size() >= config.maxBatchEvents()) {
                 flush();
             }

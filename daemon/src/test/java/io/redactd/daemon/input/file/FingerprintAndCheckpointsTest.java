@@ -64,6 +64,21 @@ class FingerprintAndCheckpointsTest {
     }
 
     @Test
+    void theBoundsOfWhatTheStateDescribesRoundTripAndAreAbsentFromAnOlderState() throws IOException {
+        Checkpoints cp = new Checkpoints(dir, "x");
+        Checkpoints.Entry a = new Checkpoints.Entry(2049, 77, 256, 5L, "/var/log/a.log", 10, false, 1000);
+        cp.write(List.of(a), new Checkpoints.Header(1_700_000_000_000L, 1_700_000_050_000L));
+        Checkpoints again = new Checkpoints(dir, "x");
+        assertThat(again.load()).containsOnlyKeys("2049:77");
+        assertThat(again.header()).isEqualTo(new Checkpoints.Header(1_700_000_000_000L, 1_700_000_050_000L));
+
+        Files.writeString(cp.file(), "{\"version\":1,\"files\":[]}", StandardCharsets.UTF_8);
+        Checkpoints older = new Checkpoints(dir, "x");
+        assertThat(older.load()).isEmpty();
+        assertThat(older.header()).isEqualTo(Checkpoints.Header.NONE);
+    }
+
+    @Test
     void aCorruptCheckpointIsMovedAsideAndTreatedAsAFirstRun() throws IOException {
         Checkpoints cp = new Checkpoints(dir, "x");
         Files.writeString(cp.file(), "{\"version\":1,\"files\":[{\"dev\":", StandardCharsets.UTF_8);

@@ -367,6 +367,43 @@ class SyslogInputTest {
     }
 
     @Test
+    void aSenderWritingOneTlsRecordPerMessageStillFillsBatches() throws Exception {
+        // loggen-style: every message its own TLS record. While the pipeline holds the first batch, the records pile
+        // up; once it is released they must leave as a few full batches, not one batch per record.
+        sink.hold(true);
+        SyslogInput input = start(config(TlsConfig.of(serverCert.cert().toString(), serverCert.key().toString()), false,
+                null, null, null, 100, 1, null));
+        int total = 2000;
+        Thread writer = new Thread(() -> {
+            try (SSLSocket socket = tlsSocket(input.port())) {
+                for (int i = 0; i < total; i++) {
+                    write(socket, counted("<13>1 - h a - - - record " + i)); // write + flush: one record each
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        RecordingSink.await(() -> sink.heldCount() == 1, WAIT, "first batch never arrived");
+        while (sink.events().size() < total) {
+            RecordingSink.await(() -> sink.heldCount() > 0 || sink.events().size() >= total, WAIT,
+                    "input stalled at " + sink.events().size());
+            sink.release();
+        }
+        List<String> messages = sink.messages();
+        assertThat(messages).hasSize(total);
+        for (int i = 0; i < total; i++) {
+            assertThat(messages.get(i)).isEqualTo("record " + i);
+        }
+        // Mostly full batches of 100; a turn whose reads run dry before 100 closes a smaller one. One batch per
+        // record (the old behaviour) would be 2000.
+        List<Integer> sizes = sink.batches().stream().map(b -> b.events().size()).toList();
+        assertThat(sizes.size()).as("batches (first sizes %s)", sizes.subList(0, Math.min(20, sizes.size())))
+                .isLessThan(total / 20);
+        writer.join(WAIT.toMillis());
+    }
+
+    @Test
     void connectionLimitIdleTimeoutAndHandshakeTimeoutCloseSockets() throws Exception {
         SyslogInput plain = start(config(null, true, 2, 1, null, null, null, null));
         try (Socket a = new Socket("127.0.0.1", plain.port()); Socket b = new Socket("127.0.0.1", plain.port())) {
