@@ -82,6 +82,9 @@ public final class Pipeline implements EventSink, AlertEventSink {
                     PipelineMetrics metrics, String hostName) {
         this.context = vertx.getOrCreateContext();
         this.workers = vertx.createSharedWorkerExecutor("redactd-detect", workerThreads);
+        // Initializes the writer's classes here (a VarHandle is set up on first use, which takes milliseconds), not
+        // inside the first batches, where it would delay the first worker and let later batches overtake it.
+        new EventWriter().begin().core("message", Utf8Text.of(new byte[16])).finish();
         this.plan = plan;
         this.delivery = delivery;
         delivery.bind(context, metrics);

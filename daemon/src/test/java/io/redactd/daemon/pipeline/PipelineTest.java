@@ -195,17 +195,21 @@ class PipelineTest {
         FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
         await(out.start(), 10);
         Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 2, 16, new PipelineMetrics(registry), "h");
-        // The first batch's detection waits (on its worker) until the second batch of the same source is being
-        // detected: that can only happen when one source's batches run on two workers at once.
-        java.util.concurrent.CountDownLatch secondStarted = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean();
+        // The first event of batch 0 and of batch 1 each wait (on their worker) until the other one is being
+        // detected too: that can only happen when one source's batches run on two workers at once. Either may start
+        // first (the pool does not order them), so both wait for each other.
+        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         pipeline.alertsTo((inputId, event, result, redacted) -> {
             String msg = new String(event.message(), StandardCharsets.UTF_8);
-            if (msg.startsWith("batch 1 ")) {
-                secondStarted.countDown();
-            } else if (msg.startsWith("batch 0 ") && secondStarted.getCount() > 0) {
+            String batch = msg.startsWith("batch 0 ") ? "0" : msg.startsWith("batch 1 ") ? "1" : null;
+            if (batch != null && seen.add(batch)) {
+                both.countDown();
                 try {
-                    overlapped.set(secondStarted.await(20, TimeUnit.SECONDS));
+                    if (!both.await(20, TimeUnit.SECONDS)) {
+                        overlapped.set(false);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
