@@ -1,5 +1,8 @@
 package io.redactd.daemon.event;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +17,10 @@ import java.util.SortedMap;
  */
 public final class CanonicalJson {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** Reads 8 message bytes at once to test them for escapes together (see {@link #needsEscape}). */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
 
     private byte[] buf;
     private int len;
@@ -47,7 +54,7 @@ public final class CanonicalJson {
         } else if (v instanceof Utf8Text t) {
             utf8(t.bytes(), t.offset(), t.length());
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short) {
-            raw(Long.toString(((Number) v).longValue()));
+            number(((Number) v).longValue());
         } else if (v instanceof Boolean b) {
             raw(b ? "true" : "false");
         } else if (v instanceof SortedMap<?, ?> m) {
@@ -97,6 +104,36 @@ public final class CanonicalJson {
         buf[len++] = (byte) c;
     }
 
+    /** Appends bytes that are already canonical JSON (a pre-encoded key or string literal). */
+    public void bytes(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, len, b.length);
+        len += b.length;
+    }
+
+    /** Appends an integer in plain digits, without building a String. */
+    public void number(long v) {
+        if (v == Long.MIN_VALUE) {
+            raw(Long.toString(v));
+            return;
+        }
+        ensure(20);
+        if (v < 0) {
+            buf[len++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        int p = len + digits;
+        do {
+            buf[--p] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        } while (v != 0);
+        len += digits;
+    }
+
     private void raw(String ascii) {
         ensure(ascii.length());
         for (int i = 0; i < ascii.length(); i++) {
@@ -106,9 +143,22 @@ public final class CanonicalJson {
 
     /** Escapes a Java string; unpaired surrogates become U+FFFD (they have no UTF-8 form). */
     public void string(String s) {
-        ensure(s.length() * 3 + 2);
-        buf[len++] = '"';
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        ensure(n * 3 + 2);
+        byte[] b = buf;
+        int p = len;
+        b[p++] = '"';
+        // Fast path: printable ASCII needing no escape, one byte per char (paths, host names, timestamps).
+        int i = 0;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            b[p++] = (byte) c;
+        }
+        len = p;
+        for (; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 if (c < 0x20 || c == '"' || c == '\\') {
@@ -137,23 +187,47 @@ public final class CanonicalJson {
         buf[len++] = '"';
     }
 
-    /** Writes valid UTF-8 bytes as a JSON string; runs that need no escaping are copied in one go. */
+    /**
+     * Writes valid UTF-8 bytes as a JSON string; runs that need no escaping are copied in one go. The scan tests 8
+     * bytes per step and looks at single bytes only in a word that holds a control character, quote or backslash.
+     */
     public void utf8(byte[] b, int off, int n) {
         ensure(n + 2);
         buf[len++] = '"';
         int end = off + n;
         int run = off;
-        for (int i = off; i < end; i++) {
-            byte c = b[i];
-            if ((c >= 0 && c < 0x20) || c == '"' || c == '\\') {
-                copy(b, run, i - run);
-                escape((char) c);
-                run = i + 1;
+        int i = off;
+        while (i < end) {
+            if (i + 8 <= end && !needsEscape((long) LONGS.get(b, i))) {
+                i += 8;
+                continue;
+            }
+            int stop = Math.min(i + 8, end);
+            for (; i < stop; i++) {
+                byte c = b[i];
+                if ((c >= 0 && c < 0x20) || c == '"' || c == '\\') {
+                    copy(b, run, i - run);
+                    escape((char) c);
+                    run = i + 1;
+                }
             }
         }
         copy(b, run, end - run);
         ensure(1);
         buf[len++] = '"';
+    }
+
+    /**
+     * True when some byte of the word is below 0x20, a quote or a backslash. Exact (no false answer either way): a
+     * borrow only starts at a byte that matches, and bytes >= 0x80 (UTF-8 sequences) never match.
+     */
+    static boolean needsEscape(long x) {
+        long control = (x - 0x2020202020202020L) & ~x;
+        long q = x ^ 0x2222222222222222L;
+        long quote = (q - ONES) & ~q;
+        long s = x ^ 0x5C5C5C5C5C5C5C5CL;
+        long backslash = (s - ONES) & ~s;
+        return ((control | quote | backslash) & HIGHS) != 0;
     }
 
     private void copy(byte[] b, int from, int n) {

@@ -13,15 +13,56 @@ import java.util.SortedMap;
  * <p>Precedence: the pipeline's own fields ({@link #core}) come first; an input field whose path equals, contains or
  * lies inside an existing entry is skipped (and counted by the caller), so a stray {@code message.x} can neither
  * replace the redacted message nor break the document. One instance per thread.
+ *
+ * <p>Per event it allocates only the finished array: paths are parsed once into {@link FieldPath}s with their keys
+ * already encoded, segments are interned so paths compare by identity, the sort order of the last event's field
+ * sequence is reused when the next event has the same sequence (events of one input do), and string values seen
+ * again (host, file path, dataset, the timestamp of the current millisecond) are copied as encoded bytes.
  */
 public final class EventWriter {
+    /** Field names and strings an input keeps sending are few; odd ones must not grow the caches without bound. */
+    private static final int MAX_CACHED_PATHS = 1024;
+    private static final int STRING_SLOTS = 64;
+    private static final int MAX_CACHED_STRING = 512;
+
     private final CanonicalJson out = new CanonicalJson(4096);
-    private final Map<String, String[]> segments = new HashMap<>();
-    private String[][] paths = new String[16][];
+    private final Map<String, FieldPath> pathCache = new HashMap<>();
+    private final Map<String, String> segmentIntern = new HashMap<>();
+    private FieldPath[] paths = new FieldPath[16];
     private Object[] values = new Object[16];
     private int count;
+    /** Sorted positions of the last finished sequence of paths, reused when the next sequence is the same. */
+    private FieldPath[] lastPaths = new FieldPath[16];
+    private int[] lastOrder = new int[16];
+    private int lastCount = -1;
+    private int[] order = new int[16];
+    private int chainAt = -1;
+    private final String[] stringKeys = new String[STRING_SLOTS];
+    private final byte[][] stringBytes = new byte[STRING_SLOTS][];
+    private final CanonicalJson scratch = new CanonicalJson(256);
     private long lastMs = Long.MIN_VALUE;
     private String lastIso;
+
+    /** A parsed dotted name: its segments (interned per writer) and each segment's encoded {@code "key":}. */
+    private static final class FieldPath {
+        final String[] segments;
+        final byte[][] keys;
+        /** Sign of comparing the first segment with "chain" (0: the path is the reserved chain member itself). */
+        final int vsChain;
+
+        FieldPath(String[] segments) {
+            this.segments = segments;
+            this.keys = new byte[segments.length][];
+            CanonicalJson k = new CanonicalJson(32);
+            for (int i = 0; i < segments.length; i++) {
+                k.reset();
+                k.string(segments[i]);
+                k.punct(':');
+                keys[i] = k.toByteArray();
+            }
+            this.vsChain = Integer.signum(segments[0].compareTo("chain"));
+        }
+    }
 
     public EventWriter begin() {
         count = 0;
@@ -30,15 +71,15 @@ public final class EventWriter {
 
     /** A field the pipeline owns; never skipped (call before {@link #field}). */
     public EventWriter core(String dotted, Object value) {
-        add(split(dotted), value);
+        add(path(dotted), value);
         return this;
     }
 
     /** An input's field; returns false (and adds nothing) when it conflicts with an entry already present. */
     public boolean field(String dotted, Object value) {
-        String[] p = split(dotted);
+        FieldPath p = path(dotted);
         for (int i = 0; i < count; i++) {
-            if (prefixRelated(paths[i], p)) {
+            if (prefixRelated(paths[i].segments, p.segments)) {
                 return false;
             }
         }
@@ -47,9 +88,9 @@ public final class EventWriter {
     }
 
     public boolean has(String dotted) {
-        String[] p = split(dotted);
+        FieldPath p = path(dotted);
         for (int i = 0; i < count; i++) {
-            if (Arrays.equals(paths[i], p)) {
+            if (paths[i] == p || Arrays.equals(paths[i].segments, p.segments)) {
                 return true;
             }
         }
@@ -65,30 +106,54 @@ public final class EventWriter {
         return lastIso;
     }
 
+    /**
+     * Offset, in the array the last {@link #finish} returned, where a top-level {@code "chain"} member belongs in
+     * canonical order (the opening quote of the first member that sorts after it, or the closing brace); -1 when the
+     * document already has a top-level {@code chain} member.
+     */
+    public int chainAt() {
+        return chainAt;
+    }
+
     public byte[] finish() {
-        sort();
-        out.reset();
-        out.punct('{');
+        int[] ord = sortedOrder();
+        CanonicalJson o = out;
+        o.reset();
+        o.punct('{');
+        chainAt = -2;
         String[] stack = new String[8];
         boolean[] hasItem = new boolean[9];
         int depth = 0;
         for (int e = 0; e < count; e++) {
-            String[] p = paths[e];
+            FieldPath fp = paths[ord[e]];
+            String[] p = fp.segments;
             int common = 0;
-            while (common < depth && common < p.length - 1 && stack[common].equals(p[common])) {
+            // Segments are interned per writer, so identity is nearly always the answer.
+            while (common < depth && common < p.length - 1 && same(stack[common], p[common])) {
                 common++;
             }
             while (depth > common) {
-                out.punct('}');
+                o.punct('}');
                 depth--;
+            }
+            boolean markChain = false;
+            if (depth == 0 && chainAt == -2) {
+                if (fp.vsChain == 0) {
+                    chainAt = -1;
+                } else if (fp.vsChain > 0) {
+                    markChain = true; // a new top-level member that sorts after "chain": the chain goes before it
+                }
             }
             for (int k = depth; k < p.length - 1; k++) {
                 if (hasItem[depth]) {
-                    out.punct(',');
+                    o.punct(',');
                 }
-                out.string(p[k]);
-                out.punct(':');
-                out.punct('{');
+                if (markChain) {
+                    chainAt = o.length();
+                    markChain = false;
+                }
+                o.bytes(fp.keys[k]);
+                o.punct('{');
                 hasItem[depth] = true;
                 if (depth + 1 >= stack.length) {
                     stack = Arrays.copyOf(stack, stack.length * 2);
@@ -98,21 +163,54 @@ public final class EventWriter {
                 hasItem[depth] = false;
             }
             if (hasItem[depth]) {
-                out.punct(',');
+                o.punct(',');
             }
-            out.string(p[p.length - 1]);
-            out.punct(':');
-            out.value(values[e]);
+            if (markChain) {
+                chainAt = o.length();
+            }
+            o.bytes(fp.keys[p.length - 1]);
+            value(values[ord[e]]);
             hasItem[depth] = true;
         }
         while (depth-- > 0) {
-            out.punct('}');
+            o.punct('}');
         }
-        out.punct('}');
-        return out.toByteArray();
+        if (chainAt == -2) {
+            chainAt = o.length();
+        }
+        o.punct('}');
+        return o.toByteArray();
     }
 
-    private void add(String[] p, Object value) {
+    private void value(Object v) {
+        if (v instanceof String s) {
+            string(s);
+        } else if (v instanceof Utf8Text t) {
+            out.utf8(t.bytes(), t.offset(), t.length());
+        } else if (v instanceof Long l) {
+            out.number(l);
+        } else {
+            out.value(v);
+        }
+    }
+
+    /** A string value: from the cache when the same String was written recently, else encoded (and cached). */
+    private void string(String s) {
+        if (s.length() > MAX_CACHED_STRING) {
+            out.string(s);
+            return;
+        }
+        int slot = s.hashCode() & (STRING_SLOTS - 1);
+        if (stringKeys[slot] != s) {
+            scratch.reset();
+            scratch.string(s);
+            stringBytes[slot] = scratch.toByteArray();
+            stringKeys[slot] = s;
+        }
+        out.bytes(stringBytes[slot]);
+    }
+
+    private void add(FieldPath p, Object value) {
         if (count == paths.length) {
             paths = Arrays.copyOf(paths, count * 2);
             values = Arrays.copyOf(values, count * 2);
@@ -122,41 +220,84 @@ public final class EventWriter {
                 ? value : new java.util.TreeMap<>((Map<?, ?>) value);
     }
 
-    private String[] split(String dotted) {
-        String[] p = segments.get(dotted);
+    private FieldPath path(String dotted) {
+        FieldPath p = pathCache.get(dotted);
         if (p == null) {
-            p = dotted.split("\\.", -1);
-            if (segments.size() < 1024) { // input field names are few; do not let odd ones grow the cache
-                segments.put(dotted, p);
+            String[] segments = dotted.split("\\.", -1);
+            for (int i = 0; i < segments.length; i++) {
+                segments[i] = intern(segments[i]);
+            }
+            p = new FieldPath(segments);
+            if (pathCache.size() < MAX_CACHED_PATHS) {
+                pathCache.put(dotted, p);
             }
         }
         return p;
     }
 
+    private String intern(String segment) {
+        String known = segmentIntern.get(segment);
+        if (known != null) {
+            return known;
+        }
+        if (segmentIntern.size() < MAX_CACHED_PATHS * 4) {
+            segmentIntern.put(segment, segment);
+        }
+        return segment;
+    }
+
+    private static boolean same(String a, String b) {
+        return a == b || a.equals(b);
+    }
+
     private static boolean prefixRelated(String[] a, String[] b) {
         int n = Math.min(a.length, b.length);
         for (int i = 0; i < n; i++) {
-            if (!a[i].equals(b[i])) {
+            if (!same(a[i], b[i])) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Insertion sort: a document has a handful of entries. */
-    private void sort() {
+    /** The entries' positions in canonical order; the last event's order when its path sequence was the same. */
+    private int[] sortedOrder() {
+        if (count == lastCount) {
+            boolean same = true;
+            for (int i = 0; i < count; i++) {
+                if (paths[i] != lastPaths[i]) {
+                    same = false;
+                    break;
+                }
+            }
+            if (same) {
+                return lastOrder;
+            }
+        }
+        if (order.length < count) {
+            order = new int[paths.length];
+        }
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        // Insertion sort: a document has a handful of entries.
         for (int i = 1; i < count; i++) {
-            String[] p = paths[i];
-            Object v = values[i];
+            int v = order[i];
             int j = i - 1;
-            while (j >= 0 && compare(paths[j], p) > 0) {
-                paths[j + 1] = paths[j];
-                values[j + 1] = values[j];
+            while (j >= 0 && compare(paths[order[j]].segments, paths[v].segments) > 0) {
+                order[j + 1] = order[j];
                 j--;
             }
-            paths[j + 1] = p;
-            values[j + 1] = v;
+            order[j + 1] = v;
         }
+        if (lastPaths.length < count) {
+            lastPaths = new FieldPath[paths.length];
+            lastOrder = new int[paths.length];
+        }
+        System.arraycopy(paths, 0, lastPaths, 0, count);
+        System.arraycopy(order, 0, lastOrder, 0, count);
+        lastCount = count;
+        return order;
     }
 
     private static int compare(String[] a, String[] b) {

@@ -51,6 +51,7 @@ public final class HashChain {
     private static final byte[] HASH_KEY = "\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PREV_KEY = "\",\"prev\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SEQ_KEY = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHAIN_OPEN = "\"chain\":{".getBytes(StandardCharsets.US_ASCII);
 
     private final Path stateDir;
     private final ChainHeadStore store;
@@ -245,22 +246,87 @@ public final class HashChain {
         if (pendingRestart != null) {
             throw new IllegalStateException("the chain_restart event must be forwarded first (pollControlEvent)");
         }
-        int at = TopLevelMembers.insertionPoint(doc, "chain");
-        boolean empty = doc[at - 1] == '{' && doc[at] == '}';
+        return append(doc, TopLevelMembers.insertionPoint(doc, "chain"));
+    }
+
+    /**
+     * As {@link #append(byte[])} when the producer already knows where the chain member goes (the pipeline's
+     * {@code EventWriter} does): one pass that writes the forwarded event into an array of its exact size and hashes
+     * the same bytes around the splice, without an intermediate copy or a scan of the document.
+     *
+     * @param chainAt offset of the first top-level member that sorts after {@code "chain"} (its opening quote), or of
+     *                the closing brace; a value that cannot be such an offset is found again by scanning, and a
+     *                negative one means the document has a top-level {@code chain} member (refused)
+     * @throws IllegalArgumentException if the document is not a JSON object or already has a top-level "chain"
+     */
+    public byte[] append(byte[] doc, int chainAt) {
+        if (pendingRestart != null) {
+            throw new IllegalStateException("the chain_restart event must be forwarded first (pollControlEvent)");
+        }
+        int n = doc.length;
+        int at = chainAt;
+        if (at <= 0 || at >= n || !(doc[at] == '"' && doc[at - 1] == ',' || doc[at] == '"' && at == 1
+                || doc[at] == '}' && at == n - 1) || doc[0] != '{' || doc[n - 1] != '}') {
+            at = TopLevelMembers.insertionPoint(doc, "chain"); // throws for a chain member or a non-object
+        }
         boolean last = doc[at] == '}';
-        CanonicalWriter w = control.reset();
-        w.raw(doc, 0, at);
+        boolean empty = last && doc[at - 1] == '{';
+        long nextSeq = seq + 1;
+        int digits = 1;
+        for (long v = nextSeq; v >= 10; v /= 10) {
+            digits++;
+        }
+        // doc[0, at) [","] "chain":{ "hash":"H","prev":"P", "seq":N ,"stream":"S" } [","] doc[at, n)
+        int comma = empty ? 0 : 1;
+        int outLen = n + comma + CHAIN_OPEN.length + SPLICE_LENGTH + SEQ_KEY.length + digits + streamMember.length + 1;
+        byte[] out = new byte[outLen];
+        System.arraycopy(doc, 0, out, 0, at);
+        int p = at;
         if (last && !empty) {
-            w.raw(',');
+            out[p++] = ',';
         }
-        w.raw("\"chain\":{");
-        int body = w.size();
-        writeSeqAndStream(w).raw('}');
+        System.arraycopy(CHAIN_OPEN, 0, out, p, CHAIN_OPEN.length);
+        p += CHAIN_OPEN.length;
+        int spliceAt = p;
+        System.arraycopy(HASH_KEY, 0, out, p, HASH_KEY.length);
+        int hashAt = p + HASH_KEY.length;
+        p = hashAt + 64;
+        System.arraycopy(PREV_KEY, 0, out, p, PREV_KEY.length);
+        p += PREV_KEY.length;
+        System.arraycopy(prev, 0, out, p, 64);
+        p += 64;
+        out[p++] = '"';
+        out[p++] = ',';
+        int bodyAt = p;
+        System.arraycopy(SEQ_KEY, 0, out, p, SEQ_KEY.length);
+        p += SEQ_KEY.length;
+        long v = nextSeq;
+        for (int i = p + digits - 1; i >= p; i--) {
+            out[i] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        }
+        p += digits;
+        System.arraycopy(streamMember, 0, out, p, streamMember.length);
+        p += streamMember.length;
+        out[p++] = '}';
         if (!last) {
-            w.raw(',');
+            out[p++] = ',';
         }
-        w.raw(doc, at, doc.length - at);
-        return link(w.array(), 0, w.size(), body);
+        System.arraycopy(doc, at, out, p, n - at);
+
+        // Hashed: prev, then the event as forwarded minus the splice ("hash":..,"prev":..,), i.e. C.
+        sha.update(prev, 0, 64);
+        sha.update(out, 0, spliceAt);
+        sha.update(out, bodyAt, outLen - bodyAt);
+        try {
+            sha.digest(digest, 0, 32);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 output buffer", e);
+        }
+        Hex.encode(digest, 0, 32, prev, 0);
+        System.arraycopy(prev, 0, out, hashAt, 64);
+        seq = nextSeq;
+        return out;
     }
 
     private void checkChainMembers(byte[] doc, int end, int at) {
@@ -354,15 +420,56 @@ public final class HashChain {
      * which never reached anyone; a crash after it cannot reuse a seq. See README "Integrity" for the argument.
      */
     public void commit() throws IOException {
+        PendingCommit c = prepareCommit();
+        if (c != null) {
+            write(c);
+            committed(c);
+        }
+    }
+
+    /**
+     * What a commit makes durable, taken on the chaining thread at a moment when everything linked so far is durable
+     * in the buffer: the head, and a copy of the key when it evolved since the last commit. {@link #write} may then
+     * run on another thread while this chain links on; {@link #committed} records the result. Null when there is
+     * nothing new to commit.
+     */
+    public PendingCommit prepareCommit() {
         if (seq == 0 || committed != null && committed.seq() == seq) {
-            return;
+            return null;
         }
         ChainHead h = new ChainHead(stream, seq, headHash(), lastCheckpointSeq, key == null ? 0 : key.index());
-        store.save(h);
-        committed = h;
-        if (key != null && key.index() != committedKeyIndex) {
-            key.save(stateDir);
-            committedKeyIndex = key.index();
+        return new PendingCommit(h, key != null && key.index() != committedKeyIndex ? key.copy() : null);
+    }
+
+    /** Writes a prepared commit: the head file, then the key file. Touches no chain state (any thread). */
+    public void write(PendingCommit c) throws IOException {
+        store.save(c.head());
+        if (c.key() != null) {
+            try {
+                c.key().save(stateDir);
+            } finally {
+                c.key().erase();
+            }
+        }
+    }
+
+    /** On the chaining thread: {@code c} is durable. */
+    public void committed(PendingCommit c) {
+        if (committed == null || c.head().seq() > committed.seq()) {
+            committed = c.head();
+        }
+        if (c.key() != null && c.head().keyIndex() > committedKeyIndex) {
+            committedKeyIndex = c.head().keyIndex();
+        }
+    }
+
+    /** A commit prepared by {@link #prepareCommit}; {@code key} is a copy to save (then erased), or null. */
+    public record PendingCommit(ChainHead head, SealingKey key) {
+        /** Erases the key copy of a prepared commit that a newer one replaces before it was written. */
+        public void discard() {
+            if (key != null) {
+                key.erase();
+            }
         }
     }
 

@@ -129,6 +129,16 @@ public final class SealingKey {
         return ChecksummedJson.encode(o);
     }
 
+    /** A copy to save from another thread while this one evolves on; {@link #erase} it once saved. */
+    SealingKey copy() {
+        return new SealingKey(key.clone(), index, signingKey, publicKey);
+    }
+
+    /** Zeroes this instance's key bytes (a saved or superseded {@link #copy}). */
+    void erase() {
+        Arrays.fill(key, (byte) 0);
+    }
+
     /** The index {@code i} of the key that seals the next checkpoint. */
     public long index() {
         return index;

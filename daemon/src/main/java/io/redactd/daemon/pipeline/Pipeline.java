@@ -82,6 +82,9 @@ public final class Pipeline implements EventSink, AlertEventSink {
                     PipelineMetrics metrics, String hostName) {
         this.context = vertx.getOrCreateContext();
         this.workers = vertx.createSharedWorkerExecutor("redactd-detect", workerThreads);
+        // Initializes the writer's classes here (a VarHandle is set up on first use, which takes milliseconds), not
+        // inside the first batches, where it would delay the first worker and let later batches overtake it.
+        new EventWriter().begin().core("message", Utf8Text.of(new byte[16])).finish();
         this.plan = plan;
         this.delivery = delivery;
         delivery.bind(context, metrics);
@@ -149,17 +152,17 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 Slot slot = new Slot(p);
                 started.add(slot);
                 if (p.prepared() != null) {
-                    slot.done(p.prepared());
+                    slot.done(EventDocs.of(p.prepared()));
                 } else {
                     Pending batch = p;
-                    workers.<List<byte[]>>executeBlocking(() -> detect(batch.batch()), false).onComplete(ar -> {
+                    workers.<EventDocs>executeBlocking(() -> detect(batch.batch()), false).onComplete(ar -> {
                         if (ar.failed()) {
                             // Not a DetectionException (those are handled per event): a bug. Fail closed for the batch.
                             LOG.error("detection failed for a whole batch input={} events={} error={}",
                                     batch.batch().inputId(), batch.batch().events().size(),
                                     ar.cause().getClass().getName());
                             metrics.dropped("detection_error", batch.batch().events().size());
-                            slot.done(List.of());
+                            slot.done(EventDocs.of(List.of()));
                         } else {
                             slot.done(ar.result());
                         }
@@ -182,13 +185,13 @@ public final class Pipeline implements EventSink, AlertEventSink {
     /** A started batch of a lane; {@code docs} is set (on the pipeline's context) once detection is done. */
     private static final class Slot {
         final Pending pending;
-        List<byte[]> docs;
+        EventDocs docs;
 
         Slot(Pending pending) {
             this.pending = pending;
         }
 
-        void done(List<byte[]> result) {
+        void done(EventDocs result) {
             docs = result;
         }
     }
@@ -306,13 +309,13 @@ public final class Pipeline implements EventSink, AlertEventSink {
         lane.pump();
     }
 
-    private void deliver(Pending p, List<byte[]> docs) {
+    private void deliver(Pending p, EventDocs docs) {
         String stopped = forwardingStopped;
         if (stopped != null && p.prepared() == null) {
             finish(p, Future.failedFuture(new ForwardingStoppedException(stopped)));
             return;
         }
-        if (docs.isEmpty()) {
+        if (docs.docs().isEmpty()) {
             finish(p, Future.succeededFuture());
             return;
         }
@@ -359,11 +362,12 @@ public final class Pipeline implements EventSink, AlertEventSink {
     }
 
     /** Runs on a worker thread. Returns the serialized documents of the events that are forwarded. */
-    private List<byte[]> detect(RawBatch batch) {
+    private EventDocs detect(RawBatch batch) {
         long t0 = System.nanoTime();
         Redactor redactor = redactor();
         EventWriter writer = writers.get();
         List<byte[]> docs = new ArrayList<>(batch.events().size());
+        int[] chainAt = new int[batch.events().size()];
         int dropAction = 0;
         int errors = 0;
         Map<String, Integer> batchFindings = new HashMap<>();
@@ -430,6 +434,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 writer.field("event.dataset", batch.inputId());
             }
             docs.add(writer.finish());
+            chainAt[docs.size() - 1] = writer.chainAt();
         }
         batchFindings.forEach(metrics::findings);
         if (dropAction > 0) {
@@ -439,7 +444,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
             metrics.dropped("detection_error", errors);
         }
         metrics.detectionNanos(System.nanoTime() - t0);
-        return docs;
+        return new EventDocs(docs, chainAt);
     }
 
     private static Object jsonValue(Object v) {

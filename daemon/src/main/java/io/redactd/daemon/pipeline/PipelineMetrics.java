@@ -13,13 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * Prometheus names: {@code redactd_input_events_total{input}}, {@code redactd_input_bytes_total{input}},
  * {@code redactd_output_events_total{output}}, {@code redactd_output_bytes_total{output}},
  * {@code redactd_findings_total{type}}, {@code redactd_events_dropped_total{reason}},
- * {@code redactd_detection_seconds} (per batch), {@code redactd_utf8_repaired_total}.
+ * {@code redactd_detection_seconds} (per batch), {@code redactd_utf8_repaired_total},
+ * {@code redactd_chain_commit_seconds} (one per chain-head commit) and {@code redactd_chain_commit_batches_total}
+ * (batches acknowledged by those commits: batches per commit shows how well commits are shared under load).
  */
 public final class PipelineMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Timer detection;
     private final Counter repaired;
+    private final Timer chainCommit;
+    private final Counter chainCommitBatches;
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,6 +36,18 @@ public final class PipelineMetrics {
         this.repaired = Counter.builder("redactd.utf8.repaired")
                 .description("Events whose invalid UTF-8 was replaced by U+FFFD before detection")
                 .register(registry);
+        this.chainCommit = Timer.builder("redactd.chain.commit")
+                .description("Time to make the integrity chain head durable (head file write and fsync)")
+                .register(registry);
+        this.chainCommitBatches = Counter.builder("redactd.chain.commit.batches")
+                .description("Batches acknowledged by chain-head commits")
+                .register(registry);
+    }
+
+    /** One chain-head commit that took {@code nanos} and acknowledged {@code batches} batches. */
+    public void chainCommit(long nanos, int batches) {
+        chainCommit.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        chainCommitBatches.increment(batches);
     }
 
     public MeterRegistry registry() {

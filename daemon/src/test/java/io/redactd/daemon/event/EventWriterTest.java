@@ -18,12 +18,28 @@ class EventWriterTest {
             "log.file.path", "log.flags", "event.dataset", "a-c", "a.b", "A", "\u00e9.x", "z.y.x.w", "z.y.v", "z.u",
             "redactd.findings", "b", "b0.c");
 
+    private static final String[] PIECES = {"a", " ", "\"", "\\", "\n", "\t", "\b", "\f", "\r", "\u0000", "\u001f",
+        "\u007f", "\u00e9", "\u20ac", "\ud83d\ude00", "\ud800", "\udc00", "\u2028", "[REDACTED:SSN]", "0123456789"};
+
+    /** Random text: ASCII runs of every length (word boundaries), escapes, multi-byte and unpaired surrogates. */
+    private static String text(Random rnd) {
+        StringBuilder sb = new StringBuilder();
+        int n = rnd.nextInt(30);
+        for (int i = 0; i < n; i++) {
+            sb.append(rnd.nextInt(3) == 0 ? PIECES[rnd.nextInt(PIECES.length)] : Character.toString('a' + rnd.nextInt(26)));
+        }
+        return sb.toString();
+    }
+
     private static Object value(Random rnd, int i) {
-        return switch (i % 5) {
+        return switch (i % 8) {
             case 0 -> "v\"" + rnd.nextInt(1000) + "\n\u00e9";
             case 1 -> (long) rnd.nextInt();
             case 2 -> List.of("split", "x");
             case 3 -> Utf8Text.of(("t\\" + rnd.nextInt(9)).getBytes(StandardCharsets.UTF_8));
+            case 4 -> text(rnd);
+            case 5 -> rnd.nextLong() >> rnd.nextInt(64);
+            case 6 -> Utf8Text.of(Utf8Repair.repair(text(rnd).getBytes(StandardCharsets.UTF_8)));
             default -> new TreeMap<String, Object>(Map.of("SSN", 2, "EMAIL", 1));
         };
     }
@@ -39,13 +55,50 @@ class EventWriterTest {
             EventDocument doc = new EventDocument();
             writer.begin();
             for (int i = 0; i < keys.size(); i++) {
-                Object v = value(rnd, rnd.nextInt(5));
+                Object v = value(rnd, rnd.nextInt(8));
                 doc.put(keys.get(i), v);
                 assertThat(writer.field(keys.get(i), v)).isTrue();
             }
             assertThat(new String(writer.finish(), StandardCharsets.UTF_8)).as("round %d %s", round, keys)
                     .isEqualTo(new String(doc.toCanonicalJson(), StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void repeatedFieldSequencesReuseTheirOrderAndCachedStringsStayCorrect() {
+        // The same path sequence (the cached order) with changing values, then a different sequence, then back;
+        // strings that share a hash slot and a String equal to a cached one but not the same instance.
+        Random rnd = new Random(12);
+        EventWriter writer = new EventWriter();
+        List<List<String>> shapes = List.of(List.of("message", "log.offset", "@timestamp", "log.file.path"),
+                List.of("message", "log.file.path", "@timestamp", "log.offset"), List.of("b0.c", "A", "z.u"));
+        for (int round = 0; round < 3000; round++) {
+            List<String> keys = shapes.get(rnd.nextInt(shapes.size()));
+            EventDocument doc = new EventDocument();
+            writer.begin();
+            for (String k : keys) {
+                Object v = rnd.nextBoolean() ? new String("same-" + rnd.nextInt(3)) : value(rnd, rnd.nextInt(8));
+                doc.put(k, v);
+                writer.field(k, v);
+            }
+            assertThat(new String(writer.finish(), StandardCharsets.UTF_8)).as("round %d", round)
+                    .isEqualTo(new String(doc.toCanonicalJson(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void chainAtIsWhereATopLevelChainMemberBelongs() {
+        EventWriter w = new EventWriter();
+        assertThat(new String(w.begin().finish(), StandardCharsets.UTF_8)).isEqualTo("{}");
+        assertThat(w.chainAt()).isEqualTo(1);
+        byte[] d = w.begin().core("message", "m").core("@timestamp", "t").finish();
+        assertThat(new String(d, StandardCharsets.UTF_8).substring(w.chainAt())).isEqualTo("\"message\":\"m\"}");
+        d = w.begin().core("a.b", 1L).core("ch", "x").finish();
+        assertThat(w.chainAt()).isEqualTo(d.length - 1);
+        d = w.begin().core("chain0.x", 1L).core("b", 2L).finish();
+        assertThat(new String(d, StandardCharsets.UTF_8).substring(w.chainAt())).isEqualTo("\"chain0\":{\"x\":1}}");
+        w.begin().core("chain.seq", 1L).core("a", 2L).finish();
+        assertThat(w.chainAt()).isEqualTo(-1);
     }
 
     @Test

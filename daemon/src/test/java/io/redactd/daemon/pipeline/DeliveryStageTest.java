@@ -1,0 +1,205 @@
+package io.redactd.daemon.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.daemon.integrity.CheckpointPolicy;
+import io.redactd.daemon.integrity.HashChain;
+import io.redactd.daemon.integrity.SealingKey;
+import io.redactd.daemon.integrity.VerifyCommand;
+import io.redactd.outputs.EventBatch;
+import io.redactd.outputs.Output;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chained delivery with a real {@link HashChain} and an output whose writes the test completes one at a time:
+ * the head committed never names an event whose write is still pending, batches are acknowledged only once a commit
+ * covers them, in order, and the stream written verifies.
+ */
+class DeliveryStageTest {
+    private static final long T0 = 1_795_000_000_000L;
+    private final Vertx vertx = Vertx.vertx();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Holds each write until the test releases it; keeps what was written, in order. */
+    private static class SteppedOutput implements Output {
+        final LinkedBlockingQueue<Runnable> held = new LinkedBlockingQueue<>();
+        final List<byte[]> written = new ArrayList<>();
+
+        @Override
+        public String id() {
+            return "stepped";
+        }
+
+        @Override
+        public Future<Void> start() {
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> write(EventBatch batch) {
+            Promise<Void> p = Promise.promise();
+            Context ctx = Vertx.currentContext();
+            held.add(() -> ctx.runOnContext(v -> {
+                synchronized (written) {
+                    written.addAll(batch.documents());
+                }
+                p.complete();
+            }));
+            return p.future();
+        }
+
+        void releaseNext() throws InterruptedException {
+            Runnable r = held.poll(10, TimeUnit.SECONDS);
+            assertThat(r).as("a write was issued").isNotNull();
+            r.run();
+        }
+
+        @Override
+        public boolean ready() {
+            return true;
+        }
+
+        @Override
+        public Future<Void> stop() {
+            return Future.succeededFuture();
+        }
+    }
+
+    private long headSeq(Path state) throws Exception {
+        Path head = state.resolve("integrity").resolve("chain-head.json");
+        return Files.exists(head) ? json.readTree(head.toFile()).get("seq").asLong() : 0;
+    }
+
+    private static List<byte[]> docs(int from, int n) {
+        List<byte[]> d = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            d.add(("{\"@timestamp\":\"2026-11-18T11:06:40.000Z\",\"message\":\"event " + i + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return d;
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void commitNamesOnlyWrittenEventsAndAcknowledgesInOrderWhileTheNextGroupIsWritten(@TempDir Path dir)
+            throws Exception {
+        Path state = dir.resolve("state");
+        SealingKey key = SealingKey.generate(false);
+        String k0 = key.keyHex();
+        key.create(state);
+        HashChain chain = HashChain.open(state, "web-01", new CheckpointPolicy(1000, 3_600_000),
+                System.currentTimeMillis());
+        SteppedOutput out = new SteppedOutput();
+        DeliveryStage stage = new DeliveryStage(vertx, List.of(out), chain, 3_600_000);
+        Context ctx = vertx.getOrCreateContext();
+        stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        CompletableFuture<Void> queued = new CompletableFuture<>();
+        ctx.runOnContext(v -> {
+            acks.add(stage.deliver(docs(0, 3)).toCompletionStage().toCompletableFuture()); // group 1: written alone
+            acks.add(stage.deliver(docs(3, 4)).toCompletionStage().toCompletableFuture()); // group 2: both of these
+            acks.add(stage.deliver(docs(7, 2)).toCompletionStage().toCompletableFuture());
+            queued.complete(null);
+        });
+        queued.get(10, TimeUnit.SECONDS);
+
+        // Group 1's write is pending: nothing is committed or acknowledged.
+        assertThat(out.held.size()).isEqualTo(1);
+        assertThat(headSeq(state)).isZero();
+        assertThat(acks).noneMatch(CompletableFuture::isDone);
+
+        // Group 1 durable: its commit acknowledges it, while group 2 (already linked, seqs 4..9) is being written.
+        out.releaseNext();
+        acks.get(0).get(10, TimeUnit.SECONDS);
+        assertThat(headSeq(state)).isEqualTo(3);
+        Runnable group2 = out.held.poll(10, TimeUnit.SECONDS);
+        assertThat(group2).as("group 2 is written without waiting for group 1's acknowledgement").isNotNull();
+        assertThat(headSeq(state)).as("the head never names an event whose write is pending").isEqualTo(3);
+        assertThat(acks.get(1).isDone() || acks.get(2).isDone()).isFalse();
+
+        group2.run();
+        acks.get(1).get(10, TimeUnit.SECONDS);
+        acks.get(2).get(10, TimeUnit.SECONDS);
+        assertThat(headSeq(state)).isEqualTo(9);
+
+        // Close seals the stream: the final checkpoint is written and committed.
+        CompletableFuture<Void> closed = stage.close().toCompletionStage().toCompletableFuture();
+        out.releaseNext();
+        closed.get(10, TimeUnit.SECONDS);
+        assertThat(headSeq(state)).isEqualTo(10);
+
+        Path file = dir.resolve("out.ndjson");
+        List<String> lines = new ArrayList<>();
+        synchronized (out.written) {
+            out.written.forEach(d -> lines.add(new String(d, StandardCharsets.UTF_8)));
+        }
+        Files.write(file, lines);
+        StringWriter sw = new StringWriter();
+        int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
+                .execute(file.toString(), "--key", k0, "--no-progress");
+        assertThat(rc).as(sw.toString()).isZero();
+        assertThat(sw.toString()).contains("10 events, 1 checkpoint").contains("sealed to its end");
+    }
+
+    @Test
+    void aFailedWriteFailsItsBatchesAfterTheOnesBeforeItAndLaterGroupsCarryOn(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state");
+        HashChain chain = HashChain.open(state, "web-01", CheckpointPolicy.DEFAULT, T0);
+        List<String> order = new ArrayList<>();
+        int[] writes = {0};
+        Output flaky = new SteppedOutput() {
+            @Override
+            public Future<Void> write(EventBatch batch) {
+                return ++writes[0] == 2 ? Future.failedFuture(new java.io.IOException("disk full"))
+                        : Future.succeededFuture();
+            }
+        };
+        DeliveryStage stage = new DeliveryStage(vertx, List.of(flaky), chain, 3_600_000);
+        Context ctx = vertx.getOrCreateContext();
+        stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        ctx.runOnContext(v -> {
+            List<Future<Void>> f = new ArrayList<>();
+            for (int g = 0; g < 3; g++) {
+                int n = g;
+                Future<Void> ack = stage.deliver(docs(g * 2, 2));
+                ack.onComplete(ar -> order.add(n + (ar.succeeded() ? " ok" : " failed")));
+                f.add(ack);
+            }
+            Future.join(f).onComplete(ar -> all.complete(null));
+        });
+        all.get(10, TimeUnit.SECONDS);
+        await(stage.close());
+        assertThat(order).containsExactly("0 ok", "1 failed", "2 ok");
+        assertThat(headSeq(state)).isEqualTo(6);
+    }
+}
