@@ -205,10 +205,24 @@ def charts():
         fig.tight_layout()
         fig.savefig(os.path.join(CHARTS, "memory-scaling.png"), dpi=110)
         plt.close(fig)
-    chain = read("chain.csv")  # label,mb_s rows from the integrity benchmark, when it exists
+    chain = read("chain-onoff.csv")  # benchmarks/e2e/chain-onoff.sh: pair,chain,<run columns>
     if chain:
-        bars([dict(r, tool="redactd", seconds=r.get("seconds", "1")) for r in chain], "Hash chain on / off",
-             "chain-on-off.png")
+        pairs = sorted({int(r["pair"]) for r in chain})
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        width = 0.38
+        for k, mode in enumerate(("on", "off")):
+            vals = [next((float(r["mb_s"]) for r in chain if int(r["pair"]) == p and r["chain"] == mode), 0)
+                    for p in pairs]
+            ax.bar([p + (k - 0.5) * width for p in pairs], vals, width, label="chain " + mode,
+                   color=colors["redactd"] if mode == "on" else "#9ecae1")
+        ax.set_xticks(pairs)
+        ax.set_xlabel("pair (ON then OFF, alternating)")
+        ax.set_ylabel("MB/s")
+        ax.set_title("Hash chain on / off, file -> file, full catalog")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(CHARTS, "chain-on-off.png"), dpi=110)
+        plt.close(fig)
     latencies = []
     for path in glob.glob(os.path.join(RESULTS, "alerts-latency*.csv")):
         with open(path, newline="") as f:

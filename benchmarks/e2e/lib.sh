@@ -199,10 +199,17 @@ PY
 }
 
 # A python3 that has matplotlib (a pyenv shim on PATH may not; Debian's python3-matplotlib is in /usr/bin/python3).
+# On a fresh Debian/Ubuntu machine (root, apt-get) it is installed, so one command gives the charts too.
 chart_python() {
   local p
   for p in "${PYTHON:-python3}" python3 /usr/bin/python3; do
     if "$p" -c 'import matplotlib' 2>/dev/null; then echo "$p"; return; fi
   done
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing python3-matplotlib for the charts"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-matplotlib; } >&2 2>&1 \
+      && [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import matplotlib' 2>/dev/null && { echo /usr/bin/python3; return; }
+  fi
+  log "no python3 with matplotlib: summary.md only, no charts"
   echo python3
 }

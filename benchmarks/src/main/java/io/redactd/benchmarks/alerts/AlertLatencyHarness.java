@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.redactd.benchmarks.alerts.AlertLatencyHarness \
- *     --jar daemon/target/redactd.jar --alerts 200 --mb-per-s 50 --gap-ms 50
+ *     --jar daemon/target/redactd.jar --alerts 200 --mb-per-s 50 --gap-ms 50 [--probe-files 10] \
+ *     [--csv benchmarks/results/alerts-latency.csv]
  * </pre>
  */
 public final class AlertLatencyHarness {
@@ -42,6 +43,7 @@ public final class AlertLatencyHarness {
         double mbPerS = 50;
         int gapMs = 50;
         int probeFiles = 0;
+        Path csv = null;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[i + 1]);
@@ -49,6 +51,7 @@ public final class AlertLatencyHarness {
                 case "--mb-per-s" -> mbPerS = Double.parseDouble(args[i + 1]);
                 case "--gap-ms" -> gapMs = Integer.parseInt(args[i + 1]);
                 case "--probe-files" -> probeFiles = Integer.parseInt(args[i + 1]);
+                case "--csv" -> csv = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -164,6 +167,15 @@ public final class AlertLatencyHarness {
             double[] ms = new double[alerts];
             for (int i = 0; i < alerts; i++) {
                 ms[i] = (receivedAt[i] - appendedAt[i]) / 1e6;
+            }
+            if (csv != null) {
+                // One row per alert, in send order: the raw data behind the histogram (benchmarks/charts/report.py).
+                StringBuilder rows = new StringBuilder("alert,latency_ms,background_mb_s\n");
+                for (int i = 0; i < alerts; i++) {
+                    rows.append(i).append(',').append(String.format(java.util.Locale.ROOT, "%.3f", ms[i])).append(',')
+                            .append(mbPerS).append('\n');
+                }
+                Files.writeString(csv, rows);
             }
             Arrays.sort(ms);
             System.out.printf("alerts=%d background=%.1f MB in %.1f s (%.1f MB/s) gap=%d ms probe_files=%d%n", alerts,
