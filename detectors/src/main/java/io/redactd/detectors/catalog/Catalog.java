@@ -59,7 +59,10 @@ public final class Catalog {
      * One capitalized name word: Smith, McDonald, MacArthur, O'Brien, Smith-Jones; but not CamelCase identifiers
      * (SurfaceView, CalendarAgent), which are what {@code name=} usually precedes in logs.
      */
-    private static final String NAME_WORD = "(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?";
+    // Lower-case surname particles (van der Berg, de la Cruz, da Silva) belong to the name: without them the
+    // particle and everything after it stayed in clear.
+    private static final String NAME_WORD = "(?:(?:van|von|der|den|de|del|della|da|das|dos|di|du|la|le|ter|ibn|bin|al) ){0,2}"
+            + "(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?";
     private static final String NAME_NEXT = "(?:" + NAME_WORD + "|[A-Z]\\.?)";
     /** One to four name words (a middle initial allowed after the first), e.g. "John A. Doe" or "Doe, John". */
     private static final String PERSON_NAME = "(" + NAME_WORD + "(?:,? " + NAME_NEXT + "){0,3})\\b";
