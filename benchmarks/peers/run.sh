@@ -13,8 +13,10 @@
 #   naive-java         one thread, java.util.regex, same 5 patterns (BENCH_NAIVE_REPEATS, default 1: it is slow)
 # Correctness (first round): [REDACTED:TYPE] counts per type against the corpus's ground truth, and how many of the
 # corpus's PHI values each output still contains.
-# Results: benchmarks/results/peers.csv, peers-correctness.csv, machine.txt; summary and charts via
-# benchmarks/charts/report.py.
+# Then (each on by default) the syslog TLS comparison, the end-to-end and scaling runs, hash chain on/off and the
+# alert-latency harness, so every table and chart of RESULTS.md comes from this one command.
+# Results: benchmarks/results/peers.csv, peers-correctness.csv, tls.csv, e2e.csv, scaling.csv, chain-onoff.csv,
+# alerts-latency.csv, machine.txt; summary.md and charts via benchmarks/charts/report.py.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../e2e/lib.sh
@@ -102,4 +104,22 @@ if [ "${BENCH_TLS:-1}" = 1 ]; then
   run_tls_rounds "${BENCH_TLS_MB:-50}" "${BENCH_TLS_REPEATS:-3}" "$PEER_TYPES" "$PATTERNS"
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$BENCH_RESULTS/machine.txt"
+# The rest of RESULTS.md's tables and charts, so this one command reproduces all of them (each can be turned off):
+# BENCH_E2E=1: benchmarks/e2e/run.sh (whole catalog + scaling matrix, BENCH_E2E_MB, default 200);
+# BENCH_CHAIN=1: benchmarks/e2e/chain-onoff.sh (BENCH_E2E_MB); BENCH_ALERTS=1: the alert-latency harness.
+E2E_MB="${BENCH_E2E_MB:-200}"
+if [ "${BENCH_E2E:-1}" = 1 ]; then
+  log "end to end and scaling"
+  BENCH_MB="$E2E_MB" BENCH_RESULTS="$BENCH_RESULTS" "$HERE/../e2e/run.sh" || die "benchmarks/e2e/run.sh failed"
+fi
+if [ "${BENCH_CHAIN:-1}" = 1 ]; then
+  log "hash chain on vs off"
+  BENCH_MB="$E2E_MB" BENCH_RESULTS="$BENCH_RESULTS" "$HERE/../e2e/chain-onoff.sh" || die "chain-onoff.sh failed"
+fi
+if [ "${BENCH_ALERTS:-1}" = 1 ]; then
+  log "leak alert latency"
+  java -cp "$BENCH_JAR" io.redactd.benchmarks.alerts.AlertLatencyHarness --jar "$REDACTD_JAR" --alerts 200 \
+    --mb-per-s 50 --gap-ms 50 --probe-files 10 --csv "$BENCH_RESULTS/alerts-latency.csv" >&2 \
+    || die "alert latency harness failed"
+fi
 "$(chart_python)" "$BENCH_ROOT/benchmarks/charts/report.py" "$BENCH_RESULTS"
