@@ -9,17 +9,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -54,8 +47,8 @@ class ListenerTlsReloadTest {
         await(server.listen());
         tls.watch(server::updateSSLOptions);
 
-        try (SSLSocket before = connect(pki, server.actualPort())) {
-            assertThat(serial(before)).isEqualTo(serialOf(first.cert()));
+        try (SSLSocket before = pki.connect(server.actualPort())) {
+            assertThat(TestPki.serial(before)).isEqualTo(TestPki.serial(first.cert()));
 
             TestPki.Issued next = pki.serverPkcs8Ec("next");
             Files.copy(next.key(), key, StandardCopyOption.REPLACE_EXISTING);
@@ -67,41 +60,14 @@ class ListenerTlsReloadTest {
                 assertThat(System.nanoTime()).as("no reload within 10 s of the request").isLessThan(deadline);
                 Thread.sleep(5); // polling interval of a condition with a deadline
             }
-            try (SSLSocket after = connect(pki, server.actualPort())) {
-                assertThat(serial(after)).isEqualTo(serialOf(next.cert()));
+            try (SSLSocket after = pki.connect(server.actualPort())) {
+                assertThat(TestPki.serial(after)).isEqualTo(TestPki.serial(next.cert()));
             }
             assertThat(before.isClosed()).isFalse();
-            assertThat(serial(before)).as("the open connection keeps its session").isEqualTo(serialOf(first.cert()));
+            assertThat(TestPki.serial(before)).as("the open connection keeps its session").isEqualTo(TestPki.serial(first.cert()));
         } finally {
             tls.close();
             await(server.close());
-        }
-    }
-
-    private static SSLSocket connect(TestPki pki, int port) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", certificate(pki.ca()));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
-        socket.startHandshake();
-        return socket;
-    }
-
-    private static BigInteger serial(SSLSocket socket) throws Exception {
-        return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
-    }
-
-    private static BigInteger serialOf(Path pem) throws Exception {
-        return certificate(pem).getSerialNumber();
-    }
-
-    private static X509Certificate certificate(Path pem) throws Exception {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 

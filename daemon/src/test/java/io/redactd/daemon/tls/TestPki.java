@@ -1,8 +1,16 @@
 package io.redactd.daemon.tls;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -85,6 +93,36 @@ public final class TestPki {
         ExternalProcess.Result result = ExternalProcess.run(cmd, null, 30);
         if (result.exitCode() != 0) {
             throw new IOException("openssl " + args[0] + " failed: " + result.stderr());
+        }
+    }
+
+    /** A TLS connection to 127.0.0.1:{@code port} that trusts this CA only, handshake done. */
+    public SSLSocket connect(int port) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", certificate(ca()));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** Serial number of the certificate the server presented on {@code socket}. */
+    public static BigInteger serial(SSLSocket socket) throws Exception {
+        return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+    }
+
+    /** Serial number of the PEM certificate in {@code pem}. */
+    public static BigInteger serial(Path pem) throws Exception {
+        return certificate(pem).getSerialNumber();
+    }
+
+    private static X509Certificate certificate(Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 

@@ -25,16 +25,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +64,10 @@ class SyslogInputTest {
 
     @AfterEach
     void stopInputs() throws Exception {
+        // The sink records a batch when it is submitted, so a test that holds acknowledgements can end with its last
+        // batches still held; stop() waits for every batch in flight.
+        sink.hold(false);
+        sink.release();
         for (SyslogInput input : started) {
             await(input.stop());
         }
@@ -242,7 +241,7 @@ class SyslogInputTest {
         TlsConfig tls = new TlsConfig(cert.toString(), key.toString(), null, ClientAuthMode.NONE, List.of(), 1);
         SyslogInput input = start(config(tls, false, null, null, null, null, null, null));
         try (SSLSocket before = tlsSocket(input.port())) {
-            BigInteger firstSerial = serial(before);
+            BigInteger firstSerial = TestPki.serial(before);
             write(before, counted("<13>1 - h a - - - before rotation"));
             sink.awaitMessages(1, WAIT);
 
@@ -251,7 +250,7 @@ class SyslogInputTest {
             Files.copy(next.cert(), dir.resolve("tls.crt.new"));
             Files.move(dir.resolve("tls.key.new"), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.move(dir.resolve("tls.crt.new"), cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            BigInteger expected = readSerial(next.cert());
+            BigInteger expected = TestPki.serial(next.cert());
             RecordingSink.await(() -> serialOfNewConnection(input.port()).equals(expected), WAIT,
                     "new connections never saw the rotated certificate");
             assertThat(expected).isNotEqualTo(firstSerial);
@@ -460,34 +459,14 @@ class SyslogInputTest {
     }
 
     private static SSLSocket tlsSocket(int port) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-                .generateCertificate(Files.newInputStream(pki.ca())));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
-        socket.startHandshake();
-        return socket;
-    }
-
-    private static BigInteger serial(SSLSocket socket) throws Exception {
-        return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        return pki.connect(port);
     }
 
     private static BigInteger serialOfNewConnection(int port) {
         try (SSLSocket socket = tlsSocket(port)) {
-            return serial(socket);
+            return TestPki.serial(socket);
         } catch (Exception e) {
             return BigInteger.ZERO;
-        }
-    }
-
-    private static BigInteger readSerial(Path pem) throws Exception {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in)).getSerialNumber();
         }
     }
 }
