@@ -24,6 +24,7 @@ public final class EventWriter {
     private static final int MAX_CACHED_PATHS = 1024;
     private static final int STRING_SLOTS = 64;
     private static final int MAX_CACHED_STRING = 512;
+    private static final Object NO_ENTRIES = java.util.Collections.emptySortedMap();
 
     private final CanonicalJson out = new CanonicalJson(4096);
     private final Map<String, FieldPath> pathCache = new HashMap<>();
@@ -42,6 +43,28 @@ public final class EventWriter {
     private final CanonicalJson scratch = new CanonicalJson(256);
     private long lastMs = Long.MIN_VALUE;
     private String lastIso;
+    /**
+     * The calls ({@link #core}, {@link #field}, {@link #has}) of the current event, by position: the dotted name (by
+     * identity), its path and the answer. Events of one input make the same calls with the same name constants, so
+     * while this event's calls repeat the last event's, each answer is the recorded one (the answers depend only on
+     * the names asked before): no map lookup, no conflict scan.
+     */
+    private String[] callNames = new String[16];
+    private FieldPath[] callPaths = new FieldPath[16];
+    private boolean[] callAnswers = new boolean[16];
+    private int calls;
+    /** Calls recorded from earlier events that are still valid for the current one. */
+    private int recordedCalls;
+    private boolean repeating;
+    /**
+     * The document's bytes between values for {@link #lastOrder}'s path sequence: {@code literals[k]} goes before the
+     * k-th value in order, {@code literals[count]} closes the document. Null until built for the current sequence.
+     */
+    private byte[][] literals;
+    /** Which literal holds the chain insertion point, and where in it; -1: the document has a chain member. */
+    private int chainLiteral;
+    private int chainOffset;
+    private boolean orderReused;
 
     /** A parsed dotted name: its segments (interned per writer) and each segment's encoded {@code "key":}. */
     private static final class FieldPath {
@@ -66,35 +89,81 @@ public final class EventWriter {
 
     public EventWriter begin() {
         count = 0;
+        // Every call of the last event was recorded (repeated or new), so all of them are valid for this one.
+        recordedCalls = calls;
+        calls = 0;
+        repeating = true;
         return this;
     }
 
     /** A field the pipeline owns; never skipped (call before {@link #field}). */
     public EventWriter core(String dotted, Object value) {
-        add(path(dotted), value);
+        if (repeated(dotted)) {
+            add(callPaths[calls++], value);
+            return this;
+        }
+        FieldPath p = path(dotted);
+        record(dotted, p, true);
+        add(p, value);
         return this;
     }
 
     /** An input's field; returns false (and adds nothing) when it conflicts with an entry already present. */
     public boolean field(String dotted, Object value) {
+        if (repeated(dotted)) {
+            int c = calls++;
+            if (callAnswers[c]) {
+                add(callPaths[c], value);
+                return true;
+            }
+            return false;
+        }
         FieldPath p = path(dotted);
         for (int i = 0; i < count; i++) {
             if (prefixRelated(paths[i].segments, p.segments)) {
+                record(dotted, p, false);
                 return false;
             }
         }
+        record(dotted, p, true);
         add(p, value);
         return true;
     }
 
     public boolean has(String dotted) {
+        if (repeated(dotted)) {
+            return callAnswers[calls++];
+        }
         FieldPath p = path(dotted);
+        boolean found = false;
         for (int i = 0; i < count; i++) {
             if (paths[i] == p || Arrays.equals(paths[i].segments, p.segments)) {
-                return true;
+                found = true;
+                break;
             }
         }
+        record(dotted, p, found);
+        return found;
+    }
+
+    /** True when this call repeats the last event's call at the same position, after the same earlier calls. */
+    private boolean repeated(String dotted) {
+        if (repeating && calls < recordedCalls && callNames[calls] == dotted) {
+            return true;
+        }
+        repeating = false;
         return false;
+    }
+
+    private void record(String dotted, FieldPath p, boolean answer) {
+        if (calls == callNames.length) {
+            callNames = Arrays.copyOf(callNames, calls * 2);
+            callPaths = Arrays.copyOf(callPaths, calls * 2);
+            callAnswers = Arrays.copyOf(callAnswers, calls * 2);
+        }
+        callNames[calls] = dotted;
+        callPaths[calls] = p;
+        callAnswers[calls++] = answer;
     }
 
     /** {@link EventDocument#isoMillis}, remembering the last value: events of a batch mostly share their millisecond. */
@@ -117,6 +186,38 @@ public final class EventWriter {
 
     public byte[] finish() {
         int[] ord = sortedOrder();
+        if (orderReused && literals != null) {
+            return fromLiterals(ord);
+        }
+        return writeAndLearn(ord);
+    }
+
+    /** The same path sequence as the last document: its literal bytes around this event's values. */
+    private byte[] fromLiterals(int[] ord) {
+        CanonicalJson o = out;
+        o.reset();
+        byte[][] lit = literals;
+        int n = count;
+        int at = -1;
+        for (int e = 0; e < n; e++) {
+            if (e == chainLiteral) {
+                at = o.length() + chainOffset;
+            }
+            o.bytes(lit[e]);
+            value(values[ord[e]]);
+        }
+        if (n == chainLiteral) {
+            at = o.length() + chainOffset;
+        }
+        o.bytes(lit[n]);
+        chainAt = at;
+        return o.toByteArray();
+    }
+
+    /** Writes the document by walking the paths, and keeps the bytes between its values for the next events. */
+    private byte[] writeAndLearn(int[] ord) {
+        int[] litStart = new int[count + 1];
+        int[] litEnd = new int[count + 1];
         CanonicalJson o = out;
         o.reset();
         o.punct('{');
@@ -169,7 +270,9 @@ public final class EventWriter {
                 chainAt = o.length();
             }
             o.bytes(fp.keys[p.length - 1]);
+            litEnd[e] = o.length();
             value(values[ord[e]]);
+            litStart[e + 1] = o.length();
             hasItem[depth] = true;
         }
         while (depth-- > 0) {
@@ -179,7 +282,20 @@ public final class EventWriter {
             chainAt = o.length();
         }
         o.punct('}');
-        return o.toByteArray();
+        byte[] doc = o.toByteArray();
+        litEnd[count] = doc.length;
+        byte[][] lit = new byte[count + 1][];
+        chainLiteral = -1;
+        for (int k = 0; k <= count; k++) {
+            lit[k] = Arrays.copyOfRange(doc, litStart[k], litEnd[k]);
+            if (chainAt >= litStart[k] && chainAt <= litEnd[k] && chainLiteral < 0) {
+                // The insertion point is always in a literal: before a key (after its comma) or before the last brace.
+                chainLiteral = k;
+                chainOffset = chainAt - litStart[k];
+            }
+        }
+        literals = lit;
+        return doc;
     }
 
     private void value(Object v) {
@@ -189,6 +305,10 @@ public final class EventWriter {
             out.utf8(t.bytes(), t.offset(), t.length());
         } else if (v instanceof Long l) {
             out.number(l);
+        } else if (v == NO_ENTRIES) {
+            // the findings of a clean event (the common case)
+            out.punct('{');
+            out.punct('}');
         } else {
             out.value(v);
         }
@@ -216,7 +336,9 @@ public final class EventWriter {
             values = Arrays.copyOf(values, count * 2);
         }
         paths[count] = p;
-        values[count++] = value instanceof SortedMap<?, ?> || value == null || !(value instanceof Map<?, ?>)
+        // Final classes first: an interface test (SortedMap, Map) on every String and Long costs a scan of its supers.
+        values[count++] = value instanceof String || value instanceof Utf8Text || value instanceof Long
+                || value instanceof SortedMap<?, ?> || value == null || !(value instanceof Map<?, ?>)
                 ? value : new java.util.TreeMap<>((Map<?, ?>) value);
     }
 
@@ -271,9 +393,12 @@ public final class EventWriter {
                 }
             }
             if (same) {
+                orderReused = true;
                 return lastOrder;
             }
         }
+        orderReused = false;
+        literals = null;
         if (order.length < count) {
             order = new int[paths.length];
         }

@@ -121,4 +121,53 @@ class EventWriterTest {
         assertThat(w.timestamp(0)).isEqualTo("1970-01-01T00:00:00.000Z").isSameAs(w.timestamp(0));
         assertThat(w.timestamp(1)).isEqualTo("1970-01-01T00:00:00.001Z");
     }
+
+    /** One event's calls: core fields, input fields (some conflicting), and a has() in between. */
+    private record Call(int kind, String name) {
+    }
+
+    @Test
+    void repeatedCallSequencesGiveTheAnswersAndBytesOfAFreshWriter() {
+        // The writer remembers the last event's calls (answers, paths) and the bytes between its values; a fresh
+        // writer per event is the reference: same document, same chain offset, same answers, whatever the history.
+        Random rnd = new Random(13);
+        List<List<Call>> shapes = List.of(
+                List.of(new Call(0, "@timestamp"), new Call(0, "host.name"), new Call(0, "message"),
+                        new Call(0, "redactd.findings"), new Call(1, "log.file.path"), new Call(1, "log.offset"),
+                        new Call(1, "event.dataset"), new Call(2, "event.dataset"), new Call(1, "event.dataset")),
+                List.of(new Call(0, "@timestamp"), new Call(0, "host.name"), new Call(0, "message"),
+                        new Call(0, "redactd.findings"), new Call(1, "log.file.path"), new Call(1, "log.offset"),
+                        new Call(1, "message.x"), new Call(1, "log.flags"), new Call(2, "event.dataset"),
+                        new Call(1, "event.dataset")),
+                List.of(new Call(0, "message"), new Call(1, "host"), new Call(1, "host.name"), new Call(1, "chain.seq"),
+                        new Call(2, "chain"), new Call(1, "z")),
+                List.of(new Call(0, "message"), new Call(1, "host"), new Call(1, "host.name"), new Call(1, "chain0"),
+                        new Call(2, "chain0"), new Call(1, "a")),
+                List.of());
+        EventWriter writer = new EventWriter();
+        for (int round = 0; round < 5000; round++) {
+            // runs of the same shape (the fast paths), and now and then another one (the caches must not leak)
+            List<Call> shape = shapes.get(rnd.nextInt(8) < 6 ? round / 50 % shapes.size() : rnd.nextInt(shapes.size()));
+            EventWriter fresh = new EventWriter();
+            writer.begin();
+            fresh.begin();
+            for (Call c : shape) {
+                Object v = c.name().equals("redactd.findings") && rnd.nextBoolean() ? Collections.emptySortedMap()
+                        : value(rnd, rnd.nextInt(8));
+                switch (c.kind()) {
+                    case 0 -> {
+                        writer.core(c.name(), v);
+                        fresh.core(c.name(), v);
+                    }
+                    case 1 -> assertThat(writer.field(c.name(), v)).as("round %d field %s", round, c.name())
+                            .isEqualTo(fresh.field(c.name(), v));
+                    default -> assertThat(writer.has(c.name())).as("round %d has %s", round, c.name())
+                            .isEqualTo(fresh.has(c.name()));
+                }
+            }
+            assertThat(new String(writer.finish(), StandardCharsets.UTF_8)).as("round %d", round)
+                    .isEqualTo(new String(fresh.finish(), StandardCharsets.UTF_8));
+            assertThat(writer.chainAt()).as("round %d", round).isEqualTo(fresh.chainAt());
+        }
+    }
 }
