@@ -7,6 +7,9 @@ package io.redactd.daemon.event;
  */
 public final class Utf8Repair {
     private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGHS = 0x8080808080808080L;
 
     private Utf8Repair() {
     }
@@ -56,6 +59,11 @@ public final class Utf8Repair {
         int end = off + len;
         int i = off;
         while (i < end) {
+            // Log lines are mostly ASCII: 8 bytes per step while no byte has its high bit set.
+            if (i + 8 <= end && ((long) LONGS.get(b, i) & HIGHS) == 0) {
+                i += 8;
+                continue;
+            }
             if (b[i] >= 0) {
                 i++;
                 continue;

@@ -50,4 +50,39 @@ class Utf8RepairTest {
             }
         }
     }
+
+    /** The JDK's strict decoder as the reference for validity (it refuses encoded surrogates and overlongs too). */
+    private static boolean jdkValid(byte[] b, int off, int len) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b, off, len));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void validityOfAsciiRunsWithOneOddSequenceAtEveryPositionAndOffset() {
+        // valid() skips 8 ASCII bytes at a time: an odd sequence at any position of the word, at any array offset,
+        // cut by the end of the range or not, must still be seen.
+        byte[][] odd = {bytes(0x80), bytes(0xC3, 0xA9), bytes(0xE2, 0x82, 0xAC), bytes(0xF0, 0x9F, 0x98, 0x80),
+            bytes(0xE2, 0x82), bytes(0xED, 0xA0, 0x80), bytes(0xC0, 0xAF), bytes(0xFF), bytes(0x7F)};
+        for (byte[] o : odd) {
+            for (int len = 0; len <= 24; len++) {
+                for (int at = 0; at <= len; at++) {
+                    for (int off = 0; off < 3; off++) {
+                        byte[] b = new byte[off + len + o.length + 2];
+                        java.util.Arrays.fill(b, (byte) 'x');
+                        System.arraycopy(o, 0, b, off + at, o.length);
+                        int n = len + o.length;
+                        assertThat(Utf8Repair.valid(b, off, n)).as("odd %s at %d of %d, offset %d",
+                                java.util.Arrays.toString(o), at, n, off).isEqualTo(jdkValid(b, off, n));
+                        // cut inside the odd sequence (a truncated sequence at the end of the range)
+                        int cut = off + at + o.length - 1 - off;
+                        assertThat(Utf8Repair.valid(b, off, cut)).isEqualTo(jdkValid(b, off, cut));
+                    }
+                }
+            }
+        }
+    }
 }
