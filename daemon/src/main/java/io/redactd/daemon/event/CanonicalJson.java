@@ -122,16 +122,42 @@ public final class CanonicalJson {
             buf[len++] = '-';
             v = -v;
         }
+        // Digit count by comparison, then two digits per division (a file offset has 6-10 digits, one per event).
         int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
+        for (long t = 10; digits < 19 && v >= t; t *= 10) {
             digits++;
         }
         int p = len + digits;
-        do {
-            buf[--p] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
-        } while (v != 0);
+        while (v >= Integer.MAX_VALUE) {
+            int r = (int) (v % 100);
+            v /= 100;
+            buf[--p] = PAIR_ONES[r];
+            buf[--p] = PAIR_TENS[r];
+        }
+        int i = (int) v;
+        while (i >= 100) {
+            int r = i % 100;
+            i /= 100;
+            buf[--p] = PAIR_ONES[r];
+            buf[--p] = PAIR_TENS[r];
+        }
+        if (i >= 10) {
+            buf[--p] = PAIR_ONES[i];
+            buf[--p] = PAIR_TENS[i];
+        } else {
+            buf[--p] = (byte) ('0' + i);
+        }
         len += digits;
+    }
+
+    private static final byte[] PAIR_TENS = new byte[100];
+    private static final byte[] PAIR_ONES = new byte[100];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            PAIR_TENS[i] = (byte) ('0' + i / 10);
+            PAIR_ONES[i] = (byte) ('0' + i % 10);
+        }
     }
 
     private void raw(String ascii) {

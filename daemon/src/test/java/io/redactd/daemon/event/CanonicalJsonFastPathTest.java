@@ -114,6 +114,15 @@ class CanonicalJsonFastPathTest {
             out.number(v);
             assertThat(new String(out.toByteArray(), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
         }
+        // every digit count's edges (the count is found by comparison), around the int range (the switch to int math)
+        for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10 * 10; p = p > Long.MAX_VALUE / 10 ? -1 : p * 10) {
+            for (long v : new long[] {p - 1, p, p + 1, -p, -p + 1, Integer.MAX_VALUE + 1L, Integer.MAX_VALUE - 1L,
+                2L * Integer.MAX_VALUE + 7, Integer.MAX_VALUE * 100L + 99}) {
+                out.reset();
+                out.number(v);
+                assertThat(new String(out.toByteArray(), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+            }
+        }
         for (int i = 0; i < 100_000; i++) {
             long v = rnd.nextLong() >> rnd.nextInt(64);
             out.reset();

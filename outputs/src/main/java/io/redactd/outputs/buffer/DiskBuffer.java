@@ -240,11 +240,13 @@ public final class DiskBuffer implements AutoCloseable {
     // ---- reading (any thread, one caller per cursor) ----
 
     BufferChunk read(long from, int maxDocuments, long maxBytes, RecordReader reader) throws IOException {
-        List<byte[]> documents = new ArrayList<>();
+        long end = endPosition;
+        // Sized for a large read when there is something to read (outputs ask for up to a batch, 5,000 documents by
+        // default): growing it from 10 was 11 % of a pass-through profile. An empty poll allocates nothing.
+        List<byte[]> documents = new ArrayList<>(from < end ? Math.max(1, Math.min(maxDocuments, 1024)) : 0);
         long[] bytes = {0};
         long[] firstMillis = {0};
         long position = from;
-        long end = endPosition;
         while (position < end && documents.size() < maxDocuments && bytes[0] < maxBytes) {
             Map.Entry<Long, Segment> entry = segments.floorEntry(position);
             if (entry == null) {
@@ -262,13 +264,11 @@ public final class DiskBuffer implements AutoCloseable {
                 position = next;
                 continue;
             }
-            RecordReader.Result result = reader.read(segment.channel, offset, readable, (payload, appendMillis) -> {
-                int length = payload.remaining();
+            RecordReader.Result result = reader.read(segment.channel, offset, readable, (array, at, length, appendMillis) -> {
                 if (documents.size() >= maxDocuments || (!documents.isEmpty() && bytes[0] + length > maxBytes)) {
                     return false;
                 }
-                byte[] document = new byte[length];
-                payload.get(document);
+                byte[] document = java.util.Arrays.copyOfRange(array, at, at + length);
                 if (documents.isEmpty()) {
                     firstMillis[0] = appendMillis;
                 }
@@ -548,7 +548,7 @@ public final class DiskBuffer implements AutoCloseable {
             long base = Segment.parseBase(file);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long fileSize = channel.size();
-            RecordReader.Result result = reader.read(channel, 0, fileSize, (payload, appendMillis) -> true);
+            RecordReader.Result result = reader.read(channel, 0, fileSize, (array, at, length, appendMillis) -> true);
             if (result.invalid()) {
                 long valid = result.endOffset();
                 LOG.warn("buffer segment {}: torn or corrupt record at offset {}, cutting {} bytes", file.getFileName(),

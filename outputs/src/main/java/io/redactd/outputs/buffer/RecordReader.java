@@ -15,9 +15,12 @@ import java.util.zip.CRC32C;
 final class RecordReader {
     static final int HEADER_BYTES = 16;
 
-    /** Receives one valid record; returns false to leave it unconsumed and stop. */
+    /**
+     * Receives one valid record, its payload as {@code length} bytes of {@code array} from {@code offset} (valid only
+     * during the call); returns false to leave it unconsumed and stop.
+     */
     interface Visitor {
-        boolean accept(ByteBuffer payload, long appendMillis);
+        boolean accept(byte[] array, int offset, int length, long appendMillis);
     }
 
     /** Where reading stopped, and whether it stopped at an invalid record (torn write or corruption). */
@@ -52,14 +55,16 @@ final class RecordReader {
                     break;
                 }
                 int storedCrc = buffer.getInt(start + 4);
+                // The buffer is a heap buffer: CRC and payload straight from its array, no view object per record.
+                byte[] array = buffer.array();
+                int at = buffer.arrayOffset() + start;
                 crc.reset();
-                crc.update(buffer.duplicate().position(start + 8).limit(start + HEADER_BYTES + length));
+                crc.update(array, at + 8, 8 + length);
                 if ((int) crc.getValue() != storedCrc) {
                     return new Result(position + start, true, false);
                 }
                 long appendMillis = buffer.getLong(start + 8);
-                ByteBuffer payload = buffer.duplicate().position(start + HEADER_BYTES).limit(start + HEADER_BYTES + length);
-                if (!visitor.accept(payload, appendMillis)) {
+                if (!visitor.accept(array, at + HEADER_BYTES, length, appendMillis)) {
                     return new Result(position + start, false, true);
                 }
                 buffer.position(start + HEADER_BYTES + length);
