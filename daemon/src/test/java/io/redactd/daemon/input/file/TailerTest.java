@@ -146,4 +146,31 @@ class TailerTest {
             assertThat(r.lines).extracting(Line::text).containsExactly("1", "2", "3");
         }
     }
+
+    @Test
+    void linesOfEveryLengthAroundTheWordSizeAreSplitWhereTheirNewlineIs() throws IOException {
+        // The newline search tests 8 bytes at a time: lines of 0..40 bytes (so newlines fall at every position of a
+        // word and every alignment), with bytes that look like a newline to a careless test (0x0B, 0x8A, 0x09).
+        StringBuilder text = new StringBuilder();
+        List<Line> expected = new ArrayList<>();
+        long at = 0;
+        String filler = "a\u000b\u008a\tb";
+        for (int round = 0; round < 3; round++) {
+            for (int len = 0; len <= 40; len++) {
+                StringBuilder line = new StringBuilder();
+                for (int k = 0; k < len; k++) {
+                    line.append(filler.charAt((k + round) % filler.length()));
+                }
+                text.append(line).append('\n');
+                expected.add(new Line(line.toString(), at, at + len + 1, 0));
+                at += len + 1;
+            }
+        }
+        Path p = write("w.log", text.toString());
+        try (Tailer t = Tailer.open(p, 1000)) {
+            Recorder r = new Recorder();
+            assertThat(t.read(r)).isEqualTo(Tailer.Outcome.EOF);
+            assertThat(r.lines).containsExactlyElementsOf(expected);
+        }
+    }
 }
