@@ -29,7 +29,8 @@ public final class FileOutput implements Output {
     private final FileOutputConfig config;
     private final Path path;
     private final WorkerExecutor worker;
-    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    /** Direct: a heap buffer is copied again into a temporary direct buffer by every channel write. */
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     private FileChannel channel;
     private long size;
     private volatile boolean ready;
