@@ -4,6 +4,7 @@ import io.redactd.daemon.integrity.HashChain;
 import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.Output;
 import io.redactd.outputs.buffer.BufferedFanOut;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,13 +21,13 @@ import java.util.List;
  * The pipeline's last step: links detected batches into the integrity chain and writes them to the outputs (in the
  * daemon, the single buffered fan-out). Runs on the pipeline's context.
  *
- * <p>With a chain, writes go one group at a time: every batch waiting is linked and written as one batch. Once a
- * write is durable, the chain's state (then exactly what the buffer holds) becomes the head to commit; commits run
- * one at a time on a worker (fsync) while the next group is already linked and written. So the committed head never
- * names an event that is not durable (no gap after a crash). Chain control events (a {@code chain_restart}, due
- * checkpoints) are polled before and after every batch and on a timer while idle.
+ * <p>With a chain, batches are linked in order and written; the head to commit is the chain's state once every
+ * write up to it is durable, so the committed head never names an event that is not durable (no gap after a crash).
+ * Commits run one at a time on a worker (fsync) while the next batches are linked and written. Chain control events
+ * (a {@code chain_restart}, due checkpoints) are polled before and after every batch and on a timer while idle.
  *
- * <p>When the only output is the disk buffer ({@link BufferedFanOut}, as in the daemon), a group is acknowledged as
+ * <p>When the only output is the disk buffer ({@link BufferedFanOut}, as in the daemon), each batch is linked and
+ * appended as it comes (the buffer keeps call order; completions are handled in that order), it is acknowledged as
  * soon as its write is durable there, as without a chain, and the head is committed lazily: at most once per
  * {@code commitIntervalMs} while running, and always on {@link #close}. Until a commit covers them, the buffer retains
  * the acknowledged events ({@link io.redactd.outputs.buffer.DiskBuffer#retain}) even once every output delivered
@@ -34,8 +35,10 @@ import java.util.List;
  * ({@code HashChain.recover}): no seq is reused, no {@code chain_restart} is needed. The head fsync therefore no
  * longer paces the inputs (each keeps only a few batches in flight), and one fsync covers every group of the interval.
  *
- * <p>With any other outputs (no buffer to recover from), each commit acknowledges, in order, every batch written
- * before its snapshot, so an acknowledged input position is never ahead of the committed head.
+ * <p>With any other outputs (no buffer to recover from), writes go one group at a time (every batch waiting is
+ * linked and written as one batch; the snapshot is taken when the write completes), and each commit acknowledges, in
+ * order, every batch written before its snapshot, so an acknowledged input position is never ahead of the committed
+ * head.
  *
  * <p>Without a chain, batches are written as they come, in order.
  */
@@ -74,6 +77,8 @@ public final class DeliveryStage {
     private long writtenEnd;
     private long lastCommitNanos;
     private long commitTimerId = -1;
+    /** With {@link #buffered}: groups written and not yet completed, in write order. */
+    private final ArrayDeque<InFlightWrite> inFlightWrites = new ArrayDeque<>();
     private boolean commitFailing;
     /** The final checkpoint (on close) is written. */
     private boolean finalWritten;
@@ -81,6 +86,20 @@ public final class DeliveryStage {
     private Throwable closeFailure;
 
     private record Waiting(EventDocs docs, Promise<Void> done) {
+    }
+
+    /** A group written to the buffer; {@code result} is set when the write completes (in any order). */
+    private static final class InFlightWrite {
+        final List<Waiting> group;
+        final HashChain.PendingCommit snapshot;
+        final int events;
+        AsyncResult<Long> result;
+
+        InFlightWrite(List<Waiting> group, HashChain.PendingCommit snapshot, int events) {
+            this.group = group;
+            this.snapshot = snapshot;
+            this.events = events;
+        }
     }
 
     /** A head to commit and the buffer position just after the last event it names (-1 without a buffer). */
@@ -171,7 +190,7 @@ public final class DeliveryStage {
     }
 
     private void pump() {
-        if (writing || finalWritten || closed.future().isComplete()) {
+        if (writing && buffered == null || finalWritten || closed.future().isComplete()) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -217,6 +236,10 @@ public final class DeliveryStage {
             }
             return;
         }
+        if (buffered != null) {
+            writeToBuffer(group, linked, last);
+            return;
+        }
         writing = true;
         write(linked).onComplete(ar -> {
             writing = false;
@@ -230,17 +253,8 @@ public final class DeliveryStage {
                     }
                     durable = new Durable(c, ar.result());
                 }
-                if (buffered != null) {
-                    // Retained before acknowledging: from here on, only the buffer knows the head after a crash.
-                    writtenEnd = Math.max(writtenEnd, ar.result());
-                    buffered.buffer().retain(committedEnd, writtenEnd);
-                    for (Waiting w : group) {
-                        w.done().complete();
-                    }
-                } else {
-                    for (Waiting w : group) {
-                        awaitingCommit.add(new Unacked(w, null));
-                    }
+                for (Waiting w : group) {
+                    awaitingCommit.add(new Unacked(w, null));
                 }
             } else {
                 // The linked seqs are not all durable: the stream shows a gap here, visibly, never hidden. The
@@ -248,11 +262,7 @@ public final class DeliveryStage {
                 LOG.error("chained write failed events={} through_seq={} error={}", linked.size(), chain.lastSeq(),
                         ar.cause().getMessage());
                 for (Waiting w : group) {
-                    if (buffered != null) {
-                        w.done().fail(ar.cause());
-                    } else {
-                        awaitingCommit.add(new Unacked(w, ar.cause()));
-                    }
+                    awaitingCommit.add(new Unacked(w, ar.cause()));
                 }
                 if (closing) {
                     closeFailure = ar.cause();
@@ -265,6 +275,58 @@ public final class DeliveryStage {
             pump();
             finishCloseIfDone();
         });
+    }
+
+    /**
+     * Into the buffer, a group is written at once, without waiting for the writes before it: the buffer appends in
+     * call order, so the head snapshot taken now (everything linked so far) is durable once this write and every
+     * earlier one completed. Completions are handled in write order ({@link #drainWritten}).
+     */
+    private void writeToBuffer(List<Waiting> group, List<byte[]> linked, boolean last) {
+        InFlightWrite w = new InFlightWrite(group, chain.prepareCommit(), linked.size());
+        inFlightWrites.add(w);
+        if (last) {
+            finalWritten = true;
+        }
+        write(linked).onComplete(ar -> {
+            w.result = ar;
+            drainWritten();
+        });
+    }
+
+    private void drainWritten() {
+        for (InFlightWrite w = inFlightWrites.peek(); w != null && w.result != null; w = inFlightWrites.peek()) {
+            inFlightWrites.poll();
+            if (w.result.succeeded()) {
+                // (An empty write reports the end known when it was issued; the writes before it are done now.)
+                writtenEnd = Math.max(writtenEnd, w.result.result());
+                if (w.snapshot != null) {
+                    if (durable != null) {
+                        durable.commit().discard();
+                    }
+                    durable = new Durable(w.snapshot, writtenEnd);
+                }
+                // Retained before acknowledging: from here on, only the buffer knows the head after a crash.
+                buffered.buffer().retain(committedEnd, writtenEnd);
+                for (Waiting g : w.group) {
+                    g.done().complete();
+                }
+            } else {
+                // The linked seqs are not all durable: the stream shows a gap here, visibly, never hidden.
+                if (w.snapshot != null) {
+                    w.snapshot.discard();
+                }
+                LOG.error("chained write failed events={} error={}", w.events, w.result.cause().getMessage());
+                for (Waiting g : w.group) {
+                    g.done().fail(w.result.cause());
+                }
+                if (closing) {
+                    closeFailure = w.result.cause();
+                }
+            }
+        }
+        commitIfDue();
+        finishCloseIfDone();
     }
 
     /**
@@ -339,7 +401,7 @@ public final class DeliveryStage {
                     // The events stay retained in the buffer (the head is recoverable from it); retry after the
                     // interval with a fresh snapshot (the failed one's key copy is erased), unless closing.
                     commitFailing = true;
-                    if (!closing && durable == null && !writing) {
+                    if (!closing && durable == null && inFlightWrites.isEmpty()) {
                         HashChain.PendingCommit again = chain.prepareCommit();
                         if (again != null) {
                             durable = new Durable(again, writtenEnd);
@@ -353,7 +415,8 @@ public final class DeliveryStage {
     }
 
     private void finishCloseIfDone() {
-        if (finalWritten && !writing && !committing && durable == null && awaitingCommit.isEmpty()
+        if (finalWritten && !writing && inFlightWrites.isEmpty() && !committing && durable == null
+                && awaitingCommit.isEmpty()
                 && !closed.future().isComplete()) {
             if (closeFailure != null) {
                 closed.fail(closeFailure);

@@ -326,4 +326,34 @@ class DeliveryStageTest {
             await(stage.close());
         }
     }
+
+    @Test
+    void intoTheBufferAWriteThatFailsAtOnceIsReportedAfterTheWritesBeforeItAndLaterOnesCarryOn(@TempDir Path dir)
+            throws Exception {
+        Path state = dir.resolve("state");
+        HashChain chain = chainWithCommittedHead(state);
+        try (DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"))) {
+            BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
+            DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 3_600_000);
+            Context ctx = vertx.getOrCreateContext();
+            stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+            // The buffer refuses a document larger than a segment at once, while the write before it is pending.
+            byte[] tooLarge = ("{\"message\":\"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
+            List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            Promise<Future<Void>> all = Promise.promise();
+            ctx.runOnContext(v -> {
+                List<Future<Void>> acks = List.of(stage.deliver(docs(0, 100)), stage.deliver(List.of(tooLarge)),
+                        stage.deliver(docs(100, 100)));
+                for (int g = 0; g < acks.size(); g++) {
+                    int n = g;
+                    acks.get(g).onComplete(ar -> order.add(n + (ar.succeeded() ? " ok" : " failed")));
+                }
+                all.complete(Future.join(acks).transform(ar -> Future.<Void>succeededFuture()));
+            });
+            await(await(all.future()));
+            assertThat(order).containsExactly("0 ok", "1 failed", "2 ok");
+            await(stage.close());
+            assertThat(headSeq(state)).as("the failed seq is a visible gap, the head goes on").isEqualTo(206);
+        }
+    }
 }
