@@ -80,6 +80,8 @@ public final class DeliveryStage {
     /** With {@link #buffered}: groups written and not yet completed, in write order. */
     private final ArrayDeque<InFlightWrite> inFlightWrites = new ArrayDeque<>();
     private boolean commitFailing;
+    /** With {@link #buffered}: batches acknowledged since the last commit started (the next one covers them). */
+    private int batchesSinceCommit;
     /** The final checkpoint (on close) is written. */
     private boolean finalWritten;
     /** A write or commit that failed while closing: close() reports it. */
@@ -308,6 +310,7 @@ public final class DeliveryStage {
                 }
                 // Retained before acknowledging: from here on, only the buffer knows the head after a crash.
                 buffered.buffer().retain(committedEnd, writtenEnd);
+                batchesSinceCommit += w.group.size();
                 for (Waiting g : w.group) {
                     g.done().complete();
                 }
@@ -358,6 +361,8 @@ public final class DeliveryStage {
         committing = true;
         long t0 = System.nanoTime();
         lastCommitNanos = t0;
+        int covered = buffered != null ? batchesSinceCommit : acks.size();
+        batchesSinceCommit = 0;
         Future<Void> done = d == null ? Future.succeededFuture() : committer.executeBlocking(() -> {
             chain.write(d.commit());
             return null;
@@ -372,7 +377,7 @@ public final class DeliveryStage {
                         buffered.buffer().retain(committedEnd, writtenEnd);
                     }
                     if (metrics != null) {
-                        metrics.chainCommit(System.nanoTime() - t0, acks.size());
+                        metrics.chainCommit(System.nanoTime() - t0, covered);
                     }
                     if (commitFailing) {
                         LOG.info("chain head commits work again through_seq={}", d.commit().head().seq());

@@ -311,7 +311,8 @@ class DeliveryStageTest {
             BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
             DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 20);
             Context ctx = vertx.getOrCreateContext();
-            stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            stage.bind(ctx, new PipelineMetrics(registry));
             for (int g = 0; g < 3; g++) {
                 int from = g * 50;
                 Promise<Future<Void>> ack = Promise.promise();
@@ -324,6 +325,8 @@ class DeliveryStageTest {
             }
             assertThat(headSeq(state)).as("committed without a close").isEqualTo(155);
             await(stage.close());
+            assertThat(registry.get("redactd.chain.commit.batches").counter().count())
+                    .as("every batch acknowledged is covered by a commit").isEqualTo(3.0);
         }
     }
 
