@@ -359,4 +359,31 @@ class DeliveryStageTest {
             assertThat(headSeq(state)).as("the failed seq is a visible gap, the head goes on").isEqualTo(206);
         }
     }
+
+    @Test
+    void aNewStreamThatCrashesBeforeItsFirstHeadCommitRecoversFromTheBufferWithoutARestart(@TempDir Path dir)
+            throws Exception {
+        Path state = dir.resolve("state");
+        HashChain chain = HashChain.open(state, "web-01", new CheckpointPolicy(1_000_000, 3_600_000), T0);
+        String stream = chain.stream();
+        DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"));
+        BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
+        DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 3_600_000);
+        Context ctx = vertx.getOrCreateContext();
+        stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+        Promise<Future<Void>> ack = Promise.promise();
+        ctx.runOnContext(v -> ack.complete(stage.deliver(docs(0, 100))));
+        await(await(ack.future()));
+        assertThat(headSeq(state)).isZero();
+
+        // kill -9 before the first head commit; the restart comes a minute later (a new stream would get a new id)
+        buffer.close();
+        HashChain reopened = HashChain.open(state, "web-01", new CheckpointPolicy(1_000_000, 3_600_000), T0 + 60_000);
+        try (DiskBuffer again = DiskBuffer.openKeepingConsumed(bufferConfig(dir), List.of("out"))) {
+            again.forEachRetained(reopened::recover);
+        }
+        assertThat(reopened.stream()).as("the same stream goes on").isEqualTo(stream);
+        assertThat(reopened.lastSeq()).isEqualTo(100);
+        assertThat(reopened.pollControlEvent(T0 + 60_000)).as("no chain_restart").isNull();
+    }
 }
