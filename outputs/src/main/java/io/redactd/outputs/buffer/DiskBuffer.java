@@ -31,8 +31,8 @@ import java.util.zip.CRC32C;
  * <p>Records are appended to segment files named by their first global position; every record carries its length and
  * a CRC32C. Each output reads through its own {@link BufferCursor}, whose committed position is persisted atomically,
  * so a slow output never holds back a fast one (except that it keeps segments on disk). A segment is deleted once
- * every cursor has committed past it and no {@link #retain} range holds one of its records. When the cap is reached, appends wait until space is freed: back-pressure,
- * nothing is dropped. On open, every segment is scanned and a torn tail (a record whose CRC does not match) is cut off
+ * every cursor has committed past it and no {@link #retain} range holds one of its records. When the cap is reached,
+ * appends wait until space is freed: back-pressure, nothing is dropped. On open, every segment is scanned and a torn tail (a record whose CRC does not match) is cut off
  * and counted.
  *
  * <p>One writer thread does all appends, so appends are serialized without the callers holding a lock, and an
