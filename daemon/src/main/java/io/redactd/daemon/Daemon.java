@@ -114,11 +114,23 @@ public final class Daemon {
         HashChain chain = config.integrity().enabled() ? openChain(config.integrity(), stateDir) : null;
         DiskBufferConfig bufferConfig = config.buffer().inStateDir(stateDir);
         try {
-            DiskBuffer buffer = DiskBuffer.open(bufferConfig, outputs.stream().map(Output::id).toList());
+            // Nothing is deleted before the chain has read it: the records it acknowledged beyond its committed head
+            // may sit in segments every output already delivered.
+            DiskBuffer buffer = DiskBuffer.openKeepingConsumed(bufferConfig, outputs.stream().map(Output::id).toList());
             if (chain != null) {
-                // A crash between the buffer write and the head commit leaves chained events beyond the head: adopt them.
+                // A crash between the buffer write and the head commit leaves chained events beyond the head: adopt
+                // them, and commit that head before anything may delete them (the delivery stage then retains only
+                // what it acknowledges beyond its own commits).
                 buffer.forEachRetained(chain::recover);
+                try {
+                    chain.commit();
+                } catch (IOException e) {
+                    buffer.close();
+                    throw new StartException("integrity chain head in " + stateDir + " cannot be written: "
+                            + e.getMessage(), e);
+                }
             }
+            buffer.deleteConsumedSegments();
             fanOut = new BufferedFanOut("buffer", vertx, buffer, downstreams, registry);
         } catch (IOException e) {
             throw new StartException("buffer " + bufferConfig.path() + " cannot be opened: " + e.getMessage(), e);

@@ -154,6 +154,11 @@ public final class HashChain {
         store.saveStream(fresh.stream());
         if (restart != null) {
             LOG.warn("integrity: chain restarted ({}), new stream {}", restart.wire(), fresh.stream());
+        } else {
+            // A head at seq 0 from the start: a crash before the first commit then finds this stream's head and
+            // recovers the events from the disk buffer, instead of taking the missing head for a lost one. (A
+            // restarted stream gets none: its chain_restart event must not be skipped by a crash before it is sent.)
+            store.save(fresh);
         }
         return new HashChain(stateDir, store, policy, key, fresh, restart, previous, nowMs);
     }

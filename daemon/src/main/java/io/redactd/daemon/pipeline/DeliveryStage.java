@@ -4,6 +4,7 @@ import io.redactd.daemon.integrity.HashChain;
 import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.Output;
 import io.redactd.outputs.buffer.BufferedFanOut;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,24 +21,43 @@ import java.util.List;
  * The pipeline's last step: links detected batches into the integrity chain and writes them to the outputs (in the
  * daemon, the single buffered fan-out). Runs on the pipeline's context.
  *
- * <p>With a chain, writes go one group at a time: every batch waiting is linked and written as one batch. Once a
- * write is durable, the chain's state (then exactly what the buffer holds) becomes the head to commit; commits run
- * one at a time on a worker (fsync) while the next group is already linked and written, and each commit acknowledges,
- * in order, every batch written before its snapshot. So the committed head never names an event that is not durable
- * (no gap after a crash), an acknowledged input position is never ahead of the head, and under load many batches
- * share one head fsync without the write path waiting for it. Chain control events (a {@code chain_restart}, due
- * checkpoints) are polled before and after every batch and on a timer while idle.
+ * <p>With a chain, batches are linked in order and written; the head to commit is the chain's state once every
+ * write up to it is durable, so the committed head never names an event that is not durable (no gap after a crash).
+ * Commits run one at a time on a worker (fsync) while the next batches are linked and written. Chain control events
+ * (a {@code chain_restart}, due checkpoints) are polled before and after every batch and on a timer while idle.
+ *
+ * <p>When the only output is the disk buffer ({@link BufferedFanOut}, as in the daemon), each batch is linked and
+ * appended as it comes (the buffer keeps call order; completions are handled in that order), it is acknowledged as
+ * soon as its write is durable there, as without a chain, and the head is committed lazily: at most once per
+ * {@code commitIntervalMs} while running, and always on {@link #close}. Until a commit covers them, the buffer retains
+ * the acknowledged events ({@link io.redactd.outputs.buffer.DiskBuffer#retain}) even once every output delivered
+ * them, so after a crash the committed head plus the buffer's retained records always give the true head
+ * ({@code HashChain.recover}): no seq is reused, no {@code chain_restart} is needed. The head fsync therefore no
+ * longer paces the inputs (each keeps only a few batches in flight), and one fsync covers every group of the interval.
+ *
+ * <p>With any other outputs (no buffer to recover from), writes go one group at a time (every batch waiting is
+ * linked and written as one batch; the snapshot is taken when the write completes), and each commit acknowledges, in
+ * order, every batch written before its snapshot, so an acknowledged input position is never ahead of the committed
+ * head.
  *
  * <p>Without a chain, batches are written as they come, in order.
  */
 public final class DeliveryStage {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStage.class);
+    /**
+     * Least time between two head commits while acknowledgements do not wait for them: the buffer retains at most
+     * this long's events beyond the head, and the head file costs a few fsyncs per second instead of one per group.
+     */
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
 
     private final Vertx vertx;
     private final long controlTickMs;
     private final List<Output> outputs;
     private final HashChain chain;
     private final WorkerExecutor committer;
+    /** The disk buffer when it is the only output: acknowledge on durable write, commit lazily. Else null. */
+    private final BufferedFanOut buffered;
+    private final long commitIntervalMs;
     private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
     private final Promise<Void> closed = Promise.promise();
     private Context context;
@@ -49,15 +69,43 @@ public final class DeliveryStage {
     /** A head commit is in flight (one at a time). */
     private boolean committing;
     /** The newest durable head not yet committed, or null. */
-    private HashChain.PendingCommit durable;
-    /** Groups written (or failed), resolved in order once a commit covers them. */
+    private Durable durable;
+    /** Groups written (or failed), resolved in order once a commit covers them (not with {@link #buffered}). */
     private List<Unacked> awaitingCommit = new ArrayList<>();
+    /** With {@link #buffered}: buffer position the committed head covers, and the end of the last durable group. */
+    private long committedEnd;
+    private long writtenEnd;
+    private long lastCommitNanos;
+    private long commitTimerId = -1;
+    /** With {@link #buffered}: groups written and not yet completed, in write order. */
+    private final ArrayDeque<InFlightWrite> inFlightWrites = new ArrayDeque<>();
+    private boolean commitFailing;
+    /** With {@link #buffered}: batches acknowledged since the last commit started (the next one covers them). */
+    private int batchesSinceCommit;
     /** The final checkpoint (on close) is written. */
     private boolean finalWritten;
     /** A write or commit that failed while closing: close() reports it. */
     private Throwable closeFailure;
 
     private record Waiting(EventDocs docs, Promise<Void> done) {
+    }
+
+    /** A group written to the buffer; {@code result} is set when the write completes (in any order). */
+    private static final class InFlightWrite {
+        final List<Waiting> group;
+        final HashChain.PendingCommit snapshot;
+        final int events;
+        AsyncResult<Long> result;
+
+        InFlightWrite(List<Waiting> group, HashChain.PendingCommit snapshot, int events) {
+            this.group = group;
+            this.snapshot = snapshot;
+            this.events = events;
+        }
+    }
+
+    /** A head to commit and the buffer position just after the last event it names (-1 without a buffer). */
+    private record Durable(HashChain.PendingCommit commit, long end) {
     }
 
     /** A batch written (failure null) or whose write failed, awaiting its acknowledgement in order. */
@@ -68,11 +116,19 @@ public final class DeliveryStage {
      * @param chain the integrity chain (recovered from the buffer already), or null when integrity is off
      */
     public DeliveryStage(Vertx vertx, List<Output> outputs, HashChain chain, long controlTickMs) {
+        this(vertx, outputs, chain, controlTickMs, DEFAULT_COMMIT_INTERVAL_MS);
+    }
+
+    /** @param commitIntervalMs least time between head commits while running, when the buffer is the only output */
+    DeliveryStage(Vertx vertx, List<Output> outputs, HashChain chain, long controlTickMs, long commitIntervalMs) {
         this.vertx = vertx;
         this.controlTickMs = controlTickMs;
         this.outputs = List.copyOf(outputs);
         this.chain = chain;
         this.committer = chain == null ? null : vertx.createSharedWorkerExecutor("redactd-chain-commit", 1);
+        this.buffered = chain != null && this.outputs.size() == 1 && this.outputs.get(0) instanceof BufferedFanOut b
+                ? b : null;
+        this.commitIntervalMs = commitIntervalMs;
     }
 
     /** Without a chain (tests, integrity off). */
@@ -84,6 +140,12 @@ public final class DeliveryStage {
     void bind(Context pipelineContext, PipelineMetrics metrics) {
         this.context = pipelineContext;
         this.metrics = metrics;
+        if (buffered != null) {
+            // Everything in the buffer now is covered by the committed head (the daemon commits what it recovered).
+            committedEnd = buffered.buffer().endPosition();
+            writtenEnd = committedEnd;
+            lastCommitNanos = System.nanoTime();
+        }
         if (chain != null) {
             context.runOnContext(v -> timerId = vertx.setPeriodic(Math.max(10, controlTickMs), id -> pump()));
         }
@@ -93,14 +155,17 @@ public final class DeliveryStage {
         return outputs;
     }
 
-    /** On the pipeline context. Completes when the documents are written (and, chained, the head committed). */
+    /**
+     * On the pipeline context. Completes when the documents are written (durable in the buffer); chained to outputs
+     * other than the buffer, only once the head that covers them is committed too.
+     */
     Future<Void> deliver(List<byte[]> docs) {
         return deliver(EventDocs.of(docs));
     }
 
     Future<Void> deliver(EventDocs docs) {
         if (chain == null) {
-            return write(docs.docs());
+            return write(docs.docs()).mapEmpty();
         }
         Promise<Void> done = Promise.promise();
         queue.add(new Waiting(docs, done));
@@ -120,12 +185,14 @@ public final class DeliveryStage {
             closing = true;
             vertx.cancelTimer(timerId);
             pump();
+            commitIfDue(); // a head waiting for the interval goes now
+            finishCloseIfDone();
         });
         return closed.future().eventually(() -> committer.close());
     }
 
     private void pump() {
-        if (writing || finalWritten || closed.future().isComplete()) {
+        if (writing && buffered == null || finalWritten || closed.future().isComplete()) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -171,6 +238,10 @@ public final class DeliveryStage {
             }
             return;
         }
+        if (buffered != null) {
+            writeToBuffer(group, linked, last);
+            return;
+        }
         writing = true;
         write(linked).onComplete(ar -> {
             writing = false;
@@ -180,9 +251,9 @@ public final class DeliveryStage {
                 HashChain.PendingCommit c = chain.prepareCommit();
                 if (c != null) {
                     if (durable != null) {
-                        durable.discard();
+                        durable.commit().discard();
                     }
-                    durable = c;
+                    durable = new Durable(c, ar.result());
                 }
                 for (Waiting w : group) {
                     awaitingCommit.add(new Unacked(w, null));
@@ -209,30 +280,108 @@ public final class DeliveryStage {
     }
 
     /**
-     * Commits the newest durable head, one commit at a time; the next group is linked and written meanwhile, and
-     * every group written while a commit runs is acknowledged by the next one (one head fsync for all of them).
+     * Into the buffer, a group is written at once, without waiting for the writes before it: the buffer appends in
+     * call order, so the head snapshot taken now (everything linked so far) is durable once this write and every
+     * earlier one completed. Completions are handled in write order ({@link #drainWritten}).
+     */
+    private void writeToBuffer(List<Waiting> group, List<byte[]> linked, boolean last) {
+        InFlightWrite w = new InFlightWrite(group, chain.prepareCommit(), linked.size());
+        inFlightWrites.add(w);
+        if (last) {
+            finalWritten = true;
+        }
+        write(linked).onComplete(ar -> {
+            w.result = ar;
+            drainWritten();
+        });
+    }
+
+    private void drainWritten() {
+        for (InFlightWrite w = inFlightWrites.peek(); w != null && w.result != null; w = inFlightWrites.peek()) {
+            inFlightWrites.poll();
+            if (w.result.succeeded()) {
+                // (An empty write reports the end known when it was issued; the writes before it are done now.)
+                writtenEnd = Math.max(writtenEnd, w.result.result());
+                if (w.snapshot != null) {
+                    if (durable != null) {
+                        durable.commit().discard();
+                    }
+                    durable = new Durable(w.snapshot, writtenEnd);
+                }
+                // Retained before acknowledging: from here on, only the buffer knows the head after a crash.
+                buffered.buffer().retain(committedEnd, writtenEnd);
+                batchesSinceCommit += w.group.size();
+                for (Waiting g : w.group) {
+                    g.done().complete();
+                }
+            } else {
+                // The linked seqs are not all durable: the stream shows a gap here, visibly, never hidden.
+                if (w.snapshot != null) {
+                    w.snapshot.discard();
+                }
+                LOG.error("chained write failed events={} error={}", w.events, w.result.cause().getMessage());
+                for (Waiting g : w.group) {
+                    g.done().fail(w.result.cause());
+                }
+                if (closing) {
+                    closeFailure = w.result.cause();
+                }
+            }
+        }
+        commitIfDue();
+        finishCloseIfDone();
+    }
+
+    /**
+     * Commits the newest durable head, one commit at a time; the next group is linked and written meanwhile. Without
+     * the buffer, every group written while a commit runs is acknowledged by the next one (one head fsync for all of
+     * them); with it, commits are spaced by {@code commitIntervalMs} except when closing.
      */
     private void commitIfDue() {
         if (committing || awaitingCommit.isEmpty() && durable == null) {
             return;
         }
-        HashChain.PendingCommit c = durable;
+        if (buffered != null && !closing) {
+            long waitMs = commitIntervalMs - (System.nanoTime() - lastCommitNanos) / 1_000_000;
+            if (waitMs > 0) {
+                if (commitTimerId < 0) {
+                    commitTimerId = vertx.setTimer(waitMs, id -> {
+                        commitTimerId = -1;
+                        commitIfDue();
+                        finishCloseIfDone();
+                    });
+                }
+                return;
+            }
+        }
+        Durable d = durable;
         List<Unacked> acks = awaitingCommit;
         durable = null;
         awaitingCommit = new ArrayList<>();
         committing = true;
         long t0 = System.nanoTime();
-        Future<Void> done = c == null ? Future.succeededFuture() : committer.executeBlocking(() -> {
-            chain.write(c);
+        lastCommitNanos = t0;
+        int covered = buffered != null ? batchesSinceCommit : acks.size();
+        batchesSinceCommit = 0;
+        Future<Void> done = d == null ? Future.succeededFuture() : committer.executeBlocking(() -> {
+            chain.write(d.commit());
             return null;
         }, true);
         done.onComplete(ar -> {
             committing = false;
             if (ar.succeeded()) {
-                if (c != null) {
-                    chain.committed(c);
+                if (d != null) {
+                    chain.committed(d.commit());
+                    if (buffered != null) {
+                        committedEnd = Math.max(committedEnd, d.end());
+                        buffered.buffer().retain(committedEnd, writtenEnd);
+                    }
                     if (metrics != null) {
-                        metrics.chainCommit(System.nanoTime() - t0, acks.size());
+                        metrics.chainCommit(System.nanoTime() - t0, covered);
+                    }
+                    if (commitFailing) {
+                        LOG.info("chain head commits work again through_seq={}", d.commit().head().seq());
+                        commitFailing = false;
                     }
                 }
                 for (Unacked u : acks) {
@@ -243,12 +392,26 @@ public final class DeliveryStage {
                     }
                 }
             } else {
-                LOG.error("chain head commit failed through_seq={} error={}", c.head().seq(), ar.cause().getMessage());
+                if (!commitFailing || buffered == null) {
+                    LOG.error("chain head commit failed through_seq={} error={}", d.commit().head().seq(),
+                            ar.cause().getMessage());
+                }
                 if (closing) {
                     closeFailure = ar.cause();
                 }
                 for (Unacked u : acks) {
                     u.waiting().done().fail(u.failure() != null ? u.failure() : ar.cause());
+                }
+                if (buffered != null) {
+                    // The events stay retained in the buffer (the head is recoverable from it); retry after the
+                    // interval with a fresh snapshot (the failed one's key copy is erased), unless closing.
+                    commitFailing = true;
+                    if (!closing && durable == null && inFlightWrites.isEmpty()) {
+                        HashChain.PendingCommit again = chain.prepareCommit();
+                        if (again != null) {
+                            durable = new Durable(again, writtenEnd);
+                        }
+                    }
                 }
             }
             commitIfDue();
@@ -257,7 +420,8 @@ public final class DeliveryStage {
     }
 
     private void finishCloseIfDone() {
-        if (finalWritten && !writing && !committing && durable == null && awaitingCommit.isEmpty()
+        if (finalWritten && !writing && inFlightWrites.isEmpty() && !committing && durable == null
+                && awaitingCommit.isEmpty()
                 && !closed.future().isComplete()) {
             if (closeFailure != null) {
                 closed.fail(closeFailure);
@@ -273,11 +437,16 @@ public final class DeliveryStage {
         }
     }
 
-    private Future<Void> write(List<byte[]> docs) {
+    /** Writes to every output; the value is the buffer position after the batch with {@link #buffered}, else -1. */
+    private Future<Long> write(List<byte[]> docs) {
         if (docs.isEmpty()) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(buffered != null ? writtenEnd : -1L);
         }
         EventBatch batch = new EventBatch(docs);
+        if (buffered != null) {
+            return buffered.writeAt(batch).onFailure(e -> LOG.error("output={} write failed events={} error={}",
+                    buffered.id(), docs.size(), e.getMessage()));
+        }
         long bytes = 0;
         for (byte[] d : docs) {
             bytes += d.length + 1;
@@ -295,6 +464,6 @@ public final class DeliveryStage {
                     .onFailure(e -> LOG.error("output={} write failed events={} error={}", o.id(), docs.size(),
                             e.getMessage())));
         }
-        return Future.all(writes).mapEmpty();
+        return Future.all(writes).map(v -> -1L);
     }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code redactd_findings_total{type}}, {@code redactd_events_dropped_total{reason}},
  * {@code redactd_detection_seconds} (per batch), {@code redactd_utf8_repaired_total},
  * {@code redactd_chain_commit_seconds} (one per chain-head commit) and {@code redactd_chain_commit_batches_total}
- * (batches acknowledged by those commits: batches per commit shows how well commits are shared under load).
+ * (batches those commits cover: batches per commit shows how well commits are shared under load; into the disk
+ * buffer the batches are acknowledged before the commit, elsewhere by it).
  */
 public final class PipelineMetrics {
     private final MeterRegistry registry;
@@ -40,11 +41,11 @@ public final class PipelineMetrics {
                 .description("Time to make the integrity chain head durable (head file write and fsync)")
                 .register(registry);
         this.chainCommitBatches = Counter.builder("redactd.chain.commit.batches")
-                .description("Batches acknowledged by chain-head commits")
+                .description("Batches covered by chain-head commits")
                 .register(registry);
     }
 
-    /** One chain-head commit that took {@code nanos} and acknowledged {@code batches} batches. */
+    /** One chain-head commit that took {@code nanos} and covered {@code batches} batches. */
     public void chainCommit(long nanos, int batches) {
         chainCommit.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         chainCommitBatches.increment(batches);

@@ -8,6 +8,11 @@ import io.redactd.daemon.integrity.SealingKey;
 import io.redactd.daemon.integrity.VerifyCommand;
 import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.Output;
+import io.redactd.outputs.buffer.BufferChunk;
+import io.redactd.outputs.buffer.BufferCursor;
+import io.redactd.outputs.buffer.BufferedFanOut;
+import io.redactd.outputs.buffer.DiskBuffer;
+import io.redactd.outputs.buffer.DiskBufferConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,7 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The chained delivery with a real {@link HashChain} and an output whose writes the test completes one at a time:
  * the head committed never names an event whose write is still pending, batches are acknowledged only once a commit
- * covers them, in order, and the stream written verifies.
+ * covers them, in order, and the stream written verifies. Into the disk buffer: batches are acknowledged once
+ * durable there, before the head commit, and the buffer keeps them until a commit covers them, so a crash in between
+ * recovers the head from the buffer.
  */
 class DeliveryStageTest {
     private static final long T0 = 1_795_000_000_000L;
@@ -201,5 +208,182 @@ class DeliveryStageTest {
         await(stage.close());
         assertThat(order).containsExactly("0 ok", "1 failed", "2 ok");
         assertThat(headSeq(state)).isEqualTo(6);
+    }
+
+    private static DiskBufferConfig bufferConfig(Path dir) {
+        return new DiskBufferConfig(dir.resolve("buffer").toString(), 1L << 20, 4096L, "interval", 1000L);
+    }
+
+    /** The chain with a committed head at seq 5 (events forwarded before this run), as a restarted daemon has it. */
+    private static HashChain chainWithCommittedHead(Path state) throws Exception {
+        HashChain chain = HashChain.open(state, "web-01", new CheckpointPolicy(1_000_000, 3_600_000), T0);
+        for (byte[] d : docs(-5, 5)) {
+            chain.append(d);
+        }
+        chain.commit();
+        return chain;
+    }
+
+    private static List<String> chainHashes(List<byte[]> docs) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<String> hashes = new ArrayList<>();
+        for (byte[] d : docs) {
+            hashes.add(json.readTree(d).get("chain").get("hash").asText());
+        }
+        return hashes;
+    }
+
+    @Test
+    void intoTheBufferBatchesAreAcknowledgedBeforeTheHeadCommitAndACrashThenRecoversTheHeadFromTheBuffer(
+            @TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state");
+        HashChain chain = chainWithCommittedHead(state);
+        DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"));
+        BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
+        // No commit within the test's time unless closing: the crash below comes before the head covers the batches.
+        DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 3_600_000);
+        Context ctx = vertx.getOrCreateContext();
+        stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+
+        Promise<Future<Void>> acks = Promise.promise();
+        ctx.runOnContext(v -> acks.complete(Future.all(stage.deliver(docs(0, 150)), stage.deliver(docs(150, 150)))
+                .mapEmpty()));
+        await(await(acks.future()));
+        assertThat(headSeq(state)).as("acknowledged while the committed head is still the one before them")
+                .isEqualTo(5);
+
+        // The output delivers everything, and later records (not chained: another writer's) fill a new segment, so
+        // the chained ones sit only in segments every cursor has passed.
+        BufferCursor out = buffer.cursor("out");
+        List<byte[]> forwarded = new ArrayList<>();
+        for (BufferChunk c = out.read(1000, 1 << 20); !c.isEmpty(); c = out.read(1000, 1 << 20)) {
+            forwarded.addAll(c.documents());
+        }
+        assertThat(forwarded).hasSize(300);
+        buffer.append(List.of(new byte[3000], new byte[3000])).get(10, TimeUnit.SECONDS);
+        out.read(1000, 1 << 20);
+        out.commit(buffer.endPosition());
+        assertThat(buffer.segmentCount()).as("segments holding the acknowledged, uncommitted events are kept")
+                .isGreaterThan(1);
+
+        // kill -9: nothing is closed, the head file still says seq 5.
+        buffer.close();
+        HashChain reopened = HashChain.open(state, "web-01", new CheckpointPolicy(1_000_000, 3_600_000), T0);
+        assertThat(reopened.lastSeq()).isEqualTo(5);
+        try (DiskBuffer again = DiskBuffer.openKeepingConsumed(bufferConfig(dir), List.of("out"))) {
+            again.forEachRetained(reopened::recover);
+        }
+        List<String> hashes = chainHashes(forwarded);
+        assertThat(reopened.lastSeq()).as("the head is recovered from the buffer: no seq is reused").isEqualTo(305);
+        assertThat(reopened.headHash()).isEqualTo(hashes.get(299));
+        assertThat(reopened.pollControlEvent(T0)).as("no chain_restart").isNull();
+    }
+
+    @Test
+    void intoTheBufferCloseCommitsTheHeadAndReleasesWhatTheBufferKept(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state");
+        HashChain chain = chainWithCommittedHead(state);
+        try (DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"))) {
+            BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
+            DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 3_600_000);
+            Context ctx = vertx.getOrCreateContext();
+            stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+            Promise<Future<Void>> ack = Promise.promise();
+            ctx.runOnContext(v -> ack.complete(stage.deliver(docs(0, 200))));
+            await(await(ack.future()));
+            BufferCursor out = buffer.cursor("out");
+            out.commit(buffer.endPosition());
+            assertThat(buffer.segmentCount()).isGreaterThan(1);
+            assertThat(headSeq(state)).isEqualTo(5);
+
+            await(stage.close());
+            assertThat(headSeq(state)).isEqualTo(205);
+            buffer.deleteConsumedSegments();
+            assertThat(buffer.segmentCount()).as("once committed, delivered segments go").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void intoTheBufferHeadCommitsFollowWithinTheIntervalWhileRunning(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state");
+        HashChain chain = chainWithCommittedHead(state);
+        try (DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"))) {
+            BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
+            DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 20);
+            Context ctx = vertx.getOrCreateContext();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            stage.bind(ctx, new PipelineMetrics(registry));
+            for (int g = 0; g < 3; g++) {
+                int from = g * 50;
+                Promise<Future<Void>> ack = Promise.promise();
+                ctx.runOnContext(v -> ack.complete(stage.deliver(docs(from, 50))));
+                await(await(ack.future()));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (headSeq(state) != 155 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            }
+            assertThat(headSeq(state)).as("committed without a close").isEqualTo(155);
+            await(stage.close());
+            assertThat(registry.get("redactd.chain.commit.batches").counter().count())
+                    .as("every batch acknowledged is covered by a commit").isEqualTo(3.0);
+        }
+    }
+
+    @Test
+    void intoTheBufferAWriteThatFailsAtOnceIsReportedAfterTheWritesBeforeItAndLaterOnesCarryOn(@TempDir Path dir)
+            throws Exception {
+        Path state = dir.resolve("state");
+        HashChain chain = chainWithCommittedHead(state);
+        try (DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"))) {
+            BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
+            DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 3_600_000);
+            Context ctx = vertx.getOrCreateContext();
+            stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+            // The buffer refuses a document larger than a segment at once, while the write before it is pending.
+            byte[] tooLarge = ("{\"message\":\"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
+            List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            Promise<Future<Void>> all = Promise.promise();
+            ctx.runOnContext(v -> {
+                List<Future<Void>> acks = List.of(stage.deliver(docs(0, 100)), stage.deliver(List.of(tooLarge)),
+                        stage.deliver(docs(100, 100)));
+                for (int g = 0; g < acks.size(); g++) {
+                    int n = g;
+                    acks.get(g).onComplete(ar -> order.add(n + (ar.succeeded() ? " ok" : " failed")));
+                }
+                all.complete(Future.join(acks).transform(ar -> Future.<Void>succeededFuture()));
+            });
+            await(await(all.future()));
+            assertThat(order).containsExactly("0 ok", "1 failed", "2 ok");
+            await(stage.close());
+            assertThat(headSeq(state)).as("the failed seq is a visible gap, the head goes on").isEqualTo(206);
+        }
+    }
+
+    @Test
+    void aNewStreamThatCrashesBeforeItsFirstHeadCommitRecoversFromTheBufferWithoutARestart(@TempDir Path dir)
+            throws Exception {
+        Path state = dir.resolve("state");
+        HashChain chain = HashChain.open(state, "web-01", new CheckpointPolicy(1_000_000, 3_600_000), T0);
+        String stream = chain.stream();
+        DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"));
+        BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
+        DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 3_600_000);
+        Context ctx = vertx.getOrCreateContext();
+        stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+        Promise<Future<Void>> ack = Promise.promise();
+        ctx.runOnContext(v -> ack.complete(stage.deliver(docs(0, 100))));
+        await(await(ack.future()));
+        assertThat(headSeq(state)).isZero();
+
+        // kill -9 before the first head commit; the restart comes a minute later (a new stream would get a new id)
+        buffer.close();
+        HashChain reopened = HashChain.open(state, "web-01", new CheckpointPolicy(1_000_000, 3_600_000), T0 + 60_000);
+        try (DiskBuffer again = DiskBuffer.openKeepingConsumed(bufferConfig(dir), List.of("out"))) {
+            again.forEachRetained(reopened::recover);
+        }
+        assertThat(reopened.stream()).as("the same stream goes on").isEqualTo(stream);
+        assertThat(reopened.lastSeq()).isEqualTo(100);
+        assertThat(reopened.pollControlEvent(T0 + 60_000)).as("no chain_restart").isNull();
     }
 }

@@ -93,6 +93,12 @@ public final class BufferedFanOut implements Output {
         return Future.fromCompletionStage(buffer.append(batch.documents()), context);
     }
 
+    /** As {@link #write}; the value is the buffer position just after the batch (see {@link DiskBuffer#retain}). */
+    public Future<Long> writeAt(EventBatch batch) {
+        Context context = vertx.getOrCreateContext();
+        return Future.fromCompletionStage(buffer.appendAt(batch.documents()), context);
+    }
+
     @Override
     public boolean ready() {
         if (!running) {

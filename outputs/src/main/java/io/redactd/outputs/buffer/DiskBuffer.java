@@ -31,8 +31,8 @@ import java.util.zip.CRC32C;
  * <p>Records are appended to segment files named by their first global position; every record carries its length and
  * a CRC32C. Each output reads through its own {@link BufferCursor}, whose committed position is persisted atomically,
  * so a slow output never holds back a fast one (except that it keeps segments on disk). A segment is deleted once
- * every cursor has committed past it. When the cap is reached, appends wait until space is freed: back-pressure,
- * nothing is dropped. On open, every segment is scanned and a torn tail (a record whose CRC does not match) is cut off
+ * every cursor has committed past it and no {@link #retain} range holds one of its records. When the cap is reached,
+ * appends wait until space is freed: back-pressure, nothing is dropped. On open, every segment is scanned and a torn tail (a record whose CRC does not match) is cut off
  * and counted.
  *
  * <p>One writer thread does all appends, so appends are serialized without the callers holding a lock, and an
@@ -60,6 +60,9 @@ public final class DiskBuffer implements AutoCloseable {
 
     private volatile long endPosition;
     private boolean closing;
+    /** Records in [retainFrom, retainTo) survive even once every cursor passed them ({@link #retain}); guarded by lock. */
+    private long retainFrom;
+    private long retainTo;
 
     // Writer-thread state.
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
@@ -69,10 +72,20 @@ public final class DiskBuffer implements AutoCloseable {
     private boolean dirty;
     private long lastSyncNanos = System.nanoTime();
 
-    private record PendingAppend(List<byte[]> documents, CompletableFuture<Void> future) {
+    /** {@code future} completes with {@code end}, the position just after the append's last record. */
+    private static final class PendingAppend {
+        final List<byte[]> documents;
+        final CompletableFuture<Long> future;
+        long end;
+
+        PendingAppend(List<byte[]> documents, CompletableFuture<Long> future) {
+            this.documents = documents;
+            this.future = future;
+        }
     }
 
-    private DiskBuffer(DiskBufferConfig config, Collection<String> cursorNames) throws IOException {
+    private DiskBuffer(DiskBufferConfig config, Collection<String> cursorNames, boolean reclaimAtOpen)
+            throws IOException {
         this.config = config;
         this.directory = Path.of(config.path());
         this.maxRecordBytes = (int) Math.min(Integer.MAX_VALUE - RecordReader.HEADER_BYTES,
@@ -114,11 +127,8 @@ public final class DiskBuffer implements AutoCloseable {
             }
         }
         totalBytes.set(segments.values().stream().mapToLong(s -> s.size).sum());
-        lock.lock();
-        try {
-            reclaimLocked();
-        } finally {
-            lock.unlock();
+        if (reclaimAtOpen) {
+            reclaim();
         }
         writer = new Thread(this::runWriter, "redactd-buffer-writer");
         writer.setDaemon(true);
@@ -130,7 +140,17 @@ public final class DiskBuffer implements AutoCloseable {
      * new name starts at the oldest retained record, a stored cursor not named here is deleted.
      */
     public static DiskBuffer open(DiskBufferConfig config, Collection<String> cursorNames) throws IOException {
-        return new DiskBuffer(config, cursorNames);
+        return new DiskBuffer(config, cursorNames, true);
+    }
+
+    /**
+     * As {@link #open}, but deletes nothing yet, not even segments every cursor has already passed: for a caller that
+     * must first read every record still on disk ({@link #forEachRetained}: the integrity chain recovers its head from
+     * them), then calls {@link #deleteConsumedSegments()}.
+     */
+    public static DiskBuffer openKeepingConsumed(DiskBufferConfig config, Collection<String> cursorNames)
+            throws IOException {
+        return new DiskBuffer(config, cursorNames, false);
     }
 
     /**
@@ -138,7 +158,15 @@ public final class DiskBuffer implements AutoCloseable {
      * {@code fsync: always}); while the buffer is full it stays incomplete.
      */
     public CompletableFuture<Void> append(List<byte[]> documents) {
-        CompletableFuture<Void> future = new CompletableFuture<>();
+        return appendAt(documents).thenApply(end -> null);
+    }
+
+    /**
+     * As {@link #append}; the future's value is the global position just after the last of these documents (where
+     * the next append begins), e.g. for {@link #retain}.
+     */
+    public CompletableFuture<Long> appendAt(List<byte[]> documents) {
+        CompletableFuture<Long> future = new CompletableFuture<>();
         for (byte[] document : documents) {
             if (document.length > maxRecordBytes) {
                 future.completeExceptionally(new IllegalArgumentException("document of " + document.length
@@ -147,7 +175,7 @@ public final class DiskBuffer implements AutoCloseable {
             }
         }
         if (documents.isEmpty()) {
-            future.complete(null);
+            future.complete(endPosition);
             return future;
         }
         lock.lock();
@@ -170,6 +198,32 @@ public final class DiskBuffer implements AutoCloseable {
             throw new IllegalArgumentException("no buffer cursor named " + name);
         }
         return cursor;
+    }
+
+    /**
+     * Keeps the records in {@code [from, to)} on disk even once every cursor has passed them (the segments holding
+     * them are not deleted); {@code from >= to} keeps nothing extra. Each call replaces the previous range. The
+     * integrity chain uses it for the events it acknowledged before its head was committed: until the head covers
+     * them, they are what a restart recovers the head from, so they must outlive their delivery.
+     */
+    public void retain(long from, long to) {
+        lock.lock();
+        try {
+            boolean shrinks = from > retainFrom || to < retainTo;
+            retainFrom = from;
+            retainTo = to;
+            if (shrinks) {
+                // An append waiting for space re-checks (and deletes what is free now) on the writer thread.
+                spaceFreed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes the segments every cursor has passed (and no {@link #retain} range holds); file I/O: not on a loop. */
+    public void deleteConsumedSegments() {
+        reclaim();
     }
 
     /** Called after every batch of appends becomes readable (on the writer thread: keep it short). */
@@ -315,7 +369,8 @@ public final class DiskBuffer implements AutoCloseable {
         long last = segments.lastKey();
         for (Segment segment : segments.values()) {
             // The last segment is the one being written (a roll inserts the new one before switching to it).
-            if (segment.base == last || segment == active || segment.end() > min) {
+            if (segment.base == last || segment == active || segment.end() > min
+                    || retainFrom < retainTo && segment.end() > retainFrom && segment.base < retainTo) {
                 break;
             }
             segments.remove(segment.base);
@@ -368,6 +423,7 @@ public final class DiskBuffer implements AutoCloseable {
                         for (byte[] document : append.documents) {
                             writeRecord(document, now, written);
                         }
+                        append.end = active.end() + writeBuffer.position();
                         written.add(append);
                     } catch (IOException e) {
                         LOG.error("buffer append failed: {}", e.toString());
@@ -407,7 +463,7 @@ public final class DiskBuffer implements AutoCloseable {
             force();
         }
         for (PendingAppend append : written) {
-            append.future.complete(null);
+            append.future.complete(append.end);
         }
         written.clear();
         for (Runnable listener : appendListeners) {
