@@ -31,13 +31,26 @@ import static com.gliwka.hyperscan.jni.hyperscan.hs_scan;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_valid_platform;
 
 /**
- * Hyperscan through the raw {@code hs_scan} binding: all patterns in one block-mode database compiled without
- * start-of-match tracking, so it answers "which patterns occur in this line, ending where" at full speed; RE2/J then
- * finds the exact spans of those few, between the first and last end reported. (SINGLEMATCH would save callbacks but
- * leave the last end unknown, and RE2/J reading to the end of the line costs more than the callbacks: measured.) The line is copied into a reused native buffer (byte offsets, no
- * String conversion). Hyperscan runs in byte mode, where it agrees with RE2/J on ASCII text only, so lines with bytes
- * >= 0x80 go to the portable engine's prefilter instead. Patterns Hyperscan will not compile even as prefilters
- * are nominated on every line.
+ * Hyperscan through the raw {@code hs_scan} binding, for the patterns it is fast on; the class-led built-in patterns
+ * go to a Java token pass instead. Measured per 200-byte line (benchmarks/RESULTS.md, "Hyperscan engine, branch
+ * hyperscan"): the JNI call and copy are a small part; the catalog's class-led patterns (digit runs, upper-case codes:
+ * no literal to anchor on, so Hyperscan runs them in its NFA engines) were nearly all of the scan.
+ *
+ * <ul>
+ *   <li>{@link TokenNominator} nominates SSN, card, phone, NPI, IPv4/6, DEA, MBI, IBAN and VIN patterns with the
+ *       range their match ends fall in, from the line's alphanumeric tokens.</li>
+ *   <li>The rest (e-mail, labels, HL7 fields, addresses, names, context words, custom detectors) run in one
+ *       block-mode database compiled without start-of-match tracking, so it answers "which patterns occur in this
+ *       line, ending where" at full speed. The built-in ones are compiled without their leading boundary group
+ *       ({@link #stripLeadingBoundaries}): a superset with the same match ends. Context words only gate their
+ *       detector, so they are SINGLEMATCH. (SINGLEMATCH elsewhere would leave the last end unknown, and the exact
+ *       matcher reading to the end of the line costs more than the callbacks: measured.)</li>
+ * </ul>
+ * Both add to the same {@link PatternSet}; the redactor then confirms exact spans between the first and last end
+ * reported. The line is copied into a reused direct buffer (byte offsets, no String conversion, no JNI call for the
+ * copy). Hyperscan runs in byte mode, where it agrees with RE2/J on ASCII text only, so lines with bytes >= 0x80 go
+ * to the portable engine's prefilter instead. Patterns Hyperscan will not compile even as prefilters are nominated
+ * on every line.
  */
 final class HyperscanEngine implements CandidateEngine {
     private static final Logger LOG = LoggerFactory.getLogger(HyperscanEngine.class);
@@ -119,8 +132,8 @@ final class HyperscanEngine implements CandidateEngine {
      * branch of a group that does). The result matches wherever the pattern does and ends at the same offsets (it
      * only forgets one byte of context before the match), so its match ends still bound every true match; without
      * those groups Hyperscan finds the label and e-mail literals about three times faster (measured:
-     * HyperscanDatabaseProbe strip vs exact). Written for the built-in catalog's patterns, where
-     * CandidateEnginesTest checks the windows: no such group there is quantified.
+     * HyperscanDatabaseProbe strip vs exact). Inside a repeated group nothing is stripped (a later pass does not start
+     * the match). Applied to the built-in catalog's patterns, where CandidateEnginesTest checks the windows.
      */
     static String stripLeadingBoundaries(String regex) {
         StringBuilder out = new StringBuilder(regex.length());
@@ -152,6 +165,9 @@ final class HyperscanEngine implements CandidateEngine {
                     }
                     body = k + 1; // past (?:  or (?i:
                 }
+                int close = groupEnd(regex, i);
+                boolean quantified = close < 0 || close + 1 < n && "*+?{".indexOf(regex.charAt(close + 1)) >= 0;
+                atStart &= !quantified; // a repeated group's second pass does not start the match
                 groups.push(atStart);
                 out.append(regex, i, body);
                 i = body;
@@ -188,6 +204,27 @@ final class HyperscanEngine implements CandidateEngine {
         return out.toString();
     }
 
+    /** Index of the ')' closing the group opened at {@code open}, or -1. */
+    private static int groupEnd(String regex, int open) {
+        int depth = 0;
+        for (int k = open; k < regex.length(); k++) {
+            char c = regex.charAt(k);
+            if (c == '\\') {
+                k++;
+            } else if (c == '[') {
+                k = classEnd(regex, k);
+                if (k < 0) {
+                    return -1;
+                }
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
     /** Index of the ']' closing the class opened at {@code open}, or -1. */
     private static int classEnd(String regex, int open) {
         int k = open + 1;
@@ -209,6 +246,16 @@ final class HyperscanEngine implements CandidateEngine {
             k++;
         }
         return -1;
+    }
+
+    /** The compiled database (null when no pattern is left for Hyperscan): for benchmarks' cost breakdowns. */
+    hs_database_t database() {
+        return database;
+    }
+
+    /** The Java token pass, or null: for benchmarks' cost breakdowns. */
+    TokenNominator tokens() {
+        return tokens;
     }
 
     /** Null when Hyperscan can run here, else why not (no input data in it). */

@@ -92,14 +92,20 @@ final class TokenNominator {
     /**
      * The high bit of each byte of {@code word} (eight ASCII bytes, the first at the lowest address) that a rule reads:
      * a digit or upper-case letter that starts a token (no letter or digit before it; {@code afterAlnum} says whether
-     * the byte before the word is one), a colon, or one of {@code ( ) * +}. No carry crosses a byte because every
-     * byte is below 0x80.
+     * the byte before the word is one), a colon next to a hex digit or colon (the last byte's right neighbour is not
+     * in the word: counted as one), or one of {@code ( ) * +}. No carry crosses a byte because every byte is below 0x80.
      */
     static long interesting(long word, boolean afterAlnum) {
-        long digitOrUpper = between(word, '0', '9') | between(word, 'A', 'Z');
-        long alnum = (digitOrUpper | between(word, 'a', 'z')) & HIGHS;
+        long digit = between(word, '0', '9');
+        long digitOrUpper = digit | between(word, 'A', 'Z');
+        long lower = between(word, 'a', 'z');
+        long alnum = (digitOrUpper | lower) & HIGHS;
         long prevAlnum = (alnum << 8) | (afterAlnum ? 0x80L : 0L);
-        return ((digitOrUpper & ~prevAlnum) | between(word, ':', ':') | between(word, '(', '+')) & HIGHS;
+        long colon = between(word, ':', ':') & HIGHS;
+        long hexOrColon = (digit | between(word, 'A', 'F') | between(word, 'a', 'f') | colon) & HIGHS;
+        // the byte before the word is unknown here too: colons in the first byte count as next to one
+        long neighbour = (hexOrColon << 8) | (hexOrColon >>> 8) | 0x80L | (0x80L << 56);
+        return ((digitOrUpper & ~prevAlnum) | (colon & neighbour) | between(word, '(', '+')) & HIGHS;
     }
 
     private static long between(long word, int lo, int hi) {
@@ -160,30 +166,12 @@ final class TokenNominator {
             start = off;
             end = off + len;
             ipv6Done = off;
-            int i = off;
-            int lastWord = end - 8;
-            while (i < end) {
-                // Eight bytes at a time to the next byte a value can start at or around: most log bytes are
-                // lower-case letters, blanks and punctuation, which no rule reads.
-                if (i <= lastWord) {
-                    long word = (long) LONGS.get(buf, i);
-                    if ((word & HIGHS) == 0) {
-                        boolean afterAlnum = i > start && ALNUM[buf[i - 1] & 0xff];
-                        long m = interesting(word, afterAlnum);
-                        if (m == 0) {
-                            i += 8;
-                            continue;
-                        }
-                        i += Long.numberOfTrailingZeros(m) >>> 3;
-                    } else if (CLASS[buf[i] & 0xff] == OTHER) {
-                        i++;
-                        continue;
-                    }
-                } else if (CLASS[buf[i] & 0xff] == OTHER) {
-                    i++;
-                    continue;
+            if (len >= 8) {
+                words(buf);
+            } else {
+                for (int i = off; i < end; ) {
+                    i = CLASS[buf[i] & 0xff] == OTHER ? i + 1 : visit(buf, i);
                 }
-                i = visit(buf, i);
             }
             if (touched != 0) {
                 for (int r = 0; r < RULES.length; r++) {
@@ -197,6 +185,51 @@ final class TokenNominator {
                 }
                 touched = 0;
             }
+        }
+
+        /**
+         * Eight bytes at a time to the next byte a rule reads (most log bytes are lower-case letters, blanks and
+         * punctuation, or letters and digits inside a token, which no rule reads); the last word overlaps the one
+         * before it so that no byte is read outside the line.
+         */
+        private void words(byte[] buf) {
+            int next = start; // bytes before this are read (a rule may read on past its landing byte)
+            int lastWord = end - 8;
+            int w = start;
+            while (true) {
+                long word = (long) LONGS.get(buf, w);
+                long m = (word & HIGHS) == 0
+                        ? interesting(word, w > start && ALNUM[buf[w - 1] & 0xff])
+                        : bytewise(buf, w);
+                if (next > w) {
+                    m &= -1L << ((next - w) << 3); // next - w < 8 here
+                }
+                while (m != 0) {
+                    next = visit(buf, w + (Long.numberOfTrailingZeros(m) >>> 3));
+                    if (next >= w + 8) {
+                        break;
+                    }
+                    m &= -1L << ((next - w) << 3);
+                }
+                if (w == lastWord) {
+                    return;
+                }
+                w = Math.min(Math.max(w + 8, next), lastWord);
+                if (next >= end) {
+                    return;
+                }
+            }
+        }
+
+        /** The landing bits of eight bytes that are not all ASCII: any byte a rule may read. */
+        private static long bytewise(byte[] buf, int w) {
+            long m = 0;
+            for (int k = 0; k < 8; k++) {
+                if (CLASS[buf[w + k] & 0xff] != OTHER) {
+                    m |= 0x80L << (k << 3);
+                }
+            }
+            return m;
         }
 
         /** Reads the byte at i (a digit, an upper-case letter, a colon, or one of ( ) * +); returns where to go on. */
