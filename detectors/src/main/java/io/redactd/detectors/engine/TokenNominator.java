@@ -112,6 +112,10 @@ final class TokenNominator {
         return (word + (0x80 - lo) * ONES) & ~(word + (0x7F - hi) * ONES);
     }
 
+    /** Bit k: some rule reads a digit run of length k that ends its token (1, 3, 4, 9-11, 13-19). */
+    private static final long RUN_LENGTHS = 1L << 1 | 1L << 3 | 1L << 4 | 1L << 9 | 1L << 10 | 1L << 11
+            | 0x7FL << 13;
+
     /** Per rule, the plan's pattern index, or -1 when the plan does not have that pattern. */
     private final int[] patternOf = new int[RULES.length];
 
@@ -342,19 +346,18 @@ final class TokenNominator {
             int next = at(buf, j);
             if (next >= 0 && ALNUM[next]) {
                 // a letter right after the run: only MBI ([1-9][A-Z]...) and VIN (17 upper-case/digits) go on
-                int u = j;
-                while (u < end && UPPER_OR_DIGIT[buf[u] & 0xff]) {
-                    u++;
-                }
-                int e = skipAlnum(buf, u);
-                if (u == e && e - s == 17) {
-                    add(Rule.VIN, e, e);
-                }
                 if (k == 1 && buf[s] != '0' && next >= 'A' && next <= 'Z' && at(buf, s + 3) >= '0'
                         && at(buf, s + 3) <= '9') {
                     add(Rule.MBI, s + 11, s + 13);
                 }
+                int e = skipAlnum(buf, j + 1);
+                if (e - s == 17 && upperOrDigits(buf, j, e - j)) {
+                    add(Rule.VIN, e, e);
+                }
                 return e;
+            }
+            if (((RUN_LENGTHS >>> Math.min(k, 63)) & 1) == 0 && (k > 3 || next != '.')) {
+                return j; // the common case: a time, a port, a latency; no rule wants a run this long
             }
             // the run ends the token: every rule below needs a separator or \b right after it
             switch (k) {
