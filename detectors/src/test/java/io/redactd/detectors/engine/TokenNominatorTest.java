@@ -83,6 +83,59 @@ class TokenNominatorTest {
         }
     }
 
+    /** Real logs (LogHub samples, when the shared corpus is there): nothing a covered pattern matches is missed. */
+    @Test
+    void nominatesEveryMatchInRealLogs() throws java.io.IOException {
+        java.nio.file.Path dir = null;
+        for (java.nio.file.Path d = java.nio.file.Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            java.nio.file.Path c = d.resolve("shared").resolve("corpus").resolve("loghub");
+            if (java.nio.file.Files.isDirectory(c)) {
+                dir = c;
+                break;
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir != null, "the LogHub corpus is not on this machine");
+        List<CompiledPattern> covered = new ArrayList<>();
+        List<CompiledPattern> patterns = new ArrayList<>();
+        for (DetectorSpec s : Catalog.builtIn()) {
+            for (String regex : s.patterns()) {
+                patterns.add(new CompiledPattern(patterns.size(), 0, regex, -1, com.google.re2j.Pattern.compile(regex)));
+            }
+        }
+        boolean[] claimed = new boolean[patterns.size()];
+        TokenNominator.Scan scan = TokenNominator.forPatterns(patterns, claimed).newScan();
+        patterns.stream().filter(p -> claimed[p.index()]).forEach(covered::add);
+        PatternSet set = new PatternSet(patterns.size());
+        int lines = 0;
+        int matches = 0;
+        List<java.nio.file.Path> files;
+        try (java.util.stream.Stream<java.nio.file.Path> f = java.nio.file.Files.list(dir)) {
+            files = f.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+        }
+        for (java.nio.file.Path file : files) {
+            for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+                byte[] text = line.getBytes(StandardCharsets.ISO_8859_1);
+                if (!new String(text, StandardCharsets.US_ASCII).equals(line)) {
+                    continue; // the Hyperscan engine sends non-ASCII lines to the portable engine
+                }
+                lines++;
+                set.clear();
+                scan.candidates(text, 0, text.length, set);
+                for (CompiledPattern p : covered) {
+                    Matcher m = p.re2().matcher(text);
+                    for (boolean found = m.find(); found; found = m.find()) {
+                        matches++;
+                        assertThat(set.contains(p.index()) && m.end() >= set.firstEnd(p.index())
+                                && m.end() <= set.lastEnd(p.index()))
+                                .as("%s in %s: match ending at %d", p.regex(), file.getFileName(), m.end()).isTrue();
+                    }
+                }
+            }
+        }
+        assertThat(lines).isGreaterThan(10_000);
+        assertThat(matches).isGreaterThan(100);
+    }
+
     /** A valid value (or two), mutated a little, in random context. */
     private static String line(SplittableRandom rnd) {
         StringBuilder sb = new StringBuilder();
