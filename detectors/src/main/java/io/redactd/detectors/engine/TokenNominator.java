@@ -58,13 +58,11 @@ final class TokenNominator {
 
     // byte classes of the token pass
     private static final byte OTHER = 0;
-    private static final byte UPPER = 2;
-    private static final byte DIGIT = 3;
-    private static final byte LPAREN = 4;
-    private static final byte PLUS = 5;
-    private static final byte COLON = 6;
-    /** ')' and '*': inside the word test's '(' to '+' range, read and passed over. */
-    private static final byte STAR_OR_PAREN = 7;
+    private static final byte UPPER = 1;
+    private static final byte DIGIT = 2;
+    private static final byte LPAREN = 3;
+    private static final byte PLUS = 4;
+    private static final byte COLON = 5;
     private static final byte[] CLASS = new byte[256];
     private static final boolean[] ALNUM = new boolean[256];
     private static final boolean[] UPPER_OR_DIGIT = new boolean[256];
@@ -85,7 +83,7 @@ final class TokenNominator {
             HEX[b] = digit || (b >= 'A' && b <= 'F') || (b >= 'a' && b <= 'f');
             IPV4_TAIL[b] = ALNUM[b] || b == '.' || b == '-';
             CLASS[b] = digit ? DIGIT : upper ? UPPER : b == '(' ? LPAREN : b == '+' ? PLUS : b == ':' ? COLON
-                    : b == ')' || b == '*' ? STAR_OR_PAREN : OTHER;
+                    : OTHER; // ')' and '*' fall in the word test's '(' to '+' range and are passed over
         }
     }
 
@@ -121,11 +119,6 @@ final class TokenNominator {
 
     private TokenNominator() {
         java.util.Arrays.fill(patternOf, -1);
-    }
-
-    /** The rule written for exactly this regex, or null. */
-    static Rule ruleFor(String regex) {
-        return BY_REGEX.get(regex);
     }
 
     /**
