@@ -31,10 +31,10 @@ import static com.gliwka.hyperscan.jni.hyperscan.HS_SUCCESS;
  * How fast Hyperscan alone scans {@link LogCorpus} with one database (no RE2/J, no redaction), per CPU-second: the
  * tool behind the "Hyperscan candidate patterns" figures in RESULTS.md.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar io.redactd.benchmarks.detect.HyperscanDatabaseProbe MODE [FILE]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.redactd.benchmarks.detect.HyperscanDatabaseProbe MODE [FILE [CORPUS]]}
  * where MODE is a comma list of {@code strip} (drop each pattern's leading {@code (?:^|[^...])} boundary group),
  * {@code prefilter}, {@code single} (SINGLEMATCH), or {@code exact}; FILE holds one pattern per line (default: the
- * built-in catalog's patterns).
+ * built-in catalog's patterns); CORPUS (third argument) is a {@link LogCorpus#named} corpus, logcorpus by default.
  */
 public final class HyperscanDatabaseProbe {
     private static int callbacks;
@@ -86,7 +86,7 @@ public final class HyperscanDatabaseProbe {
             }
         };
 
-        List<byte[]> lines = LogCorpus.lines(20_000, 1);
+        List<byte[]> lines = LogCorpus.named(args.length > 2 ? args[2] : "logcorpus", 20_000, 1);
         long bytes = lines.stream().mapToLong(l -> l.length).sum();
         BytePointer input = new BytePointer(1 << 16);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();

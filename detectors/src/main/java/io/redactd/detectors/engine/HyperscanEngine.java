@@ -19,6 +19,7 @@ import java.util.List;
 
 import static com.gliwka.hyperscan.jni.hyperscan.HS_COMPILER_ERROR;
 import static com.gliwka.hyperscan.jni.hyperscan.HS_FLAG_PREFILTER;
+import static com.gliwka.hyperscan.jni.hyperscan.HS_FLAG_SINGLEMATCH;
 import static com.gliwka.hyperscan.jni.hyperscan.HS_MODE_BLOCK;
 import static com.gliwka.hyperscan.jni.hyperscan.HS_SUCCESS;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_alloc_scratch;
@@ -30,17 +31,32 @@ import static com.gliwka.hyperscan.jni.hyperscan.hs_scan;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_valid_platform;
 
 /**
- * Hyperscan through the raw {@code hs_scan} binding: all patterns in one block-mode database compiled without
- * start-of-match tracking, so it answers "which patterns occur in this line, ending where" at full speed; RE2/J then
- * finds the exact spans of those few, between the first and last end reported. (SINGLEMATCH would save callbacks but
- * leave the last end unknown, and RE2/J reading to the end of the line costs more than the callbacks: measured.) The line is copied into a reused native buffer (byte offsets, no
- * String conversion). Hyperscan runs in byte mode, where it agrees with RE2/J on ASCII text only, so lines with bytes
- * >= 0x80 go to the portable engine's prefilter instead. Patterns Hyperscan will not compile even as prefilters
- * are nominated on every line.
+ * Hyperscan through the raw {@code hs_scan} binding, for the patterns it is fast on; the class-led built-in patterns
+ * go to a Java token pass instead. Measured per 200-byte line (benchmarks/RESULTS.md, "Hyperscan engine, branch
+ * hyperscan"): the JNI call and copy are a small part; the catalog's class-led patterns (digit runs, upper-case codes:
+ * no literal to anchor on, so Hyperscan runs them in its NFA engines) were nearly all of the scan.
+ *
+ * <ul>
+ *   <li>{@link TokenNominator} nominates SSN, card, phone, NPI, IPv4/6, DEA, MBI, IBAN and VIN patterns with the
+ *       range their match ends fall in, from the line's alphanumeric tokens.</li>
+ *   <li>The rest (e-mail, labels, HL7 fields, addresses, names, context words, custom detectors) run in one
+ *       block-mode database compiled without start-of-match tracking, so it answers "which patterns occur in this
+ *       line, ending where" at full speed. The built-in ones are compiled without their leading boundary group
+ *       ({@link #stripLeadingBoundaries}): a superset with the same match ends. Context words only gate their
+ *       detector, so they are SINGLEMATCH. (SINGLEMATCH elsewhere would leave the last end unknown, and the exact
+ *       matcher reading to the end of the line costs more than the callbacks: measured.)</li>
+ * </ul>
+ * Both add to the same {@link PatternSet}; the redactor then confirms exact spans between the first and last end
+ * reported. The line is copied into a reused direct buffer (byte offsets, no String conversion, no JNI call for the
+ * copy). Hyperscan runs in byte mode, where it agrees with RE2/J on ASCII text only, so lines with bytes >= 0x80 go
+ * to the portable engine's prefilter instead. Patterns Hyperscan will not compile even as prefilters are nominated
+ * on every line.
  */
 final class HyperscanEngine implements CandidateEngine {
     private static final Logger LOG = LoggerFactory.getLogger(HyperscanEngine.class);
     private static final Cleaner CLEANER = Cleaner.create();
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final String UNAVAILABLE = probe();
     /** The scan running on this thread; the native callback adds to it (callbacks run on the scanning thread). */
     private static final ThreadLocal<PatternSet> TARGET = new ThreadLocal<>();
@@ -52,7 +68,13 @@ final class HyperscanEngine implements CandidateEngine {
         }
     };
 
+    /** The built-in catalog's patterns, whose leading boundary groups may be stripped (CandidateEnginesTest). */
+    private static final java.util.Set<String> BUILT_IN = io.redactd.detectors.catalog.Catalog.builtIn().stream()
+            .flatMap(s -> s.patterns().stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     private final hs_database_t database;
+    /** The class-led catalog patterns, nominated in Java instead of by Hyperscan; null when the plan has none. */
+    private final TokenNominator tokens;
     private final PortableEngine nonAscii;
     private final long[] alwaysOn;
     /** Frees the database once the plan and all its redactors are unreachable (plans have no close()). */
@@ -63,6 +85,15 @@ final class HyperscanEngine implements CandidateEngine {
         int n = patterns.size();
         int[] flags = new int[n];
         boolean[] excluded = new boolean[n];
+        this.tokens = TokenNominator.forPatterns(patterns, excluded);
+        String[] expressions = new String[n];
+        for (CompiledPattern p : patterns) {
+            String regex = p.regex();
+            expressions[p.index()] = BUILT_IN.contains(regex) ? stripLeadingBoundaries(regex) : regex;
+            if (p.isContext()) {
+                flags[p.index()] |= HS_FLAG_SINGLEMATCH; // only "does the line hold a context word" is read
+            }
+        }
         PatternSet always = new PatternSet(n);
         hs_database_t db = null;
         while (db == null) {
@@ -75,7 +106,7 @@ final class HyperscanEngine implements CandidateEngine {
             if (ids.isEmpty()) {
                 break;
             }
-            CompileResult r = compile(patterns, ids, flags);
+            CompileResult r = compile(expressions, ids, flags);
             if (r.database != null) {
                 db = r.database;
             } else {
@@ -94,6 +125,137 @@ final class HyperscanEngine implements CandidateEngine {
         hs_database_t toFree = db;
         this.freeDatabase = db == null ? null : CLEANER.register(this, () -> hs_free_database(toFree));
         this.alwaysOn = always.isEmpty() ? null : always.toWords();
+    }
+
+    /**
+     * Drops the left-boundary groups {@code (?:^|[^...])} that start a match (at the start of the pattern or of a
+     * branch of a group that does). The result matches wherever the pattern does and ends at the same offsets (it
+     * only forgets one byte of context before the match), so its match ends still bound every true match; without
+     * those groups Hyperscan finds the label and e-mail literals about three times faster (measured:
+     * HyperscanDatabaseProbe strip vs exact). Inside a repeated group nothing is stripped (a later pass does not start
+     * the match). Applied to the built-in catalog's patterns, where CandidateEnginesTest checks the windows.
+     */
+    static String stripLeadingBoundaries(String regex) {
+        StringBuilder out = new StringBuilder(regex.length());
+        java.util.ArrayDeque<Boolean> groups = new java.util.ArrayDeque<>();
+        boolean atStart = true;
+        int i = 0;
+        int n = regex.length();
+        while (i < n) {
+            char c = regex.charAt(i);
+            if (atStart && regex.startsWith("(?:^|[^", i)) {
+                int close = classEnd(regex, i + 5);
+                boolean quantified = close + 2 < n && "*+?{".indexOf(regex.charAt(close + 2)) >= 0;
+                if (close > 0 && close + 1 < n && regex.charAt(close + 1) == ')' && !quantified) {
+                    i = close + 2;
+                    continue;
+                }
+            }
+            if (c == '(') {
+                int body = i + 1;
+                if (body < n && regex.charAt(body) == '?') {
+                    int k = body + 1;
+                    while (k < n && Character.isLetter(regex.charAt(k))) {
+                        k++;
+                    }
+                    if (k < n && regex.charAt(k) == ')') { // (?i): flags only, opens no group
+                        out.append(regex, i, k + 1);
+                        i = k + 1;
+                        continue;
+                    }
+                    body = k + 1; // past (?:  or (?i:
+                }
+                int close = groupEnd(regex, i);
+                boolean quantified = close < 0 || close + 1 < n && "*+?{".indexOf(regex.charAt(close + 1)) >= 0;
+                atStart &= !quantified; // a repeated group's second pass does not start the match
+                groups.push(atStart);
+                out.append(regex, i, body);
+                i = body;
+                continue;
+            }
+            if (c == '|') {
+                atStart = groups.isEmpty() || groups.peek();
+                out.append(c);
+                i++;
+                continue;
+            }
+            if (c == ')') {
+                if (!groups.isEmpty()) {
+                    groups.pop();
+                }
+                atStart = false;
+                out.append(c);
+                i++;
+                continue;
+            }
+            if (c == '^') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int next = c == '\\' ? i + 2 : c == '[' ? classEnd(regex, i) + 1 : i + 1;
+            if (next <= i) {
+                return regex; // unbalanced class: leave the pattern as it is
+            }
+            out.append(regex, i, Math.min(next, n));
+            i = next;
+            atStart = false;
+        }
+        return out.toString();
+    }
+
+    /** Index of the ')' closing the group opened at {@code open}, or -1. */
+    private static int groupEnd(String regex, int open) {
+        int depth = 0;
+        for (int k = open; k < regex.length(); k++) {
+            char c = regex.charAt(k);
+            if (c == '\\') {
+                k++;
+            } else if (c == '[') {
+                k = classEnd(regex, k);
+                if (k < 0) {
+                    return -1;
+                }
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** Index of the ']' closing the class opened at {@code open}, or -1. */
+    private static int classEnd(String regex, int open) {
+        int k = open + 1;
+        if (k < regex.length() && regex.charAt(k) == '^') {
+            k++;
+        }
+        if (k < regex.length() && regex.charAt(k) == ']') {
+            k++; // a leading ] is a member
+        }
+        while (k < regex.length()) {
+            char c = regex.charAt(k);
+            if (c == '\\') {
+                k += 2;
+                continue;
+            }
+            if (c == ']') {
+                return k;
+            }
+            k++;
+        }
+        return -1;
+    }
+
+    /** The compiled database (null when no pattern is left for Hyperscan): for benchmarks' cost breakdowns. */
+    hs_database_t database() {
+        return database;
+    }
+
+    /** The Java token pass, or null: for benchmarks' cost breakdowns. */
+    TokenNominator tokens() {
+        return tokens;
     }
 
     /** Null when Hyperscan can run here, else why not (no input data in it). */
@@ -116,7 +278,7 @@ final class HyperscanEngine implements CandidateEngine {
     private record CompileResult(hs_database_t database, int failedExpression, String message) {
     }
 
-    private static CompileResult compile(List<CompiledPattern> patterns, List<Integer> ids, int[] flags) {
+    private static CompileResult compile(String[] expressions, List<Integer> ids, int[] flags) {
         int n = ids.size();
         List<BytePointer> keep = new ArrayList<>();
         try (PointerPointer<BytePointer> exprs = new PointerPointer<>(n);
@@ -126,7 +288,7 @@ final class HyperscanEngine implements CandidateEngine {
              PointerPointer<hs_compile_error_t> errOut = new PointerPointer<>(1)) {
             for (int i = 0; i < n; i++) {
                 int id = ids.get(i);
-                byte[] utf8 = patterns.get(id).regex().getBytes(StandardCharsets.UTF_8);
+                byte[] utf8 = expressions[id].getBytes(StandardCharsets.UTF_8);
                 BytePointer expr = new BytePointer(utf8.length + 1L);
                 expr.put(utf8, 0, utf8.length).put(utf8.length, (byte) 0);
                 keep.add(expr);
@@ -175,13 +337,18 @@ final class HyperscanEngine implements CandidateEngine {
     private static final class HsScan implements Scan {
         private final HyperscanEngine engine;
         private final CandidateEngine.Scan nonAsciiScan;
+        private final TokenNominator.Scan tokenScan;
         private final hs_scratch_t scratch;
+        /** Native memory the line is copied into by a plain Java bulk put (no JNI call), and its pointer. */
+        private java.nio.ByteBuffer direct;
         private BytePointer input;
 
         HsScan(HyperscanEngine engine) {
             this.engine = engine;
             this.nonAsciiScan = engine.nonAscii.newScan();
-            this.input = new BytePointer(4096);
+            this.tokenScan = engine.tokens == null ? null : engine.tokens.newScan();
+            this.direct = java.nio.ByteBuffer.allocateDirect(4096);
+            this.input = new BytePointer(direct);
             if (engine.database == null) {
                 scratch = null;
                 return;
@@ -207,14 +374,17 @@ final class HyperscanEngine implements CandidateEngine {
                 nonAsciiScan.candidates(buf, off, len, out);
                 return;
             }
+            if (tokenScan != null) {
+                tokenScan.candidates(buf, off, len, out);
+            }
             if (scratch == null) {
                 return;
             }
-            if (input.capacity() < len) {
-                input.close();
-                input = new BytePointer(Math.max(len, input.capacity() * 2));
+            if (direct.capacity() < len) {
+                direct = java.nio.ByteBuffer.allocateDirect(Math.max(len, direct.capacity() * 2));
+                input = new BytePointer(direct);
             }
-            input.position(0).put(buf, off, len);
+            direct.put(0, buf, off, len);
             TARGET.set(out);
             int rc = hs_scan(engine.database, input, len, 0, scratch, ON_MATCH, null);
             if (rc != HS_SUCCESS) {
@@ -223,7 +393,14 @@ final class HyperscanEngine implements CandidateEngine {
         }
 
         private static boolean hasNonAscii(byte[] buf, int off, int len) {
-            for (int i = off, end = off + len; i < end; i++) {
+            int i = off;
+            int end = off + len;
+            for (; i + 8 <= end; i += 8) {
+                if (((long) LONGS.get(buf, i) & 0x8080808080808080L) != 0) {
+                    return true;
+                }
+            }
+            for (; i < end; i++) {
                 if (buf[i] < 0) {
                     return true;
                 }

@@ -1,0 +1,184 @@
+package io.redactd.detectors.engine;
+
+import com.gliwka.hyperscan.jni.hs_compile_error_t;
+import com.gliwka.hyperscan.jni.hs_database_t;
+import com.gliwka.hyperscan.jni.hs_scratch_t;
+import com.gliwka.hyperscan.jni.hyperscan;
+import com.gliwka.hyperscan.jni.match_event_handler;
+import io.redactd.benchmarks.detect.LogCorpus;
+import io.redactd.detectors.DetectionSettings;
+import io.redactd.detectors.EngineChoice;
+import io.redactd.detectors.Redactor;
+import io.redactd.detectors.catalog.Catalog;
+import io.redactd.detectors.catalog.DetectorSpec;
+import io.redactd.detectors.redact.RedactionPlan;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where the Hyperscan engine's time goes per line: nanoseconds of the measuring thread's CPU time per line, the
+ * minimum over rounds in which every part runs once over the corpus in turn (so a burst of load on the shared
+ * machine hits all parts alike). Parts: the line copied into native memory by JavaCPP's JNI put; one JNI
+ * {@code hs_scan} call on an empty input (the fixed cost of a call); the old engine's database (the 33 catalog
+ * patterns as written) with no callback and with a no-op callback; the engine's database now (the patterns Hyperscan
+ * keeps, boundaries stripped); the Java token pass; the engine's whole candidate pass; the portable engine's; the
+ * whole redactor on each engine. In this package (split across jars) to reach the engine's internals.
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.redactd.detectors.engine.HyperscanEngineParts [CORPUS]}
+ */
+public final class HyperscanEngineParts {
+    private static final int ROUNDS = 12;
+    private static final int WARMUP = 4;
+
+    private HyperscanEngineParts() {
+    }
+
+    interface PerLine {
+        long run(byte[] line);
+    }
+
+    public static void main(String[] args) {
+        String corpus = args.length > 0 ? args[0] : "logcorpus";
+        List<byte[]> lines = LogCorpus.named(corpus, 20_000, 1);
+        long bytes = lines.stream().mapToLong(l -> l.length).sum();
+
+        RedactionPlan hsPlan = plan(EngineChoice.HYPERSCAN);
+        RedactionPlan portablePlan = plan(EngineChoice.PORTABLE);
+        HyperscanEngine engine = (HyperscanEngine) field(hsPlan, "engine");
+        CompiledPattern[] patterns = (CompiledPattern[]) field(hsPlan, "patterns");
+        CandidateEngine portable = (CandidateEngine) field(portablePlan, "engine");
+
+        List<String> catalog = new ArrayList<>();
+        Catalog.builtIn().stream().map(DetectorSpec::patterns).forEach(catalog::addAll);
+        hs_database_t oldDb = compile(catalog);
+        hs_database_t emptyDb = compile(List.of("zqxjzqxjzq"));
+        hs_database_t newDb = engine.database();
+        hs_scratch_t scratch = scratch(oldDb, null);
+        scratch = scratch(emptyDb, scratch);
+        hs_scratch_t s = scratch(newDb, scratch);
+        match_event_handler onMatch = new match_event_handler() {
+            @Override
+            public int call(int id, long from, long to, int f, Pointer context) {
+                return 0;
+            }
+        };
+        BytePointer input = new BytePointer(1 << 16);
+        TokenNominator.Scan tokens = engine.tokens().newScan();
+        CandidateEngine.Scan hsScan = engine.newScan();
+        CandidateEngine.Scan portableScan = portable.newScan();
+        PatternSet set = new PatternSet(patterns.length);
+        Redactor hsRedactor = hsPlan.newRedactor();
+        Redactor portableRedactor = portablePlan.newRedactor();
+
+        Map<String, PerLine> parts = new LinkedHashMap<>();
+        parts.put("copy into native memory (JNI put)", l -> {
+            input.position(0).put(l, 0, l.length);
+            return 0;
+        });
+        parts.put("hs_scan JNI call, empty input", l -> hyperscan.hs_scan(emptyDb, input, 0, 0, s, onMatch, null));
+        parts.put("old db (33 patterns), no callback", l -> {
+            input.position(0).put(l, 0, l.length);
+            return hyperscan.hs_scan(oldDb, input, l.length, 0, s, null, null);
+        });
+        parts.put("old db (33 patterns), no-op callback", l -> {
+            input.position(0).put(l, 0, l.length);
+            return hyperscan.hs_scan(oldDb, input, l.length, 0, s, onMatch, null);
+        });
+        parts.put("new db (Hyperscan's share), no-op callback", l -> {
+            input.position(0).put(l, 0, l.length);
+            return hyperscan.hs_scan(newDb, input, l.length, 0, s, onMatch, null);
+        });
+        parts.put("token pass (Java)", l -> {
+            set.clear();
+            tokens.candidates(l, 0, l.length, set);
+            return 0;
+        });
+        parts.put("hyperscan engine candidates (all)", l -> {
+            set.clear();
+            hsScan.candidates(l, 0, l.length, set);
+            return 0;
+        });
+        parts.put("portable engine candidates", l -> {
+            set.clear();
+            portableScan.candidates(l, 0, l.length, set);
+            return 0;
+        });
+        parts.put("redactor, hyperscan", l -> hsRedactor.redact(l).outputLength());
+        parts.put("redactor, portable", l -> portableRedactor.redact(l).outputLength());
+
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> best = new LinkedHashMap<>();
+        long sink = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            for (Map.Entry<String, PerLine> e : parts.entrySet()) {
+                PerLine f = e.getValue();
+                long t0 = mx.getCurrentThreadCpuTime();
+                for (byte[] l : lines) {
+                    sink += f.run(l);
+                }
+                long cpu = mx.getCurrentThreadCpuTime() - t0;
+                if (round >= WARMUP) {
+                    best.merge(e.getKey(), cpu, Math::min);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "corpus %s: %d lines, %d B average%s%n", corpus, lines.size(),
+                bytes / lines.size(), sink == 42 ? " " : "");
+        best.forEach((what, cpu) -> System.out.printf(Locale.ROOT, "%-45s %6.0f ns/line %7.0f MB/CPU-s%n", what,
+                (double) cpu / lines.size(), bytes / (cpu / 1e9) / 1e6));
+    }
+
+    private static RedactionPlan plan(EngineChoice choice) {
+        DetectionSettings d = DetectionSettings.defaults();
+        return (RedactionPlan) Plans.compile(new DetectionSettings(choice, d.enabledTypes(), d.disabledTypes(),
+                d.actions(), d.custom(), d.fieldRules(), d.tokenKey(), d.tokenKeyId()));
+    }
+
+    private static Object field(Object o, String name) {
+        try {
+            java.lang.reflect.Field f = o.getClass().getDeclaredField(name);
+            f.setAccessible(true);
+            return f.get(o);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static hs_database_t compile(List<String> patterns) {
+        int n = patterns.size();
+        PointerPointer<BytePointer> exprs = new PointerPointer<>(n);
+        IntPointer flags = new IntPointer(n);
+        IntPointer ids = new IntPointer(n);
+        for (int i = 0; i < n; i++) {
+            exprs.put(i, new BytePointer(patterns.get(i)));
+            flags.put(i, 0);
+            ids.put(i, i);
+        }
+        PointerPointer<hs_database_t> db = new PointerPointer<>(1);
+        PointerPointer<hs_compile_error_t> err = new PointerPointer<>(1);
+        if (hyperscan.hs_compile_multi(exprs, flags, ids, n, hyperscan.HS_MODE_BLOCK, null, db, err)
+                != hyperscan.HS_SUCCESS) {
+            throw new IllegalStateException("compile failed");
+        }
+        return db.get(hs_database_t.class);
+    }
+
+    private static hs_scratch_t scratch(hs_database_t db, hs_scratch_t existing) {
+        PointerPointer<hs_scratch_t> out = new PointerPointer<>(1);
+        out.put(0, existing);
+        if (hyperscan.hs_alloc_scratch(db, out) != hyperscan.HS_SUCCESS) {
+            throw new IllegalStateException("scratch");
+        }
+        return out.get(hs_scratch_t.class);
+    }
+}
