@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class SyslogInput implements Input {
     private static final Logger LOG = LoggerFactory.getLogger(SyslogInput.class);
 
+    /** Group numbers for Vert.x's shared random ports (listen on {@code -N}), one per input started on port 0. */
+    private static final AtomicInteger RANDOM_PORT_GROUPS = new AtomicInteger();
+
     private final String id;
     private final String dataset;
     private final Vertx vertx;
@@ -67,7 +70,8 @@ public final class SyslogInput implements Input {
     private final Map<SyslogFrameDecoder.Malformation, Counter> malformed = new EnumMap<>(SyslogFrameDecoder.Malformation.class);
     private final MeterRegistry metrics;
     private ListenerTls tls;
-    private NetServer server;
+    /** One per event loop, sharing one listening socket (see {@link #listenOn}); the first is the one that bound. */
+    private final List<NetServer> servers = new ArrayList<>();
     private DatagramSocket udpSocket;
 
     public SyslogInput(SyslogInputConfig config, ComponentContext context) {
@@ -109,7 +113,9 @@ public final class SyslogInput implements Input {
 
     /** The bound TCP port (useful with port 0). */
     public int port() {
-        return server == null ? -1 : server.actualPort();
+        synchronized (servers) {
+            return servers.isEmpty() ? -1 : servers.get(0).actualPort();
+        }
     }
 
     public int udpPort() {
@@ -124,26 +130,73 @@ public final class SyslogInput implements Input {
                         TimeUnit.SECONDS.toMillis(config.handshakeTimeoutSecs()), metrics);
         return tlsReady.compose(loaded -> {
             tls = loaded;
+            if (tls == null) {
+                LOG.warn("syslog input '{}' listens in PLAINTEXT on {} (insecure: true): log data and any PHI in it "
+                        + "cross the network unencrypted", id, address);
+            }
+            // Vert.x shares one listening socket among the servers of an instance that listen on the same port; for
+            // port 0 that takes a negative port (a "shared random port", one per group number), else each server
+            // would bind a random port of its own.
+            int port = address.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : address.port();
+            return listenOn(newEventLoopContext(), port, address.host()).compose(first -> {
+                List<Future<NetServer>> others = new ArrayList<>();
+                for (int i = 1; i < eventLoops(); i++) {
+                    others.add(listenOn(newEventLoopContext(), port, address.host()));
+                }
+                return Future.all(others).map(first);
+            });
+        }).compose(bound -> {
+            if (tls != null) {
+                // one reload of the listener updates every server sharing its socket
+                List<NetServer> all = List.copyOf(servers);
+                tls.watch(options -> Future.all(all.stream().map(s -> s.updateSSLOptions(options)).toList())
+                        .map(updated -> updated.<Boolean>list().stream().allMatch(Boolean.TRUE::equals)));
+            }
+            LOG.info("syslog input '{}' listening on {}:{} ({}, {} event loops)", id, address.host(),
+                    bound.actualPort(), tls != null ? "TLS" : "plaintext", servers.size());
+            return config.udp() ? startUdp() : Future.succeededFuture();
+        });
+    }
+
+    /**
+     * Event loops the TCP listener spreads its connections over: one per core (at most max_connections). A server
+     * started from the daemon's main thread would otherwise handle every connection on the one event loop that also
+     * runs the pipeline's bookkeeping, so all TLS decryption and parsing of all connections shared one core.
+     */
+    private int eventLoops() {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), config.maxConnections()));
+    }
+
+    private static Context newEventLoopContext(Vertx vertx) {
+        return ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+    }
+
+    private Context newEventLoopContext() {
+        return newEventLoopContext(vertx);
+    }
+
+    /**
+     * Creates and binds one server on {@code context}: its connections are handled on that context's event loop.
+     * Servers of one Vert.x instance on the same host and port share the listening socket, and Vert.x hands each
+     * accepted connection to the next of them in turn.
+     */
+    private Future<NetServer> listenOn(Context context, int port, String host) {
+        Promise<NetServer> bound = Promise.promise();
+        context.runOnContext(v -> {
             NetServerOptions options = new NetServerOptions()
                     .setIdleTimeout(config.idleTimeoutSecs())
                     .setIdleTimeoutUnit(TimeUnit.SECONDS)
                     .setTcpNoDelay(true);
             if (tls != null) {
                 tls.configure(options);
-            } else {
-                LOG.warn("syslog input '{}' listens in PLAINTEXT on {} (insecure: true): log data and any PHI in it "
-                        + "cross the network unencrypted", id, address);
             }
-            server = vertx.createNetServer(options).connectHandler(this::accept);
-            return server.listen(address.port(), address.host());
-        }).compose(bound -> {
-            if (tls != null) {
-                tls.watch(server::updateSSLOptions);
+            NetServer server = vertx.createNetServer(options).connectHandler(this::accept);
+            synchronized (servers) {
+                servers.add(server);
             }
-            LOG.info("syslog input '{}' listening on {}:{} ({})", id, address.host(), bound.actualPort(),
-                    tls != null ? "TLS" : "plaintext");
-            return config.udp() ? startUdp() : Future.succeededFuture();
+            server.listen(port, host).onComplete(bound);
         });
+        return bound.future();
     }
 
     @Override
@@ -152,8 +205,8 @@ public final class SyslogInput implements Input {
             tls.close();
         }
         List<Future<?>> closing = new ArrayList<>();
-        if (server != null) {
-            closing.add(server.close());
+        synchronized (servers) {
+            servers.forEach(s -> closing.add(s.close()));
         }
         if (udpSocket != null) {
             closing.add(udpSocket.close());
