@@ -6,6 +6,7 @@
 #   BENCH_TLS_TYPES            5 (the peers' five types on the peer5 corpus, default) or all (whole catalog, full corpus)
 #   BENCH_TLS_CONNS (1), BENCH_TLS_FRAMING (newline | octet): see tls.sh
 #   BENCH_REDACTD_EXTRA_CONFIG e.g. 'integrity: {enabled: false}'
+#   BENCH_OPTS_A, BENCH_OPTS_B JVM options for A or B only (REDACTD_JAVA_OPTS applies to both)
 # One CSV row per run on stdout and in $BENCH_WORK/tls-ab.csv; per-thread CPU of each run in
 # $BENCH_WORK/run/<label>/threads.txt, copied to $BENCH_WORK/tls-ab-threads/<round>-<jar>.txt.
 set -euo pipefail
@@ -38,7 +39,8 @@ for round in $(seq 1 "${BENCH_TLS_REPEATS:-3}"); do
   for which in $order; do
     jar="BENCH_JAR_$which"; jar="${!jar}"
     log "round $round: $which ($jar), load $(cut -d' ' -f1-3 /proc/loadavg)"
-    row="$(REDACTD_JAR="$jar" run_tls "tls-ab-$which" redactd "$corpus" "$dir" "$types")" \
+    opts="BENCH_OPTS_$which"; opts="${!opts:-}"
+    row="$(REDACTD_JAR="$jar" REDACTD_JVM_FLAGS="$REDACTD_JVM_FLAGS $opts" run_tls "tls-ab-$which" redactd "$corpus" "$dir" "$types")" \
       || { log "round $round: $which failed"; continue; }
     out="$(cat "$BENCH_WORK/run/tls-ab-$which/output-path")"
     got="$(cat_outputs "$out" | wc -l)"

@@ -199,6 +199,7 @@ run_tls() {
   local cpu hwm
   cpu="$(awk -v a="$(proc_cpu_s "$pid")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')"; hwm="$(proc_hwm_mb "$pid")"
   thread_cpu "$pid" >"$run/threads1.txt"
+  if [ "$tool" = redactd ]; then curl -sf "http://127.0.0.1:$admin/metrics" >"$run/metrics.txt" || true; fi
   thread_cpu_diff "$run/threads0.txt" "$run/threads1.txt" >"$run/threads.txt"
   kill -TERM "$pid"; wait "$pid" || true
   wait "$gen" || log "$label: sender exit status $? (see $run/sender.log)"

@@ -167,12 +167,12 @@ public final class SyslogInput implements Input {
         return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), config.maxConnections()));
     }
 
-    private static Context newEventLoopContext(Vertx vertx) {
-        return ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
-    }
-
+    /**
+     * A fresh event-loop context (Vert.x assigns event loops to new contexts in turn). Internal API: the public way,
+     * deploying the server as a verticle with N instances, does the same with a deployment to manage around it.
+     */
     private Context newEventLoopContext() {
-        return newEventLoopContext(vertx);
+        return ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
     }
 
     /**
@@ -282,6 +282,7 @@ public final class SyslogInput implements Input {
         private List<RawEvent> batch = new ArrayList<>();
         private final ArrayDeque<List<RawEvent>> ready = new ArrayDeque<>();
         private final SyslogEvents.FieldsCache fields = new SyslogEvents.FieldsCache();
+        private final SyslogParser.Tokens tokens = new SyslogParser.Tokens();
         private int batchesInFlight;
         private boolean paused;
         private boolean flushScheduled;
@@ -329,7 +330,7 @@ public final class SyslogInput implements Input {
 
         @Override
         public void frame(byte[] buffer, int offset, int length) {
-            SyslogMessage message = parser.parse(buffer, offset, length);
+            SyslogMessage message = parser.parse(buffer, offset, length, tokens);
             if (!message.headerParsed()) {
                 unparsed.increment();
             }
