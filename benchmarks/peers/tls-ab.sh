@@ -7,6 +7,7 @@
 #   BENCH_TLS_CONNS (1), BENCH_TLS_FRAMING (newline | octet): see tls.sh
 #   BENCH_REDACTD_EXTRA_CONFIG e.g. 'integrity: {enabled: false}'
 #   BENCH_OPTS_A, BENCH_OPTS_B JVM options for A or B only (REDACTD_JAVA_OPTS applies to both)
+#   BENCH_CONFIG_A, BENCH_CONFIG_B YAML appended for A or B only (instead of BENCH_REDACTD_EXTRA_CONFIG)
 # One CSV row per run on stdout and in $BENCH_WORK/tls-ab.csv; per-thread CPU of each run in
 # $BENCH_WORK/run/<label>/threads.txt, copied to $BENCH_WORK/tls-ab-threads/<round>-<jar>.txt.
 set -euo pipefail
@@ -40,7 +41,8 @@ for round in $(seq 1 "${BENCH_TLS_REPEATS:-3}"); do
     jar="BENCH_JAR_$which"; jar="${!jar}"
     log "round $round: $which ($jar), load $(cut -d' ' -f1-3 /proc/loadavg)"
     opts="BENCH_OPTS_$which"; opts="${!opts:-}"
-    row="$(REDACTD_JAR="$jar" REDACTD_JVM_FLAGS="$REDACTD_JVM_FLAGS $opts" run_tls "tls-ab-$which" redactd "$corpus" "$dir" "$types")" \
+    extra="BENCH_CONFIG_$which"; extra="${!extra:-${BENCH_REDACTD_EXTRA_CONFIG:-}}"
+    row="$(REDACTD_JAR="$jar" REDACTD_JVM_FLAGS="$REDACTD_JVM_FLAGS $opts" BENCH_REDACTD_EXTRA_CONFIG="$extra" run_tls "tls-ab-$which" redactd "$corpus" "$dir" "$types")" \
       || { log "round $round: $which failed"; continue; }
     out="$(cat "$BENCH_WORK/run/tls-ab-$which/output-path")"
     got="$(cat_outputs "$out" | wc -l)"
@@ -48,7 +50,8 @@ for round in $(seq 1 "${BENCH_TLS_REPEATS:-3}"); do
     if [ -n "$TLS_WARMUP" ]; then want=$(( want + $(truth_field "$TLS_WARMUP/truth.json" lines) )); fi
     [ "$got" = "$want" ] || log "round $round: $which wrote $got lines, expected $want"
     cp "$BENCH_WORK/run/tls-ab-$which/threads.txt" "$BENCH_WORK/tls-ab-threads/$round-$which.txt"
-    echo "$round,$which,$row,${BENCH_TLS_TYPES:-5},${BENCH_TLS_CONNS:-1},$(tls_framing),\"${BENCH_REDACTD_EXTRA_CONFIG:-}\"" | tee -a "$csv"
+    cp "$BENCH_WORK/run/tls-ab-$which/threads-raw.txt" "$BENCH_WORK/tls-ab-threads/$round-$which-raw.txt" 2>/dev/null || true
+    echo "$round,$which,$row,${BENCH_TLS_TYPES:-5},${BENCH_TLS_CONNS:-1},$(tls_framing),\"$extra\"" | tee -a "$csv"
     head -8 "$BENCH_WORK/run/tls-ab-$which/threads.txt" | sed 's/^/    /' >&2
     rm -f "$out" "$out".*
   done

@@ -78,12 +78,14 @@ send_all() {
   return "$rc"
 }
 
-# thread_cpu PID: "name cpu_s" per thread (digits in names folded to #, so pools add up), from /proc/PID/task/*/stat
+# thread_cpu PID [raw]: "name cpu_s" per thread (digits in names folded to #, so pools add up; with raw: one line per
+# thread, named name/tid), from /proc/PID/task/*/stat
 thread_cpu() {
   local t
   for t in /proc/"$1"/task/*; do
-    awk -v t="$CLK_TCK" '{ match($0, /\(.*\)/); n = substr($0, RSTART + 1, RLENGTH - 2); rest = substr($0, RSTART + RLENGTH + 1);
-      split(rest, f, " "); gsub(/[0-9]+/, "#", n); gsub(/ /, "_", n); printf "%s %.2f\n", n, (f[12] + f[13]) / t }' "$t/stat" 2>/dev/null
+    awk -v t="$CLK_TCK" -v raw="${2:-}" -v tid="${t##*/}" '{ match($0, /\(.*\)/); n = substr($0, RSTART + 1, RLENGTH - 2);
+      rest = substr($0, RSTART + RLENGTH + 1); split(rest, f, " "); gsub(/ /, "_", n);
+      if (raw != "") n = n "/" tid; else gsub(/[0-9]+/, "#", n); printf "%s %.2f\n", n, (f[12] + f[13]) / t }' "$t/stat" 2>/dev/null
   done | awk '{ s[$1] += $2 } END { for (n in s) printf "%s %.2f\n", n, s[n] }'
 }
 
@@ -174,7 +176,7 @@ run_tls() {
     lines=$(( lines + warm ))
   fi
   cpu0="$(proc_cpu_s "$pid")"
-  thread_cpu "$pid" >"$run/threads0.txt"
+  thread_cpu "$pid" >"$run/threads0.txt"; thread_cpu "$pid" raw >"$run/threads0-raw.txt"
   t1="$(now_s)"
   send_all "$port" "$tls" "$run/sender.log" &
   local gen=$!
@@ -198,7 +200,8 @@ run_tls() {
   unset last_n still_since
   local cpu hwm
   cpu="$(awk -v a="$(proc_cpu_s "$pid")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')"; hwm="$(proc_hwm_mb "$pid")"
-  thread_cpu "$pid" >"$run/threads1.txt"
+  thread_cpu "$pid" >"$run/threads1.txt"; thread_cpu "$pid" raw >"$run/threads1-raw.txt"
+  thread_cpu_diff "$run/threads0-raw.txt" "$run/threads1-raw.txt" >"$run/threads-raw.txt"
   if [ "$tool" = redactd ]; then curl -sf "http://127.0.0.1:$admin/metrics" >"$run/metrics.txt" || true; fi
   thread_cpu_diff "$run/threads0.txt" "$run/threads1.txt" >"$run/threads.txt"
   kill -TERM "$pid"; wait "$pid" || true
