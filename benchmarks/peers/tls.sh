@@ -1,6 +1,8 @@
 # Syslog over TLS -> file: redactd (config-examples/syslog-tls-to-file.yaml) against syslog-ng's network() TLS source.
 # Both are fed the same byte stream by the same sender: the corpus wrapped in RFC 5424 headers, newline-framed (both
-# servers accept non-transparent framing), over one TLS connection, as fast as the server reads.
+# servers accept non-transparent framing), over one TLS connection, as fast as the server reads. BENCH_TLS_FRAMING=octet
+# (RFC 5425 octet counting) and BENCH_TLS_CONNS=N (N connections, each with a slice of the corpus) change that; see
+# tls_setup. tls-ab.sh uses them to compare two redactd jars (syslog-ng's network() source expects newline framing).
 #
 # The sender is `openssl s_client` (BENCH_TLS_SENDER=s_client, the default), not syslog-ng's loggen: loggen never
 # reads from its TLS connection, so the TLS 1.3 NewSessionTicket a server sends after the handshake stays unread in

@@ -152,7 +152,8 @@ public final class SyslogInput implements Input {
                 tls.watch(options -> Future.all(all.stream().map(s -> s.updateSSLOptions(options)).toList())
                         .map(updated -> updated.<Boolean>list().stream().allMatch(Boolean.TRUE::equals)));
             }
-            LOG.info("syslog input '{}' listening on {}:{} ({}, {} event loops)", id, address.host(),
+            // the "listening on HOST:PORT (TLS)" part is what scripts and tests look for: keep its shape
+            LOG.info("syslog input '{}' listening on {}:{} ({}) with {} event loops", id, address.host(),
                     bound.actualPort(), tls != null ? "TLS" : "plaintext", servers.size());
             return config.udp() ? startUdp() : Future.succeededFuture();
         });
