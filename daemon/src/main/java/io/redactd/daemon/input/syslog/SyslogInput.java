@@ -72,6 +72,7 @@ public final class SyslogInput implements Input {
     private ListenerTls tls;
     /** One per event loop, sharing one listening socket (see {@link #listenOn}); the first is the one that bound. */
     private final List<NetServer> servers = new ArrayList<>();
+    private int eventLoops;
     private DatagramSocket udpSocket;
 
     public SyslogInput(SyslogInputConfig config, ComponentContext context) {
@@ -160,12 +161,22 @@ public final class SyslogInput implements Input {
     }
 
     /**
-     * Event loops the TCP listener spreads its connections over: one per core (at most max_connections). A server
-     * started from the daemon's main thread would otherwise handle every connection on the one event loop that also
-     * runs the pipeline's bookkeeping, so all TLS decryption and parsing of all connections shared one core.
+     * Event loops the TCP listener spreads its connections over: one per two cores, at least one (at most
+     * max_connections), none of them the pipeline's. A server started from the daemon's main thread would handle every
+     * connection on the event loop that also runs the pipeline's bookkeeping and the chain, so TLS decryption and
+     * parsing of all connections queued behind them on one core. Not one per core: on 2 cores two syslog loops used
+     * ~10 % more CPU than one (more threads waking and sleeping) for no measurable gain, and a warm loop decrypts and
+     * frames far more than the detection workers can take (benchmarks/RESULTS.md, branch syslogperf).
      */
     private int eventLoops() {
-        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), config.maxConnections()));
+        int n = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors() / 2;
+        return Math.max(1, Math.min(n, config.maxConnections()));
+    }
+
+    /** Tests: the number of event loops (servers sharing the socket), instead of one per two cores; before start(). */
+    SyslogInput eventLoops(int n) {
+        this.eventLoops = n;
+        return this;
     }
 
     /**
