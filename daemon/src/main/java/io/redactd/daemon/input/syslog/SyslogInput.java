@@ -154,7 +154,7 @@ public final class SyslogInput implements Input {
                         .map(updated -> updated.<Boolean>list().stream().allMatch(Boolean.TRUE::equals)));
             }
             // the "listening on HOST:PORT (TLS)" part is what scripts and tests look for: keep its shape
-            LOG.info("syslog input '{}' listening on {}:{} ({}) with {} event loops", id, address.host(),
+            LOG.info("syslog input '{}' listening on {}:{} ({}), event loops: {}", id, address.host(),
                     bound.actualPort(), tls != null ? "TLS" : "plaintext", servers.size());
             return config.udp() ? startUdp() : Future.succeededFuture();
         });
