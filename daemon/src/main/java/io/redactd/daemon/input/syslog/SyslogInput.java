@@ -162,9 +162,11 @@ public final class SyslogInput implements Input {
 
     /**
      * Event loops the TCP listener spreads its connections over: one per two cores, at least one (at most
-     * max_connections), none of them the pipeline's. A server started from the daemon's main thread would handle every
-     * connection on the event loop that also runs the pipeline's bookkeeping and the chain, so TLS decryption and
-     * parsing of all connections queued behind them on one core. Not one per core: on 2 cores two syslog loops used
+     * max_connections), each on a context of its own. A server started from the daemon's main thread would handle every
+     * connection on the main thread's context, the one the pipeline's bookkeeping and the chain run on, so TLS
+     * decryption and parsing of all connections queued behind them on one core. (Vert.x hands new contexts its
+     * 2 x cores event loops in turn, so these are other threads than the pipeline's in practice; not guaranteed when
+     * many components start.) Not one per core: on 2 cores two syslog loops used
      * ~10 % more CPU than one (more threads waking and sleeping) for no measurable gain, and a warm loop decrypts and
      * frames far more than the detection workers can take (benchmarks/RESULTS.md, branch syslogperf).
      */
