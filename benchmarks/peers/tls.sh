@@ -1,6 +1,8 @@
 # Syslog over TLS -> file: redactd (config-examples/syslog-tls-to-file.yaml) against syslog-ng's network() TLS source.
 # Both are fed the same byte stream by the same sender: the corpus wrapped in RFC 5424 headers, newline-framed (both
-# servers accept non-transparent framing), over one TLS connection, as fast as the server reads.
+# servers accept non-transparent framing), over one TLS connection, as fast as the server reads. BENCH_TLS_FRAMING=octet
+# (RFC 5425 octet counting) and BENCH_TLS_CONNS=N (N connections, each with a slice of the corpus) change that; see
+# tls_setup. tls-ab.sh uses them to compare two redactd jars (syslog-ng's network() source expects newline framing).
 #
 # The sender is `openssl s_client` (BENCH_TLS_SENDER=s_client, the default), not syslog-ng's loggen: loggen never
 # reads from its TLS connection, so the TLS 1.3 NewSessionTicket a server sends after the handshake stays unread in
@@ -17,6 +19,9 @@
 
 # tls_setup DIR CORPUS_DIR [WARMUP_CORPUS_DIR]: a self-signed P-256 certificate for 127.0.0.1, the RFC 5424-wrapped
 # corpus and, with a third argument, the wrapped warm-up corpus (DIR/warmup.log)
+# BENCH_TLS_FRAMING=newline (default: non-transparent framing, what syslog-ng's flags(syslog-protocol) source takes
+# too) or octet (RFC 5425 octet counting, `LEN SP MSG`). BENCH_TLS_CONNS=N (default 1): the corpus is cut into N
+# slices of whole lines, each sent over its own TLS connection by its own s_client, all at once.
 tls_setup() {
   local dir="$1" corpus="$2" warm="${3:-}"
   mkdir -p "$dir"
@@ -24,15 +29,71 @@ tls_setup() {
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" \
       -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null || die "openssl failed"
   fi
-  wrap_corpus "$corpus/corpus.log" "$dir/syslog-corpus.log"
-  if [ -n "$warm" ]; then wrap_corpus "$warm/corpus.log" "$dir/warmup.log"; fi
+  local conns="${BENCH_TLS_CONNS:-1}" k
+  if [ "$conns" = 1 ]; then
+    wrap_corpus "$corpus/corpus.log" "$(tls_corpus_file "$dir" 1)"
+  elif [ ! -s "$(tls_corpus_file "$dir" "$conns")" ] || [ "$(tls_corpus_file "$dir" "$conns")" -ot "$corpus/corpus.log" ]; then
+    log "cutting $corpus/corpus.log into $conns slices"
+    rm -rf "$dir/slices-$conns"; mkdir -p "$dir/slices-$conns"
+    split -n "l/$conns" -d -a 3 "$corpus/corpus.log" "$dir/slices-$conns/part."
+    for k in $(seq 1 "$conns"); do
+      wrap_corpus "$dir/slices-$conns/part.$(printf %03d $(( k - 1 )))" "$(tls_corpus_file "$dir" "$conns" "$k")"
+    done
+    rm -rf "$dir/slices-$conns"
+  fi
+  if [ -n "$warm" ]; then wrap_corpus "$warm/corpus.log" "$dir/warmup-$(basename "$warm")-$(tls_framing).log"; fi
+}
+
+tls_framing() { echo "${BENCH_TLS_FRAMING:-newline}"; }
+
+# tls_corpus_file DIR CONNS [K]: the wrapped corpus (CONNS=1) or its K-th slice (CONNS>1; without K: the last one)
+tls_corpus_file() {
+  if [ "$2" = 1 ]; then
+    if [ "$(tls_framing)" = newline ]; then echo "$1/syslog-corpus.log"; else echo "$1/syslog-corpus-$(tls_framing).log"; fi
+  else
+    echo "$1/syslog-corpus-$(tls_framing)-$2.${3:-$2}.log"
+  fi
 }
 
 wrap_corpus() {
   if [ ! -s "$2" ] || [ "$2" -ot "$1" ]; then
-    log "wrapping $1 in RFC 5424 headers"
-    awk '{ print "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - " $0 }' "$1" >"$2"
+    log "wrapping $1 in RFC 5424 headers ($(tls_framing) framing)"
+    case "$(tls_framing)" in
+      newline) awk '{ print "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - " $0 }' "$1" >"$2" ;;
+      # LC_ALL=C: length() in bytes, as the octet count must be
+      octet) LC_ALL=C awk '{ m = "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - " $0; printf "%d %s", length(m), m }' \
+          "$1" >"$2" ;;
+      *) die "BENCH_TLS_FRAMING must be newline or octet" ;;
+    esac
   fi
+}
+
+# send_all PORT DIR LOG: sends the corpus over BENCH_TLS_CONNS connections at once; fails if any sender failed
+send_all() {
+  local conns="${BENCH_TLS_CONNS:-1}" k pids=() rc=0
+  if [ "$conns" = 1 ]; then send_corpus "$1" "$(tls_corpus_file "$2" 1)" "$3"; return; fi
+  for k in $(seq 1 "$conns"); do
+    send_corpus "$1" "$(tls_corpus_file "$2" "$conns" "$k")" "$3.$k" &
+    pids+=($!)
+  done
+  for k in "${pids[@]}"; do wait "$k" || rc=$?; done
+  return "$rc"
+}
+
+# thread_cpu PID [raw]: "name cpu_s" per thread (digits in names folded to #, so pools add up; with raw: one line per
+# thread, named name/tid), from /proc/PID/task/*/stat
+thread_cpu() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    awk -v t="$CLK_TCK" -v raw="${2:-}" -v tid="${t##*/}" '{ match($0, /\(.*\)/); n = substr($0, RSTART + 1, RLENGTH - 2);
+      rest = substr($0, RSTART + RLENGTH + 1); split(rest, f, " "); gsub(/ /, "_", n);
+      if (raw != "") n = n "/" tid; else gsub(/[0-9]+/, "#", n); printf "%s %.2f\n", n, (f[12] + f[13]) / t }' "$t/stat" 2>/dev/null
+  done | awk '{ s[$1] += $2 } END { for (n in s) printf "%s %.2f\n", n, s[n] }'
+}
+
+# thread_cpu_diff BEFORE AFTER: per thread group, CPU s spent between the snapshots, largest first
+thread_cpu_diff() {
+  awk 'NR == FNR { a[$1] = $2; next } { d = $2 - a[$1]; if (d >= 0.01) printf "%s %.2f\n", $1, d }' "$1" "$2" | sort -k2 -rn
 }
 
 loggen() {
@@ -67,6 +128,8 @@ run_tls() {
   t0="$(now_s)"
   if [ "$tool" = redactd ]; then
     REDACTD_BASE_CONFIG="$BENCH_ROOT/config-examples/syslog-tls-to-file.yaml" redactd_config "$run/redactd.yaml" "$what" ""
+    # BENCH_REDACTD_EXTRA_CONFIG: YAML appended at the top level, e.g. 'integrity: {enabled: false}'
+    if [ -n "${BENCH_REDACTD_EXTRA_CONFIG:-}" ]; then printf '\n%s\n' "$BENCH_REDACTD_EXTRA_CONFIG" >>"$run/redactd.yaml"; fi
     env REDACTD_SYSLOG_PORT="$port" REDACTD_TLS_CERT="$tls/cert.pem" REDACTD_TLS_KEY="$tls/key.pem" \
         REDACTD_OUTPUT="$run/out.ndjson" REDACTD_STATE="$run/state" REDACTD_ADMIN_PORT="$admin" \
         java $REDACTD_JVM_FLAGS -jar "$REDACTD_JAR" run --config "$run/redactd.yaml" >"$run/daemon.log" 2>&1 &
@@ -106,7 +169,7 @@ run_tls() {
   local warm=0
   if [ -n "${TLS_WARMUP:-}" ]; then
     warm="$(truth_field "$TLS_WARMUP/truth.json" lines)"
-    send_corpus "$port" "$tls/warmup.log" "$run/warmup-sender.log" || die "$label: warm-up sender failed"
+    send_corpus "$port" "$tls/warmup-$(basename "$TLS_WARMUP")-$(tls_framing).log" "$run/warmup-sender.log" || die "$label: warm-up sender failed"
     local warm_by=$(( $(date +%s) + 600 ))
     until n="$(written "$tool" "$run" "$admin")"; [ "${n:-0}" -ge "$warm" ]; do
       [ "$(date +%s)" -lt "$warm_by" ] || { kill "$pid"; die "$label: warm-up not written in 600 s"; }
@@ -115,8 +178,9 @@ run_tls() {
     lines=$(( lines + warm ))
   fi
   cpu0="$(proc_cpu_s "$pid")"
+  thread_cpu "$pid" >"$run/threads0.txt"; thread_cpu "$pid" raw >"$run/threads0-raw.txt"
   t1="$(now_s)"
-  send_corpus "$port" "$tls/syslog-corpus.log" "$run/sender.log" &
+  send_all "$port" "$tls" "$run/sender.log" &
   local gen=$!
   local deadline=$(( $(date +%s) + 1800 ))
   while :; do
@@ -138,6 +202,10 @@ run_tls() {
   unset last_n still_since
   local cpu hwm
   cpu="$(awk -v a="$(proc_cpu_s "$pid")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }')"; hwm="$(proc_hwm_mb "$pid")"
+  thread_cpu "$pid" >"$run/threads1.txt"; thread_cpu "$pid" raw >"$run/threads1-raw.txt"
+  thread_cpu_diff "$run/threads0-raw.txt" "$run/threads1-raw.txt" >"$run/threads-raw.txt"
+  if [ "$tool" = redactd ]; then curl -sf "http://127.0.0.1:$admin/metrics" >"$run/metrics.txt" || true; fi
+  thread_cpu_diff "$run/threads0.txt" "$run/threads1.txt" >"$run/threads.txt"
   kill -TERM "$pid"; wait "$pid" || true
   wait "$gen" || log "$label: sender exit status $? (see $run/sender.log)"
   python3 - "$label" "$tool" "$t0" "$t1" "$t2" "$bytes" "$(( lines - warm ))" "$cpu" "$hwm" "$load0" <<'PY'

@@ -18,12 +18,14 @@ import java.util.function.BooleanSupplier;
  */
 public final class RecordingSink implements EventSink {
     private final List<RawBatch> batches = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Promise<Void>> held = new ConcurrentLinkedQueue<>();
     private volatile boolean hold;
     private volatile int maxHeld;
 
     @Override
     public Future<Void> submit(RawBatch batch) {
+        threads.add(Thread.currentThread().getName());
         batches.add(batch);
         if (!hold) {
             return Future.succeededFuture();
@@ -52,6 +54,11 @@ public final class RecordingSink implements EventSink {
         while ((p = held.poll()) != null) {
             p.complete();
         }
+    }
+
+    /** Names of the threads batches were submitted from. */
+    public java.util.Set<String> submittingThreads() {
+        return threads;
     }
 
     public List<RawBatch> batches() {

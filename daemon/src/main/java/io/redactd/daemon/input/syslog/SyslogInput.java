@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class SyslogInput implements Input {
     private static final Logger LOG = LoggerFactory.getLogger(SyslogInput.class);
 
+    /** Group numbers for Vert.x's shared random ports (listen on {@code -N}), one per input started on port 0. */
+    private static final AtomicInteger RANDOM_PORT_GROUPS = new AtomicInteger();
+
     private final String id;
     private final String dataset;
     private final Vertx vertx;
@@ -67,7 +70,9 @@ public final class SyslogInput implements Input {
     private final Map<SyslogFrameDecoder.Malformation, Counter> malformed = new EnumMap<>(SyslogFrameDecoder.Malformation.class);
     private final MeterRegistry metrics;
     private ListenerTls tls;
-    private NetServer server;
+    /** One per event loop, sharing one listening socket (see {@link #listenOn}); the first is the one that bound. */
+    private final List<NetServer> servers = new ArrayList<>();
+    private int eventLoops;
     private DatagramSocket udpSocket;
 
     public SyslogInput(SyslogInputConfig config, ComponentContext context) {
@@ -109,7 +114,9 @@ public final class SyslogInput implements Input {
 
     /** The bound TCP port (useful with port 0). */
     public int port() {
-        return server == null ? -1 : server.actualPort();
+        synchronized (servers) {
+            return servers.isEmpty() ? -1 : servers.get(0).actualPort();
+        }
     }
 
     public int udpPort() {
@@ -124,26 +131,86 @@ public final class SyslogInput implements Input {
                         TimeUnit.SECONDS.toMillis(config.handshakeTimeoutSecs()), metrics);
         return tlsReady.compose(loaded -> {
             tls = loaded;
+            if (tls == null) {
+                LOG.warn("syslog input '{}' listens in PLAINTEXT on {} (insecure: true): log data and any PHI in it "
+                        + "cross the network unencrypted", id, address);
+            }
+            // Vert.x shares one listening socket among the servers of an instance that listen on the same port; for
+            // port 0 that takes a negative port (a "shared random port", one per group number), else each server
+            // would bind a random port of its own.
+            int port = address.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : address.port();
+            return listenOn(newEventLoopContext(), port, address.host()).compose(first -> {
+                List<Future<NetServer>> others = new ArrayList<>();
+                for (int i = 1; i < eventLoops(); i++) {
+                    others.add(listenOn(newEventLoopContext(), port, address.host()));
+                }
+                return Future.all(others).map(first);
+            });
+        }).compose(bound -> {
+            if (tls != null) {
+                // one reload of the listener updates every server sharing its socket
+                List<NetServer> all = List.copyOf(servers);
+                tls.watch(options -> Future.all(all.stream().map(s -> s.updateSSLOptions(options)).toList())
+                        .map(updated -> updated.<Boolean>list().stream().allMatch(Boolean.TRUE::equals)));
+            }
+            // the "listening on HOST:PORT (TLS)" part is what scripts and tests look for: keep its shape
+            LOG.info("syslog input '{}' listening on {}:{} ({}), event loops: {}", id, address.host(),
+                    bound.actualPort(), tls != null ? "TLS" : "plaintext", servers.size());
+            return config.udp() ? startUdp() : Future.succeededFuture();
+        });
+    }
+
+    /**
+     * Event loops the TCP listener spreads its connections over: one per two cores, at least one (at most
+     * max_connections), each on a context of its own. A server started from the daemon's main thread would handle every
+     * connection on the main thread's context, the one the pipeline's bookkeeping and the chain run on, so TLS
+     * decryption and parsing of all connections queued behind them on one core. (Vert.x hands new contexts its
+     * 2 x cores event loops in turn, so these are other threads than the pipeline's in practice; not guaranteed when
+     * many components start.) Not one per core: on 2 cores two syslog loops used
+     * ~10 % more CPU than one (more threads waking and sleeping) for no measurable gain, and a warm loop decrypts and
+     * frames far more than the detection workers can take (benchmarks/RESULTS.md, branch syslogperf).
+     */
+    private int eventLoops() {
+        int n = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors() / 2;
+        return Math.max(1, Math.min(n, config.maxConnections()));
+    }
+
+    /** Tests: the number of event loops (servers sharing the socket), instead of one per two cores; before start(). */
+    SyslogInput eventLoops(int n) {
+        this.eventLoops = n;
+        return this;
+    }
+
+    /**
+     * A fresh event-loop context (Vert.x assigns event loops to new contexts in turn). Internal API: the public way,
+     * deploying the server as a verticle with N instances, does the same with a deployment to manage around it.
+     */
+    private Context newEventLoopContext() {
+        return ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+    }
+
+    /**
+     * Creates and binds one server on {@code context}: its connections are handled on that context's event loop.
+     * Servers of one Vert.x instance on the same host and port share the listening socket, and Vert.x hands each
+     * accepted connection to the next of them in turn.
+     */
+    private Future<NetServer> listenOn(Context context, int port, String host) {
+        Promise<NetServer> bound = Promise.promise();
+        context.runOnContext(v -> {
             NetServerOptions options = new NetServerOptions()
                     .setIdleTimeout(config.idleTimeoutSecs())
                     .setIdleTimeoutUnit(TimeUnit.SECONDS)
                     .setTcpNoDelay(true);
             if (tls != null) {
                 tls.configure(options);
-            } else {
-                LOG.warn("syslog input '{}' listens in PLAINTEXT on {} (insecure: true): log data and any PHI in it "
-                        + "cross the network unencrypted", id, address);
             }
-            server = vertx.createNetServer(options).connectHandler(this::accept);
-            return server.listen(address.port(), address.host());
-        }).compose(bound -> {
-            if (tls != null) {
-                tls.watch(server::updateSSLOptions);
+            NetServer server = vertx.createNetServer(options).connectHandler(this::accept);
+            synchronized (servers) {
+                servers.add(server);
             }
-            LOG.info("syslog input '{}' listening on {}:{} ({})", id, address.host(), bound.actualPort(),
-                    tls != null ? "TLS" : "plaintext");
-            return config.udp() ? startUdp() : Future.succeededFuture();
+            server.listen(port, host).onComplete(bound);
         });
+        return bound.future();
     }
 
     @Override
@@ -152,8 +219,8 @@ public final class SyslogInput implements Input {
             tls.close();
         }
         List<Future<?>> closing = new ArrayList<>();
-        if (server != null) {
-            closing.add(server.close());
+        synchronized (servers) {
+            servers.forEach(s -> closing.add(s.close()));
         }
         if (udpSocket != null) {
             closing.add(udpSocket.close());
@@ -229,6 +296,7 @@ public final class SyslogInput implements Input {
         private List<RawEvent> batch = new ArrayList<>();
         private final ArrayDeque<List<RawEvent>> ready = new ArrayDeque<>();
         private final SyslogEvents.FieldsCache fields = new SyslogEvents.FieldsCache();
+        private final SyslogParser.Tokens tokens = new SyslogParser.Tokens();
         private int batchesInFlight;
         private boolean paused;
         private boolean flushScheduled;
@@ -276,7 +344,7 @@ public final class SyslogInput implements Input {
 
         @Override
         public void frame(byte[] buffer, int offset, int length) {
-            SyslogMessage message = parser.parse(buffer, offset, length);
+            SyslogMessage message = parser.parse(buffer, offset, length, tokens);
             if (!message.headerParsed()) {
                 unparsed.increment();
             }

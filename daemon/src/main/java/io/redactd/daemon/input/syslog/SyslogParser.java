@@ -28,21 +28,59 @@ public final class SyslogParser {
     }
 
     public SyslogMessage parse(byte[] b, int off, int len) {
-        int end = trimEnd(b, off, off + len);
-        int[] pri = new int[1];
-        int pos = parsePri(b, off, end, pri);
-        if (pos < 0) {
-            return unparsed(-1, b, off, end);
-        }
-        if (pos + 1 < end && b[pos] == '1' && b[pos + 1] == SP) {
-            SyslogMessage m = parse5424(pri[0], b, pos + 2, end);
-            return m != null ? m : unparsed(pri[0], b, off, end);
-        }
-        return parse3164(pri[0], b, pos, end);
+        return parse(b, off, len, null);
     }
 
-    /** Returns the position after {@code <PRI>}, or -1. */
-    private static int parsePri(byte[] b, int pos, int end, int[] out) {
+    /**
+     * As {@link #parse(byte[], int, int)}; header fields equal to the previous message's (a sender mostly repeats
+     * its host, app and procid) come back as the same {@code String} instances from {@code tokens}, not as new ones.
+     *
+     * @param tokens one per connection (not thread-safe), or null
+     */
+    public SyslogMessage parse(byte[] b, int off, int len, Tokens tokens) {
+        int end = trimEnd(b, off, off + len);
+        long priAndPos = parsePri(b, off, end);
+        if (priAndPos < 0) {
+            return unparsed(-1, b, off, end);
+        }
+        int pri = (int) (priAndPos >>> 32);
+        int pos = (int) priAndPos;
+        if (pos + 1 < end && b[pos] == '1' && b[pos + 1] == SP) {
+            SyslogMessage m = parse5424(pri, b, pos + 2, end, tokens);
+            return m != null ? m : unparsed(pri, b, off, end);
+        }
+        return parse3164(pri, b, pos, end, tokens);
+    }
+
+    /**
+     * The last value of each header field of one connection, as bytes and as the String handed out for them. Only
+     * header tokens (printable ASCII, never the free text or structured data) are kept.
+     */
+    public static final class Tokens {
+        private static final int HOSTNAME = 0;
+        private static final int APPNAME = 1;
+        private static final int PROCID = 2;
+        private static final int MSGID = 3;
+        private final byte[][] bytes = new byte[4][];
+        private final String[] strings = new String[4];
+
+        String get(int field, byte[] b, int s, int e) {
+            byte[] last = bytes[field];
+            if (last != null && Arrays.equals(last, 0, last.length, b, s, e)) {
+                return strings[field];
+            }
+            bytes[field] = Arrays.copyOfRange(b, s, e);
+            strings[field] = new String(b, s, e - s, StandardCharsets.US_ASCII);
+            return strings[field];
+        }
+    }
+
+    private static String token(Tokens tokens, int field, byte[] b, int s, int e) {
+        return tokens == null ? new String(b, s, e - s, StandardCharsets.US_ASCII) : tokens.get(field, b, s, e);
+    }
+
+    /** Returns {@code PRI << 32 | position after <PRI>}, or -1. */
+    private static long parsePri(byte[] b, int pos, int end) {
         if (pos >= end || b[pos] != '<') {
             return -1;
         }
@@ -55,11 +93,12 @@ public final class SyslogParser {
         if (i == pos + 1 || i >= end || b[i] != '>' || value > 191) {
             return -1;
         }
-        out[0] = value;
-        return i + 1;
+        return (long) value << 32 | (i + 1);
     }
 
-    private static SyslogMessage parse5424(int pri, byte[] b, int pos, int end) {
+    private static final int[] HEADER_LIMITS = {MAX_HOSTNAME, MAX_APPNAME, MAX_PROCID, MAX_MSGID};
+
+    private static SyslogMessage parse5424(int pri, byte[] b, int pos, int end, Tokens tokens) {
         int tsEnd = tokenEnd(b, pos, end);
         Long ts = null;
         if (!(tsEnd - pos == 1 && b[pos] == '-')) {
@@ -69,7 +108,7 @@ public final class SyslogParser {
             }
         }
         String[] header = new String[4];
-        int[] limits = {MAX_HOSTNAME, MAX_APPNAME, MAX_PROCID, MAX_MSGID};
+        int[] limits = HEADER_LIMITS;
         int p = tsEnd;
         for (int k = 0; k < 4; k++) {
             if (p >= end || b[p] != SP) {
@@ -80,7 +119,7 @@ public final class SyslogParser {
             if (e == s || e - s > limits[k] || !printable(b, s, e)) {
                 return null;
             }
-            header[k] = e - s == 1 && b[s] == '-' ? null : new String(b, s, e - s, StandardCharsets.US_ASCII);
+            header[k] = e - s == 1 && b[s] == '-' ? null : token(tokens, k, b, s, e);
             p = e;
         }
         if (p >= end || b[p] != SP) {
@@ -144,7 +183,7 @@ public final class SyslogParser {
         return i;
     }
 
-    private SyslogMessage parse3164(int pri, byte[] b, int pos, int end) {
+    private SyslogMessage parse3164(int pri, byte[] b, int pos, int end, Tokens tokens) {
         int p = pos;
         while (p < end && b[p] == SP) {
             p++;
@@ -173,7 +212,7 @@ public final class SyslogParser {
         String hostname = null;
         int tokEnd = tokenEnd(b, p, end);
         if (tokEnd > p && !looksLikeTag(b, p, tokEnd) && tokEnd - p <= MAX_HOSTNAME && printable(b, p, tokEnd)) {
-            hostname = new String(b, p, tokEnd - p, StandardCharsets.US_ASCII);
+            hostname = token(tokens, Tokens.HOSTNAME, b, p, tokEnd);
             p = tokEnd;
             while (p < end && b[p] == SP) {
                 p++;
@@ -193,14 +232,14 @@ public final class SyslogParser {
                 close++;
             }
             if (close < end && b[close] == ']' && close > q + 1) {
-                pid = new String(b, q + 1, close - q - 1, StandardCharsets.US_ASCII);
+                pid = token(tokens, Tokens.PROCID, b, q + 1, close);
                 q = close + 1;
             } else {
                 q = -1;
             }
         }
         if (tagEnd > p && q > 0 && q < end && b[q] == ':') {
-            app = new String(b, p, tagEnd - p, StandardCharsets.US_ASCII);
+            app = token(tokens, Tokens.APPNAME, b, p, tagEnd);
             p = q + 1;
             if (p < end && b[p] == SP) {
                 p++;

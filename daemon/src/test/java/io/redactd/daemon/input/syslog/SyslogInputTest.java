@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.redactd.daemon.config.ComponentContext;
+import io.redactd.daemon.pipeline.RawBatch;
 import io.redactd.daemon.pipeline.RawEvent;
 import io.redactd.daemon.tls.ClientAuthMode;
 import io.redactd.daemon.tls.ExternalProcess;
@@ -27,7 +28,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -124,6 +127,53 @@ class SyslogInputTest {
                 .containsEntry("log.syslog.facility.code", 20L).containsEntry("log.syslog.severity.code", 5L)
                 .containsEntry("event.dataset", "app-logs").containsEntry("source.ip", "127.0.0.1");
         assertThat(first.timestampMs()).isEqualTo(java.time.Instant.parse("2026-03-10T11:00:00.250Z").toEpochMilli());
+    }
+
+    @Test
+    void connectionsAreSpreadOverTheListenersEventLoopsAndEachKeepsItsOrder() throws Exception {
+        SyslogInput input = new SyslogInput(config(TlsConfig.of(serverCert.cert().toString(), serverCert.key().toString()),
+                false, null, null, null, null, null, null), new ComponentContext("syslog-test", vertx, sink, shared, metrics))
+                .eventLoops(3);
+        await(input.start());
+        started.add(input);
+        int connections = 6;
+        int perConnection = 50;
+        List<SSLSocket> sockets = new ArrayList<>();
+        try {
+            for (int c = 0; c < connections; c++) {
+                sockets.add(tlsSocket(input.port()));
+            }
+            for (int c = 0; c < connections; c++) {
+                StringBuilder frames = new StringBuilder();
+                for (int i = 0; i < perConnection; i++) {
+                    frames.append(counted("<13>1 - h a - - - conn " + c + " msg " + i));
+                }
+                write(sockets.get(c), frames.toString());
+            }
+            sink.awaitMessages(connections * perConnection, WAIT);
+        } finally {
+            for (SSLSocket socket : sockets) {
+                socket.close();
+            }
+        }
+        Map<String, List<String>> bySource = new HashMap<>();
+        for (RawBatch batch : sink.batches()) {
+            for (RawEvent e : batch.events()) {
+                bySource.computeIfAbsent(batch.sourceId(), k -> new ArrayList<>())
+                        .add(new String(e.message(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(bySource).hasSize(connections);
+        for (List<String> messages : bySource.values()) {
+            String conn = messages.get(0).substring(0, messages.get(0).indexOf(" msg "));
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < perConnection; i++) {
+                expected.add(conn + " msg " + i);
+            }
+            assertThat(messages).containsExactlyElementsOf(expected);
+        }
+        // one port, several event loops: Vert.x hands the connections to the servers in turn
+        assertThat(sink.submittingThreads()).hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test

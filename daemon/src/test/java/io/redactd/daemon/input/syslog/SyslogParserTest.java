@@ -100,4 +100,38 @@ class SyslogParserTest {
         assertThat(text(badTs.text())).isEqualTo("<13>1 2026-13-45T00:00:00Z h a p m - text");
         assertThat(parse("<13>1 2026-01-01T00:00:00Z h a p m [unterminated sd").headerParsed()).isFalse();
     }
+
+    @Test
+    void tokensOfAConnectionGiveTheSameResultsAndReuseRepeatedHeaderStrings() {
+        SyslogParser.Tokens tokens = new SyslogParser.Tokens();
+        String[] frames = {
+                "<165>1 2003-10-11T22:14:15.003Z host-a app 1234 ID47 - first",
+                "<165>1 2003-10-11T22:14:16.003Z host-a app 1234 ID47 - second",
+                "<165>1 2003-10-11T22:14:17.003Z host-b app 99 - - third",
+                "<165>1 2003-10-11T22:14:18.003Z host-bb ap 99 ID4 - fourth",
+                "<34>Oct 11 22:14:15 host-bb su[230]: fifth",
+                "<34>Oct 11 22:14:15 host-bb su: sixth",
+                "<13>1 - - - - - [x@1 a=\"b\"] seventh"};
+        SyslogMessage previous = null;
+        for (String frame : frames) {
+            byte[] b = ("xx" + frame + "yy").getBytes(StandardCharsets.UTF_8);
+            SyslogMessage cached = parser.parse(b, 2, b.length - 4, tokens);
+            SyslogMessage plain = parse(frame);
+            assertThat(cached.hostname()).isEqualTo(plain.hostname());
+            assertThat(cached.appname()).isEqualTo(plain.appname());
+            assertThat(cached.procid()).isEqualTo(plain.procid());
+            assertThat(cached.msgid()).isEqualTo(plain.msgid());
+            assertThat(cached.timestampMs()).isEqualTo(plain.timestampMs());
+            assertThat(cached.priority()).isEqualTo(plain.priority());
+            assertThat(cached.text()).isEqualTo(plain.text());
+            assertThat(cached.structuredData()).isEqualTo(plain.structuredData());
+            if (previous == null) {
+                previous = cached;
+            } else if (frame.contains("host-a")) {
+                assertThat(cached.hostname()).isSameAs(previous.hostname());
+                assertThat(cached.appname()).isSameAs(previous.appname());
+                assertThat(cached.msgid()).isSameAs(previous.msgid());
+            }
+        }
+    }
 }
