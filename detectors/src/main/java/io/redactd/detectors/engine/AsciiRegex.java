@@ -180,10 +180,10 @@ public final class AsciiRegex {
          */
         private boolean search(AsciiRegex re, byte[] text, int from, int maxStart, int limit) {
             int width = clearVisited(re, from, limit);
-            for (int p = from; p <= maxStart; p++) {
-                if (p >= limit) {
-                    break; // no empty matches: a match needs a byte
-                }
+            // No empty matches: a match needs a byte, so it starts before limit. The bound is taken before the loop
+            // (a test inside it, true only on its last step, was speculated away by C2 and deoptimized it).
+            int last = Math.min(maxStart, limit - 1);
+            for (int p = from; p <= last; p++) {
                 int b = text[p];
                 if (b < 0 || ((b < 64 ? re.firstLo >>> b : re.firstHi >>> (b - 64)) & 1L) == 0) {
                     continue;
