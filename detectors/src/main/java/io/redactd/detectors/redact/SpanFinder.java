@@ -246,14 +246,17 @@ final class SpanFinder {
         for (int i = 0; i < rawCount; i++) {
             order[i] = i;
         }
-        for (int i = 1; i < rawCount; i++) { // insertion sort: a handful of spans per line
+        // Insertion sorts (a handful of spans per line), each element placed after every element not ranked below
+        // it (stable). The position is searched upwards from 0: the downward search loop made C2 deoptimize find()
+        // (a loop limit check), which it then compiled again, with everything inlined into it.
+        for (int i = 1; i < rawCount; i++) {
             int x = order[i];
-            int j = i - 1;
-            while (j >= 0 && before(x, order[j])) {
-                order[j + 1] = order[j];
-                j--;
+            int p = 0;
+            while (p < i && !before(x, order[p])) {
+                p++;
             }
-            order[j + 1] = x;
+            System.arraycopy(order, p, order, p + 1, i - p);
+            order[p] = x;
         }
         for (int k = 0; k < rawCount; k++) {
             int c = order[k];
@@ -268,12 +271,12 @@ final class SpanFinder {
         }
         for (int i = 1; i < acceptedCount; i++) {
             int x = accepted[i];
-            int j = i - 1;
-            while (j >= 0 && starts[accepted[j]] > starts[x]) {
-                accepted[j + 1] = accepted[j];
-                j--;
+            int p = 0;
+            while (p < i && starts[accepted[p]] <= starts[x]) {
+                p++;
             }
-            accepted[j + 1] = x;
+            System.arraycopy(accepted, p, accepted, p + 1, i - p);
+            accepted[p] = x;
         }
     }
 
