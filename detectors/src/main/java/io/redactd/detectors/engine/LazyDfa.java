@@ -181,8 +181,8 @@ final class LazyDfa {
 
     /*
      * The patterns a state accepts, in the order first seen (start matches, then the set's match states), or null.
-     * A plain loop rather than a stream: this runs for every new state, and C2 compiled the stream pipeline into
-     * step() at several times the size of the rest of it.
+     * A plain loop rather than a stream: this runs for every new state, and with the stream pipeline inlined C2
+     * compiled step() to 29 KB of code (17 KB without).
      */
     private int[] accepting(int[] set) {
         int[] acc = nfa.startMatches;
