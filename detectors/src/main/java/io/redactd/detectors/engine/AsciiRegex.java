@@ -155,12 +155,11 @@ public final class AsciiRegex {
                 cap = new int[slots];
                 found = new int[slots];
             }
-            if (!search(re, text, from, Math.min(maxStart, text.length), text.length, false)) {
+            if (!search(re, text, from, Math.min(maxStart, text.length), text.length)) {
                 return false;
             }
             if (groups && re.rightContext && matchEnd + 1 < text.length) {
-                int s = matchStart;
-                if (!search(re, text, s, s, matchEnd + 1, true)) {
+                if (!searchAt(re, text, matchStart, matchEnd + 1)) {
                     throw new IllegalStateException("group pass found no match"); // cannot happen: fail closed
                 }
             }
@@ -175,25 +174,19 @@ public final class AsciiRegex {
             return group == 0 ? matchEnd : found[2 * group + 1];
         }
 
-        private boolean search(AsciiRegex re, byte[] text, int from, int maxStart, int limit, boolean anchored) {
-            int n = re.op.length;
-            int width = limit - from + 1;
-            long bits = (long) n * width;
-            int words = (int) ((bits + 63) >>> 6);
-            if (visited.length < words) {
-                visited = new long[Math.max(words, visited.length * 2)];
-            } else {
-                Arrays.fill(visited, 0, words, 0L);
-            }
-            for (int p = from; p <= maxStart; p++) {
-                if (!anchored) {
-                    if (p >= limit) {
-                        break; // no empty matches: a match needs a byte
-                    }
-                    int b = text[p];
-                    if (b < 0 || ((b < 64 ? re.firstLo >>> b : re.firstHi >>> (b - 64)) & 1L) == 0) {
-                        continue;
-                    }
+        /*
+         * Unanchored and anchored searches are separate methods (they were one, with a flag): the rare anchored call
+         * made C2 deoptimize the unanchored loop, inlined into SpanFinder.find, and compile that again.
+         */
+        private boolean search(AsciiRegex re, byte[] text, int from, int maxStart, int limit) {
+            int width = clearVisited(re, from, limit);
+            // No empty matches: a match needs a byte, so it starts before limit. The bound is taken before the loop
+            // (a test inside it, true only on its last step, was speculated away by C2 and deoptimized it).
+            int last = Math.min(maxStart, limit - 1);
+            for (int p = from; p <= last; p++) {
+                int b = text[p];
+                if (b < 0 || ((b < 64 ? re.firstLo >>> b : re.firstHi >>> (b - 64)) & 1L) == 0) {
+                    continue;
                 }
                 if (run(re, text, p, from, width, limit)) {
                     matchStart = p;
@@ -201,6 +194,29 @@ public final class AsciiRegex {
                 }
             }
             return false;
+        }
+
+        /** A match starting exactly at {@code start} and ending by {@code limit}. */
+        private boolean searchAt(AsciiRegex re, byte[] text, int start, int limit) {
+            int width = clearVisited(re, start, limit);
+            if (run(re, text, start, start, width, limit)) {
+                matchStart = start;
+                return true;
+            }
+            return false;
+        }
+
+        /** Clears the visited bits of positions [from, limit] and returns their count. */
+        private int clearVisited(AsciiRegex re, int from, int limit) {
+            int width = limit - from + 1;
+            long bits = (long) re.op.length * width;
+            int words = (int) ((bits + 63) >>> 6);
+            if (visited.length < words) {
+                visited = new long[Math.max(words, visited.length * 2)];
+            } else {
+                Arrays.fill(visited, 0, words, 0L);
+            }
+            return width;
         }
 
         /** Backtracking in priority order from {@code start}; a (pc, pos) already seen cannot lead to a match. */

@@ -2,9 +2,7 @@ package io.redactd.detectors.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A Thompson NFA over bytes for many patterns at once, built from {@link ByteRegex} approximations. Immutable and
@@ -185,17 +183,28 @@ final class ByteNfa {
         }
         sets = byteSets.toArray(new long[0][]);
         // byte classes: refine the partition by every set
+        // (class, in set) -> new class, numbered in order of first occurrence. An array rather than a map of boxed
+        // keys: with thousands of sets this loop was a third of the start-up's CPU.
         classOf = new int[256];
         int count = 1;
+        int[] split = new int[512];
+        int[] refined = new int[256];
         for (long[] set : sets) {
-            Map<Long, Integer> split = new HashMap<>();
-            int[] refined = new int[256];
+            Arrays.fill(split, 0, 2 * count, -1);
+            int size = 0;
             for (int b = 0; b < 256; b++) {
-                long key = ((long) classOf[b] << 1) | (ByteRegex.contains(set, b) ? 1 : 0);
-                refined[b] = split.computeIfAbsent(key, k -> split.size());
+                int key = (classOf[b] << 1) | (ByteRegex.contains(set, b) ? 1 : 0);
+                int id = split[key];
+                if (id < 0) {
+                    id = size++;
+                    split[key] = id;
+                }
+                refined[b] = id;
             }
+            int[] t = classOf;
             classOf = refined;
-            count = split.size();
+            refined = t;
+            count = size;
         }
         classCount = count;
         classInSet = new boolean[sets.length][classCount];

@@ -55,15 +55,7 @@ final class SpanFinder {
         if (!nominate(buf, off, len)) {
             return 0;
         }
-        text = off == 0 && len == buf.length ? buf : exactCopy(buf, off, len);
-        int invalid = Utf8.firstInvalid(text, 0, text.length);
-        if (invalid >= 0) {
-            if (text == buf) {
-                text = buf.clone();
-            }
-            Utf8.sanitize(text, invalid);
-        }
-        boolean ascii = isAscii(text);
+        boolean ascii = prepare(buf, off, len);
         for (int p = candidates.next(0); p >= 0; p = candidates.next(p + 1)) {
             CompiledPattern pattern = patterns[p];
             CompiledDetector d = detectors[pattern.detector()];
@@ -76,36 +68,60 @@ final class SpanFinder {
             int from = searchStarts.searchFrom(pattern, candidates, text);
             if (ascii && exact[p] != null && exact[p].fits(text.length - from)) {
                 findExact(p, d, from);
-                continue;
-            }
-            Matcher m = matchers[p];
-            if (m == null) {
-                m = pattern.re2().matcher(text);
-                matchers[p] = m;
             } else {
-                m.reset(text);
-            }
-            int group = d.valueGroup();
-            // Every true match ends in [firstEnd, lastEnd] (the engines report where a match, or a wider one, ended)
-            // and starts at or after searchFrom, so RE2/J reads that stretch of the line instead of all of it, with
-            // the same result.
-            int lastEnd = candidates.lastEnd(p);
-            boolean found = m.find(from);
-            for (; found; found = m.end() < lastEnd && m.find()) {
-                int s = m.start(group);
-                int e = m.end(group);
-                if (s < 0 || e <= s || !d.validator().valid(text, s, e)) {
-                    continue;
-                }
-                if (d.contextRequired()
-                        && !containsAny(text, Math.max(0, s - d.contextWindow()), s, d.context())) {
-                    continue;
-                }
-                addRaw(s, e, d.index());
+                findRe2(p, pattern, d, from);
             }
         }
         resolveOverlaps();
         return acceptedCount;
+    }
+
+    /*
+     * The parts of find() below are separate methods so that C2 compiles find() as a small unit: inlined, the RE2/J
+     * path and the text preparation tripled its code, and it was compiled again after each deoptimization in any of
+     * them.
+     */
+
+    /** Sets {@link #text} to the range (copied unless it is all of buf), made valid UTF-8; true when it is ASCII. */
+    private boolean prepare(byte[] buf, int off, int len) {
+        text = off == 0 && len == buf.length ? buf : exactCopy(buf, off, len);
+        int invalid = Utf8.firstInvalid(text, 0, text.length);
+        if (invalid >= 0) {
+            if (text == buf) {
+                text = buf.clone();
+            }
+            Utf8.sanitize(text, invalid);
+        }
+        return isAscii(text);
+    }
+
+    /** Pattern p's spans from RE2/J (non-ASCII text, or a pattern outside {@link AsciiRegex}'s subset). */
+    private void findRe2(int p, CompiledPattern pattern, CompiledDetector d, int from) {
+        Matcher m = matchers[p];
+        if (m == null) {
+            m = pattern.re2().matcher(text);
+            matchers[p] = m;
+        } else {
+            m.reset(text);
+        }
+        int group = d.valueGroup();
+        // Every true match ends in [firstEnd, lastEnd] (the engines report where a match, or a wider one, ended)
+        // and starts at or after searchFrom, so RE2/J reads that stretch of the line instead of all of it, with
+        // the same result.
+        int lastEnd = candidates.lastEnd(p);
+        boolean found = m.find(from);
+        for (; found; found = m.end() < lastEnd && m.find()) {
+            int s = m.start(group);
+            int e = m.end(group);
+            if (s < 0 || e <= s || !d.validator().valid(text, s, e)) {
+                continue;
+            }
+            if (d.contextRequired()
+                    && !containsAny(text, Math.max(0, s - d.contextWindow()), s, d.context())) {
+                continue;
+            }
+            addRaw(s, e, d.index());
+        }
     }
 
     /**
@@ -216,17 +232,31 @@ final class SpanFinder {
 
     /** Greedy by rank: longest, then highest priority, then earliest, then catalog order. Deterministic. */
     private void resolveOverlaps() {
+        if (rawCount <= 1) { // most lines: nothing to order (the loops below are then not run, nor profiled)
+            if (rawCount == 1) {
+                accepted[0] = 0;
+                acceptedCount = 1;
+            }
+            return;
+        }
+        resolveSeveral();
+    }
+
+    private void resolveSeveral() {
         for (int i = 0; i < rawCount; i++) {
             order[i] = i;
         }
-        for (int i = 1; i < rawCount; i++) { // insertion sort: a handful of spans per line
+        // Insertion sorts (a handful of spans per line), each element placed after every element not ranked below
+        // it (stable). The position is searched upwards from 0: the downward search loop made C2 deoptimize find()
+        // (a loop limit check), which it then compiled again, with everything inlined into it.
+        for (int i = 1; i < rawCount; i++) {
             int x = order[i];
-            int j = i - 1;
-            while (j >= 0 && before(x, order[j])) {
-                order[j + 1] = order[j];
-                j--;
+            int p = 0;
+            while (p < i && !before(x, order[p])) {
+                p++;
             }
-            order[j + 1] = x;
+            System.arraycopy(order, p, order, p + 1, i - p);
+            order[p] = x;
         }
         for (int k = 0; k < rawCount; k++) {
             int c = order[k];
@@ -241,12 +271,12 @@ final class SpanFinder {
         }
         for (int i = 1; i < acceptedCount; i++) {
             int x = accepted[i];
-            int j = i - 1;
-            while (j >= 0 && starts[accepted[j]] > starts[x]) {
-                accepted[j + 1] = accepted[j];
-                j--;
+            int p = 0;
+            while (p < i && starts[accepted[p]] <= starts[x]) {
+                p++;
             }
-            accepted[j + 1] = x;
+            System.arraycopy(accepted, p, accepted, p + 1, i - p);
+            accepted[p] = x;
         }
     }
 
