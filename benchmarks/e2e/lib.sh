@@ -77,11 +77,14 @@ count_redactions() {
 # leaked_values FILE VALUES_FILE -> number of PHI values of the corpus that appear verbatim in FILE
 # Whole words only (-w): a value inside a longer unrelated number (an order id) is not that value. Only the
 # event's content is searched: redactd's chain hashes (hex) and log.offset numbers can contain a digit-only
-# value by chance (a 9-digit SSN inside a SHA-256, seen), which is not a leak. Non-JSON lines (other tools) are kept.
+# value by chance (a 9-digit SSN inside a SHA-256, seen), which is not a leak. UUIDs (hard negatives, never PHI) are
+# blanked first: an 8-digit DOB can open one (request_id=19801119-2456-..., seen). Non-JSON lines are kept.
 leaked_values() {
   if [ "$1" = - ]; then cat; else cat "$1"; fi | python3 -c '
-import json, sys
+import json, re, sys
+uuid = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 for line in sys.stdin:
+    line = uuid.sub("UUID", line)
     try:
         d = json.loads(line)
     except ValueError:

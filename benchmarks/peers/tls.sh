@@ -146,7 +146,11 @@ run_tls() {
     {
       echo '@version: 3.38'
       echo 'options { threaded(yes); use-dns(no); use-fqdn(no); chain-hostnames(no); stats-level(1); log-fifo-size(100000); };'
-      echo "source s_in { network(ip(127.0.0.1) port($port) transport(\"tls\") flags(syslog-protocol) tls(key-file(\"$tls/key.pem\") cert-file(\"$tls/cert.pem\") peer-verify(optional-untrusted)) log-iw-size(10000) log-fetch-limit(1000)); };"
+      # Octet counting (RFC 5425) is what syslog-ng's syslog() source reads; network(flags(syslog-protocol)) wants
+      # newline framing and never sees the end of an octet-counted frame.
+      local driver='network' proto=' flags(syslog-protocol)'
+      if [ "$(tls_framing)" = octet ]; then driver='syslog'; proto=''; fi
+      echo "source s_in { $driver(ip(127.0.0.1) port($port) transport(\"tls\")$proto tls(key-file(\"$tls/key.pem\") cert-file(\"$tls/cert.pem\") peer-verify(optional-untrusted)) log-iw-size(10000) log-fetch-limit(1000)); };"
       echo "destination d_out { file(\"$run/out.log\" template(\"\${MESSAGE}\\n\") flush-lines(1000)); };"
       if [ -n "$what" ]; then
         while IFS=$'\t' read -r type regex; do
