@@ -145,6 +145,10 @@ public final class DeliveryStage {
             committedEnd = buffered.buffer().endPosition();
             writtenEnd = committedEnd;
             lastCommitNanos = System.nanoTime();
+            // Everything after the committed head is retained from the start, not from when the pipeline context
+            // handles a write's completion: by then the outputs may have delivered the write and a roll could have
+            // deleted its segment, and a crash would reuse its seqs (a fork).
+            buffered.buffer().retain(committedEnd, Long.MAX_VALUE);
         }
         if (chain != null) {
             context.runOnContext(v -> timerId = vertx.setPeriodic(Math.max(10, controlTickMs), id -> pump()));
@@ -184,6 +188,10 @@ public final class DeliveryStage {
         context.runOnContext(v -> {
             closing = true;
             vertx.cancelTimer(timerId);
+            if (commitTimerId >= 0) {
+                vertx.cancelTimer(commitTimerId);
+                commitTimerId = -1;
+            }
             pump();
             commitIfDue(); // a head waiting for the interval goes now
             finishCloseIfDone();
@@ -308,8 +316,8 @@ public final class DeliveryStage {
                     }
                     durable = new Durable(w.snapshot, writtenEnd);
                 }
-                // Retained before acknowledging: from here on, only the buffer knows the head after a crash.
-                buffered.buffer().retain(committedEnd, writtenEnd);
+                // Retained already (bind, commits: everything after the committed head): from here on, only the
+                // buffer knows the head after a crash.
                 batchesSinceCommit += w.group.size();
                 for (Waiting g : w.group) {
                     g.done().complete();
@@ -374,7 +382,7 @@ public final class DeliveryStage {
                     chain.committed(d.commit());
                     if (buffered != null) {
                         committedEnd = Math.max(committedEnd, d.end());
-                        buffered.buffer().retain(committedEnd, writtenEnd);
+                        buffered.buffer().retain(committedEnd, Long.MAX_VALUE);
                     }
                     if (metrics != null) {
                         metrics.chainCommit(System.nanoTime() - t0, covered);
@@ -396,6 +404,9 @@ public final class DeliveryStage {
                     LOG.error("chain head commit failed through_seq={} error={}", d.commit().head().seq(),
                             ar.cause().getMessage());
                 }
+                if (metrics != null) {
+                    metrics.chainCommitFailed();
+                }
                 if (closing) {
                     closeFailure = ar.cause();
                 }
@@ -404,13 +415,17 @@ public final class DeliveryStage {
                 }
                 if (buffered != null) {
                     // The events stay retained in the buffer (the head is recoverable from it); retry after the
-                    // interval with a fresh snapshot (the failed one's key copy is erased), unless closing.
+                    // interval, unless closing: with a fresh snapshot when no write is in flight (the chain's state
+                    // is then exactly what the buffer holds), else the head that failed, which is durable already.
+                    // Waiting for the next write's snapshot instead could wait forever: with commits failing, the
+                    // retained range fills the buffer and the write in flight waits for space.
                     commitFailing = true;
-                    if (!closing && durable == null && inFlightWrites.isEmpty()) {
-                        HashChain.PendingCommit again = chain.prepareCommit();
-                        if (again != null) {
-                            durable = new Durable(again, writtenEnd);
-                        }
+                    if (!closing && durable == null) {
+                        HashChain.PendingCommit again = inFlightWrites.isEmpty() ? chain.prepareCommit() : null;
+                        durable = again != null ? new Durable(again, writtenEnd)
+                                // Without its key copy (erased after the failed write): the next snapshot carries
+                                // one, and opening the chain completes a key file that lags the head.
+                                : new Durable(new HashChain.PendingCommit(d.commit().head(), null), d.end());
                     }
                 }
             }

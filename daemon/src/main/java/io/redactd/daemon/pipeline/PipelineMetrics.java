@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code redactd_detection_seconds} (per batch), {@code redactd_utf8_repaired_total},
  * {@code redactd_chain_commit_seconds} (one per chain-head commit) and {@code redactd_chain_commit_batches_total}
  * (batches those commits cover: batches per commit shows how well commits are shared under load; into the disk
- * buffer the batches are acknowledged before the commit, elsewhere by it).
+ * buffer the batches are acknowledged before the commit, elsewhere by it), {@code redactd_chain_commit_failures_total}
+ * (failed head commits: the state directory cannot be written; into the buffer they are retried, and the events the
+ * head does not cover yet stay in the buffer, which fills and then slows the inputs).
  */
 public final class PipelineMetrics {
     private final MeterRegistry registry;
@@ -25,6 +27,7 @@ public final class PipelineMetrics {
     private final Counter repaired;
     private final Timer chainCommit;
     private final Counter chainCommitBatches;
+    private final Counter chainCommitFailures;
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,12 +46,19 @@ public final class PipelineMetrics {
         this.chainCommitBatches = Counter.builder("redactd.chain.commit.batches")
                 .description("Batches covered by chain-head commits")
                 .register(registry);
+        this.chainCommitFailures = Counter.builder("redactd.chain.commit.failures")
+                .description("Chain-head commits that failed (the state directory could not be written)")
+                .register(registry);
     }
 
     /** One chain-head commit that took {@code nanos} and covered {@code batches} batches. */
     public void chainCommit(long nanos, int batches) {
         chainCommit.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         chainCommitBatches.increment(batches);
+    }
+
+    public void chainCommitFailed() {
+        chainCommitFailures.increment();
     }
 
     public MeterRegistry registry() {

@@ -386,4 +386,59 @@ class DeliveryStageTest {
         assertThat(reopened.lastSeq()).isEqualTo(100);
         assertThat(reopened.pollControlEvent(T0 + 60_000)).as("no chain_restart").isNull();
     }
+
+    @Test
+    void intoTheBufferHeadCommitsThatFailWhileAWriteWaitsForSpaceAreRetriedAndTheWriteGoesOnOnceTheyWork(
+            @TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state");
+        HashChain chain = chainWithCommittedHead(state);
+        // The head file is written through ".chain-head.json.tmp": a non-empty directory there fails every commit.
+        Path blocker = Files.createDirectories(state.resolve("integrity").resolve(".chain-head.json.tmp").resolve("x"));
+        DiskBufferConfig small = new DiskBufferConfig(dir.resolve("buffer").toString(), 48L * 1024, 4096L, "interval",
+                1000L);
+        try (DiskBuffer buffer = DiskBuffer.open(small, List.of("out"))) {
+            BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
+            DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 20);
+            Context ctx = vertx.getOrCreateContext();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            stage.bind(ctx, new PipelineMetrics(registry));
+            BufferCursor out = buffer.cursor("out");
+            // Two batches fit; the output delivers them, yet the buffer keeps them: no head covers them.
+            for (int g = 0; g < 2; g++) {
+                int from = g * 60;
+                Promise<Future<Void>> ack = Promise.promise();
+                ctx.runOnContext(v -> ack.complete(stage.deliver(docs(from, 60))));
+                await(await(ack.future()));
+            }
+            for (BufferChunk c = out.read(1000, 1 << 20); !c.isEmpty(); c = out.read(1000, 1 << 20)) {
+                assertThat(c.documents()).isNotEmpty();
+            }
+            out.commit(buffer.endPosition());
+            // The third waits for space, which only a head commit can free.
+            Promise<Future<Void>> third = Promise.promise();
+            Promise<Double> failuresBefore = Promise.promise();
+            ctx.runOnContext(v -> {
+                third.complete(stage.deliver(docs(120, 60)));
+                failuresBefore.complete(registry.get("redactd.chain.commit.failures").counter().count());
+            });
+            Future<Void> thirdAck = await(third.future());
+            double before = await(failuresBefore.future());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (registry.get("redactd.chain.commit.failures").counter().count() <= before
+                    && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            }
+            assertThat(registry.get("redactd.chain.commit.failures").counter().count())
+                    .as("a commit failed while the third write was waiting for space").isGreaterThan(before);
+            assertThat(thirdAck.isComplete()).as("the buffer is full of events no head covers").isFalse();
+
+            // The state directory works again: the retried commit frees the space and the write completes.
+            Files.delete(blocker);
+            Files.delete(blocker.getParent());
+            await(thirdAck);
+            await(stage.close());
+            assertThat(headSeq(state)).isEqualTo(185);
+        }
+    }
+
 }
