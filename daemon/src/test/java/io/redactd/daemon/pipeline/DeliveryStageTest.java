@@ -97,6 +97,19 @@ class DeliveryStageTest {
         }
     }
 
+    /** The context the last {@link #intoBuffer} stage runs on. */
+    private Context boundContext;
+
+    /** A chained stage whose only output is the buffered fan-out over {@code buffer} (as in the daemon), bound. */
+    private DeliveryStage intoBuffer(DiskBuffer buffer, HashChain chain, long commitIntervalMs,
+                                     SimpleMeterRegistry registry) {
+        BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
+        DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, commitIntervalMs);
+        boundContext = vertx.getOrCreateContext();
+        stage.bind(boundContext, new PipelineMetrics(registry));
+        return stage;
+    }
+
     private long headSeq(Path state) throws Exception {
         Path head = state.resolve("integrity").resolve("chain-head.json");
         return Files.exists(head) ? json.readTree(head.toFile()).get("seq").asLong() : 0;
@@ -239,11 +252,9 @@ class DeliveryStageTest {
         Path state = dir.resolve("state");
         HashChain chain = chainWithCommittedHead(state);
         DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"));
-        BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
         // No commit within the test's time unless closing: the crash below comes before the head covers the batches.
-        DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 3_600_000);
-        Context ctx = vertx.getOrCreateContext();
-        stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+        DeliveryStage stage = intoBuffer(buffer, chain, 3_600_000, new SimpleMeterRegistry());
+        Context ctx = boundContext;
 
         Promise<Future<Void>> acks = Promise.promise();
         ctx.runOnContext(v -> acks.complete(Future.all(stage.deliver(docs(0, 150)), stage.deliver(docs(150, 150)))
@@ -284,10 +295,8 @@ class DeliveryStageTest {
         Path state = dir.resolve("state");
         HashChain chain = chainWithCommittedHead(state);
         try (DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"))) {
-            BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
-            DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 3_600_000);
-            Context ctx = vertx.getOrCreateContext();
-            stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+            DeliveryStage stage = intoBuffer(buffer, chain, 3_600_000, new SimpleMeterRegistry());
+            Context ctx = boundContext;
             Promise<Future<Void>> ack = Promise.promise();
             ctx.runOnContext(v -> ack.complete(stage.deliver(docs(0, 200))));
             await(await(ack.future()));
@@ -308,11 +317,9 @@ class DeliveryStageTest {
         Path state = dir.resolve("state");
         HashChain chain = chainWithCommittedHead(state);
         try (DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"))) {
-            BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
-            DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 20);
-            Context ctx = vertx.getOrCreateContext();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            stage.bind(ctx, new PipelineMetrics(registry));
+            DeliveryStage stage = intoBuffer(buffer, chain, 20, registry);
+            Context ctx = boundContext;
             for (int g = 0; g < 3; g++) {
                 int from = g * 50;
                 Promise<Future<Void>> ack = Promise.promise();
@@ -336,10 +343,8 @@ class DeliveryStageTest {
         Path state = dir.resolve("state");
         HashChain chain = chainWithCommittedHead(state);
         try (DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"))) {
-            BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
-            DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 3_600_000);
-            Context ctx = vertx.getOrCreateContext();
-            stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+            DeliveryStage stage = intoBuffer(buffer, chain, 3_600_000, new SimpleMeterRegistry());
+            Context ctx = boundContext;
             // The buffer refuses a document larger than a segment at once, while the write before it is pending.
             byte[] tooLarge = ("{\"message\":\"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
             List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -367,10 +372,8 @@ class DeliveryStageTest {
         HashChain chain = HashChain.open(state, "web-01", new CheckpointPolicy(1_000_000, 3_600_000), T0);
         String stream = chain.stream();
         DiskBuffer buffer = DiskBuffer.open(bufferConfig(dir), List.of("out"));
-        BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
-        DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 3_600_000);
-        Context ctx = vertx.getOrCreateContext();
-        stage.bind(ctx, new PipelineMetrics(new SimpleMeterRegistry()));
+        DeliveryStage stage = intoBuffer(buffer, chain, 3_600_000, new SimpleMeterRegistry());
+        Context ctx = boundContext;
         Promise<Future<Void>> ack = Promise.promise();
         ctx.runOnContext(v -> ack.complete(stage.deliver(docs(0, 100))));
         await(await(ack.future()));
@@ -397,11 +400,9 @@ class DeliveryStageTest {
         DiskBufferConfig small = new DiskBufferConfig(dir.resolve("buffer").toString(), 48L * 1024, 4096L, "interval",
                 1000L);
         try (DiskBuffer buffer = DiskBuffer.open(small, List.of("out"))) {
-            BufferedFanOut fanOut = new BufferedFanOut("buffer", vertx, buffer, List.of(), new SimpleMeterRegistry());
-            DeliveryStage stage = new DeliveryStage(vertx, List.of(fanOut), chain, 3_600_000, 20);
-            Context ctx = vertx.getOrCreateContext();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            stage.bind(ctx, new PipelineMetrics(registry));
+            DeliveryStage stage = intoBuffer(buffer, chain, 20, registry);
+            Context ctx = boundContext;
             BufferCursor out = buffer.cursor("out");
             // Two batches fit; the output delivers them, yet the buffer keeps them: no head covers them.
             for (int g = 0; g < 2; g++) {
