@@ -94,8 +94,10 @@ class DaemonIT {
                 poll("all lines to be read and detected", Duration.ofSeconds(30), () -> {
                     try {
                         String now = curl(port, "/metrics")[0];
+                        // The output's counter appears with its first delivery, which can come after detection.
                         return metric(now, "redactd_input_events_total{input=\"in\"}") == lines
-                                && metric(now, "redactd_findings_total{type=\"SSN\"}") == lines / 3;
+                                && metric(now, "redactd_findings_total{type=\"SSN\"}") == lines / 3
+                                && now.contains("redactd_output_events_total{output=\"ndjson\"}");
                     } catch (IOException e) {
                         return false;
                     } catch (InterruptedException e) {
