@@ -37,11 +37,13 @@ import static com.gliwka.hyperscan.jni.hyperscan.hs_valid_platform;
  * no literal to anchor on, so Hyperscan runs them in its NFA engines) were nearly all of the scan.
  *
  * <ul>
- *   <li>{@link TokenNominator} nominates SSN, card, phone, NPI, IPv4/6, DEA, MBI, IBAN, VIN and street-address
- *       patterns with the range their match ends fall in, from the line's alphanumeric tokens; the context words of
+ *   <li>{@link TokenNominator} nominates SSN, card, phone, NPI, IPv4/6, DEA, MBI, IBAN, VIN, street-address and
+ *       plain e-mail patterns with the range their match ends fall in, from the line's alphanumeric tokens (and its
+ *       {@code @} bytes); the context words of
  *       the detectors it covers entirely (bare SSN, phone, NPI) are looked for in Java, only when it nominated
  *       one.</li>
- *   <li>The rest (e-mail, labels, HL7 fields, PO boxes, names, other context words, custom detectors) run in one
+ *   <li>The rest (encoded e-mail, labels, HL7 fields, PO boxes, names, other context words, custom detectors) run
+ *       in one
  *       block-mode database compiled without start-of-match tracking, so it answers "which patterns occur in this
  *       line, ending where" at full speed. The built-in ones are compiled without their leading boundary group
  *       ({@link #stripLeadingBoundaries}): a superset with the same match ends. Context words only gate their
