@@ -37,9 +37,13 @@ import static com.gliwka.hyperscan.jni.hyperscan.hs_valid_platform;
  * no literal to anchor on, so Hyperscan runs them in its NFA engines) were nearly all of the scan.
  *
  * <ul>
- *   <li>{@link TokenNominator} nominates SSN, card, phone, NPI, IPv4/6, DEA, MBI, IBAN and VIN patterns with the
- *       range their match ends fall in, from the line's alphanumeric tokens.</li>
- *   <li>The rest (e-mail, labels, HL7 fields, addresses, names, context words, custom detectors) run in one
+ *   <li>{@link TokenNominator} nominates SSN, card, phone, NPI, IPv4/6, DEA, MBI, IBAN, VIN, street-address and
+ *       plain e-mail patterns with the range their match ends fall in, from the line's alphanumeric tokens (and its
+ *       {@code @} bytes); the context words of
+ *       the detectors it covers entirely (bare SSN, phone, NPI) are looked for in Java, only when it nominated
+ *       one.</li>
+ *   <li>The rest (encoded e-mail, labels, HL7 fields, PO boxes, names, other context words, custom detectors) run
+ *       in one
  *       block-mode database compiled without start-of-match tracking, so it answers "which patterns occur in this
  *       line, ending where" at full speed. The built-in ones are compiled without their leading boundary group
  *       ({@link #stripLeadingBoundaries}): a superset with the same match ends. Context words only gate their
@@ -77,6 +81,12 @@ final class HyperscanEngine implements CandidateEngine {
     private final TokenNominator tokens;
     private final PortableEngine nonAscii;
     private final long[] alwaysOn;
+    /**
+     * Context words checked in Java, not by Hyperscan: those of detectors whose every pattern the token pass covers
+     * (the bare SSN, phone and NPI forms). Their words only matter on a line where the token pass nominated such a
+     * pattern, which is rare, so they are looked for only there instead of on every line by Hyperscan.
+     */
+    private final JavaContext[] javaContext;
     /** Frees the database once the plan and all its redactors are unreachable (plans have no close()). */
     private final Cleaner.Cleanable freeDatabase;
 
@@ -86,10 +96,12 @@ final class HyperscanEngine implements CandidateEngine {
         int[] flags = new int[n];
         boolean[] excluded = new boolean[n];
         this.tokens = TokenNominator.forPatterns(patterns, excluded);
+        this.javaContext = javaContext(patterns, detectors, excluded);
         String[] expressions = new String[n];
         for (CompiledPattern p : patterns) {
             String regex = p.regex();
-            expressions[p.index()] = BUILT_IN.contains(regex) ? stripLeadingBoundaries(regex) : regex;
+            expressions[p.index()] = BUILT_IN.contains(regex)
+                    ? trimLeadingRepeat(stripLeadingBoundaries(regex)) : regex;
             if (p.isContext()) {
                 flags[p.index()] |= HS_FLAG_SINGLEMATCH; // only "does the line hold a context word" is read
             }
@@ -125,6 +137,48 @@ final class HyperscanEngine implements CandidateEngine {
         hs_database_t toFree = db;
         this.freeDatabase = db == null ? null : CLEANER.register(this, () -> hs_free_database(toFree));
         this.alwaysOn = always.isEmpty() ? null : always.toWords();
+    }
+
+    /**
+     * A contextual detector's context pattern, its words (lower-case ASCII) and its other patterns, all covered by
+     * the token pass.
+     */
+    private record JavaContext(int contextPattern, int[] patterns, byte[][] words) {
+    }
+
+    /**
+     * The context patterns to check in Java (see {@link #javaContext}); marks them in {@code excluded}. Hyperscan
+     * matches a context pattern {@code (?i)(?:w1|w2|...)} in byte mode exactly where an ASCII case-insensitive
+     * substring search finds one of the words (ASCII lines only reach it), so words with a byte >= 0x80 stay in
+     * Hyperscan.
+     */
+    private static JavaContext[] javaContext(List<CompiledPattern> patterns, List<CompiledDetector> detectors,
+                                             boolean[] excluded) {
+        List<JavaContext> out = new ArrayList<>();
+        for (CompiledPattern cp : patterns) {
+            if (!cp.isContext()) {
+                continue;
+            }
+            CompiledDetector d = detectors.get(cp.detector());
+            List<Integer> own = new ArrayList<>();
+            boolean covered = true;
+            for (CompiledPattern p : patterns) {
+                if (p.detector() == d.index() && !p.isContext()) {
+                    own.add(p.index());
+                    covered &= excluded[p.index()];
+                }
+            }
+            for (byte[] w : d.context()) {
+                for (byte b : w) {
+                    covered &= b >= 0;
+                }
+            }
+            if (covered && !own.isEmpty()) {
+                excluded[cp.index()] = true;
+                out.add(new JavaContext(cp.index(), own.stream().mapToInt(Integer::intValue).toArray(), d.context()));
+            }
+        }
+        return out.toArray(new JavaContext[0]);
     }
 
     /**
@@ -202,6 +256,47 @@ final class HyperscanEngine implements CandidateEngine {
             atStart = false;
         }
         return out.toString();
+    }
+
+    /**
+     * Shortens a repeated class that starts the (stripped) pattern, inside its leading capture group:
+     * {@code ([a-z]{1,64}@...)} becomes {@code ([a-z]@...)}, {@code {m,n}} becomes {@code {m}}, {@code +} once. A
+     * match of {@code X{k}Y} (k >= m) ends where the match of {@code X{m}Y} starting k - m bytes later does, and the
+     * converse is a match with k = m, so both have the same match ends, which is all the engine reports. Hyperscan
+     * scanned the e-mail pattern's {@code [A-Za-z0-9._%+-]{1,64}@} at a quarter of the whole database's time
+     * (HyperscanPatternCosts); without the repeat it finds the {@code @} literal. Only when the group is not
+     * repeated itself and the class is its first item; anything else is returned as it is.
+     */
+    static String trimLeadingRepeat(String regex) {
+        if (!regex.startsWith("([") || groupEnd(regex, 0) < 0) {
+            return regex;
+        }
+        int close = groupEnd(regex, 0);
+        if (close + 1 < regex.length() && "*+?{".indexOf(regex.charAt(close + 1)) >= 0) {
+            return regex; // the group repeats: a later pass does not start the match
+        }
+        int classClose = classEnd(regex, 1);
+        if (classClose < 0 || classClose + 1 >= regex.length()) {
+            return regex;
+        }
+        int q = classClose + 1;
+        char c = regex.charAt(q);
+        if (c == '+') {
+            boolean plain = q + 1 >= regex.length() || "?+".indexOf(regex.charAt(q + 1)) < 0;
+            return plain ? regex.substring(0, q) + regex.substring(q + 1) : regex;
+        }
+        if (c != '{') {
+            return regex;
+        }
+        int rb = regex.indexOf('}', q);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{(\\d+)(?:,(\\d*))?}").matcher(
+                regex.substring(q, rb < 0 ? q : rb + 1));
+        if (rb < 0 || !m.matches() || Integer.parseInt(m.group(1)) < 1
+                || rb + 1 < regex.length() && "?+".indexOf(regex.charAt(rb + 1)) >= 0) { // lazy/possessive forms
+            return regex;
+        }
+        int min = Integer.parseInt(m.group(1));
+        return regex.substring(0, q) + (min == 1 ? "" : "{" + min + "}") + regex.substring(rb + 1);
     }
 
     /** Index of the ')' closing the group opened at {@code open}, or -1. */
@@ -370,12 +465,20 @@ final class HyperscanEngine implements CandidateEngine {
             if (engine.alwaysOn != null) {
                 out.addAll(engine.alwaysOn);
             }
-            if (hasNonAscii(buf, off, len)) {
+            // the token pass finds non-ASCII bytes in its own eight-byte loop (no separate pass over the line)
+            if (tokenScan != null ? !tokenScan.candidates(buf, off, len, out) : hasNonAscii(buf, off, len)) {
                 nonAsciiScan.candidates(buf, off, len, out);
                 return;
             }
-            if (tokenScan != null) {
-                tokenScan.candidates(buf, off, len, out);
+            for (JavaContext c : engine.javaContext) {
+                for (int p : c.patterns()) {
+                    if (out.contains(p)) {
+                        if (containsAny(buf, off, off + len, c.words())) {
+                            out.add(c.contextPattern());
+                        }
+                        break;
+                    }
+                }
             }
             if (scratch == null) {
                 return;
@@ -390,6 +493,27 @@ final class HyperscanEngine implements CandidateEngine {
             if (rc != HS_SUCCESS) {
                 throw new IllegalStateException("hyperscan scan failed with code " + rc);
             }
+        }
+
+        /** ASCII case-insensitive: does any of the lower-case {@code words} occur in {@code buf[from, to)}? */
+        private static boolean containsAny(byte[] buf, int from, int to, byte[][] words) {
+            for (byte[] w : words) {
+                int last = to - w.length;
+                outer:
+                for (int i = from; i <= last; i++) {
+                    for (int k = 0; k < w.length; k++) {
+                        byte b = buf[i + k];
+                        if (b >= 'A' && b <= 'Z') {
+                            b += 32;
+                        }
+                        if (b != w[k]) {
+                            continue outer;
+                        }
+                    }
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean hasNonAscii(byte[] buf, int off, int len) {

@@ -6,13 +6,16 @@ import java.util.Map;
 
 /**
  * Nominates the built-in catalog's class-led patterns (digit runs and upper-case codes: SSN, card, phone, NPI, IPv4,
- * IPv6, DEA, MBI, IBAN, VIN) from one pass over the line's alphanumeric tokens, for the Hyperscan engine: Hyperscan
+ * IPv6, DEA, MBI, IBAN, VIN, and the street address, which starts with its house number) from one pass over the line's
+ * alphanumeric tokens, and the plain e-mail pattern from its {@code @}, for the Hyperscan engine: Hyperscan
  * has no literal to anchor these on and runs them in its NFA engines, which was most of its time per line (measured:
  * benchmarks/RESULTS.md, "Hyperscan engine, branch hyperscan").
  *
  * <p>Every rule is a necessary condition of its regex, written against that exact regex text (a changed catalog
  * pattern is not claimed and goes back to Hyperscan): each of these patterns' values starts where an alphanumeric
- * token starts, because every one of their left boundaries refuses a letter or digit before the value. The rule reads
+ * token starts, because every one of their left boundaries refuses a letter or digit before the value (the e-mail
+ * rule lands on the {@code @} instead: Hyperscan spent a quarter of its time on that pattern, measured by
+ * HyperscanPatternCosts). The rule reads
  * a few bytes at that token (run lengths, separators) and, when the regex could match there, reports the range in
  * which that match would end. Over the line each pattern gets the smallest first and the largest last end, so every
  * true match ends within [firstEnd, lastEnd] and the exact confirmation reads only that stretch. Candidates may be too
@@ -40,7 +43,15 @@ final class TokenNominator {
         MBI("(?:^|[^0-9A-Za-z_-])([1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\\d-?[AC-HJKMNP-RT-Y]"
                 + "[AC-HJKMNP-RT-Y0-9]\\d-?[AC-HJKMNP-RT-Y]{2}\\d{2})\\b"),
         IBAN("(?:^|[^0-9A-Za-z_])([A-Z]{2}\\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?))\\b"),
-        VIN("(?:^|[^0-9A-Za-z_-])([A-HJ-NPR-Z0-9]{17})\\b");
+        VIN("(?:^|[^0-9A-Za-z_-])([A-HJ-NPR-Z0-9]{17})\\b"),
+        EMAIL("(?:^|[^A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24})\\b"),
+        ADDRESS("(?:^|[^0-9A-Za-z_.-])(\\d{1,6}[A-Z]? (?:[NSEW]\\.? |(?:North|South|East|West) )?(?:[A-Z][a-z]+|\\d{1,3}"
+                + "(?:st|nd|rd|th))(?: [A-Z][a-z]+){0,3} "
+                + "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln"
+                + "|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl|Pike"
+                + "|Loop|Plaza)" + "\\.?"
+                + "(?:,? (?:Apt|Suite|Ste|Unit|Fl|Floor|Rm|Room|#)\\.? ?#?[0-9A-Za-z-]{1,6})?"
+                + "(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2}(?: \\d{5}(?:-\\d{4})?)?)?)\\b");
 
         final String regex;
 
@@ -63,12 +74,16 @@ final class TokenNominator {
     private static final byte LPAREN = 3;
     private static final byte PLUS = 4;
     private static final byte COLON = 5;
+    private static final byte AT = 6;
     private static final byte[] CLASS = new byte[256];
     private static final boolean[] ALNUM = new boolean[256];
     private static final boolean[] UPPER_OR_DIGIT = new boolean[256];
     private static final boolean[] HEX = new boolean[256];
     /** What the IPv4 pattern's value can hold: its trailing {@code (?:\.[0-9A-Za-z]+|-[A-Za-z][0-9A-Za-z]*)*}. */
     private static final boolean[] IPV4_TAIL = new boolean[256];
+    /** The e-mail pattern's local-part bytes ({@code [A-Za-z0-9._%+-]}) and domain bytes ({@code [A-Za-z0-9.-]}). */
+    private static final boolean[] EMAIL_LOCAL = new boolean[256];
+    private static final boolean[] EMAIL_DOMAIN = new boolean[256];
 
     static {
         for (Rule r : RULES) {
@@ -82,7 +97,9 @@ final class TokenNominator {
             UPPER_OR_DIGIT[b] = digit || upper;
             HEX[b] = digit || (b >= 'A' && b <= 'F') || (b >= 'a' && b <= 'f');
             IPV4_TAIL[b] = ALNUM[b] || b == '.' || b == '-';
-            CLASS[b] = digit ? DIGIT : upper ? UPPER : b == '(' ? LPAREN : b == '+' ? PLUS : b == ':' ? COLON
+            EMAIL_LOCAL[b] = ALNUM[b] || b == '.' || b == '_' || b == '%' || b == '+' || b == '-';
+            EMAIL_DOMAIN[b] = IPV4_TAIL[b];
+            CLASS[b] = digit ? DIGIT : upper ? UPPER : b == '(' ? LPAREN : b == '+' ? PLUS : b == ':' ? COLON : b == '@' ? AT
                     : OTHER; // ')' and '*' fall in the word test's '(' to '+' range and are passed over
         }
     }
@@ -98,16 +115,43 @@ final class TokenNominator {
         long digitOrUpper = between(word, '0', '9') | between(word, 'A', 'Z');
         long alnum = (digitOrUpper | between(word, 'a', 'z')) & HIGHS;
         long prevAlnum = (alnum << 8) | (afterAlnum ? 0x80L : 0L);
-        return ((digitOrUpper & ~prevAlnum) | between(word, ':', ':') | between(word, '(', '+')) & HIGHS;
+        return ((digitOrUpper & ~prevAlnum) | between(word, ':', ':') | between(word, '(', '+')
+                | between(word, '@', '@')) & HIGHS;
     }
 
     private static long between(long word, int lo, int hi) {
         return (word + (0x80 - lo) * ONES) & ~(word + (0x7F - hi) * ONES);
     }
 
-    /** Bit k: some rule reads a digit run of length k that ends its token (1, 3, 4, 9-11, 13-19). */
-    private static final long RUN_LENGTHS = 1L << 1 | 1L << 3 | 1L << 4 | 1L << 9 | 1L << 10 | 1L << 11
-            | 0x7FL << 13;
+    /*
+     * Run ends, eight bytes at a time: a token's run length is what a landing reads most, and a byte loop there
+     * mispredicts its exit once per run. These take any bytes: each is masked to seven bits (so no carry crosses a
+     * byte), and bytes >= 0x80 are then left out of the class.
+     */
+
+    /** High bit of each byte of {@code word} that is an ASCII digit. */
+    static long digitBits(long word) {
+        return between(word & ~HIGHS, '0', '9') & ~word & HIGHS;
+    }
+
+    /** High bit of each byte of {@code word} that is an ASCII digit or upper-case letter. */
+    static long upperOrDigitBits(long word) {
+        long a = word & ~HIGHS;
+        return (between(a, '0', '9') | between(a, 'A', 'Z')) & ~word & HIGHS;
+    }
+
+    /** High bit of each byte of {@code word} that is an ASCII letter or digit. */
+    static long alnumBits(long word) {
+        long a = word & ~HIGHS;
+        return (between(a, '0', '9') | between(a, 'A', 'Z') | between(a, 'a', 'z')) & ~word & HIGHS;
+    }
+
+    /**
+     * Bit k: some rule reads a digit run of length k that ends its token whatever byte follows it (9-11, 13-19).
+     * Shorter runs are read only before a blank, a dash or a dot (lengths 1, 3, 4 separated values; 1-3 an IPv4
+     * octet; 1-6 a house number).
+     */
+    private static final long LONG_RUNS = 1L << 9 | 1L << 10 | 1L << 11 | 0x7FL << 13;
 
     /** Per rule, the plan's pattern index, or -1 when the plan does not have that pattern. */
     private final int[] patternOf = new int[RULES.length];
@@ -153,17 +197,38 @@ final class TokenNominator {
             this.patternOf = patternOf.clone();
         }
 
-        /** Adds to {@code out} the covered patterns that may match {@code buf[off, off+len)}, with end ranges. */
-        void candidates(byte[] buf, int off, int len, PatternSet out) {
+        /**
+         * Adds to {@code out} the covered patterns that may match {@code buf[off, off+len)}, with end ranges, and
+         * returns true; or, when the line holds a byte >= 0x80 (which the Hyperscan engine sends to the portable
+         * engine), adds nothing and returns false. Checking that here, in the eight-byte loop, saves the engine a
+         * separate pass over the line.
+         */
+        boolean candidates(byte[] buf, int off, int len, PatternSet out) {
             start = off;
             end = off + len;
             ipv6Done = off;
+            boolean ascii;
             if (len >= 8) {
-                words(buf);
+                ascii = words(buf);
             } else {
-                for (int i = off; i < end; ) {
-                    i = CLASS[buf[i] & 0xff] == OTHER ? i + 1 : visit(buf, i);
+                ascii = true;
+                for (int i = off; i < end; i++) {
+                    ascii &= buf[i] >= 0;
                 }
+                for (int i = off; i < end && ascii; ) {
+                    byte c = CLASS[buf[i] & 0xff];
+                    if (c == OTHER) {
+                        i++;
+                    } else if ((c == DIGIT || c == UPPER) && i > start && ALNUM[buf[i - 1] & 0xff]) {
+                        i = skipAlnum(buf, i + 1); // inside a token: no value starts here
+                    } else {
+                        i = visit(buf, i);
+                    }
+                }
+            }
+            if (!ascii) {
+                touched = 0;
+                return false;
             }
             if (touched != 0) {
                 for (int r = 0; r < RULES.length; r++) {
@@ -177,22 +242,26 @@ final class TokenNominator {
                 }
                 touched = 0;
             }
+            return true;
         }
 
         /**
          * Eight bytes at a time to the next byte a rule reads (most log bytes are lower-case letters, blanks and
          * punctuation, or letters and digits inside a token, which no rule reads); the last word overlaps the one
-         * before it so that no byte is read outside the line.
+         * before it so that no byte is read outside the line. Returns false at the first word holding a byte >= 0x80.
+         * Every byte of the line is either in a word tested here or was passed over by a rule, and rules pass over
+         * ASCII letters, digits and separators only, so true means the line is ASCII.
          */
-        private void words(byte[] buf) {
+        private boolean words(byte[] buf) {
             int next = start; // bytes before this are read (a rule may read on past its landing byte)
             int lastWord = end - 8;
             int w = start;
             while (true) {
                 long word = (long) LONGS.get(buf, w);
-                long m = (word & HIGHS) == 0
-                        ? interesting(word, w > start && ALNUM[buf[w - 1] & 0xff])
-                        : bytewise(buf, w);
+                if ((word & HIGHS) != 0) {
+                    return false;
+                }
+                long m = interesting(word, w > start && ALNUM[buf[w - 1] & 0xff]);
                 if (next > w) {
                     m &= -1L << ((next - w) << 3); // next - w < 8 here
                 }
@@ -204,34 +273,26 @@ final class TokenNominator {
                     m &= -1L << ((next - w) << 3);
                 }
                 if (w == lastWord) {
-                    return;
+                    return true;
                 }
                 w = Math.min(Math.max(w + 8, next), lastWord);
                 if (next >= end) {
-                    return;
+                    return true;
                 }
             }
         }
 
-        /** The landing bits of eight bytes that are not all ASCII: any byte a rule may read. */
-        private static long bytewise(byte[] buf, int w) {
-            long m = 0;
-            for (int k = 0; k < 8; k++) {
-                if (CLASS[buf[w + k] & 0xff] != OTHER) {
-                    m |= 0x80L << (k << 3);
-                }
-            }
-            return m;
-        }
-
-        /** Reads the byte at i (a digit, an upper-case letter, a colon, or one of ( ) * +); returns where to go on. */
+        /**
+         * Reads the byte at i (a digit or upper-case letter that starts a token, a colon, or one of ( ) * +); returns
+         * where to go on.
+         */
         private int visit(byte[] buf, int i) {
             byte c = CLASS[buf[i] & 0xff];
-            if (c == DIGIT || c == UPPER) {
-                if (i > start && ALNUM[buf[i - 1] & 0xff]) {
-                    return skipAlnum(buf, i + 1); // inside a token: no value starts here
-                }
-                return c == DIGIT ? digitToken(buf, i) : upperToken(buf, i);
+            if (c == DIGIT) {
+                return digitToken(buf, i);
+            }
+            if (c == UPPER) {
+                return upperToken(buf, i);
             }
             if (c == LPAREN) {
                 // (\d{3})[ .-]?\d{3}[-. ]\d{4}: 13 or 14 bytes
@@ -245,6 +306,8 @@ final class TokenNominator {
                 }
             } else if (c == COLON) {
                 return colon(buf, i);
+            } else if (c == AT) {
+                email(buf, i);
             }
             return i + 1;
         }
@@ -295,8 +358,64 @@ final class TokenNominator {
             return true;
         }
 
+        /** The first offset at or after i (i <= end) that is not an ASCII letter or digit, or end. */
         private int skipAlnum(byte[] buf, int i) {
+            for (; i + 8 <= end; i += 8) {
+                long miss = ~alnumBits((long) LONGS.get(buf, i)) & HIGHS;
+                if (miss != 0) {
+                    return i + (Long.numberOfTrailingZeros(miss) >>> 3);
+                }
+            }
+            if (i == end) {
+                return i;
+            }
+            if (end >= 8) { // the last eight bytes, shifted so i is the lowest; the zero bytes shifted in stop the run
+                long w = (long) LONGS.get(buf, end - 8) >>> ((i + 8 - end) << 3);
+                return i + (Long.numberOfTrailingZeros(~alnumBits(w) & HIGHS) >>> 3);
+            }
             while (i < end && ALNUM[buf[i] & 0xff]) {
+                i++;
+            }
+            return i;
+        }
+
+        /** The first offset at or after i (i <= end) that is not an ASCII digit, or end. */
+        private int skipDigits(byte[] buf, int i) {
+            for (; i + 8 <= end; i += 8) {
+                long miss = ~digitBits((long) LONGS.get(buf, i)) & HIGHS;
+                if (miss != 0) {
+                    return i + (Long.numberOfTrailingZeros(miss) >>> 3);
+                }
+            }
+            if (i == end) {
+                return i;
+            }
+            if (end >= 8) {
+                long w = (long) LONGS.get(buf, end - 8) >>> ((i + 8 - end) << 3);
+                return i + (Long.numberOfTrailingZeros(~digitBits(w) & HIGHS) >>> 3);
+            }
+            while (i < end && buf[i] >= '0' && buf[i] <= '9') {
+                i++;
+            }
+            return i;
+        }
+
+        /** The first offset at or after i (i <= end) that is not an ASCII digit or upper-case letter, or end. */
+        private int skipUpperOrDigits(byte[] buf, int i) {
+            for (; i + 8 <= end; i += 8) {
+                long miss = ~upperOrDigitBits((long) LONGS.get(buf, i)) & HIGHS;
+                if (miss != 0) {
+                    return i + (Long.numberOfTrailingZeros(miss) >>> 3);
+                }
+            }
+            if (i == end) {
+                return i;
+            }
+            if (end >= 8) {
+                long w = (long) LONGS.get(buf, end - 8) >>> ((i + 8 - end) << 3);
+                return i + (Long.numberOfTrailingZeros(~upperOrDigitBits(w) & HIGHS) >>> 3);
+            }
+            while (i < end && UPPER_OR_DIGIT[buf[i] & 0xff]) {
                 i++;
             }
             return i;
@@ -304,10 +423,7 @@ final class TokenNominator {
 
         /** A token starting with an upper-case letter at s: DEA, IBAN, VIN. Returns the token's end. */
         private int upperToken(byte[] buf, int s) {
-            int u = s + 1;
-            while (u < end && UPPER_OR_DIGIT[buf[u] & 0xff]) {
-                u++;
-            }
+            int u = skipUpperOrDigits(buf, s + 1);
             int e = skipAlnum(buf, u);
             if (u == e) {
                 if (e - s == 17) {
@@ -326,27 +442,43 @@ final class TokenNominator {
 
         /** A token starting with a digit at s: the digit-run patterns, MBI, VIN. Returns the token's end. */
         private int digitToken(byte[] buf, int s) {
-            int j = s + 1;
-            while (j < end && buf[j] >= '0' && buf[j] <= '9') {
-                j++;
-            }
+            int j = skipDigits(buf, s + 1);
             int k = j - s;
             int next = at(buf, j);
             if (next >= 0 && ALNUM[next]) {
-                // a letter right after the run: only MBI ([1-9][A-Z]...) and VIN (17 upper-case/digits) go on
-                if (k == 1 && buf[s] != '0' && next >= 'A' && next <= 'Z' && at(buf, s + 3) >= '0'
-                        && at(buf, s + 3) <= '9') {
-                    add(Rule.MBI, s + 11, s + 13);
-                }
-                int e = skipAlnum(buf, j + 1);
-                if (e - s == 17 && upperOrDigits(buf, j, e - j)) {
-                    add(Rule.VIN, e, e);
-                }
-                return e;
+                return digitsThenAlnum(buf, s, j, next);
             }
-            if (((RUN_LENGTHS >>> Math.min(k, 63)) & 1) == 0 && (k > 3 || next != '.')) {
-                return j; // the common case: a time, a port, a latency; no rule wants a run this long
+            if (k <= 6 ? next == ' ' || next == '-' || next == '.' : ((LONG_RUNS >>> Math.min(k, 63)) & 1) != 0) {
+                digitRun(buf, s, j, next);
             }
+            // else the common case: a time, a port, a latency; no rule wants a run this long
+            return j;
+        }
+
+        /*
+         * The rarer cases of digitToken, in methods of their own so that the common path above stays small enough
+         * for the JIT to inline it into the eight-byte loop.
+         */
+
+        /** A digit run s..j followed by a letter or digit: only MBI ([1-9][A-Z]...) and VIN (17 upper-case/digits). */
+        private int digitsThenAlnum(byte[] buf, int s, int j, int next) {
+            if (j - s <= 6 && next >= 'A' && next <= 'Z' && at(buf, j + 1) == ' ') {
+                address(buf, s, j + 2); // \d{1,6}[A-Z]? then a blank
+            }
+            if (j - s == 1 && buf[s] != '0' && next >= 'A' && next <= 'Z' && at(buf, s + 3) >= '0'
+                    && at(buf, s + 3) <= '9') {
+                add(Rule.MBI, s + 11, s + 13);
+            }
+            int e = skipAlnum(buf, j + 1);
+            if (e - s == 17 && upperOrDigits(buf, j, e - j)) {
+                add(Rule.VIN, e, e);
+            }
+            return e;
+        }
+
+        /** A digit run s..j that ends its token: 9-11 or 13-19 digits, or up to 6 before a blank, dash or dot. */
+        private void digitRun(byte[] buf, int s, int j, int next) {
+            int k = j - s;
             // the run ends the token: every rule below needs a separator or \b right after it
             switch (k) {
                 case 1 -> {
@@ -390,7 +522,51 @@ final class TokenNominator {
             if (k <= 3 && next == '.') {
                 ipv4(buf, s, j);
             }
-            return j;
+            if (k <= 6 && next == ' ') {
+                address(buf, s, j + 1);
+            }
+        }
+
+        /**
+         * {@code [A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b} around the {@code @} at
+         * a: a local-part byte before it, a domain byte after it; the match ends at least 5 bytes after the
+         * {@code @} ({@code @a.bc}) and within the run of domain bytes ({@code [A-Za-z0-9.-]}) that follows it.
+         */
+        private void email(byte[] buf, int a) {
+            if (a == start || !EMAIL_LOCAL[buf[a - 1] & 0xff]) {
+                return;
+            }
+            int d = a + 1;
+            while (d < end && EMAIL_DOMAIN[buf[d] & 0xff]) {
+                d++;
+            }
+            if (d > a + 1 && buf[a + 1] != '.') {
+                add(Rule.EMAIL, a + 5, d);
+            }
+        }
+
+        /**
+         * A street address's number (\d{1,6}[A-Z]?, the whole digit run, since a digit cannot follow it) starts at s
+         * and a blank ends it at p - 1; what follows the blank must start {@code [NSEW]\.? }, {@code North }...,
+         * {@code [A-Z][a-z]+} or {@code \d{1,3}(?:st|nd|rd|th)}. Such a match is at least 7 bytes ({@code 1 Ab St});
+         * its end is unbounded ({@code [a-z]+}).
+         */
+        private void address(byte[] buf, int s, int p) {
+            int c = at(buf, p);
+            boolean may;
+            if (c >= 'A' && c <= 'Z') {
+                int c1 = at(buf, p + 1);
+                may = c1 >= 'a' && c1 <= 'z' || (c1 == '.' || c1 == ' ') && (c == 'N' || c == 'S' || c == 'E' || c == 'W');
+            } else if (c >= '0' && c <= '9') {
+                int q = skipDigits(buf, p + 1);
+                int c1 = at(buf, q);
+                may = q - p <= 3 && (c1 == 's' || c1 == 'n' || c1 == 'r' || c1 == 't');
+            } else {
+                may = false;
+            }
+            if (may) {
+                add(Rule.ADDRESS, s + 7, end);
+            }
         }
 
         /** 3\d{13,18}|4\d{12,18}|5[1-5]\d{14}|2[2-7]\d{14}|6\d{15,18}: epoch milliseconds (1...) are not cards. */
@@ -441,25 +617,53 @@ final class TokenNominator {
             if (next != ':' && (next < 0 || !HEX[next]) && (i == start || !HEX[buf[i - 1] & 0xff])) {
                 return i + 1; // a lone colon between non-hex bytes (JSON, key: value) is no IPv6 run
             }
-            int rs = i;
-            while (rs > start && HEX[buf[rs - 1] & 0xff]) {
-                rs--;
-            }
+            colonRun(buf, i);
+            return i + 1;
+        }
+
+        /** The hex-and-colon run whose first colon is at i (a time of day, usually): "::" or seven colons in it? */
+        private void colonRun(byte[] buf, int i) {
             int colons = 0;
-            boolean pair = false;
+            boolean pair = false; // a colon right after another one, both in the run from i
             int j = i;
-            while (j < end && (HEX[buf[j] & 0xff] || buf[j] == ':')) {
-                if (buf[j] == ':') {
-                    colons++;
-                    pair |= j > i && buf[j - 1] == ':';
+            long carry = 0; // 0x80 when the byte before j, in the run from i, is a colon
+            while (j + 8 <= end) { // eight bytes at a time: the colons of the run counted from a mask
+                long w = (long) LONGS.get(buf, j);
+                long a = w & ~HIGHS;
+                long colon = between(a, ':', ':') & ~w & HIGHS;
+                long hex = (between(a, '0', '9') | between(a, 'A', 'F') | between(a, 'a', 'f')) & ~w & HIGHS;
+                long miss = ~(colon | hex) & HIGHS;
+                long c = miss == 0 ? colon : colon & (Long.lowestOneBit(miss) - 1);
+                colons += Long.bitCount(c);
+                pair |= (c & ((c << 8) | carry)) != 0;
+                if (miss != 0) {
+                    j += Long.numberOfTrailingZeros(miss) >>> 3;
+                    carry = -1; // the run ended
+                    break;
                 }
-                j++;
+                carry = (c >>> 56) & 0x80L;
+                j += 8;
+            }
+            if (carry != -1) {
+                boolean prevColon = carry != 0;
+                while (j < end && (HEX[buf[j] & 0xff] || buf[j] == ':')) {
+                    boolean isColon = buf[j] == ':';
+                    if (isColon) {
+                        colons++;
+                        pair |= prevColon;
+                    }
+                    prevColon = isColon;
+                    j++;
+                }
             }
             ipv6Done = j;
             if (pair || colons >= 7) {
+                int rs = i; // where the run starts: the value's earliest start
+                while (rs > start && HEX[buf[rs - 1] & 0xff]) {
+                    rs--;
+                }
                 add(Rule.IPV6, rs + 3, j);
             }
-            return i + 1;
         }
     }
 }

@@ -14,6 +14,8 @@ import io.redactd.detectors.engine.CompiledDetector;
 final class LineRedactor implements Redactor {
     /** Longer lines are refused (fail closed) rather than scanned: they are not log lines. */
     static final int MAX_LINE_BYTES = 1 << 20;
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final RedactionPlan plan;
     private final SpanFinder finder;
@@ -102,8 +104,21 @@ final class LineRedactor implements Redactor {
         return false;
     }
 
-    private static boolean hasByte(byte[] b, int off, int len, byte x) {
-        for (int i = off, end = off + len; i < end; i++) {
+    /**
+     * Eight bytes at a time (every clean JSON line is searched for a backslash): a word XOR x has a zero byte exactly
+     * when the word holds x, and {@code (v - 0x01..) & ~v & 0x80..} is nonzero exactly when v has a zero byte.
+     */
+    static boolean hasByte(byte[] b, int off, int len, byte x) {
+        long pattern = (x & 0xffL) * 0x0101010101010101L;
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            long v = (long) LONGS.get(b, i) ^ pattern;
+            if (((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) != 0) {
+                return true;
+            }
+        }
+        for (; i < end; i++) {
             if (b[i] == x) {
                 return true;
             }

@@ -18,6 +18,28 @@ class StripLeadingBoundariesTest {
     }
 
     @Test
+    void trimsARepeatedClassThatStartsTheLeadingGroup() {
+        String email = io.redactd.detectors.catalog.Catalog.builtIn().stream()
+                .filter(s -> s.id().equals("email")).findFirst().orElseThrow().patterns().get(0);
+        assertThat(HyperscanEngine.trimLeadingRepeat(HyperscanEngine.stripLeadingBoundaries(email)))
+                .startsWith("([A-Za-z0-9._%+-]@");
+        assertThat(HyperscanEngine.trimLeadingRepeat("([a-z]{3,9}@x)\\b")).isEqualTo("([a-z]{3}@x)\\b");
+        assertThat(HyperscanEngine.trimLeadingRepeat("([a-z]{2,}@x)")).isEqualTo("([a-z]{2}@x)");
+        assertThat(HyperscanEngine.trimLeadingRepeat("([a-z]+@x|y)")).isEqualTo("([a-z]@x|y)");
+        for (String regex : new String[] {
+            "([a-z]{1,9}@x)+",                    // the group repeats
+            "(x[a-z]{1,9}@x)",                    // not the first item
+            "([a-z]{0,9}@x)",                     // may be empty: nothing to shorten safely
+            "([a-z]+?@x)",                        // lazy
+            "([a-z]{1,9}?@x)",                    // lazy
+            "[a-z]{1,9}@x",                       // no leading group
+            "([a-z]*@x)",
+        }) {
+            assertThat(HyperscanEngine.trimLeadingRepeat(regex)).as(regex).isEqualTo(regex);
+        }
+    }
+
+    @Test
     void keepsGroupsThatDoNotStartTheMatch() {
         for (String regex : new String[] {
             "a(?:^|[^a])b",                       // after a byte

@@ -28,9 +28,11 @@ class TokenNominatorTest {
         "192.168.1.20-web1", "10.1.2.3.example", "2001:db8::1", "fe80::a:b:c:d", "::1", "1:2:3:4:5:6:7:8",
         "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "a::", "1234567893", "AB1234563", "X91234563", "1EG4TE5MK73",
         "1EG4-TE5-MK73", "DE89370400440532013000", "GB82 WEST 1234 5698 7654 32", "1HGCM82633A004352",
-        "11111111111111111", "ABCDEFGH123456789",
+        "11111111111111111", "ABCDEFGH123456789", "123 Main St", "4500 N. Oak Ave", "77B 5th Ave, Apt 4",
+        "1 North Elm Street", "12 W 42nd St, New York, NY 10036", "9 Ab St.", "300 E Martin Luther King Blvd",
+        "jane.doe@example.org", "a@b.co", "x_y+z%1@mail-1.example.co.uk", "J.Smith@Example.COM",
     };
-    private static final String NOISE = "0123456789012345-. ()+:_/ABCDEFXZaefxyz\"=[],#";
+    private static final String NOISE = "0123456789012345-. ()+:_/ABCDEFXZaefxyz\"=[],#@%";
 
     @Test
     void everyRuleIsWrittenForABuiltInPattern() {
@@ -80,6 +82,65 @@ class TokenNominatorTest {
         }
         for (CompiledPattern p : covered) {
             assertThat(matched[p.index()]).as("matches of %s exercised", p.regex()).isGreaterThan(50);
+        }
+    }
+
+    /** The eight-byte class masks agree with the byte tests on every byte value, in every lane. */
+    @Test
+    void byteClassMasksMatchTheByteTests() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        for (int n = 0; n < 200_000; n++) {
+            long word = n < 256 ? (n * 0x0101010101010101L) : rnd.nextLong();
+            if (n >= 256 && rnd.nextBoolean()) {
+                word &= 0x7F7F7F7F7F7F7F7FL; // ASCII words, where most lanes are in a class
+            }
+            for (int k = 0; k < 8; k++) {
+                int b = (int) (word >>> (k * 8)) & 0xff;
+                boolean digit = b >= '0' && b <= '9';
+                boolean upper = b >= 'A' && b <= 'Z';
+                boolean lower = b >= 'a' && b <= 'z';
+                long bit = 0x80L << (k * 8);
+                assertThat((TokenNominator.digitBits(word) & bit) != 0).as("digit %02x", b).isEqualTo(digit);
+                assertThat((TokenNominator.upperOrDigitBits(word) & bit) != 0).as("upper/digit %02x", b)
+                        .isEqualTo(digit || upper);
+                assertThat((TokenNominator.alnumBits(word) & bit) != 0).as("alnum %02x", b)
+                        .isEqualTo(digit || upper || lower);
+            }
+        }
+    }
+
+    /**
+     * A line with a byte >= 0x80 anywhere (the Hyperscan engine sends it to the portable engine) is reported as such
+     * and nominates nothing; the same line without it is ASCII. The token pass detects this in its eight-byte loop,
+     * so every position must be seen, also those its rules read past.
+     */
+    @Test
+    void reportsNonAsciiLinesAndNominatesNothingOnThem() {
+        List<CompiledPattern> patterns = new ArrayList<>();
+        for (DetectorSpec s : Catalog.builtIn()) {
+            for (String regex : s.patterns()) {
+                patterns.add(new CompiledPattern(patterns.size(), 0, regex, -1, com.google.re2j.Pattern.compile(regex)));
+            }
+        }
+        TokenNominator.Scan scan = TokenNominator.forPatterns(patterns, new boolean[patterns.size()]).newScan();
+        PatternSet set = new PatternSet(patterns.size());
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int n = 0; n < 30_000; n++) {
+            byte[] text = line(rnd).getBytes(StandardCharsets.US_ASCII);
+            int off = rnd.nextInt(3);
+            byte[] buf = new byte[off + text.length + rnd.nextInt(3)];
+            Arrays.fill(buf, (byte) 0xC3);
+            System.arraycopy(text, 0, buf, off, text.length);
+            set.clear();
+            assertThat(scan.candidates(buf, off, text.length, set)).as("ASCII line [%s]", new String(text,
+                    StandardCharsets.US_ASCII)).isTrue();
+            byte[] bad = buf.clone();
+            int at = off + rnd.nextInt(text.length);
+            bad[at] = (byte) (0x80 | rnd.nextInt(128));
+            set.clear();
+            assertThat(scan.candidates(bad, off, text.length, set)).as("byte >= 0x80 at %d of [%s]", at - off,
+                    new String(text, StandardCharsets.US_ASCII)).isFalse();
+            assertThat(set.isEmpty()).as("nominations on a non-ASCII line").isTrue();
         }
     }
 
