@@ -1,6 +1,5 @@
 package io.redactd.detectors.engine;
 
-import com.gliwka.hyperscan.jni.hs_compile_error_t;
 import com.gliwka.hyperscan.jni.hs_database_t;
 import com.gliwka.hyperscan.jni.hs_scratch_t;
 import com.gliwka.hyperscan.jni.hyperscan;
@@ -13,9 +12,7 @@ import io.redactd.detectors.catalog.Catalog;
 import io.redactd.detectors.catalog.DetectorSpec;
 import io.redactd.detectors.redact.RedactionPlan;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -54,18 +51,18 @@ public final class HyperscanEngineParts {
 
         RedactionPlan hsPlan = plan(EngineChoice.HYPERSCAN);
         RedactionPlan portablePlan = plan(EngineChoice.PORTABLE);
-        HyperscanEngine engine = (HyperscanEngine) field(hsPlan, "engine");
-        CompiledPattern[] patterns = (CompiledPattern[]) field(hsPlan, "patterns");
-        CandidateEngine portable = (CandidateEngine) field(portablePlan, "engine");
+        HyperscanEngine engine = (HyperscanEngine) HyperscanTools.field(hsPlan, "engine");
+        CompiledPattern[] patterns = (CompiledPattern[]) HyperscanTools.field(hsPlan, "patterns");
+        CandidateEngine portable = (CandidateEngine) HyperscanTools.field(portablePlan, "engine");
 
         List<String> catalog = new ArrayList<>();
         Catalog.builtIn().stream().map(DetectorSpec::patterns).forEach(catalog::addAll);
-        hs_database_t oldDb = compile(catalog);
-        hs_database_t emptyDb = compile(List.of("zqxjzqxjzq"));
+        hs_database_t oldDb = plain(catalog);
+        hs_database_t emptyDb = plain(List.of("zqxjzqxjzq"));
         hs_database_t newDb = engine.database();
-        hs_scratch_t scratch = scratch(oldDb, null);
-        scratch = scratch(emptyDb, scratch);
-        hs_scratch_t s = scratch(newDb, scratch);
+        hs_scratch_t scratch = HyperscanTools.scratch(oldDb, null);
+        scratch = HyperscanTools.scratch(emptyDb, scratch);
+        hs_scratch_t s = HyperscanTools.scratch(newDb, scratch);
         match_event_handler onMatch = new match_event_handler() {
             @Override
             public int call(int id, long from, long to, int f, Pointer context) {
@@ -144,41 +141,12 @@ public final class HyperscanEngineParts {
                 d.actions(), d.custom(), d.fieldRules(), d.tokenKey(), d.tokenKeyId()));
     }
 
-    private static Object field(Object o, String name) {
-        try {
-            java.lang.reflect.Field f = o.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            return f.get(o);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+    /** The patterns as written, no flags, ids in order. */
+    private static hs_database_t plain(List<String> patterns) {
+        int[] ids = new int[patterns.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i;
         }
-    }
-
-    private static hs_database_t compile(List<String> patterns) {
-        int n = patterns.size();
-        PointerPointer<BytePointer> exprs = new PointerPointer<>(n);
-        IntPointer flags = new IntPointer(n);
-        IntPointer ids = new IntPointer(n);
-        for (int i = 0; i < n; i++) {
-            exprs.put(i, new BytePointer(patterns.get(i)));
-            flags.put(i, 0);
-            ids.put(i, i);
-        }
-        PointerPointer<hs_database_t> db = new PointerPointer<>(1);
-        PointerPointer<hs_compile_error_t> err = new PointerPointer<>(1);
-        if (hyperscan.hs_compile_multi(exprs, flags, ids, n, hyperscan.HS_MODE_BLOCK, null, db, err)
-                != hyperscan.HS_SUCCESS) {
-            throw new IllegalStateException("compile failed");
-        }
-        return db.get(hs_database_t.class);
-    }
-
-    private static hs_scratch_t scratch(hs_database_t db, hs_scratch_t existing) {
-        PointerPointer<hs_scratch_t> out = new PointerPointer<>(1);
-        out.put(0, existing);
-        if (hyperscan.hs_alloc_scratch(db, out) != hyperscan.HS_SUCCESS) {
-            throw new IllegalStateException("scratch");
-        }
-        return out.get(hs_scratch_t.class);
+        return HyperscanTools.compile(patterns, new int[ids.length], ids);
     }
 }

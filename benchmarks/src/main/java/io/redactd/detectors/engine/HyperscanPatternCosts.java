@@ -1,6 +1,5 @@
 package io.redactd.detectors.engine;
 
-import com.gliwka.hyperscan.jni.hs_compile_error_t;
 import com.gliwka.hyperscan.jni.hs_database_t;
 import com.gliwka.hyperscan.jni.hs_scratch_t;
 import com.gliwka.hyperscan.jni.hyperscan;
@@ -9,12 +8,9 @@ import io.redactd.benchmarks.detect.LogCorpus;
 import io.redactd.detectors.DetectionSettings;
 import io.redactd.detectors.EngineChoice;
 import io.redactd.detectors.catalog.Catalog;
-import io.redactd.detectors.catalog.DetectorSpec;
 import io.redactd.detectors.redact.RedactionPlan;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -49,14 +45,14 @@ public final class HyperscanPatternCosts {
         RedactionPlan plan = (RedactionPlan) Plans.compile(new DetectionSettings(EngineChoice.HYPERSCAN,
                 d.enabledTypes(), d.disabledTypes(), d.actions(), d.custom(), d.fieldRules(), d.tokenKey(),
                 d.tokenKeyId()));
-        CompiledPattern[] patterns = (CompiledPattern[]) field(plan, "patterns");
+        CompiledPattern[] patterns = (CompiledPattern[]) HyperscanTools.field(plan, "patterns");
         Set<String> builtIn = Catalog.builtIn().stream().flatMap(s -> s.patterns().stream())
                 .collect(Collectors.toSet());
         boolean[] claimed = new boolean[patterns.length];
         TokenNominator.forPatterns(List.of(patterns), claimed);
         Set<String> inHyperscan = args.length > 1 ? Set.of(args[1].split(",")) : Set.of();
         List<io.redactd.detectors.engine.CompiledDetector> detectors = List.of(
-                (io.redactd.detectors.engine.CompiledDetector[]) field(plan, "detectors"));
+                (io.redactd.detectors.engine.CompiledDetector[]) HyperscanTools.field(plan, "detectors"));
         for (CompiledPattern p : patterns) {
             if (inHyperscan.contains(detectors.get(p.detector()).id())) {
                 claimed[p.index()] = false;
@@ -87,10 +83,7 @@ public final class HyperscanPatternCosts {
         }
         hs_scratch_t scratch = null;
         for (hs_database_t db : dbs) {
-            PointerPointer<hs_scratch_t> out = new PointerPointer<>(1);
-            out.put(0, scratch);
-            hyperscan.hs_alloc_scratch(db, out);
-            scratch = out.get(hs_scratch_t.class);
+            scratch = HyperscanTools.scratch(db, scratch);
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long[] best = new long[dbs.size()];
@@ -131,34 +124,16 @@ public final class HyperscanPatternCosts {
                                          int leave) {
         List<Integer> use = new ArrayList<>(ids);
         use.remove(Integer.valueOf(leave));
-        int n = use.size();
-        PointerPointer<BytePointer> exprs = new PointerPointer<>(n);
-        IntPointer flags = new IntPointer(n);
-        IntPointer idPtr = new IntPointer(n);
-        for (int i = 0; i < n; i++) {
+        List<String> exprs = new ArrayList<>(use.size());
+        int[] flags = new int[use.size()];
+        int[] idArray = new int[use.size()];
+        for (int i = 0; i < use.size(); i++) {
             CompiledPattern p = patterns[use.get(i)];
-            String e = builtIn.contains(p.regex())
-                    ? HyperscanEngine.trimLeadingRepeat(HyperscanEngine.stripLeadingBoundaries(p.regex())) : p.regex();
-            exprs.put(i, new BytePointer(e));
-            flags.put(i, p.isContext() ? hyperscan.HS_FLAG_SINGLEMATCH : 0);
-            idPtr.put(i, p.index());
+            exprs.add(builtIn.contains(p.regex())
+                    ? HyperscanEngine.trimLeadingRepeat(HyperscanEngine.stripLeadingBoundaries(p.regex())) : p.regex());
+            flags[i] = p.isContext() ? hyperscan.HS_FLAG_SINGLEMATCH : 0;
+            idArray[i] = p.index();
         }
-        PointerPointer<hs_database_t> db = new PointerPointer<>(1);
-        PointerPointer<hs_compile_error_t> err = new PointerPointer<>(1);
-        if (hyperscan.hs_compile_multi(exprs, flags, idPtr, n, hyperscan.HS_MODE_BLOCK, null, db, err)
-                != hyperscan.HS_SUCCESS) {
-            throw new IllegalStateException("compile failed");
-        }
-        return db.get(hs_database_t.class);
-    }
-
-    private static Object field(Object o, String name) {
-        try {
-            java.lang.reflect.Field f = o.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            return f.get(o);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return HyperscanTools.compile(exprs, flags, idArray);
     }
 }

@@ -215,27 +215,12 @@ public final class HashChain {
         }
         int head = chainBodyAt - off;
         System.arraycopy(doc, off, dst, dstOff, head);
-        int p = dstOff + head;
-        System.arraycopy(HASH_KEY, 0, dst, p, HASH_KEY.length);
-        int hashAt = p + HASH_KEY.length;
-        p = hashAt + 64;
-        System.arraycopy(PREV_KEY, 0, dst, p, PREV_KEY.length);
-        p += PREV_KEY.length;
-        System.arraycopy(prev, 0, dst, p, 64);
-        p += 64;
-        dst[p++] = '"';
-        dst[p++] = ',';
-        System.arraycopy(doc, chainBodyAt, dst, p, len - head);
+        int hashAt = writeSplice(dst, dstOff + head);
+        System.arraycopy(doc, chainBodyAt, dst, dstOff + head + SPLICE_LENGTH, len - head);
 
         sha.update(prev, 0, 64);
         sha.update(doc, off, len);
-        try {
-            sha.digest(digest, 0, 32);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException("SHA-256 output buffer", e);
-        }
-        Hex.encode(digest, 0, 32, prev, 0);
-        System.arraycopy(prev, 0, dst, hashAt, 64);
+        finishHash(dst, hashAt);
         seq++;
         return len + SPLICE_LENGTH;
     }
@@ -293,15 +278,8 @@ public final class HashChain {
         System.arraycopy(CHAIN_OPEN, 0, out, p, CHAIN_OPEN.length);
         p += CHAIN_OPEN.length;
         int spliceAt = p;
-        System.arraycopy(HASH_KEY, 0, out, p, HASH_KEY.length);
-        int hashAt = p + HASH_KEY.length;
-        p = hashAt + 64;
-        System.arraycopy(PREV_KEY, 0, out, p, PREV_KEY.length);
-        p += PREV_KEY.length;
-        System.arraycopy(prev, 0, out, p, 64);
-        p += 64;
-        out[p++] = '"';
-        out[p++] = ',';
+        int hashAt = writeSplice(out, p);
+        p += SPLICE_LENGTH;
         int bodyAt = p;
         System.arraycopy(SEQ_KEY, 0, out, p, SEQ_KEY.length);
         p += SEQ_KEY.length;
@@ -323,15 +301,37 @@ public final class HashChain {
         sha.update(prev, 0, 64);
         sha.update(out, 0, spliceAt);
         sha.update(out, bodyAt, outLen - bodyAt);
+        finishHash(out, hashAt);
+        seq = nextSeq;
+        return out;
+    }
+
+    /**
+     * Writes the splice {@code "hash":"<64 bytes left for the hash>","prev":"<prev>",} at {@code p} (SPLICE_LENGTH
+     * bytes) and returns where the hash goes.
+     */
+    private int writeSplice(byte[] dst, int p) {
+        System.arraycopy(HASH_KEY, 0, dst, p, HASH_KEY.length);
+        int hashAt = p + HASH_KEY.length;
+        p = hashAt + 64;
+        System.arraycopy(PREV_KEY, 0, dst, p, PREV_KEY.length);
+        p += PREV_KEY.length;
+        System.arraycopy(prev, 0, dst, p, 64);
+        p += 64;
+        dst[p++] = '"';
+        dst[p] = ',';
+        return hashAt;
+    }
+
+    /** Completes the digest of what was fed to {@code sha}; it becomes the new prev and is written at hashAt. */
+    private void finishHash(byte[] dst, int hashAt) {
         try {
             sha.digest(digest, 0, 32);
         } catch (java.security.DigestException e) {
             throw new IllegalStateException("SHA-256 output buffer", e);
         }
         Hex.encode(digest, 0, 32, prev, 0);
-        System.arraycopy(prev, 0, out, hashAt, 64);
-        seq = nextSeq;
-        return out;
+        System.arraycopy(prev, 0, dst, hashAt, 64);
     }
 
     private void checkChainMembers(byte[] doc, int end, int at) {

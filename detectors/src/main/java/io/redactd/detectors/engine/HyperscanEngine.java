@@ -473,7 +473,7 @@ final class HyperscanEngine implements CandidateEngine {
             for (JavaContext c : engine.javaContext) {
                 for (int p : c.patterns()) {
                     if (out.contains(p)) {
-                        if (containsAny(buf, off, off + len, c.words())) {
+                        if (AsciiWords.containsAny(buf, off, off + len, c.words())) {
                             out.add(c.contextPattern());
                         }
                         break;
@@ -493,27 +493,6 @@ final class HyperscanEngine implements CandidateEngine {
             if (rc != HS_SUCCESS) {
                 throw new IllegalStateException("hyperscan scan failed with code " + rc);
             }
-        }
-
-        /** ASCII case-insensitive: does any of the lower-case {@code words} occur in {@code buf[from, to)}? */
-        private static boolean containsAny(byte[] buf, int from, int to, byte[][] words) {
-            for (byte[] w : words) {
-                int last = to - w.length;
-                outer:
-                for (int i = from; i <= last; i++) {
-                    for (int k = 0; k < w.length; k++) {
-                        byte b = buf[i + k];
-                        if (b >= 'A' && b <= 'Z') {
-                            b += 32;
-                        }
-                        if (b != w[k]) {
-                            continue outer;
-                        }
-                    }
-                    return true;
-                }
-            }
-            return false;
         }
 
         private static boolean hasNonAscii(byte[] buf, int off, int len) {

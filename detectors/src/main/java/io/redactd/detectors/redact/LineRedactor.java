@@ -5,6 +5,7 @@ import io.redactd.detectors.DetectionException;
 import io.redactd.detectors.Finding;
 import io.redactd.detectors.LineResult;
 import io.redactd.detectors.Redactor;
+import io.redactd.detectors.engine.AsciiWords;
 import io.redactd.detectors.engine.CompiledDetector;
 
 /**
@@ -127,6 +128,6 @@ final class LineRedactor implements Redactor {
     }
 
     private boolean mentionsRuleField(byte[] line, int off, int len) {
-        return plan.ruleFieldNames.length > 0 && SpanFinder.containsAny(line, off, off + len, plan.ruleFieldNames);
+        return plan.ruleFieldNames.length > 0 && AsciiWords.containsAny(line, off, off + len, plan.ruleFieldNames);
     }
 }

@@ -5,6 +5,7 @@ import io.redactd.detectors.engine.AsciiRegex;
 import io.redactd.detectors.engine.CandidateEngine;
 import io.redactd.detectors.engine.CompiledDetector;
 import io.redactd.detectors.engine.CompiledPattern;
+import io.redactd.detectors.engine.AsciiWords;
 import io.redactd.detectors.engine.PatternSet;
 import io.redactd.detectors.engine.StartBounds;
 
@@ -117,7 +118,7 @@ final class SpanFinder {
                 continue;
             }
             if (d.contextRequired()
-                    && !containsAny(text, Math.max(0, s - d.contextWindow()), s, d.context())) {
+                    && !AsciiWords.containsAny(text, Math.max(0, s - d.contextWindow()), s, d.context())) {
                 continue;
             }
             addRaw(s, e, d.index());
@@ -141,7 +142,7 @@ final class SpanFinder {
             if (s < 0 || e <= s || !d.validator().valid(text, s, e)) {
                 continue;
             }
-            if (d.contextRequired() && !containsAny(text, Math.max(0, s - d.contextWindow()), s, d.context())) {
+            if (d.contextRequired() && !AsciiWords.containsAny(text, Math.max(0, s - d.contextWindow()), s, d.context())) {
                 continue;
             }
             addRaw(s, e, d.index());
@@ -295,26 +296,5 @@ final class SpanFinder {
             return starts[a] < starts[b];
         }
         return owners[a] < owners[b];
-    }
-
-    /** ASCII case-insensitive: does any of the lower-case {@code words} occur in {@code buf[from, to)}? */
-    static boolean containsAny(byte[] buf, int from, int to, byte[][] words) {
-        for (byte[] w : words) {
-            int last = to - w.length;
-            outer:
-            for (int i = from; i <= last; i++) {
-                for (int k = 0; k < w.length; k++) {
-                    byte b = buf[i + k];
-                    if (b >= 'A' && b <= 'Z') {
-                        b += 32;
-                    }
-                    if (b != w[k]) {
-                        continue outer;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
     }
 }
