@@ -109,6 +109,11 @@ class DaemonIT {
                 assertThat(metrics).contains("redactd_detection_seconds_bucket").contains("redactd_pipeline_batches_in_flight")
                         .contains("redactd_output_events_total{output=\"ndjson\"}")
                         .contains("jvm_memory_used_bytes{area=\"heap\"");
+                // name[] selects families, by their exposed or registered name; nothing else is collected.
+                String one = curl(port, "/metrics?name%5B%5D=redactd_output_events_total&name%5B%5D=redactd_findings")[0];
+                assertThat(metric(one, "redactd_output_events_total{output=\"ndjson\"}")).isPositive();
+                assertThat(metric(one, "redactd_findings_total{type=\"SSN\"}")).isEqualTo(lines / 3);
+                assertThat(one).doesNotContain("jvm_memory_used_bytes").doesNotContain("redactd_detection_seconds");
 
                 // SIGTERM while stdin is still open: the daemon must drain and exit 0 on its own.
                 // kill(1) rather than Process.destroy(), which would also close our ends of its pipes.
