@@ -11,9 +11,10 @@ import java.util.Locale;
 
 /**
  * Which TLS implementation a listener runs ({@code tls.engine}): {@code openssl} is Netty's engine over the
- * BoringSSL that netty-tcnative-boringssl-static bundles (native AES-GCM and ChaCha20 from the first byte, fewer
- * buffer copies), {@code jdk} the JDK's SSLEngine, {@code auto} (the default) OpenSSL when it loads on this host, the
- * JDK otherwise. Both run the same {@link TlsPolicy}.
+ * BoringSSL that netty-tcnative-boringssl-static bundles (native AES-GCM and ChaCha20 from the first byte, whereas
+ * the JDK engine spends most of its decryption time in GHASH written in Java, as Netty hands it direct buffers),
+ * {@code jdk} the JDK's SSLEngine, {@code auto} (the default) OpenSSL when it loads on this host and can run the whole
+ * policy, the JDK otherwise. Both run the same {@link TlsPolicy}.
  */
 public enum TlsEngine {
     AUTO,
@@ -88,7 +89,7 @@ public enum TlsEngine {
             try {
                 if (!OpenSsl.isAvailable()) {
                     Throwable cause = OpenSsl.unavailabilityCause();
-                    return cause == null ? "not available" : cause.getClass().getSimpleName() + ": " + rootMessage(cause);
+                    return cause == null ? "not available" : describe(cause);
                 }
                 if (!SslProvider.isTlsv13Supported(SslProvider.OPENSSL)) {
                     return OpenSsl.versionString() + " without TLS 1.3";
@@ -104,12 +105,13 @@ public enum TlsEngine {
             }
         }
 
-        private static String rootMessage(Throwable t) {
+        /** The innermost cause (e.g. the UnsatisfiedLinkError under Netty's wrapper), class and message. */
+        private static String describe(Throwable t) {
             Throwable root = t;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return String.valueOf(root.getMessage());
+            return root.getClass().getSimpleName() + ": " + root.getMessage();
         }
     }
 }
