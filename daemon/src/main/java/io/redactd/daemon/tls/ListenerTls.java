@@ -32,6 +32,7 @@ public final class ListenerTls {
     private final String listener;
     private final long handshakeTimeoutMs;
     private final ClientAllowList allowList;
+    private final TlsEngine engine;
     private final List<Function<ServerSSLOptions, Future<Boolean>>> servers = new CopyOnWriteArrayList<>();
     private final Counter reloads;
     private final Counter reloadFailures;
@@ -54,6 +55,7 @@ public final class ListenerTls {
         this.listener = listener;
         this.handshakeTimeoutMs = handshakeTimeoutMs;
         this.allowList = new ClientAllowList(config.allowedClients());
+        this.engine = config.engine().resolve();
         this.current = material;
         this.reloads = Counter.builder("redactd.tls.reloads")
                 .description("Certificate reloads into a running listener").tag("listener", listener).register(metrics);
@@ -74,17 +76,30 @@ public final class ListenerTls {
         if (!problems.isEmpty()) {
             return Future.failedFuture(new IllegalArgumentException(listener + ": " + String.join("; ", problems)));
         }
-        return vertx.executeBlocking(() -> PemMaterial.load(config))
-                .map(material -> new ListenerTls(vertx, config, listener, handshakeTimeoutMs, material, metrics));
+        return vertx.executeBlocking(() -> {
+            PemMaterial material = PemMaterial.load(config);
+            // resolving may load the native library: off the event loop too
+            LOG.info("listener '{}': TLS engine {}", listener, config.engine().describeResolved());
+            return material;
+        }).map(material -> new ListenerTls(vertx, config, listener, handshakeTimeoutMs, material, metrics));
+    }
+
+    /** The engine the listener runs: {@code openssl} or {@code jdk}, never {@code auto}. */
+    public TlsEngine engine() {
+        return engine;
     }
 
     public ServerSSLOptions sslOptions() {
         return TlsPolicy.serverOptions(current, config.clientAuth(), handshakeTimeoutMs);
     }
 
-    /** Enables TLS with the current certificate on a server's listen options. */
+    /**
+     * Enables TLS with the current certificate and the listener's engine on a server's listen options. The engine is
+     * a property of the server, not of its SSL options: certificate reloads ({@code updateSSLOptions}) keep it.
+     */
     public void configure(NetServerOptions options) {
         TlsPolicy.apply(options, sslOptions());
+        options.setSslEngineOptions(engine.vertxOptions());
     }
 
     /** Registers a started server (e.g. {@code server::updateSSLOptions}) for certificate reloads. */

@@ -14,6 +14,7 @@ import java.util.List;
  * @param allowedClients     subject CNs or subject-alternative names (DNS, email, URI, IP) accepted after the
  *                           handshake; empty = any client certificate signed by {@code client_ca}
  * @param reloadIntervalSecs how often the three files are checked for changes (content hash)
+ * @param engine             auto | openssl | jdk: the TLS implementation ({@link TlsEngine}); same policy either way
  */
 public record TlsConfig(
         String cert,
@@ -21,16 +22,29 @@ public record TlsConfig(
         String clientCa,
         ClientAuthMode clientAuth,
         List<String> allowedClients,
-        Integer reloadIntervalSecs) {
+        Integer reloadIntervalSecs,
+        TlsEngine engine) {
 
     public TlsConfig {
         clientAuth = clientAuth == null ? ClientAuthMode.NONE : clientAuth;
         allowedClients = allowedClients == null ? List.of() : List.copyOf(allowedClients);
         reloadIntervalSecs = reloadIntervalSecs == null ? 5 : reloadIntervalSecs;
+        engine = engine == null ? TlsEngine.AUTO : engine;
+    }
+
+    /** With the default engine ({@code auto}). */
+    public TlsConfig(String cert, String key, String clientCa, ClientAuthMode clientAuth, List<String> allowedClients,
+                     Integer reloadIntervalSecs) {
+        this(cert, key, clientCa, clientAuth, allowedClients, reloadIntervalSecs, null);
+    }
+
+    /** The same block with another engine (tests run the listeners under each). */
+    public TlsConfig withEngine(TlsEngine other) {
+        return new TlsConfig(cert, key, clientCa, clientAuth, allowedClients, reloadIntervalSecs, other);
     }
 
     public static TlsConfig of(String cert, String key) {
-        return new TlsConfig(cert, key, null, ClientAuthMode.NONE, List.of(), null);
+        return new TlsConfig(cert, key, null, ClientAuthMode.NONE, List.of(), null, null);
     }
 
     /** Problems with this block, with paths relative to it ({@code cert}, {@code client_ca}, ...). */
@@ -50,6 +64,10 @@ public record TlsConfig(
         }
         if (reloadIntervalSecs < 1 || reloadIntervalSecs > 3600) {
             problems.add(ConfigProblem.of("reload_interval_secs", "must be between 1 and 3600, got " + reloadIntervalSecs));
+        }
+        if (engine == TlsEngine.OPENSSL && TlsEngine.openSslProblem() != null) {
+            problems.add(ConfigProblem.of("engine", "openssl cannot be used on this host (" + TlsEngine.openSslProblem()
+                    + "); use auto or jdk"));
         }
         return problems;
     }

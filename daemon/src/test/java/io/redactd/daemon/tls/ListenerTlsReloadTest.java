@@ -5,8 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.netty.handler.ssl.OpenSslSession;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLSocket;
@@ -14,13 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SIGHUP (a publish on {@link ListenerTls#RELOAD_ADDRESS}) makes a listener serve a replaced certificate at once, well
- * before its periodic check (an hour here), and keeps the connection that was open.
+ * before its periodic check (an hour here), and keeps the connection that was open; the server runs the configured
+ * engine before and after the reload.
  */
 class ListenerTlsReloadTest {
     private final Vertx vertx = Vertx.vertx();
@@ -31,19 +35,26 @@ class ListenerTlsReloadTest {
         await(vertx.close());
     }
 
-    @Test
-    void aReloadRequestServesTheReplacedCertificateWithoutWaitingForThePeriodicCheck(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void aReloadRequestServesTheReplacedCertificateWithoutWaitingForThePeriodicCheck(TlsEngine engine, @TempDir Path dir)
+            throws Exception {
         TestPki pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
         TestPki.Issued first = pki.serverPkcs8Ec("first");
         Path cert = dir.resolve("tls.crt");
         Path key = dir.resolve("tls.key");
         Files.copy(first.cert(), cert);
         Files.copy(first.key(), key);
-        TlsConfig config = new TlsConfig(cert.toString(), key.toString(), null, ClientAuthMode.NONE, List.of(), 3600);
+        TlsConfig config = new TlsConfig(cert.toString(), key.toString(), null, ClientAuthMode.NONE, List.of(), 3600,
+                engine);
         ListenerTls tls = await(ListenerTls.load(vertx, config, "test", 10_000, metrics));
+        assertThat(tls.engine()).isEqualTo(engine);
         NetServerOptions options = new NetServerOptions().setHost("127.0.0.1").setPort(0);
         tls.configure(options);
-        NetServer server = vertx.createNetServer(options).connectHandler(socket -> { });
+        // whether each accepted connection's server-side session came from Netty's OpenSSL engine
+        List<Boolean> openSslSessions = new CopyOnWriteArrayList<>();
+        NetServer server = vertx.createNetServer(options)
+                .connectHandler(socket -> openSslSessions.add(socket.sslSession() instanceof OpenSslSession));
         await(server.listen());
         tls.watch(server::updateSSLOptions);
 
@@ -64,6 +75,10 @@ class ListenerTlsReloadTest {
                 assertThat(TestPki.serial(after)).isEqualTo(TestPki.serial(next.cert()));
             }
             assertThat(before.isClosed()).isFalse();
+            RecordingSink.await(() -> openSslSessions.size() == 2, java.time.Duration.ofSeconds(10),
+                    "the server did not see both connections");
+            assertThat(openSslSessions).as("OpenSSL sessions, before and after the reload")
+                    .containsExactly(engine == TlsEngine.OPENSSL, engine == TlsEngine.OPENSSL);
             assertThat(TestPki.serial(before)).as("the open connection keeps its session").isEqualTo(TestPki.serial(first.cert()));
         } finally {
             tls.close();

@@ -16,10 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code sslscan} of a syslog (RSA certificate) and an HTTP (ECDSA certificate) listener: only the policy shows. */
+/**
+ * {@code sslscan} of a syslog (RSA certificate) and an HTTP (ECDSA certificate) listener: only the policy shows, with
+ * either TLS engine.
+ */
 class TlsScanTest {
     private static final Set<String> ALLOWED_TLS12 = Set.of(
             "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-CHACHA20-POLY1305",
@@ -27,18 +31,19 @@ class TlsScanTest {
     private static final Set<String> ALLOWED_TLS13 = Set.of(
             "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
-    @Test
-    void everyListenerOffersOnlyTls12And13WithAeadEcdheSuites(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void everyListenerOffersOnlyTls12And13WithAeadEcdheSuites(TlsEngine engine, @TempDir Path dir) throws Exception {
         TestPki pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
         TestPki.Issued rsa = pki.server("rsa");
         TestPki.Issued ec = pki.serverPkcs8Ec("ec");
         Vertx vertx = Vertx.vertx();
         RecordingSink sink = new RecordingSink();
         SyslogInput syslog = new SyslogInput(new SyslogInputConfig("127.0.0.1:0",
-                TlsConfig.of(rsa.cert().toString(), rsa.key().toString()), false, false, null, null, null, null, null,
+                TlsConfig.of(rsa.cert().toString(), rsa.key().toString()).withEngine(engine), false, false, null, null, null, null, null,
                 null, null, null), new ComponentContext("scan-syslog", vertx, sink, dir, new SimpleMeterRegistry()));
         HttpInput http = new HttpInput(new HttpInputConfig("127.0.0.1:0",
-                TlsConfig.of(ec.cert().toString(), ec.key().toString()), false,
+                TlsConfig.of(ec.cert().toString(), ec.key().toString()).withEngine(engine), false,
                 List.of(new TokenConfig("scan", "0".repeat(64), null, null, null)), null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null), new ComponentContext("scan-http", vertx, sink, dir,
                 new SimpleMeterRegistry()));

@@ -10,6 +10,7 @@ import io.redactd.daemon.tls.ExternalProcess;
 import io.redactd.daemon.tls.RecordingSink;
 import io.redactd.daemon.tls.TestPki;
 import io.redactd.daemon.tls.TlsConfig;
+import io.redactd.daemon.tls.TlsEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The HTTP input against curl over real TLS. */
 class HttpInputTest {
@@ -329,13 +332,15 @@ class HttpInputTest {
         assertThat(sink.messages()).containsExactly("waits for the buffer");
     }
 
-    @Test
-    void certificateRotationKeepsKeepAliveClientsAndServesTheNewCertificate(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void certificateRotationKeepsKeepAliveClientsAndServesTheNewCertificate(TlsEngine engine, @TempDir Path dir)
+            throws Exception {
         Path cert = dir.resolve("tls.crt");
         Path key = dir.resolve("tls.key");
         Files.copy(serverCert.cert(), cert);
         Files.copy(serverCert.key(), key);
-        TlsConfig tls = new TlsConfig(cert.toString(), key.toString(), null, ClientAuthMode.NONE, List.of(), 1);
+        TlsConfig tls = new TlsConfig(cert.toString(), key.toString(), null, ClientAuthMode.NONE, List.of(), 1, engine);
         HttpInput input = start(config(tls, null, null, null, null, null));
         try (SSLSocket keepAlive = tlsSocket(input.port())) {
             BigInteger before = serial(keepAlive);
@@ -405,12 +410,16 @@ class HttpInputTest {
         return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
     }
 
-    @Test
-    void mutualTlsWithOptionalClientCertificates() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void mutualTlsWithOptionalClientCertificates(TlsEngine engine, @TempDir Path dir) throws Exception {
         TestPki.Issued allowed = pki.client("http-allowed", "billing-svc");
         TestPki.Issued intruder = pki.client("http-intruder", "mallory");
+        // optional means "may send none", not "may send anything": a certificate from another CA fails the handshake
+        TestPki.Issued foreign = TestPki.other(Files.createDirectories(dir.resolve("other-ca")))
+                .client("http-foreign", "billing-svc");
         TlsConfig tls = new TlsConfig(serverCert.cert().toString(), serverCert.key().toString(), pki.ca().toString(),
-                ClientAuthMode.OPTIONAL, List.of("billing-svc"), null);
+                ClientAuthMode.OPTIONAL, List.of("billing-svc"), null, engine);
         HttpInput input = start(config(tls, null, null, null, null, null));
         String auth = "Authorization: Bearer " + TOKEN;
         Reply withCert = curl(input, "/v1/logs", "-H", auth, "--cert", allowed.cert().toString(), "--key",
@@ -422,6 +431,10 @@ class HttpInputTest {
                 intruder.key().toString(), "--data-binary", "from intruder");
         assertThat(refused.status()).isEqualTo(-1);
         assertThat(refused.curlExit()).isNotZero();
+        Reply untrusted = curl(input, "/v1/logs", "-H", auth, "--cert", foreign.cert().toString(), "--key",
+                foreign.key().toString(), "--data-binary", "from another ca");
+        assertThat(untrusted.status()).isEqualTo(-1);
+        assertThat(untrusted.curlExit()).isNotZero();
         assertThat(sink.messages()).containsExactly("from allowed client", "token only");
         assertThat(metrics.get("redactd.tls.clients.refused").counter().count()).isEqualTo(1.0);
     }

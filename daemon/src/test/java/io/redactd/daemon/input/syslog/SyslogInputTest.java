@@ -12,6 +12,7 @@ import io.redactd.daemon.tls.ExternalProcess;
 import io.redactd.daemon.tls.RecordingSink;
 import io.redactd.daemon.tls.TestPki;
 import io.redactd.daemon.tls.TlsConfig;
+import io.redactd.daemon.tls.TlsEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The syslog input against real clients: openssl s_client, logger, rsyslogd, and JDK TLS sockets. */
 class SyslogInputTest {
@@ -176,9 +179,11 @@ class SyslogInputTest {
         assertThat(sink.submittingThreads()).hasSizeGreaterThanOrEqualTo(2);
     }
 
-    @Test
-    void legacyProtocolsAndWeakSuitesAreRefused() throws Exception {
-        SyslogInput input = startTls();
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void legacyProtocolsAndWeakSuitesAreRefused(TlsEngine engine) throws Exception {
+        SyslogInput input = start(config(TlsConfig.of(serverCert.cert().toString(), serverCert.key().toString())
+                .withEngine(engine), false, null, null, null, null, null, null));
         String[][] refused = {
                 {"-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"},
                 {"-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"},
@@ -282,13 +287,15 @@ class SyslogInputTest {
         assertThat(tcpOnly.udpPort()).isEqualTo(-1);
     }
 
-    @Test
-    void certificateRotationKeepsConnectedClientsAndServesTheNewCertificate(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void certificateRotationKeepsConnectedClientsAndServesTheNewCertificate(TlsEngine engine, @TempDir Path dir)
+            throws Exception {
         Path cert = dir.resolve("tls.crt");
         Path key = dir.resolve("tls.key");
         Files.copy(serverCert.cert(), cert);
         Files.copy(serverCert.key(), key);
-        TlsConfig tls = new TlsConfig(cert.toString(), key.toString(), null, ClientAuthMode.NONE, List.of(), 1);
+        TlsConfig tls = new TlsConfig(cert.toString(), key.toString(), null, ClientAuthMode.NONE, List.of(), 1, engine);
         SyslogInput input = start(config(tls, false, null, null, null, null, null, null));
         try (SSLSocket before = tlsSocket(input.port())) {
             BigInteger firstSerial = TestPki.serial(before);
@@ -329,14 +336,15 @@ class SyslogInputTest {
         assertThat(ecdsa.stderr()).contains("Ciphersuite: ECDHE-ECDSA-");
     }
 
-    @Test
-    void mutualTlsAdmitsAllowedClientsAndRefusesOthers(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void mutualTlsAdmitsAllowedClientsAndRefusesOthers(TlsEngine engine, @TempDir Path dir) throws Exception {
         TestPki.Issued allowed = pki.client("allowed", "ehr-forwarder");
         TestPki.Issued intruder = pki.client("intruder", "someone-else");
         TestPki stranger = TestPki.other(Files.createDirectories(dir.resolve("other-ca")));
         TestPki.Issued foreign = stranger.client("foreign", "ehr-forwarder");
         TlsConfig tls = new TlsConfig(serverCert.cert().toString(), serverCert.key().toString(), pki.ca().toString(),
-                ClientAuthMode.REQUIRED, List.of("ehr-forwarder"), null);
+                ClientAuthMode.REQUIRED, List.of("ehr-forwarder"), null, engine);
         SyslogInput input = start(config(tls, false, null, null, null, null, null, null));
 
         sClient(input.port(), counted("<13>1 - h a - - - from allowed"), "-cert", allowed.cert().toString(),
