@@ -65,6 +65,32 @@ public final class EventWriter {
     private int chainLiteral;
     private int chainOffset;
     private boolean orderReused;
+    /*
+     * Values that stay the same from event to event (a syslog sender's host, app, priority names and codes, the
+     * dataset, a clean event's empty findings) are baked into the literals: {@code chunks[k]} holds the literals and
+     * the encoded constant values up to the k-th value that varies ({@code chunkValue[k]}, a sorted position), so
+     * such an event is a handful of copies instead of one copy and one encoding per field. Only immutable values
+     * (String, Long, the empty findings) are baked, and each is checked against the current event's value (equal
+     * content, so other instances of the same text qualify) before the chunks are used: a baked chunk is byte for
+     * byte what writing the value would give. The values are the ones handed to this writer (redacted text only).
+     */
+    /** Events of equal value at a position before it is baked (a value changing every other event never is). */
+    private static final int PROMOTE_AFTER = 2;
+    /** A baked value that lasted fewer events than this doubles its position's {@link #promoteAfter} on change. */
+    private static final int SHORT_LIVED = 64;
+    private static final int MAX_PROMOTE_AFTER = 4096;
+    private long events;
+    private Object[] seen = new Object[16];
+    private long[] sameSince = new long[16];
+    private int[] promoteAfter = new int[16];
+    private boolean[] baked = new boolean[16];
+    /** Null when the plan must be rebuilt from {@link #literals}. */
+    private byte[][] chunks;
+    private int[] chunkValue = new int[16];
+    private int chunkCount;
+    private int chainChunk;
+    private int chainChunkOffset;
+    private final CanonicalJson planOut = new CanonicalJson(512);
 
     /** A parsed dotted name: its segments (interned per writer) and each segment's encoded {@code "key":}. */
     private static final class FieldPath {
@@ -187,31 +213,118 @@ public final class EventWriter {
     public byte[] finish() {
         int[] ord = sortedOrder();
         if (orderReused && literals != null) {
-            return fromLiterals(ord);
+            return fromChunks(ord);
         }
         return writeAndLearn(ord);
     }
 
-    /** The same path sequence as the last document: its literal bytes around this event's values. */
-    private byte[] fromLiterals(int[] ord) {
+    /** The same path sequence as the last document: its chunks (literals and baked values) around the other values. */
+    private byte[] fromChunks(int[] ord) {
+        long now = ++events;
+        int n = count;
+        boolean rebuild = chunks == null;
+        for (int e = 0; e < n; e++) {
+            Object v = values[ord[e]];
+            // only bakeable values are kept (and compared): nothing else is held past its event
+            boolean b = bakeable(v);
+            if (b && sameValue(v, seen[e])) {
+                if (!baked[e] && now - sameSince[e] == promoteAfter[e]) {
+                    rebuild = true;
+                }
+            } else {
+                if (baked[e]) {
+                    rebuild = true;
+                    promoteAfter[e] = now - sameSince[e] < SHORT_LIVED
+                            ? Math.min(promoteAfter[e] * 2, MAX_PROMOTE_AFTER) : PROMOTE_AFTER;
+                }
+                seen[e] = b ? v : null;
+                sameSince[e] = now;
+            }
+        }
+        if (rebuild) {
+            plan(ord, now);
+        }
         CanonicalJson o = out;
         o.reset();
-        byte[][] lit = literals;
-        int n = count;
+        byte[][] ch = chunks;
+        int m = chunkCount;
         int at = -1;
-        for (int e = 0; e < n; e++) {
-            if (e == chainLiteral) {
-                at = o.length() + chainOffset;
+        for (int k = 0; k < m; k++) {
+            if (k == chainChunk) {
+                at = o.length() + chainChunkOffset;
             }
-            o.bytes(lit[e]);
-            value(values[ord[e]]);
+            o.bytes(ch[k]);
+            value(values[ord[chunkValue[k]]]);
         }
-        if (n == chainLiteral) {
-            at = o.length() + chainOffset;
+        if (m == chainChunk) {
+            at = o.length() + chainChunkOffset;
         }
-        o.bytes(lit[n]);
+        o.bytes(ch[m]);
         chainAt = at;
         return o.toByteArray();
+    }
+
+    /** Splits the document into chunks: literals joined with the values that have been constant long enough. */
+    private void plan(int[] ord, long now) {
+        CanonicalJson c = planOut;
+        c.reset();
+        byte[][] lit = literals;
+        int n = count;
+        byte[][] ch = new byte[n + 1][];
+        int k = 0;
+        chainChunk = -1;
+        for (int e = 0; e < n; e++) {
+            if (e == chainLiteral) {
+                chainChunk = k;
+                chainChunkOffset = c.length() + chainOffset;
+            }
+            c.bytes(lit[e]);
+            Object v = values[ord[e]];
+            baked[e] = seen[e] != null && now - sameSince[e] >= promoteAfter[e];
+            if (baked[e]) {
+                encodeConstant(c, v);
+            } else {
+                ch[k] = c.toByteArray();
+                chunkValue[k++] = e;
+                c.reset();
+            }
+        }
+        if (n == chainLiteral) {
+            chainChunk = k;
+            chainChunkOffset = c.length() + chainOffset;
+        }
+        c.bytes(lit[n]);
+        ch[k] = c.toByteArray();
+        chunkCount = k;
+        chunks = ch;
+    }
+
+    /** Values whose bytes cannot change behind the writer's back (a Utf8Text's array, a map or list can). */
+    private static boolean bakeable(Object v) {
+        return v instanceof String s ? s.length() <= MAX_CACHED_STRING : v instanceof Long || v == NO_ENTRIES;
+    }
+
+    /** For two {@link #bakeable} values (or null): equal content writes equal bytes. */
+    private static boolean sameValue(Object a, Object b) {
+        if (a == b) {
+            return true;
+        }
+        if (a instanceof String s) {
+            return b instanceof String t && s.equals(t);
+        }
+        return a instanceof Long x && b instanceof Long y && x.longValue() == y.longValue();
+    }
+
+    /** What {@link #value} writes for a {@link #bakeable} value. */
+    private static void encodeConstant(CanonicalJson c, Object v) {
+        if (v instanceof String s) {
+            c.string(s);
+        } else if (v instanceof Long l) {
+            c.number(l);
+        } else {
+            c.punct('{');
+            c.punct('}');
+        }
     }
 
     /** Writes the document by walking the paths, and keeps the bytes between its values for the next events. */
@@ -295,6 +408,24 @@ public final class EventWriter {
             }
         }
         literals = lit;
+        // a new sequence: nothing is baked until its values have repeated
+        chunks = null;
+        long now = ++events;
+        if (seen.length < count) {
+            int cap = paths.length;
+            seen = new Object[cap];
+            sameSince = new long[cap];
+            promoteAfter = new int[cap];
+            baked = new boolean[cap];
+            chunkValue = new int[cap];
+        }
+        for (int k = 0; k < count; k++) {
+            Object v = values[ord[k]];
+            seen[k] = bakeable(v) ? v : null;
+            sameSince[k] = now;
+            promoteAfter[k] = PROMOTE_AFTER;
+            baked[k] = false;
+        }
         return doc;
     }
 
