@@ -17,7 +17,8 @@ import java.util.SortedMap;
  * <p>Per event it allocates only the finished array: paths are parsed once into {@link FieldPath}s with their keys
  * already encoded, segments are interned so paths compare by identity, the sort order of the last event's field
  * sequence is reused when the next event has the same sequence (events of one input do), and string values seen
- * again (host, file path, dataset, the timestamp of the current millisecond) are copied as encoded bytes.
+ * again (host, file path, dataset, the timestamp of the current millisecond) are copied as encoded bytes; values that
+ * stay equal from event to event are joined with the literals around them (see {@link #chunks}).
  */
 public final class EventWriter {
     /** Field names and strings an input keeps sending are few; odd ones must not grow the caches without bound. */
@@ -65,26 +66,33 @@ public final class EventWriter {
     private int chainLiteral;
     private int chainOffset;
     private boolean orderReused;
-    /*
-     * Values that stay the same from event to event (a syslog sender's host, app, priority names and codes, the
-     * dataset, a clean event's empty findings) are baked into the literals: {@code chunks[k]} holds the literals and
-     * the encoded constant values up to the k-th value that varies ({@code chunkValue[k]}, a sorted position), so
-     * such an event is a handful of copies instead of one copy and one encoding per field. Only immutable values
-     * (String, Long, the empty findings) are baked, and each is checked against the current event's value (equal
-     * content, so other instances of the same text qualify) before the chunks are used: a baked chunk is byte for
-     * byte what writing the value would give. The values are the ones handed to this writer (redacted text only).
-     */
-    /** Events of equal value at a position before it is baked (a value changing every other event never is). */
+    /** Events a value must have stayed equal at its position before it is baked into {@link #chunks}. */
     private static final int PROMOTE_AFTER = 2;
-    /** A baked value that lasted fewer events than this doubles its position's {@link #promoteAfter} on change. */
+    /**
+     * A baked value that changes after fewer events than this doubles its position's {@link #promoteAfter} (up to
+     * {@link #MAX_PROMOTE_AFTER}): a timestamp that holds for a few events must not rebuild the chunks every time.
+     */
     private static final int SHORT_LIVED = 64;
     private static final int MAX_PROMOTE_AFTER = 4096;
+    /** Events finished so far (the clock of {@link #sameSince}). */
     private long events;
+    /** Per sorted position of the current sequence: the last value if {@link #bakeable}, else null. */
     private Object[] seen = new Object[16];
+    /** Per sorted position: the event since which its value has been equal. */
     private long[] sameSince = new long[16];
     private int[] promoteAfter = new int[16];
+    /** Per sorted position: its value is inside {@link #chunks}. */
     private boolean[] baked = new boolean[16];
-    /** Null when the plan must be rebuilt from {@link #literals}. */
+    /**
+     * Values that stay the same from event to event (a syslog sender's host, app, priority names and codes, the
+     * dataset, a clean event's empty findings) baked into the literals: {@code chunks[k]} holds the literals and the
+     * encoded constant values before the k-th value that varies ({@code chunkValue[k]}, a sorted position), so such
+     * an event is a handful of copies instead of a copy and an encoding per field. Only immutable values (String,
+     * Long, the empty findings) are baked, and every event compares each baked one with its own value (equal content:
+     * another instance of the same text qualifies) before the chunks are used, so they are byte for byte what writing
+     * the values would give. Values are what the pipeline hands over: redacted text only. Null: rebuild from
+     * {@link #literals}.
+     */
     private byte[][] chunks;
     private int[] chunkValue = new int[16];
     private int chunkCount;
