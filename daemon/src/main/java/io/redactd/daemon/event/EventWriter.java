@@ -17,7 +17,8 @@ import java.util.SortedMap;
  * <p>Per event it allocates only the finished array: paths are parsed once into {@link FieldPath}s with their keys
  * already encoded, segments are interned so paths compare by identity, the sort order of the last event's field
  * sequence is reused when the next event has the same sequence (events of one input do), and string values seen
- * again (host, file path, dataset, the timestamp of the current millisecond) are copied as encoded bytes.
+ * again (host, file path, dataset, the timestamp of the current millisecond) are copied as encoded bytes; values that
+ * stay equal from event to event are joined with the literals around them (see {@link #chunks}).
  */
 public final class EventWriter {
     /** Field names and strings an input keeps sending are few; odd ones must not grow the caches without bound. */
@@ -65,6 +66,39 @@ public final class EventWriter {
     private int chainLiteral;
     private int chainOffset;
     private boolean orderReused;
+    /** Events a value must have stayed equal at its position before it is baked into {@link #chunks}. */
+    private static final int PROMOTE_AFTER = 2;
+    /**
+     * A baked value that changes after fewer events than this doubles its position's {@link #promoteAfter} (up to
+     * {@link #MAX_PROMOTE_AFTER}): a timestamp that holds for a few events must not rebuild the chunks every time.
+     */
+    private static final int SHORT_LIVED = 64;
+    private static final int MAX_PROMOTE_AFTER = 4096;
+    /** Events finished so far (the clock of {@link #sameSince}). */
+    private long events;
+    /** Per sorted position of the current sequence: the last value if {@link #bakeable}, else null. */
+    private Object[] seen = new Object[16];
+    /** Per sorted position: the event since which its value has been equal. */
+    private long[] sameSince = new long[16];
+    private int[] promoteAfter = new int[16];
+    /** Per sorted position: its value is inside {@link #chunks}. */
+    private boolean[] baked = new boolean[16];
+    /**
+     * Values that stay the same from event to event (a syslog sender's host, app, priority names and codes, the
+     * dataset, a clean event's empty findings) baked into the literals: {@code chunks[k]} holds the literals and the
+     * encoded constant values before the k-th value that varies ({@code chunkValue[k]}, a sorted position), so such
+     * an event is a handful of copies instead of a copy and an encoding per field. Only immutable values (String,
+     * Long, the empty findings) are baked, and every event compares each baked one with its own value (equal content:
+     * another instance of the same text qualifies) before the chunks are used, so they are byte for byte what writing
+     * the values would give. Values are what the pipeline hands over: redacted text only. Null: rebuild from
+     * {@link #literals}.
+     */
+    private byte[][] chunks;
+    private int[] chunkValue = new int[16];
+    private int chunkCount;
+    private int chainChunk;
+    private int chainChunkOffset;
+    private final CanonicalJson planOut = new CanonicalJson(512);
 
     /** A parsed dotted name: its segments (interned per writer) and each segment's encoded {@code "key":}. */
     private static final class FieldPath {
@@ -187,31 +221,118 @@ public final class EventWriter {
     public byte[] finish() {
         int[] ord = sortedOrder();
         if (orderReused && literals != null) {
-            return fromLiterals(ord);
+            return fromChunks(ord);
         }
         return writeAndLearn(ord);
     }
 
-    /** The same path sequence as the last document: its literal bytes around this event's values. */
-    private byte[] fromLiterals(int[] ord) {
+    /** The same path sequence as the last document: its chunks (literals and baked values) around the other values. */
+    private byte[] fromChunks(int[] ord) {
+        long now = ++events;
+        int n = count;
+        boolean rebuild = chunks == null;
+        for (int e = 0; e < n; e++) {
+            Object v = values[ord[e]];
+            // only bakeable values are kept (and compared): nothing else is held past its event
+            boolean b = bakeable(v);
+            if (b && sameValue(v, seen[e])) {
+                if (!baked[e] && now - sameSince[e] == promoteAfter[e]) {
+                    rebuild = true;
+                }
+            } else {
+                if (baked[e]) {
+                    rebuild = true;
+                    promoteAfter[e] = now - sameSince[e] < SHORT_LIVED
+                            ? Math.min(promoteAfter[e] * 2, MAX_PROMOTE_AFTER) : PROMOTE_AFTER;
+                }
+                seen[e] = b ? v : null;
+                sameSince[e] = now;
+            }
+        }
+        if (rebuild) {
+            plan(ord, now);
+        }
         CanonicalJson o = out;
         o.reset();
-        byte[][] lit = literals;
-        int n = count;
+        byte[][] ch = chunks;
+        int m = chunkCount;
         int at = -1;
-        for (int e = 0; e < n; e++) {
-            if (e == chainLiteral) {
-                at = o.length() + chainOffset;
+        for (int k = 0; k < m; k++) {
+            if (k == chainChunk) {
+                at = o.length() + chainChunkOffset;
             }
-            o.bytes(lit[e]);
-            value(values[ord[e]]);
+            o.bytes(ch[k]);
+            value(values[ord[chunkValue[k]]]);
         }
-        if (n == chainLiteral) {
-            at = o.length() + chainOffset;
+        if (m == chainChunk) {
+            at = o.length() + chainChunkOffset;
         }
-        o.bytes(lit[n]);
+        o.bytes(ch[m]);
         chainAt = at;
         return o.toByteArray();
+    }
+
+    /** Splits the document into chunks: literals joined with the values that have been constant long enough. */
+    private void plan(int[] ord, long now) {
+        CanonicalJson c = planOut;
+        c.reset();
+        byte[][] lit = literals;
+        int n = count;
+        byte[][] ch = new byte[n + 1][];
+        int k = 0;
+        chainChunk = -1;
+        for (int e = 0; e < n; e++) {
+            if (e == chainLiteral) {
+                chainChunk = k;
+                chainChunkOffset = c.length() + chainOffset;
+            }
+            c.bytes(lit[e]);
+            Object v = values[ord[e]];
+            baked[e] = seen[e] != null && now - sameSince[e] >= promoteAfter[e];
+            if (baked[e]) {
+                encodeConstant(c, v);
+            } else {
+                ch[k] = c.toByteArray();
+                chunkValue[k++] = e;
+                c.reset();
+            }
+        }
+        if (n == chainLiteral) {
+            chainChunk = k;
+            chainChunkOffset = c.length() + chainOffset;
+        }
+        c.bytes(lit[n]);
+        ch[k] = c.toByteArray();
+        chunkCount = k;
+        chunks = ch;
+    }
+
+    /** Values whose bytes cannot change behind the writer's back (a Utf8Text's array, a map or list can). */
+    private static boolean bakeable(Object v) {
+        return v instanceof String s ? s.length() <= MAX_CACHED_STRING : v instanceof Long || v == NO_ENTRIES;
+    }
+
+    /** For two {@link #bakeable} values (or null): equal content writes equal bytes. */
+    private static boolean sameValue(Object a, Object b) {
+        if (a == b) {
+            return true;
+        }
+        if (a instanceof String s) {
+            return b instanceof String t && s.equals(t);
+        }
+        return a instanceof Long x && b instanceof Long y && x.longValue() == y.longValue();
+    }
+
+    /** What {@link #value} writes for a {@link #bakeable} value. */
+    private static void encodeConstant(CanonicalJson c, Object v) {
+        if (v instanceof String s) {
+            c.string(s);
+        } else if (v instanceof Long l) {
+            c.number(l);
+        } else {
+            c.punct('{');
+            c.punct('}');
+        }
     }
 
     /** Writes the document by walking the paths, and keeps the bytes between its values for the next events. */
@@ -295,6 +416,24 @@ public final class EventWriter {
             }
         }
         literals = lit;
+        // a new sequence: nothing is baked until its values have repeated
+        chunks = null;
+        long now = ++events;
+        if (seen.length < count) {
+            int cap = paths.length;
+            seen = new Object[cap];
+            sameSince = new long[cap];
+            promoteAfter = new int[cap];
+            baked = new boolean[cap];
+            chunkValue = new int[cap];
+        }
+        for (int k = 0; k < count; k++) {
+            Object v = values[ord[k]];
+            seen[k] = bakeable(v) ? v : null;
+            sameSince[k] = now;
+            promoteAfter[k] = PROMOTE_AFTER;
+            baked[k] = false;
+        }
         return doc;
     }
 

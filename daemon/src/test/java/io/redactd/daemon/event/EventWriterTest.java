@@ -170,4 +170,73 @@ class EventWriterTest {
             assertThat(writer.chainAt()).as("round %d", round).isEqualTo(fresh.chainAt());
         }
     }
+
+    @Test
+    void valuesThatRepeatAcrossEventsAreBakedWithoutChangingAByte() {
+        // The shape of a syslog event: core fields, then header fields that stay the same for runs of events (the
+        // same instance, or an equal String/Long from another connection), change now and then (host, app), or
+        // change every few events (a timestamp's millisecond). A fresh writer per event is the reference.
+        Random rnd = new Random(14);
+        List<String> names = List.of("@timestamp", "host.name", "message", "redactd.findings", "event.dataset",
+                "log.syslog.appname", "log.syslog.hostname", "log.syslog.priority", "log.syslog.facility.code",
+                "log.syslog.facility.name", "log.syslog.severity.code", "log.syslog.procid", "source.ip", "chain0.x");
+        EventWriter writer = new EventWriter();
+        Object[] current = new Object[names.size()];
+        int[] every = new int[names.size()];
+        for (int i = 0; i < every.length; i++) {
+            every[i] = new int[] {1, 2, 3, 7, 50, 400, 100_000}[rnd.nextInt(7)];
+        }
+        for (int event = 0; event < 20_000; event++) {
+            int shape = event / 5000; // later rounds leave out fields, so sequences change too
+            EventWriter fresh = new EventWriter();
+            writer.begin();
+            fresh.begin();
+            for (int i = 0; i < names.size(); i++) {
+                if (shape > 0 && i % (shape + 2) == 1) {
+                    continue;
+                }
+                if (current[i] == null || event % every[i] == 0 || rnd.nextInt(1000) == 0) {
+                    current[i] = switch (rnd.nextInt(10)) {
+                        case 0, 1, 2 -> "h\u00e9\"" + rnd.nextInt(4);
+                        case 3, 4 -> (long) rnd.nextInt(3) - 1;
+                        case 5 -> Collections.emptySortedMap();
+                        case 6 -> "x".repeat(500 + rnd.nextInt(30)); // around the length limit
+                        default -> value(rnd, rnd.nextInt(8));
+                    };
+                }
+                Object v = current[i];
+                if (rnd.nextInt(4) == 0) {
+                    // equal content, another instance
+                    v = v instanceof String s ? new String(s) : v instanceof Long l ? Long.valueOf(l.longValue() + 0) : v;
+                }
+                if (i < 4) {
+                    writer.core(names.get(i), v);
+                    fresh.core(names.get(i), v);
+                } else {
+                    assertThat(writer.field(names.get(i), v)).isEqualTo(fresh.field(names.get(i), v));
+                }
+            }
+            assertThat(new String(writer.finish(), StandardCharsets.UTF_8)).as("event %d", event)
+                    .isEqualTo(new String(fresh.finish(), StandardCharsets.UTF_8));
+            assertThat(writer.chainAt()).as("event %d", event).isEqualTo(fresh.chainAt());
+        }
+    }
+
+    @Test
+    void aBakedValueIsNotReusedOnceTheValueChangesInPlace() {
+        // Only immutable values are baked: a Utf8Text's array (or a map) may change between events.
+        EventWriter w = new EventWriter();
+        byte[] text = "aaaa".getBytes(StandardCharsets.UTF_8);
+        TreeMap<String, Object> findings = new TreeMap<>();
+        for (int i = 0; i < 10; i++) {
+            text[0] = (byte) ('a' + i);
+            findings.put("T" + i, i);
+            String doc = new String(w.begin().core("message", Utf8Text.of(text)).core("redactd.findings", findings)
+                    .core("host.name", "h").finish(), StandardCharsets.UTF_8);
+            EventDocument ref = new EventDocument().put("message", Utf8Text.of(text)).put("redactd.findings", findings)
+                    .put("host.name", "h");
+            assertThat(doc).isEqualTo(new String(ref.toCanonicalJson(), StandardCharsets.UTF_8));
+            assertThat(doc).contains("\"message\":\"" + (char) ('a' + i) + "aaa\"");
+        }
+    }
 }

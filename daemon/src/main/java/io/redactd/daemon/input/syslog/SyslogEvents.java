@@ -2,11 +2,16 @@ package io.redactd.daemon.input.syslog;
 
 import io.redactd.daemon.event.SyslogStructuredData;
 import io.redactd.daemon.pipeline.RawEvent;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns a parsed message into a {@link RawEvent} with ECS {@code log.syslog.*} fields.
@@ -48,7 +53,7 @@ public final class SyslogEvents {
     }
 
     private static Map<String, Object> fields(SyslogMessage m, String dataset, String peer) {
-        Map<String, Object> f = new HashMap<>(16);
+        Map<String, Object> f = new LinkedHashMap<>(16);
         f.put("event.dataset", dataset);
         if (peer != null) {
             f.put("source.ip", peer);
@@ -73,7 +78,86 @@ public final class SyslogEvents {
         if (m.structuredData() != null) {
             f.put(SyslogStructuredData.FIELD, SyslogStructuredData.PREFIXED);
         }
-        return Collections.unmodifiableMap(f);
+        return new Fields(f);
+    }
+
+    /**
+     * A read-only field map whose entries are iterated from an array: the pipeline walks every event's fields, and
+     * a shared map's unmodifiable HashMap view cost a bucket scan and a wrapper per entry on each walk.
+     */
+    static final class Fields extends AbstractMap<String, Object> {
+        private final Entry<String, Object>[] entries;
+        private final int[] hashes;
+        private final Set<Entry<String, Object>> entrySet = new AbstractSet<>() {
+            @Override
+            public Iterator<Entry<String, Object>> iterator() {
+                return new Iterator<>() {
+                    private int next;
+
+                    @Override
+                    public boolean hasNext() {
+                        return next < entries.length;
+                    }
+
+                    @Override
+                    public Entry<String, Object> next() {
+                        if (next >= entries.length) {
+                            throw new NoSuchElementException();
+                        }
+                        return entries[next++];
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return entries.length;
+            }
+        };
+
+        @SuppressWarnings("unchecked")
+        Fields(Map<String, Object> fields) {
+            this.entries = fields.entrySet().stream().map(e -> new SimpleImmutableEntry<>(e.getKey(), e.getValue()))
+                    .toArray(Entry[]::new);
+            this.hashes = new int[entries.length];
+            for (int i = 0; i < entries.length; i++) {
+                hashes[i] = entries[i].getKey().hashCode();
+            }
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return entrySet;
+        }
+
+        /** A dozen entries at most: a scan of their keys' hashes, no hash table. */
+        private int indexOf(Object key) {
+            if (key != null) {
+                int h = key.hashCode();
+                for (int i = 0; i < hashes.length; i++) {
+                    if (hashes[i] == h && key.equals(entries[i].getKey())) {
+                        return i;
+                    }
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public Object get(Object key) {
+            int i = indexOf(key);
+            return i < 0 ? null : entries[i].getValue();
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return indexOf(key) >= 0;
+        }
+
+        @Override
+        public int size() {
+            return entries.length;
+        }
     }
 
     /**

@@ -346,13 +346,32 @@ public final class SyslogParser {
     }
 
     private static Long epochMillis(int year, int mon, int day, int h, int mi, int s, int millis, int offsetSeconds) {
-        try {
-            long days = LocalDate.of(year, mon, day).toEpochDay();
-            return ((days * 86_400L + h * 3600L + mi * 60L + s - offsetSeconds) * 1000L) + millis;
-        } catch (DateTimeException e) {
-            return null;
+        // year < 10000 (four digits) and mon, day < 100 (two): the key is unique
+        int key = (year * 100 + mon) * 100 + day;
+        Day last = lastDay;
+        long days;
+        if (last.key == key) {
+            days = last.epochDay;
+        } else {
+            try {
+                days = LocalDate.of(year, mon, day).toEpochDay();
+            } catch (DateTimeException e) {
+                return null;
+            }
+            lastDay = new Day(key, days);
         }
+        return ((days * 86_400L + h * 3600L + mi * 60L + s - offsetSeconds) * 1000L) + millis;
     }
+
+    /**
+     * The last valid date converted: nearly every message of a stream carries today's date. Shared by the event
+     * loops without a lock on purpose: the holder is immutable (final fields), so a thread sees a whole one, and one
+     * another thread replaced only costs a conversion.
+     */
+    private record Day(int key, long epochDay) {
+    }
+
+    private static Day lastDay = new Day(-1, 0);
 
     private static SyslogMessage unparsed(int pri, byte[] b, int off, int end) {
         return new SyslogMessage(pri, 0, null, null, null, null, null, null, Arrays.copyOfRange(b, off, end), false);

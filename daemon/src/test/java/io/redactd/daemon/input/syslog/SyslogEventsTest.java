@@ -8,7 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import io.redactd.daemon.event.SyslogStructuredData;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 
 class SyslogEventsTest {
@@ -67,5 +72,45 @@ class SyslogEventsTest {
         assertThat(b.timestampMs()).isEqualTo(Instant.parse("2026-03-10T11:00:05Z").toEpochMilli());
         // shared, so nobody downstream may change it
         assertThatThrownBy(() -> a.fields().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void theFieldMapBehavesAsAReadOnlyMapOfItsEntries() {
+        Map<String, Object> f = SyslogEvents.toEvent(
+                parse("<165>1 2026-03-10T11:00:00Z ehr-01 billing 4242 ID47 [a b=\"c\"] text"), 0, "ehr", "10.0.0.9", 1)
+                .fields();
+        Map<String, Object> want = new HashMap<>();
+        want.put("event.dataset", "ehr");
+        want.put("source.ip", "10.0.0.9");
+        want.put("log.syslog.priority", 165L);
+        want.put("log.syslog.facility.code", 20L);
+        want.put("log.syslog.facility.name", "local4");
+        want.put("log.syslog.severity.code", 5L);
+        want.put("log.syslog.severity.name", "Notice");
+        want.put("log.syslog.version", "1");
+        want.put("log.syslog.hostname", "ehr-01");
+        want.put("log.syslog.appname", "billing");
+        want.put("log.syslog.procid", "4242");
+        want.put("log.syslog.msgid", "ID47");
+        want.put(SyslogStructuredData.FIELD, SyslogStructuredData.PREFIXED);
+        assertThat(f).isEqualTo(want).hasSameHashCodeAs(want).hasSize(want.size());
+        assertThat(want).isEqualTo(f);
+        for (Map.Entry<String, Object> e : want.entrySet()) {
+            assertThat(f.get(new String(e.getKey()))).isSameAs(f.get(e.getKey())).isEqualTo(e.getValue());
+            assertThat(f.containsKey(e.getKey())).isTrue();
+        }
+        assertThat(f.get("log.flags")).isNull();
+        assertThat(f.containsKey("log.flags")).isFalse();
+        assertThat(f.get(null)).isNull();
+        Iterator<Map.Entry<String, Object>> it = f.entrySet().iterator();
+        Map.Entry<String, Object> first = it.next();
+        assertThatThrownBy(() -> first.setValue("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(it::remove).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> f.remove("event.dataset")).isInstanceOf(UnsupportedOperationException.class);
+        while (it.hasNext()) {
+            it.next();
+        }
+        assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
+        assertThat(f).hasSize(want.size());
     }
 }

@@ -103,4 +103,27 @@ class SyslogFrameDecoderTest {
         feed(decoder, "5 <13>c");
         assertThat(frames).containsExactly("<13>a", "<13>c");
     }
+
+    @Test
+    void wordAtATimeNewlineSearchFindsTheFirstLfLikeAByteLoop() {
+        // bytes next to LF that could fool a word test: 0x0B (LF + 1), 0x09, 0x8A (LF | 0x80), 0x00, 0xFF
+        byte[] alphabet = {'a', '\n', 0x0B, 0x09, (byte) 0x8A, 0, (byte) 0xFF, '\r'};
+        java.util.Random rnd = new java.util.Random(6587);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = new byte[rnd.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = rnd.nextInt(6) == 0 ? alphabet[rnd.nextInt(alphabet.length)] : (byte) ('a' + rnd.nextInt(26));
+            }
+            int from = b.length == 0 ? 0 : rnd.nextInt(b.length + 1);
+            int to = from + rnd.nextInt(b.length - from + 1);
+            int want = -1;
+            for (int i = from; i < to; i++) {
+                if (b[i] == '\n') {
+                    want = i;
+                    break;
+                }
+            }
+            assertThat(SyslogFrameDecoder.indexOfNewline(b, from, to)).as("round %d", round).isEqualTo(want);
+        }
+    }
 }
