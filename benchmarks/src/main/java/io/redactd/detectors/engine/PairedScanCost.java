@@ -20,12 +20,24 @@ import java.util.Map;
  * of the measuring thread, the best round of several in which every part runs once over the corpus in turn (so a
  * burst of load on the shared machine hits all parts alike). In this package to reach the engine.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar io.redactd.detectors.engine.PairedScanCost [CORPUS [ROUNDS]]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.redactd.detectors.engine.PairedScanCost [CORPUS [ROUNDS]]}:
+ * CORPUS is logcorpus, synthetic or dense, or an absolute path to a log file (its first 100,000 lines, e.g. the
+ * harness's {@code $BENCH_WORK/corpus/full-20/corpus.log}, which the daemon's end-to-end figures use).
  */
 public final class PairedScanCost {
     private static final int WARMUP = 4;
 
     private PairedScanCost() {
+    }
+
+    private static List<byte[]> fileLines(String path) {
+        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(path),
+                java.nio.charset.StandardCharsets.ISO_8859_1)) { // bytes as they are, valid UTF-8 or not
+            return r.lines().limit(100_000).map(l -> l.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     interface Pass {
@@ -35,7 +47,7 @@ public final class PairedScanCost {
     public static void main(String[] args) {
         String corpus = args.length > 0 ? args[0] : "logcorpus";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 14;
-        List<byte[]> lines = LogCorpus.named(corpus, 20_000, 1);
+        List<byte[]> lines = corpus.startsWith("/") ? fileLines(corpus) : LogCorpus.named(corpus, 20_000, 1);
         long bytes = lines.stream().mapToLong(l -> l.length).sum();
         DetectionSettings d = DetectionSettings.defaults();
         RedactionPlan plan = (RedactionPlan) Plans.compile(new DetectionSettings(EngineChoice.PORTABLE,
