@@ -129,7 +129,7 @@ final class LineRedactor implements Redactor {
             if (json.redact(line, off, len, result)) {
                 return result;
             }
-            found = finder.find(line, off, len); // not a JSON object after all: redact as text
+            found = finder.find(line, off, len, false); // not a JSON object after all: redact as text
         }
         if (found == 0) {
             result.setClean(line, off, len);

@@ -53,15 +53,8 @@ final class SpanFinder {
     }
 
     /**
-     * Finds spans in {@code buf[off, off+len)}; returns how many were accepted. Offsets are relative to {@code off}.
-     */
-    int find(byte[] buf, int off, int len) {
-        return find(buf, off, len, false);
-    }
-
-    /**
      * Scans two ranges in one engine pass (cheaper than two with the portable engine): the first one's nominations
-     * become current, the second's wait for {@link #useSecond}. Calls to {@link #find} in between leave them alone.
+     * become current, the second's wait for {@link #useSecond}. Calls to {@code find} in between leave them alone.
      */
     void nominatePair(byte[] a, int offA, int lenA, byte[] b, int offB, int lenB) {
         candidates.clear();
@@ -77,10 +70,11 @@ final class SpanFinder {
     }
 
     /**
-     * {@link #find}; {@code nominated}: the engine has already scanned the range (the first range of
-     * {@link #nominatePair}, or the second after {@link #useSecond}), so its nominations are used as they are. One
-     * method for both, rather than a second entry point sharing the rest, keeps this one C2 compile unit that callers
-     * do not inline: with two entry points C2 inlined the confirmation into each caller (units of 50-56 KB).
+     * Finds spans in {@code buf[off, off+len)}; returns how many were accepted. Offsets are relative to {@code off}.
+     * {@code nominated}: the engine has already scanned the range (the first range of {@link #nominatePair}, or the
+     * second after {@link #useSecond}), so its nominations are used as they are. One method for both, and no
+     * convenience overload, keeps this one C2 compile unit: with a second entry point C2 compiled the confirmation
+     * once per entry (two units of ~40 KB, or inlined into callers, 50-56 KB).
      */
     int find(byte[] buf, int off, int len, boolean nominated) {
         if (nominated) {
