@@ -14,6 +14,23 @@ public interface Redactor {
      */
     LineResult redact(byte[] line, int off, int len);
 
+    /**
+     * Redacts {@code first} exactly as {@link #redact(byte[], int, int)} does, and scans {@code second} in the same
+     * pass: the portable engine walks the two lines together, which costs less per byte than two passes. Call
+     * {@link #redactSecond()} next for the second line's result (the first's is valid until then), and leave the
+     * second line's bytes unchanged until it returns. Whatever is wrong with the second line (a bad range, its
+     * size) is reported by redactSecond, never here; when this call throws for the first line, redactSecond still
+     * redacts the second.
+     */
+    LineResult redactPair(byte[] first, int off, int len, byte[] second, int secondOff, int secondLen);
+
+    /**
+     * The second line of the last {@link #redactPair}: the same result, or exception, as
+     * {@link #redact(byte[], int, int)} of it. Throws IllegalStateException when there is no such line (no pair, or
+     * its second line already redacted).
+     */
+    LineResult redactSecond();
+
     default LineResult redact(byte[] line) {
         return redact(line, 0, line.length);
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * One thread redacting {@link LogCorpus} with the full built-in catalog, per engine. {@code redactLine} reports lines/s
  * and, through the {@code bytes} counter, input bytes/s (divide by 10^6 for MB/s). {@code redactCleanLine} runs clean
  * lines only; with {@code -prof gc} its {@code gc.alloc.rate.norm} is the allocation per clean line.
+ * {@code redactLinePair} is {@code redactLine} two lines at a time (the pipeline's paired scan).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -82,6 +83,23 @@ public class DetectionBenchmark {
         LineResult r = s.redactor.redact(line);
         counter.bytes += line.length;
         return r.outputLength() + r.findingCount();
+    }
+
+    /**
+     * {@code redactLine} two lines per operation through {@link Redactor#redactPair} (the daemon's pipeline hands the
+     * redactor its events in pairs): compare the {@code bytes} rates, not the op rates (two lines per op here).
+     */
+    @Benchmark
+    public int redactLinePair(Engine s, Bytes counter) {
+        byte[] a = s.lines[s.next];
+        s.next = s.next + 1 == s.lines.length ? 0 : s.next + 1;
+        byte[] b = s.lines[s.next];
+        s.next = s.next + 1 == s.lines.length ? 0 : s.next + 1;
+        LineResult r = s.redactor.redactPair(a, 0, a.length, b, 0, b.length);
+        int sum = r.outputLength() + r.findingCount();
+        r = s.redactor.redactSecond();
+        counter.bytes += a.length + b.length;
+        return sum + r.outputLength() + r.findingCount();
     }
 
     @Benchmark

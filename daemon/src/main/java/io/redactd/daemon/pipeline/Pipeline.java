@@ -388,7 +388,14 @@ public final class Pipeline implements EventSink, AlertEventSink {
         EventWriter writer = writers.get();
         List<RawEvent> events = batch.events();
         BatchResult result = new BatchResult(events.size());
-        for (int i = 0, n = events.size(); i < n; i++) {
+        int n = events.size();
+        int i = 0;
+        // Two events at a time: the redactor scans both lines in one pass (the portable engine walks them together,
+        // cheaper per byte than one after the other); each event is then finished on its own, in order.
+        for (; i + 1 < n; i += 2) {
+            detectPair(batch, events.get(i), events.get(i + 1), redactor, writer, result);
+        }
+        if (i < n) {
             detectEvent(batch, events.get(i), redactor, writer, result);
         }
         result.findings.forEach(metrics::findings);
@@ -403,26 +410,70 @@ public final class Pipeline implements EventSink, AlertEventSink {
     }
 
     private void detectEvent(RawBatch batch, RawEvent e, Redactor redactor, EventWriter writer, BatchResult result) {
+        byte[] msg = repaired(batch, e);
+        LineResult r;
+        try {
+            r = redactor.redact(msg, 0, msg.length);
+        } catch (RuntimeException ex) {
+            failed(batch, e, ex, result);
+            return;
+        }
+        finishEvent(batch, e, msg, r, writer, result);
+    }
+
+    /**
+     * Two events, each with exactly the outcome {@link #detectEvent} gives it (a failure drops only its own event),
+     * from one paired scan. Both messages are repaired before the scan, so a repair warning for {@code b} can come
+     * before a detection warning for {@code a}; counts and documents are as one by one.
+     */
+    private void detectPair(RawBatch batch, RawEvent a, RawEvent b, Redactor redactor, EventWriter writer,
+                            BatchResult result) {
+        byte[] msgA = repaired(batch, a);
+        byte[] msgB = repaired(batch, b);
+        LineResult r;
+        try {
+            r = redactor.redactPair(msgA, 0, msgA.length, msgB, 0, msgB.length);
+        } catch (RuntimeException ex) {
+            r = null;
+            failed(batch, a, ex, result);
+        }
+        if (r != null) {
+            finishEvent(batch, a, msgA, r, writer, result);
+        }
+        try {
+            r = redactor.redactSecond();
+        } catch (RuntimeException ex) {
+            failed(batch, b, ex, result);
+            return;
+        }
+        finishEvent(batch, b, msgB, r, writer, result);
+    }
+
+    private byte[] repaired(RawBatch batch, RawEvent e) {
         byte[] msg = Utf8Repair.repair(e.message());
         if (msg != e.message()) {
             metrics.repaired();
             warnRepaired(batch, e);
         }
-        LineResult r;
-        try {
-            r = redactor.redact(msg, 0, msg.length);
-        } catch (DetectionException ex) {
-            result.errors++;
+        return msg;
+    }
+
+    /** Fail closed: the event is dropped and counted. */
+    private static void failed(RawBatch batch, RawEvent e, RuntimeException ex, BatchResult result) {
+        result.errors++;
+        if (ex instanceof DetectionException) {
             LOG.warn("detection failed, event dropped input={} source_offset={} reason={}",
                     batch.inputId(), e.position(), ex.getMessage());
-            return;
-        } catch (RuntimeException ex) {
+        } else {
             // A bug in the engine: its message might quote input, so only the class is logged.
-            result.errors++;
             LOG.warn("detection failed, event dropped input={} source_offset={} error={}",
                     batch.inputId(), e.position(), ex.getClass().getName());
-            return;
         }
+    }
+
+    /** Findings, drop action, leak hook and the forwarded document of one detected event. */
+    private void finishEvent(RawBatch batch, RawEvent e, byte[] msg, LineResult r, EventWriter writer,
+                             BatchResult result) {
         int found = r.findingCount();
         SortedMap<String, Object> findings = found == 0 ? Collections.emptySortedMap() : findings(r, result);
         FindingsHook hook = findingsHook;

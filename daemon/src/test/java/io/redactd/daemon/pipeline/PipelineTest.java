@@ -274,4 +274,45 @@ class PipelineTest {
         assertThat(String.join("", lines)).doesNotContain("123-45-6789").doesNotContain("zzzz");
         assertThat(count("redactd.events.dropped", "reason", "detection_error")).isEqualTo(1);
     }
+
+    /**
+     * The pipeline hands the redactor its events in pairs; every event must still get exactly its own one-line
+     * outcome, in order: a refused event as first or second of a pair drops only itself, and an odd last event is
+     * redacted alone.
+     */
+    @Test
+    void pairedDetectionGivesEveryEventItsOwnOutcomeInOrder(@TempDir Path dir) throws Exception {
+        Path outFile = dir.resolve("out.ndjson");
+        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
+        await(out.start(), 10);
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 1, 4, new PipelineMetrics(registry), "h");
+        String huge = "ssn 123-45-6789 " + "z".repeat(2 * 1024 * 1024);
+        List<String> messages = List.of(huge, "first ssn 123-45-6789", "GET /health 200",
+                "{\"user\":{\"mail\":\"a.b@x.org\"},\"n\":1}", "clean line", huge, "", "odd last a.b@x.org");
+        List<RawEvent> events = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            events.add(new RawEvent(messages.get(i).getBytes(StandardCharsets.UTF_8), 0, Map.of(), i));
+        }
+        await(pipeline.submit(new RawBatch("s", "in", events)), 10);
+        await(out.stop(), 10);
+        // what one line at a time gives, for the events that are not refused
+        var single = plan.newRedactor();
+        List<String> expected = new ArrayList<>();
+        for (String m : messages) {
+            if (!m.equals(huge)) {
+                var r = single.redact(m.getBytes(StandardCharsets.UTF_8));
+                expected.add(new String(r.output(), r.outputOffset(), r.outputLength(), StandardCharsets.UTF_8));
+            }
+        }
+        List<String> lines = Files.readAllLines(outFile);
+        List<String> forwarded = new ArrayList<>();
+        for (String l : lines) {
+            forwarded.add(json.readTree(l).get("message").asText());
+        }
+        assertThat(forwarded).containsExactlyElementsOf(expected);
+        assertThat(forwarded.get(0)).isEqualTo("first ssn [REDACTED:SSN]");
+        assertThat(count("redactd.events.dropped", "reason", "detection_error")).isEqualTo(2);
+        assertThat(count("redactd.findings", "type", "SSN")).isEqualTo(1);
+        assertThat(count("redactd.findings", "type", "EMAIL")).isEqualTo(2);
+    }
 }

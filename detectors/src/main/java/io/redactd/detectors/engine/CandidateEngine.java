@@ -19,5 +19,15 @@ public interface CandidateEngine extends AutoCloseable {
     interface Scan {
         /** Adds to {@code out} every pattern that may match {@code buf[off, off+len)}. */
         void candidates(byte[] buf, int off, int len, PatternSet out);
+
+        /**
+         * The candidates of two ranges, into {@code outA} and {@code outB}: exactly what two {@link #candidates}
+         * calls add. An engine that can walk both lines in one pass (the portable DFA) does so, which is cheaper.
+         */
+        default void candidatesPair(byte[] a, int offA, int lenA, PatternSet outA,
+                                    byte[] b, int offB, int lenB, PatternSet outB) {
+            candidates(a, offA, lenA, outA);
+            candidates(b, offB, lenB, outB);
+        }
     }
 }

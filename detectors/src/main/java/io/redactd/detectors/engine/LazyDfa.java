@@ -40,6 +40,11 @@ final class LazyDfa {
     private int[] seeds = new int[64];
     /** Per state, the patterns whose match ends on entering it (null for most states). */
     private int[][] accepts;
+    /** Times the cache was flushed: {@link #scanPair} re-interns its other chain's state after a flush. */
+    private int flushCount;
+    /** The two states where {@link #walkPair} stopped (fields: a method returns one value). */
+    private int pairA;
+    private int pairB;
 
     LazyDfa(ByteNfa nfa) {
         this(nfa, DEFAULT_MAX_STATES);
@@ -51,6 +56,9 @@ final class LazyDfa {
         this.classes = nfa.classCount;
         int initial = Math.min(maxStates, INITIAL_STATES);
         this.accepts = new int[initial][];
+        if (maxStates < 8) { // scanPair may add a state for its second chain right after a flush
+            throw new IllegalArgumentException("DFA cache too small: " + maxStates + " states");
+        }
         if ((long) maxStates * classes >= ACCEPTING) {
             throw new IllegalArgumentException("DFA table too large: " + maxStates + " states x " + classes
                     + " classes");
@@ -79,6 +87,118 @@ final class LazyDfa {
         for (int i = off, end = off + len; i < end; i++) {
             int t = trans[base + cls[buf[i] & 0xff]];
             if ((t & RARE) == 0) { // the common case: a known, non-accepting transition
+                base = t;
+                continue;
+            }
+            if (t == UNKNOWN) {
+                t = step(base / classes, cls[buf[i] & 0xff]);
+                trans = transitions;
+            }
+            base = t & ~ACCEPTING;
+            if ((t & ACCEPTING) != 0) {
+                addEnds(accepts[base / classes], i + 1 - off, out);
+            }
+        }
+    }
+
+    /**
+     * {@link #scan} of two ranges in one loop: the same nominations in {@code outA} and {@code outB} as two scans. One
+     * scan waits on one dependent table load per byte; here the two lines' state chains are independent, so the CPU
+     * overlaps their loads. The common prefix of the two lengths is walked together, the rest of the longer one alone.
+     */
+    void scanPair(byte[] a, int offA, int lenA, PatternSet outA, byte[] b, int offB, int lenB, PatternSet outB) {
+        if (accepts[0] != null) {
+            addEnds(accepts[0], 0, outA);
+            addEnds(accepts[0], 0, outB);
+        }
+        int n = Math.min(lenA, lenB);
+        int k = walkPair(a, offA, b, offB, 0, n, 0, 0);
+        while (k < n) {
+            long both = rarePair(a, offA, outA, pairA, b, offB, outB, pairB, k);
+            k = walkPair(a, offA, b, offB, k + 1, n, (int) (both >>> 32), (int) both);
+        }
+        if (lenA > n) {
+            scanFrom(a, offA, lenA, n, pairA, outA);
+        } else if (lenB > n) {
+            scanFrom(b, offB, lenB, n, pairB, outB);
+        }
+    }
+
+    /**
+     * The hot loop of {@link #scanPair}, kept apart from the rare steps so that C2 compiles it tight (with the cache
+     * building inlined into it, the pair loop ran slower than one line at a time): walks both chains from relative
+     * offset k while both transitions are built and neither accepts. Returns the offset where it stopped (n when
+     * done), with the two states reached in {@link #pairA} and {@link #pairB}.
+     */
+    private int walkPair(byte[] a, int offA, byte[] b, int offB, int k, int n, int baseA, int baseB) {
+        int[] cls = nfa.classOf;
+        int[] trans = transitions;
+        for (; k < n; k++) {
+            int ta = trans[baseA + cls[a[offA + k] & 0xff]];
+            int tb = trans[baseB + cls[b[offB + k] & 0xff]];
+            if (((ta | tb) & RARE) != 0) {
+                break;
+            }
+            baseA = ta;
+            baseB = tb;
+        }
+        pairA = baseA;
+        pairB = baseB;
+        return k;
+    }
+
+    /**
+     * The step at offset k of {@link #scanPair} when one transition is not built yet or accepts; returns the two new
+     * row offsets, A's in the high half. Building a state may flush the cache, which renumbers every state: the other
+     * chain's state is then interned again from its NFA set (kept before the step), as {@link #flush} does for the
+     * chain that stepped.
+     */
+    private long rarePair(byte[] a, int offA, PatternSet outA, int baseA,
+                          byte[] b, int offB, PatternSet outB, int baseB, int k) {
+        int[] cls = nfa.classOf;
+        int ca = cls[a[offA + k] & 0xff];
+        int cb = cls[b[offB + k] & 0xff];
+        int ta = transitions[baseA + ca];
+        int tb = transitions[baseB + cb];
+        if (ta == UNKNOWN) {
+            int[] setB = stateSets.get(baseB / classes);
+            int flushes = flushCount;
+            ta = step(baseA / classes, ca);
+            if (flushCount != flushes) {
+                baseB = intern(setB) * classes;
+            }
+            tb = transitions[baseB + cb]; // read again: the table may have grown or been flushed
+        }
+        int nextA = ta & ~ACCEPTING;
+        if ((ta & ACCEPTING) != 0) {
+            addEnds(accepts[nextA / classes], k + 1, outA);
+        }
+        if (tb == UNKNOWN) {
+            int[] setA = stateSets.get(nextA / classes);
+            int flushes = flushCount;
+            tb = step(baseB / classes, cb);
+            if (flushCount != flushes) {
+                nextA = intern(setA) * classes;
+            }
+        }
+        int nextB = tb & ~ACCEPTING;
+        if ((tb & ACCEPTING) != 0) {
+            addEnds(accepts[nextB / classes], k + 1, outB);
+        }
+        return (long) nextA << 32 | nextB;
+    }
+
+    /**
+     * The rest of the longer line of {@link #scanPair}: {@link #scan}'s loop from relative offset {@code from}, in the
+     * state at row {@code base}. A copy rather than shared with scan, so that the two keep separate profiles (shared,
+     * the single-line scan ran at about half speed in some JVM runs).
+     */
+    private void scanFrom(byte[] buf, int off, int len, int from, int base, PatternSet out) {
+        int[] cls = nfa.classOf;
+        int[] trans = transitions;
+        for (int i = off + from, end = off + len; i < end; i++) {
+            int t = trans[base + cls[buf[i] & 0xff]];
+            if ((t & RARE) == 0) {
                 base = t;
                 continue;
             }
@@ -150,6 +270,7 @@ final class LazyDfa {
 
     /** The cache is full: starts over with the state being left as the only state beside the start. Rare. */
     private int flush(int[] current) {
+        flushCount++;
         reset();
         return intern(current);
     }

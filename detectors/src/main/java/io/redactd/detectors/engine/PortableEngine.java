@@ -41,13 +41,36 @@ final class PortableEngine implements CandidateEngine {
 
     @Override
     public Scan newScan() {
-        LazyDfa dfa = new LazyDfa(nfa);
-        return (buf, off, len, out) -> {
+        return new DfaScan(new LazyDfa(nfa), alwaysOn);
+    }
+
+    /** One thread's scan: its own lazy DFA, plus the patterns nominated on every line. */
+    private static final class DfaScan implements Scan {
+        private final LazyDfa dfa;
+        private final long[] alwaysOn;
+
+        DfaScan(LazyDfa dfa, long[] alwaysOn) {
+            this.dfa = dfa;
+            this.alwaysOn = alwaysOn;
+        }
+
+        @Override
+        public void candidates(byte[] buf, int off, int len, PatternSet out) {
             dfa.scan(buf, off, len, out);
             if (alwaysOn != null) {
                 out.addAll(alwaysOn);
             }
-        };
+        }
+
+        @Override
+        public void candidatesPair(byte[] a, int offA, int lenA, PatternSet outA,
+                                   byte[] b, int offB, int lenB, PatternSet outB) {
+            dfa.scanPair(a, offA, lenA, outA, b, offB, lenB, outB);
+            if (alwaysOn != null) {
+                outA.addAll(alwaysOn);
+                outB.addAll(alwaysOn);
+            }
+        }
     }
 
     @Override

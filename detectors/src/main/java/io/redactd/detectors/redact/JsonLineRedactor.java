@@ -179,7 +179,7 @@ final class JsonLineRedactor {
         scratch.write(t, 0, t.length);
         int to = scratch.length();
         scratch.write('"');
-        int found = finder.find(scratch.array(), 0, scratch.length());
+        int found = finder.find(scratch.array(), 0, scratch.length(), false);
         if (found == 0) {
             return text;
         }

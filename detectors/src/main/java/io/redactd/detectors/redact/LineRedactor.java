@@ -24,6 +24,12 @@ final class LineRedactor implements Redactor {
     private final ByteBuf out = new ByteBuf(512);
     private final MutableLineResult result = new MutableLineResult();
     private JsonLineRedactor json;
+    // the second line of the last redactPair, until redactSecond
+    private boolean pending;
+    private byte[] pendingLine;
+    private int pendingOff;
+    private int pendingLen;
+    private boolean pendingScanned;
 
     LineRedactor(RedactionPlan plan) {
         this.plan = plan;
@@ -33,14 +39,72 @@ final class LineRedactor implements Redactor {
 
     @Override
     public LineResult redact(byte[] line, int off, int len) {
-        if (line == null || off < 0 || len < 0 || off > line.length - len) {
+        check(line, off, len);
+        return redactGuarded(line, off, len, false);
+    }
+
+    @Override
+    public LineResult redactPair(byte[] first, int off, int len, byte[] second, int secondOff, int secondLen) {
+        // Recorded before the first line is checked: when it is refused, redactSecond still serves the second.
+        pending = true;
+        pendingLine = second;
+        pendingOff = secondOff;
+        pendingLen = secondLen;
+        pendingScanned = false;
+        check(first, off, len);
+        if (validRange(second, secondOff, secondLen) && secondLen <= MAX_LINE_BYTES) {
+            pendingScanned = nominatePair(first, off, len, second, secondOff, secondLen);
+        } // else redactSecond reports the second line's problem
+        // Each entry point calls redactGuarded once: C2 then compiles the redaction as one unit, not a copy per path.
+        return redactGuarded(first, off, len, pendingScanned);
+    }
+
+    /**
+     * The paired scan; false when it failed, and then each line is scanned again on its own and fails, or not,
+     * exactly as redact() would.
+     */
+    private boolean nominatePair(byte[] first, int off, int len, byte[] second, int secondOff, int secondLen) {
+        try {
+            finder.nominatePair(first, off, len, second, secondOff, secondLen);
+            return true;
+        } catch (RuntimeException | StackOverflowError e) {
+            return false;
+        }
+    }
+
+    @Override
+    public LineResult redactSecond() {
+        if (!pending) {
+            throw new IllegalStateException("redactSecond() without a pending redactPair()");
+        }
+        pending = false;
+        byte[] line = pendingLine;
+        pendingLine = null; // do not keep the caller's bytes alive
+        if (pendingScanned) {
+            finder.useSecond();
+        } else {
+            check(line, pendingOff, pendingLen); // not scanned: as redact() of it
+        }
+        return redactGuarded(line, pendingOff, pendingLen, pendingScanned);
+    }
+
+    private static boolean validRange(byte[] line, int off, int len) {
+        return line != null && off >= 0 && len >= 0 && off <= line.length - len;
+    }
+
+    private static void check(byte[] line, int off, int len) {
+        if (!validRange(line, off, len)) {
             throw new DetectionException("invalid line range: offset " + off + ", length " + len);
         }
         if (len > MAX_LINE_BYTES) {
             throw new DetectionException("line of " + len + " bytes exceeds the " + MAX_LINE_BYTES + "-byte limit");
         }
+    }
+
+    /** {@code nominated}: the finder already holds this line's engine nominations (from a paired scan). */
+    private LineResult redactGuarded(byte[] line, int off, int len, boolean nominated) {
         try {
-            return redactChecked(line, off, len);
+            return redactChecked(line, off, len, nominated);
         } catch (DetectionException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
@@ -50,8 +114,8 @@ final class LineRedactor implements Redactor {
         }
     }
 
-    private LineResult redactChecked(byte[] line, int off, int len) {
-        int found = finder.find(line, off, len);
+    private LineResult redactChecked(byte[] line, int off, int len, boolean nominated) {
+        int found = finder.find(line, off, len, nominated);
         if (startsWithBrace(line, off, len)) {
             // Confirming on the raw line first costs RE2/J on nominated lines but keeps the JSON walk (measured
             // dearer) for lines that really hold something.
@@ -65,7 +129,7 @@ final class LineRedactor implements Redactor {
             if (json.redact(line, off, len, result)) {
                 return result;
             }
-            found = finder.find(line, off, len); // not a JSON object after all: redact as text
+            found = finder.find(line, off, len, false); // not a JSON object after all: redact as text
         }
         if (found == 0) {
             result.setClean(line, off, len);

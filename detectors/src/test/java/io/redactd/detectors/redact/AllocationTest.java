@@ -40,6 +40,26 @@ class AllocationTest {
         assertThat(allocatedPerLine(r, syslog)).isZero();
         assertThat(allocatedPerLine(r, json)).isZero();
         assertThat(allocatedPerLine(r, lookAlike)).isLessThan(160);
+        // two clean lines at a time (the pipeline's paired scan) allocate nothing either
+        assertThat(allocatedPerPair(r, syslog, json)).isZero();
+        assertThat(allocatedPerPair(r, json, syslog)).isZero();
+    }
+
+    private static long allocatedPerPair(Redactor r, byte[] a, byte[] b) {
+        for (int i = 0; i < 20_000; i++) { // warm up: DFA states, JIT
+            assertThat(r.redactPair(a, 0, a.length, b, 0, b.length).clean()).isTrue();
+            assertThat(r.redactSecond().clean()).isTrue();
+        }
+        long id = Thread.currentThread().getId();
+        long before = MX.getThreadAllocatedBytes(id);
+        int findings = 0;
+        for (int i = 0; i < 10_000; i++) {
+            findings += r.redactPair(a, 0, a.length, b, 0, b.length).findingCount();
+            findings += r.redactSecond().findingCount();
+        }
+        long allocated = MX.getThreadAllocatedBytes(id) - before;
+        assertThat(findings).isZero();
+        return allocated / 10_000;
     }
 
     private static long allocatedPerLine(Redactor r, byte[] line) {
