@@ -197,7 +197,9 @@ class DaemonIT {
             Files.writeString(cfg, base);
             assertThat(new ProcessBuilder("kill", "-HUP", pid).start().waitFor()).isZero();
             List<String> notices = new ArrayList<>();
-            for (int i = 0; i < 40 && notices.stream().noneMatch(l -> l.endsWith("READY=1")); i++) {
+            // Bounded by notices, and so by time: the watchdog sends one every 200 ms, so 150 are 30 s (40, i.e. 8 s,
+            // ran out once under the full suite's load).
+            for (int i = 0; i < 150 && notices.stream().noneMatch(l -> l.endsWith("READY=1")); i++) {
                 notices.add(lines.readLine());
             }
             assertThat(notices).anyMatch(l -> l.contains("RELOADING=1")).anyMatch(l -> l.equals(pid + " READY=1"));
