@@ -62,11 +62,13 @@ final class RunCommand implements Callable<Integer> {
             }
             // Type=notify: READY=1 once inputs and outputs are up; the watchdog is fed from an event loop, and only
             // while every input and output is ready, so a stuck loop or a dead output gets the service restarted.
-            systemd.ready();
-            systemd.watchdogInterval().ifPresent(interval -> daemon.whileReady(interval, systemd::watchdog));
+            // The reload handler is in place before READY=1: a SIGHUP sent as soon as the service is up (systemctl
+            // reload right after start, or a client that saw the first events) must reload, not be ignored.
             if (configFile != null) {
                 signals.onReload(() -> reload(configFile, daemon, systemd));
             }
+            systemd.ready();
+            systemd.watchdogInterval().ifPresent(interval -> daemon.whileReady(interval, systemd::watchdog));
             signals.await();
             systemd.stopping();
             daemon.stop(DRAIN_TIMEOUT);
