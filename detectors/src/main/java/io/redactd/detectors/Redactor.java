@@ -31,6 +31,12 @@ public interface Redactor {
      */
     LineResult redactSecond();
 
+    /**
+     * Forgets the pending second line of the last {@link #redactPair} without redacting it (its bytes are no longer
+     * referenced): for a caller that gives up on the pair, e.g. because handling the first line's result failed.
+     */
+    void abandonPair();
+
     default LineResult redact(byte[] line) {
         return redact(line, 0, line.length);
     }

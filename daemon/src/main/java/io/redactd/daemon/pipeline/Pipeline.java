@@ -438,7 +438,12 @@ public final class Pipeline implements EventSink, AlertEventSink {
             failed(batch, a, ex, result);
         }
         if (r != null) {
-            finishEvent(batch, a, msgA, r, writer, result);
+            try {
+                finishEvent(batch, a, msgA, r, writer, result);
+            } catch (RuntimeException | Error ex) {
+                redactor.abandonPair(); // the batch fails as a whole; the redactor keeps nothing of b
+                throw ex;
+            }
         }
         try {
             r = redactor.redactSecond();

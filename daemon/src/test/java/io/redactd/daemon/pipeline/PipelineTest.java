@@ -298,18 +298,32 @@ class PipelineTest {
         // what one line at a time gives, for the events that are not refused
         var single = plan.newRedactor();
         List<String> expected = new ArrayList<>();
+        List<Map<String, Integer>> expectedFindings = new ArrayList<>();
         for (String m : messages) {
             if (!m.equals(huge)) {
                 var r = single.redact(m.getBytes(StandardCharsets.UTF_8));
                 expected.add(new String(r.output(), r.outputOffset(), r.outputLength(), StandardCharsets.UTF_8));
+                Map<String, Integer> perType = new java.util.TreeMap<>();
+                for (int f = 0; f < r.findingCount(); f++) {
+                    perType.merge(r.finding(f).type(), 1, Integer::sum);
+                }
+                expectedFindings.add(perType);
             }
         }
         List<String> lines = Files.readAllLines(outFile);
         List<String> forwarded = new ArrayList<>();
+        List<Map<String, Integer>> findings = new ArrayList<>();
         for (String l : lines) {
-            forwarded.add(json.readTree(l).get("message").asText());
+            var doc = json.readTree(l);
+            forwarded.add(doc.get("message").asText());
+            // each document's own findings: a pair must not give one event's findings to its partner
+            Map<String, Integer> perType = new java.util.TreeMap<>();
+            doc.get("redactd").get("findings").fields().forEachRemaining(f -> perType.put(f.getKey(), f.getValue().asInt()));
+            findings.add(perType);
         }
         assertThat(forwarded).containsExactlyElementsOf(expected);
+        assertThat(findings).containsExactlyElementsOf(expectedFindings);
+        assertThat(findings.get(0)).containsEntry("SSN", 1);
         assertThat(forwarded.get(0)).isEqualTo("first ssn [REDACTED:SSN]");
         assertThat(count("redactd.events.dropped", "reason", "detection_error")).isEqualTo(2);
         assertThat(count("redactd.findings", "type", "SSN")).isEqualTo(1);

@@ -40,7 +40,8 @@ class TlsEngineTest {
         String arch = System.getProperty("os.arch");
         boolean shipped = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")
                 && List.of("amd64", "x86_64", "aarch64").contains(arch);
-        assertThat(shipped).as("the build and its tests run on Linux x86-64 or aarch64, got " + arch).isTrue();
+        // Where the jar ships BoringSSL (CI: Linux x86-64) it must load; elsewhere auto falls back (TlsEngineFallbackIT).
+        org.junit.jupiter.api.Assumptions.assumeTrue(shipped, "BoringSSL is bundled for Linux x86-64/aarch64 only, not " + arch);
         assertThat(TlsEngine.openSslProblem()).isNull();
         assertThat(TlsEngine.AUTO.resolve()).isEqualTo(TlsEngine.OPENSSL);
         assertThat(TlsEngine.OPENSSL.resolve()).isEqualTo(TlsEngine.OPENSSL);

@@ -30,6 +30,8 @@ final class LineRedactor implements Redactor {
     private int pendingOff;
     private int pendingLen;
     private boolean pendingScanned;
+    /** The paired scan threw (an engine bug): the class name, and both lines of the pair fail with it. */
+    private String pendingFailure;
 
     LineRedactor(RedactionPlan plan) {
         this.plan = plan;
@@ -51,25 +53,43 @@ final class LineRedactor implements Redactor {
         pendingOff = secondOff;
         pendingLen = secondLen;
         pendingScanned = false;
+        pendingFailure = null;
         check(first, off, len);
         if (validRange(second, secondOff, secondLen) && secondLen <= MAX_LINE_BYTES) {
-            pendingScanned = nominatePair(first, off, len, second, secondOff, secondLen);
+            pendingFailure = nominatePair(first, off, len, second, secondOff, secondLen);
+            if (pendingFailure != null) {
+                throw engineFailed(pendingFailure);
+            }
+            pendingScanned = true;
         } // else redactSecond reports the second line's problem
         // Each entry point calls redactGuarded once: C2 then compiles the redaction as one unit, not a copy per path.
         return redactGuarded(first, off, len, pendingScanned);
     }
 
     /**
-     * The paired scan; false when it failed, and then each line is scanned again on its own and fails, or not,
-     * exactly as redact() would.
+     * The paired scan; null when it worked, else the failure's class name. A failed scan fails both lines (fail
+     * closed): scanning them again one by one could run on an engine state the failure left half updated and nominate
+     * too little, and would hide the fault from the drop counters.
      */
-    private boolean nominatePair(byte[] first, int off, int len, byte[] second, int secondOff, int secondLen) {
+    private String nominatePair(byte[] first, int off, int len, byte[] second, int secondOff, int secondLen) {
         try {
             finder.nominatePair(first, off, len, second, secondOff, secondLen);
-            return true;
+            return null;
         } catch (RuntimeException | StackOverflowError e) {
-            return false;
+            return e.getClass().getSimpleName();
         }
+    }
+
+    /** No cause attached: library messages may quote the input. */
+    private static DetectionException engineFailed(String failure) {
+        return new DetectionException("detection failed with " + failure + "; the event must be dropped");
+    }
+
+    @Override
+    public void abandonPair() {
+        pending = false;
+        pendingLine = null;
+        pendingFailure = null;
     }
 
     @Override
@@ -80,6 +100,11 @@ final class LineRedactor implements Redactor {
         pending = false;
         byte[] line = pendingLine;
         pendingLine = null; // do not keep the caller's bytes alive
+        if (pendingFailure != null) {
+            String failure = pendingFailure;
+            pendingFailure = null;
+            throw engineFailed(failure);
+        }
         if (pendingScanned) {
             finder.useSecond();
         } else {
@@ -109,8 +134,7 @@ final class LineRedactor implements Redactor {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
             // No cause attached: library messages (parsers, validators) may quote the input.
-            throw new DetectionException("detection failed with " + e.getClass().getSimpleName()
-                    + "; the event must be dropped");
+            throw engineFailed(e.getClass().getSimpleName());
         }
     }
 

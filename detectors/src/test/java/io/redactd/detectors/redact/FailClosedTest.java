@@ -134,6 +134,64 @@ class FailClosedTest {
         assertThat(logged).doesNotContain(CANARY_SSN).doesNotContain(CANARY_MAIL).doesNotContain("219099999");
     }
 
+    /**
+     * A paired scan that throws fails both lines of the pair (dropped and counted by the caller), never a quiet
+     * rescan one by one: here the single scan "works" and nominates nothing, so a fallback would forward both
+     * lines with their values.
+     */
+    @Test
+    void aFailingPairedScanFailsBothLinesWithoutQuotingThem() {
+        CandidateEngine pairFails = new CandidateEngine() {
+            @Override
+            public String name() {
+                return "pair-fails";
+            }
+
+            @Override
+            public Scan newScan() {
+                return new Scan() {
+                    @Override
+                    public void candidates(byte[] buf, int off, int len, io.redactd.detectors.engine.PatternSet out) {
+                    }
+
+                    @Override
+                    public void candidatesPair(byte[] a, int offA, int lenA, io.redactd.detectors.engine.PatternSet outA,
+                                               byte[] b, int offB, int lenB,
+                                               io.redactd.detectors.engine.PatternSet outB) {
+                        throw new IllegalStateException("pair of " + new String(a, offA, lenA, StandardCharsets.UTF_8));
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        DetectorSpec spec = TestDetectors.all().get(0);
+        CompiledDetector d = new CompiledDetector(0, spec, Action.MASK, "SSN".getBytes(StandardCharsets.US_ASCII),
+                new byte[0][]);
+        Redactor r = new RedactionPlan(pairFails, List.of(d),
+                List.of(new CompiledPattern(0, 0, spec.patterns().get(0), -1,
+                        com.google.re2j.Pattern.compile(spec.patterns().get(0)))),
+                List.of(), null, null).newRedactor();
+        byte[] a = ("ssn " + CANARY_SSN).getBytes(StandardCharsets.UTF_8);
+        byte[] b = ("mail " + CANARY_MAIL).getBytes(StandardCharsets.UTF_8);
+
+        Throwable first = catchThrowable(() -> r.redactPair(a, 0, a.length, b, 0, b.length));
+        Throwable second = catchThrowable(r::redactSecond);
+        assertThat(List.of(first, second)).allSatisfy(e -> assertThat(e).isInstanceOf(DetectionException.class)
+                .hasMessageContaining("IllegalStateException").hasNoCause()
+                .hasMessageNotContaining(CANARY_SSN).hasMessageNotContaining(CANARY_MAIL));
+        assertThatThrownBy(r::redactSecond).isInstanceOf(IllegalStateException.class); // the pair is over
+
+        // A caller that gives up on a pair: the pending line is dropped, redactSecond has nothing to serve.
+        Redactor ok = Plans.compile(Settings.of(EngineChoice.PORTABLE).s(), TestDetectors.all()).newRedactor();
+        byte[] known = "patient ssn 123-45-6789 seen".getBytes(StandardCharsets.UTF_8);
+        assertThat(ok.redactPair(known, 0, known.length, b, 0, b.length).findingCount()).isEqualTo(1);
+        ok.abandonPair();
+        assertThatThrownBy(ok::redactSecond).isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void forcedHyperscanOnAnUnsupportedPlatformIsAClearError() {
         if (Plans.hyperscanAvailable()) {
