@@ -95,13 +95,7 @@ class FailClosedTest {
             public void close() {
             }
         };
-        DetectorSpec spec = TestDetectors.all().get(0);
-        CompiledDetector d = new CompiledDetector(0, spec, Action.MASK, "SSN".getBytes(StandardCharsets.US_ASCII),
-                new byte[0][]);
-        Redactor broken = new RedactionPlan(failing, List.of(d),
-                List.of(new CompiledPattern(0, 0, spec.patterns().get(0), -1,
-                        com.google.re2j.Pattern.compile(spec.patterns().get(0)))),
-                List.of(), null, null).newRedactor();
+        Redactor broken = ssnRedactorOn(failing);
         errors.add(catchThrowable(() -> broken.redact(("ssn " + CANARY_SSN).getBytes(StandardCharsets.UTF_8))));
 
         // configuration errors that quote what they got are fine, but must not quote a sample line
@@ -167,13 +161,7 @@ class FailClosedTest {
             public void close() {
             }
         };
-        DetectorSpec spec = TestDetectors.all().get(0);
-        CompiledDetector d = new CompiledDetector(0, spec, Action.MASK, "SSN".getBytes(StandardCharsets.US_ASCII),
-                new byte[0][]);
-        Redactor r = new RedactionPlan(pairFails, List.of(d),
-                List.of(new CompiledPattern(0, 0, spec.patterns().get(0), -1,
-                        com.google.re2j.Pattern.compile(spec.patterns().get(0)))),
-                List.of(), null, null).newRedactor();
+        Redactor r = ssnRedactorOn(pairFails);
         byte[] a = ("ssn " + CANARY_SSN).getBytes(StandardCharsets.UTF_8);
         byte[] b = ("mail " + CANARY_MAIL).getBytes(StandardCharsets.UTF_8);
 
@@ -201,6 +189,17 @@ class FailClosedTest {
             assertThatThrownBy(() -> Plans.compile(Settings.of(EngineChoice.HYPERSCAN).s(), TestDetectors.all()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hyperscan was requested");
         }
+    }
+
+    /** A redactor with the catalog's first detector (SSN) over {@code engine}. */
+    private static Redactor ssnRedactorOn(CandidateEngine engine) {
+        DetectorSpec spec = TestDetectors.all().get(0);
+        CompiledDetector d = new CompiledDetector(0, spec, Action.MASK, "SSN".getBytes(StandardCharsets.US_ASCII),
+                new byte[0][]);
+        return new RedactionPlan(engine, List.of(d),
+                List.of(new CompiledPattern(0, 0, spec.patterns().get(0), -1,
+                        com.google.re2j.Pattern.compile(spec.patterns().get(0)))),
+                List.of(), null, null).newRedactor();
     }
 
     /** Hyperscan where it runs (AUTO picks the portable engine, so the native one is asked for by name). */
