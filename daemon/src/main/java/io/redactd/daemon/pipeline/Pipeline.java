@@ -528,7 +528,8 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 continue;
             }
             if (!writer.field(f.getKey(), jsonValue(f.getValue()))) {
-                LOG.debug("field skipped (conflicts with another) input={} field={}", batch.inputId(), f.getKey());
+                // Not the name: an HTTP or JSON event's field names are event content and may hold a value.
+                LOG.debug("field skipped (its path conflicts with another field's) input={}", batch.inputId());
             }
         }
         if (!writer.has("event.dataset")) {

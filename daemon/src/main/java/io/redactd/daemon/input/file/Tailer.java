@@ -1,5 +1,7 @@
 package io.redactd.daemon.input.file;
 
+import io.redactd.daemon.input.Newlines;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -133,7 +135,7 @@ final class Tailer implements Closeable {
 
     private void scan(Lines out) {
         while (pos < limit && !stop) {
-            int nl = indexOfNewline(pos, limit);
+            int nl = Newlines.indexOf(buf, pos, limit);
             if (nl < 0) {
                 append(out, pos, limit);
                 pos = limit;
@@ -188,28 +190,6 @@ final class Tailer implements Closeable {
             carry = Arrays.copyOf(carry, size);
         }
     }
-
-    private int indexOfNewline(int from, int to) {
-        byte[] b = buf;
-        int i = from;
-        // 8 bytes per step: a zero byte of x ^ 0x0A.. is a newline (exact: the lowest flagged byte is the first one).
-        for (; i + 8 <= to; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
-            long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-            if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
-            }
-        }
-        for (; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private long offsetOf(int index) {
         return readOffset - (limit - index);

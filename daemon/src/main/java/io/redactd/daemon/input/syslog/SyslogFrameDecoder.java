@@ -1,8 +1,6 @@
 package io.redactd.daemon.input.syslog;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.redactd.daemon.input.Newlines;
 
 /**
  * Splits a syslog TCP byte stream into frames (RFC 6587). The framing is decided by the first byte of the
@@ -36,10 +34,6 @@ public final class SyslogFrameDecoder {
         void malformed(Malformation kind, long streamOffset);
     }
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
     private static final int MAX_COUNT_DIGITS = 10;
     private static final int HEADER_ROOM = MAX_COUNT_DIGITS + 2;
 
@@ -224,7 +218,7 @@ public final class SyslogFrameDecoder {
 
     /** One step in newline mode; false when more input is needed. */
     private boolean line(Listener listener) {
-        int lf = indexOfNewline(buf, Math.max(lineScanFrom, start), end);
+        int lf = Newlines.indexOf(buf, Math.max(lineScanFrom, start), end);
         if (lf < 0) {
             lineScanFrom = end;
             if (end - start > maxFrameBytes && !skippingLine) {
@@ -256,28 +250,6 @@ public final class SyslogFrameDecoder {
         if (stop > from) {
             listener.frame(buf, from, stop - from);
         }
-    }
-
-    /**
-     * The first LF in {@code b[from, to)}, or -1. Every byte of a newline-framed stream passes here, so the scan tests
-     * 8 bytes per step (a word with no zero byte after XOR with LFs holds no LF) and finds the byte by bit position.
-     */
-    static int indexOfNewline(byte[] b, int from, int to) {
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ LFS;
-            // the lowest byte flagged is exactly the first zero byte (a borrow only reaches bytes above a zero one)
-            long zero = (x - ONES) & ~x & HIGHS;
-            if (zero != 0) {
-                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
-            }
-        }
-        for (; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean isDigit(byte b) {

@@ -123,7 +123,7 @@ class SyslogFrameDecoderTest {
                     break;
                 }
             }
-            assertThat(SyslogFrameDecoder.indexOfNewline(b, from, to)).as("round %d", round).isEqualTo(want);
+            assertThat(io.redactd.daemon.input.Newlines.indexOf(b, from, to)).as("round %d", round).isEqualTo(want);
         }
     }
 }
