@@ -3,7 +3,6 @@ package io.redactd.daemon.tls;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.vertx.core.http.ClientAuth;
-import java.util.Locale;
 
 /** Whether a listener asks for client certificates ({@code tls.client_auth}). */
 public enum ClientAuthMode {
@@ -23,16 +22,11 @@ public enum ClientAuthMode {
 
     @JsonValue
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return ConfigNames.of(this);
     }
 
     @JsonCreator
     public static ClientAuthMode fromConfig(String value) {
-        for (ClientAuthMode mode : values()) {
-            if (mode.configName().equals(value)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("expected none, optional or required, got '" + value + "'");
+        return ConfigNames.parse(values(), value);
     }
 }

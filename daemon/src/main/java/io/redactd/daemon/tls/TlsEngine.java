@@ -7,7 +7,6 @@ import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.SSLEngineOptions;
-import java.util.Locale;
 
 /**
  * Which TLS implementation a listener runs ({@code tls.engine}): {@code openssl} is Netty's engine over the
@@ -23,17 +22,12 @@ public enum TlsEngine {
 
     @JsonValue
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return ConfigNames.of(this);
     }
 
     @JsonCreator
     public static TlsEngine fromConfig(String value) {
-        for (TlsEngine engine : values()) {
-            if (engine.configName().equals(value)) {
-                return engine;
-            }
-        }
-        throw new IllegalArgumentException("expected auto, openssl or jdk, got '" + value + "'");
+        return ConfigNames.parse(values(), value);
     }
 
     /**
