@@ -136,9 +136,7 @@ public final class HyperscanEngineParts {
     }
 
     private static RedactionPlan plan(EngineChoice choice) {
-        DetectionSettings d = DetectionSettings.defaults();
-        return (RedactionPlan) Plans.compile(new DetectionSettings(choice, d.enabledTypes(), d.disabledTypes(),
-                d.actions(), d.custom(), d.fieldRules(), d.tokenKey(), d.tokenKeyId()));
+        return (RedactionPlan) Plans.compile(DetectionSettings.defaults().withEngine(choice));
     }
 
     /** The patterns as written, no flags, ids in order. */

@@ -41,10 +41,7 @@ public final class HyperscanPatternCosts {
     public static void main(String[] args) {
         String corpus = args.length > 0 ? args[0] : "logcorpus";
         List<byte[]> lines = LogCorpus.named(corpus, 20_000, 1);
-        DetectionSettings d = DetectionSettings.defaults();
-        RedactionPlan plan = (RedactionPlan) Plans.compile(new DetectionSettings(EngineChoice.HYPERSCAN,
-                d.enabledTypes(), d.disabledTypes(), d.actions(), d.custom(), d.fieldRules(), d.tokenKey(),
-                d.tokenKeyId()));
+        RedactionPlan plan = (RedactionPlan) Plans.compile(DetectionSettings.defaults().withEngine(EngineChoice.HYPERSCAN));
         CompiledPattern[] patterns = (CompiledPattern[]) HyperscanTools.field(plan, "patterns");
         Set<String> builtIn = Catalog.builtIn().stream().flatMap(s -> s.patterns().stream())
                 .collect(Collectors.toSet());

@@ -49,10 +49,7 @@ public final class PairedScanCost {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 14;
         List<byte[]> lines = corpus.startsWith("/") ? fileLines(corpus) : LogCorpus.named(corpus, 20_000, 1);
         long bytes = lines.stream().mapToLong(l -> l.length).sum();
-        DetectionSettings d = DetectionSettings.defaults();
-        RedactionPlan plan = (RedactionPlan) Plans.compile(new DetectionSettings(EngineChoice.PORTABLE,
-                d.enabledTypes(), d.disabledTypes(), d.actions(), d.custom(), d.fieldRules(), d.tokenKey(),
-                d.tokenKeyId()));
+        RedactionPlan plan = (RedactionPlan) Plans.compile(DetectionSettings.defaults().withEngine(EngineChoice.PORTABLE));
         CandidateEngine engine = (CandidateEngine) HyperscanTools.field(plan, "engine");
         CandidateEngine.Scan scan = engine.newScan();
         CompiledPattern[] patterns = (CompiledPattern[]) HyperscanTools.field(plan, "patterns");

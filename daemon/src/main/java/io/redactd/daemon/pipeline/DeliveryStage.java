@@ -420,6 +420,7 @@ public final class DeliveryStage {
                     // Waiting for the next write's snapshot instead could wait forever: with commits failing, the
                     // retained range fills the buffer and the write in flight waits for space.
                     commitFailing = true;
+                    batchesSinceCommit += covered; // the retry covers them: count them with the commit that succeeds
                     if (!closing && durable == null) {
                         HashChain.PendingCommit again = inFlightWrites.isEmpty() ? chain.prepareCommit() : null;
                         durable = again != null ? new Durable(again, writtenEnd)

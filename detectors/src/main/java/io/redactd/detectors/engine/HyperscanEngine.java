@@ -59,8 +59,6 @@ import static com.gliwka.hyperscan.jni.hyperscan.hs_valid_platform;
 final class HyperscanEngine implements CandidateEngine {
     private static final Logger LOG = LoggerFactory.getLogger(HyperscanEngine.class);
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final String UNAVAILABLE = probe();
     /** The scan running on this thread; the native callback adds to it (callbacks run on the scanning thread). */
     private static final ThreadLocal<PatternSet> TARGET = new ThreadLocal<>();
@@ -466,7 +464,7 @@ final class HyperscanEngine implements CandidateEngine {
                 out.addAll(engine.alwaysOn);
             }
             // the token pass finds non-ASCII bytes in its own eight-byte loop (no separate pass over the line)
-            if (tokenScan != null ? !tokenScan.candidates(buf, off, len, out) : hasNonAscii(buf, off, len)) {
+            if (tokenScan != null ? !tokenScan.candidates(buf, off, len, out) : AsciiWords.hasNonAscii(buf, off, len)) {
                 nonAsciiScan.candidates(buf, off, len, out);
                 return;
             }
@@ -493,22 +491,6 @@ final class HyperscanEngine implements CandidateEngine {
             if (rc != HS_SUCCESS) {
                 throw new IllegalStateException("hyperscan scan failed with code " + rc);
             }
-        }
-
-        private static boolean hasNonAscii(byte[] buf, int off, int len) {
-            int i = off;
-            int end = off + len;
-            for (; i + 8 <= end; i += 8) {
-                if (((long) LONGS.get(buf, i) & 0x8080808080808080L) != 0) {
-                    return true;
-                }
-            }
-            for (; i < end; i++) {
-                if (buf[i] < 0) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }

@@ -77,13 +77,9 @@ final class SpanFinder {
      * once per entry (two units of ~40 KB, or inlined into callers, 50-56 KB).
      */
     int find(byte[] buf, int off, int len, boolean nominated) {
-        if (nominated) {
-            rawCount = 0;
-            acceptedCount = 0;
-            if (!worthConfirming()) {
-                return 0;
-            }
-        } else if (!nominate(buf, off, len)) {
+        rawCount = 0;
+        acceptedCount = 0;
+        if (!(nominated ? worthConfirming() : nominate(buf, off, len))) {
             return 0;
         }
         boolean ascii = prepare(buf, off, len);
@@ -123,7 +119,7 @@ final class SpanFinder {
             }
             Utf8.sanitize(text, invalid);
         }
-        return isAscii(text);
+        return !AsciiWords.hasNonAscii(text, 0, text.length);
     }
 
     /** Pattern p's spans from RE2/J (non-ASCII text, or a pattern outside {@link AsciiRegex}'s subset). */
@@ -179,15 +175,6 @@ final class SpanFinder {
         }
     }
 
-    private static boolean isAscii(byte[] text) {
-        for (byte b : text) {
-            if (b < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * RE2/J reads a whole array, so the range is copied into a reused array of exactly its length: a look-alike line
      * (nominated, then rejected by RE2/J or a validator) allocates nothing either.
@@ -209,9 +196,7 @@ final class SpanFinder {
      * Runs the engine over the range; true when some pattern that could produce a span was nominated (its detector's
      * context words included, when it needs them). False means the range is clean, without running RE2/J.
      */
-    boolean nominate(byte[] buf, int off, int len) {
-        rawCount = 0;
-        acceptedCount = 0;
+    private boolean nominate(byte[] buf, int off, int len) {
         candidates.clear();
         scan.candidates(buf, off, len, candidates);
         return worthConfirming();
