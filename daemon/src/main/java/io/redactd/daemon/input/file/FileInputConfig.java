@@ -30,7 +30,9 @@ import java.util.regex.PatternSyntaxException;
  * @param rotateWaitMs         a file renamed away or deleted is read to its end and released once it has not grown
  *                             for this long (writers may still append to a renamed file briefly)
  * @param checkpointIntervalMs minimum time between two checkpoint writes (0 = write as soon as an ack arrives,
- *                             coalescing acks that arrive while a write is in progress)
+ *                             coalescing acks that arrive while a write is in progress). Each write is two fsyncs
+ *                             (file and directory): per ack that was ~5 % of the daemon's CPU at full speed, and
+ *                             what it buys is only fewer lines read twice after a crash
  */
 public record FileInputConfig(
         @JsonProperty("id") String id,
@@ -49,6 +51,7 @@ public record FileInputConfig(
         @JsonProperty("checkpoint_interval_ms") Integer checkpointIntervalMs) {
 
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+    public static final int DEFAULT_CHECKPOINT_INTERVAL_MS = 100;
 
     public FileInputConfig {
         paths = paths == null ? List.of() : List.copyOf(paths);
@@ -63,7 +66,7 @@ public record FileInputConfig(
         batchMaxBytes = batchMaxBytes == null ? 1024 * 1024 : batchMaxBytes;
         maxBatchesInFlight = maxBatchesInFlight == null ? 4 : maxBatchesInFlight;
         rotateWaitMs = rotateWaitMs == null ? 2000 : rotateWaitMs;
-        checkpointIntervalMs = checkpointIntervalMs == null ? 0 : checkpointIntervalMs;
+        checkpointIntervalMs = checkpointIntervalMs == null ? DEFAULT_CHECKPOINT_INTERVAL_MS : checkpointIntervalMs;
     }
 
     /** A config with every default, for code and tests. */
