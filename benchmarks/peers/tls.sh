@@ -128,6 +128,10 @@ run_tls() {
   t0="$(now_s)"
   if [ "$tool" = redactd ]; then
     REDACTD_BASE_CONFIG="$BENCH_ROOT/config-examples/syslog-tls-to-file.yaml" redactd_config "$run/redactd.yaml" "$what" ""
+    # The example keeps 5 rotated 100 MiB files; a 500 MB run writes ~3 GB of documents, and the correctness check
+    # reads them all: keep every rotated file (rotation itself stays in the measurement).
+    sed -i 's|^\(    path: ${REDACTD_OUTPUT}\)$|\1\n    max_files: 1000|' "$run/redactd.yaml"
+    grep -q '^    max_files: 1000$' "$run/redactd.yaml" || die "$label: could not set the output's max_files"
     # BENCH_REDACTD_EXTRA_CONFIG: YAML appended at the top level, e.g. 'integrity: {enabled: false}'
     if [ -n "${BENCH_REDACTD_EXTRA_CONFIG:-}" ]; then printf '\n%s\n' "$BENCH_REDACTD_EXTRA_CONFIG" >>"$run/redactd.yaml"; fi
     env REDACTD_SYSLOG_PORT="$port" REDACTD_TLS_CERT="$tls/cert.pem" REDACTD_TLS_KEY="$tls/key.pem" \
