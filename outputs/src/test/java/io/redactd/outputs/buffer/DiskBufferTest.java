@@ -243,4 +243,72 @@ class DiskBufferTest {
             assertThat(buffer.segmentCount()).isEqualTo(1);
         }
     }
+
+    @Test
+    void closedSegmentsEveryCursorPassedBeforeTheIntervalFsyncAreNeverSynced() throws Exception {
+        DiskBufferConfig slowSync = new DiskBufferConfig(dir.toString(), 1L << 20, 4096L, "interval", 60_000L);
+        try (DiskBuffer buffer = DiskBuffer.open(slowSync, List.of("out"))) {
+            for (int i = 0; i < 6; i++) {
+                buffer.append(docs(i * 50, 50)).get(5, TimeUnit.SECONDS);
+            }
+            assertThat(buffer.segmentCount()).as("several rolls").isGreaterThan(3);
+            BufferCursor out = buffer.cursor("out");
+            assertThat(readAll(out)).hasSize(300);
+            out.commit(out.readPosition());
+            assertThat(buffer.segmentCount()).as("only the active segment is left").isEqualTo(1);
+            buffer.close();
+            assertThat(buffer.segmentFsyncs()).as("one fsync in all: the active segment's, at close").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void closedSegmentsStillNeededAreSyncedByTheNextIntervalFsync() throws Exception {
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"))) {
+            for (int i = 0; i < 6; i++) {
+                buffer.append(docs(i * 50, 50)).get(5, TimeUnit.SECONDS);
+            }
+            int closed = buffer.segmentCount() - 1;
+            assertThat(closed).isGreaterThan(2);
+            // Nothing was read, so every closed segment (and the active one) must reach the disk within the 50 ms
+            // interval, with no further append to prompt it.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (buffer.segmentFsyncs() < closed + 1) {
+                assertThat(System.nanoTime()).as("segments synced by the interval fsync").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Test
+    void aClosedSegmentThatLostItsUnsyncedTailLeavesAHoleAndTheLaterSegmentsStillReplay() throws Exception {
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"))) {
+            buffer.append(docs(0, 300)).get(5, TimeUnit.SECONDS);
+        }
+        List<Path> segmentFiles;
+        try (Stream<Path> files = Files.list(dir)) {
+            segmentFiles = files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+        }
+        assertThat(segmentFiles).hasSizeGreaterThan(3);
+        // A power cut before the interval fsync: the kernel had written the second segment's first half only (the
+        // cut lands inside a record), but the third segment entirely.
+        Path second = segmentFiles.get(1);
+        try (FileChannel channel = FileChannel.open(second, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"))) {
+            assertThat(buffer.tornTailsTruncated()).isEqualTo(1);
+            List<Integer> seqs = readAll(buffer.cursor("out")).stream()
+                    .map(d -> Integer.parseInt(d.substring(d.indexOf(':') + 1, d.indexOf(',')))).toList();
+            assertThat(seqs).as("in order, the first and the last present").isSorted().startsWith(0).endsWith(299);
+            assertThat(seqs.size()).as("a hole where the second segment lost its tail").isLessThan(300);
+            int hole = 0;
+            while (seqs.get(hole + 1) == seqs.get(hole) + 1) {
+                hole++;
+            }
+            assertThat(seqs.subList(hole + 1, seqs.size())).as("everything after the hole is there")
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(seqs.get(hole + 1), 300).boxed().toList());
+            buffer.append(docs(300, 1)).get(5, TimeUnit.SECONDS);
+            assertThat(readAll(buffer.cursor("out"))).singleElement().asString().contains("\"seq\":300,");
+        }
+    }
 }
