@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -38,6 +39,12 @@ import java.util.zip.CRC32C;
  * <p>One writer thread does all appends, so appends are serialized without the callers holding a lock, and an
  * {@code fsync: always} policy becomes a group commit. Futures returned by {@link #append} complete on that thread:
  * callers must hop to their own executor before doing work.
+ *
+ * <p>With {@code fsync: interval}, appends do not wait for the disk: a second thread fsyncs the active segment in the
+ * background, at least every interval and whenever a few MiB are unsynced, so that the fsync at a segment roll (kept
+ * on the writer, so a later segment never reaches the disk before an earlier one's tail) finds little left to write.
+ * Before, the writer fsynced up to a second's worth of appends itself, and every acknowledgement waited behind it
+ * (syslog over TLS into a file: 35-45 fsyncs per 500 MB, 1.2-2.6 s in all, up to 0.6 s each).
  */
 public final class DiskBuffer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DiskBuffer.class);
@@ -57,6 +64,15 @@ public final class DiskBuffer implements AutoCloseable {
     private final long tornTails;
     private final long truncatedBytes;
     private final Thread writer;
+    /** {@code fsync: interval}: fsyncs the active segment in the background; null with {@code fsync: always}. */
+    private final Thread syncer;
+    private final Fsync fsync;
+    /** Unsynced bytes at which the writer wakes the syncer before the interval is up. */
+    private final long syncChunkBytes;
+    /** Bytes written to segment files so far (writer only), and how many of them a background fsync covered. */
+    private volatile long writtenBytes;
+    private volatile long syncedBytes;
+    private volatile boolean stopSyncer;
 
     private volatile long endPosition;
     private boolean closing;
@@ -69,8 +85,8 @@ public final class DiskBuffer implements AutoCloseable {
     private final CRC32C crc = new CRC32C();
     /** Written by the writer thread only; read by reclaim on committing threads. Always the last segment. */
     private volatile Segment active;
+    /** Written since the writer's last own fsync ({@link #force}). */
     private boolean dirty;
-    private long lastSyncNanos = System.nanoTime();
 
     /** {@code future} completes with {@code end}, the position just after the append's last record. */
     private static final class PendingAppend {
@@ -84,9 +100,17 @@ public final class DiskBuffer implements AutoCloseable {
         }
     }
 
-    private DiskBuffer(DiskBufferConfig config, Collection<String> cursorNames, boolean reclaimAtOpen)
+    /** How a segment file is made durable; {@code FileChannel.force(false)} except in tests that need a slow disk. */
+    @FunctionalInterface
+    interface Fsync {
+        void force(FileChannel channel) throws IOException;
+    }
+
+    private DiskBuffer(DiskBufferConfig config, Collection<String> cursorNames, boolean reclaimAtOpen, Fsync fsync)
             throws IOException {
         this.config = config;
+        this.fsync = fsync;
+        this.syncChunkBytes = Math.max(64 * 1024, Math.min(8L << 20, config.segmentBytes() / 4));
         this.directory = Path.of(config.path());
         this.maxRecordBytes = (int) Math.min(Integer.MAX_VALUE - RecordReader.HEADER_BYTES,
                 config.segmentBytes() - RecordReader.HEADER_BYTES);
@@ -132,6 +156,13 @@ public final class DiskBuffer implements AutoCloseable {
         }
         writer = new Thread(this::runWriter, "redactd-buffer-writer");
         writer.setDaemon(true);
+        if (config.fsyncAlways()) {
+            syncer = null;
+        } else {
+            syncer = new Thread(this::runSyncer, "redactd-buffer-sync");
+            syncer.setDaemon(true);
+            syncer.start();
+        }
         writer.start();
     }
 
@@ -140,7 +171,12 @@ public final class DiskBuffer implements AutoCloseable {
      * new name starts at the oldest retained record, a stored cursor not named here is deleted.
      */
     public static DiskBuffer open(DiskBufferConfig config, Collection<String> cursorNames) throws IOException {
-        return new DiskBuffer(config, cursorNames, true);
+        return new DiskBuffer(config, cursorNames, true, channel -> channel.force(false));
+    }
+
+    /** As {@link #open}, with the fsync of segment files replaced (tests: a disk whose fsync takes its time). */
+    static DiskBuffer open(DiskBufferConfig config, Collection<String> cursorNames, Fsync fsync) throws IOException {
+        return new DiskBuffer(config, cursorNames, true, fsync);
     }
 
     /**
@@ -150,7 +186,7 @@ public final class DiskBuffer implements AutoCloseable {
      */
     public static DiskBuffer openKeepingConsumed(DiskBufferConfig config, Collection<String> cursorNames)
             throws IOException {
-        return new DiskBuffer(config, cursorNames, false);
+        return new DiskBuffer(config, cursorNames, false, channel -> channel.force(false));
     }
 
     /**
@@ -266,6 +302,12 @@ public final class DiskBuffer implements AutoCloseable {
         }
         try {
             writer.join(TimeUnit.SECONDS.toMillis(30));
+            if (syncer != null) {
+                // the writer's last act was a flush and fsync of its own: nothing is left for the syncer
+                stopSyncer = true;
+                LockSupport.unpark(syncer);
+                syncer.join(TimeUnit.SECONDS.toMillis(30));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -391,22 +433,14 @@ public final class DiskBuffer implements AutoCloseable {
     // ---- writer thread ----
 
     private void runWriter() {
-        long intervalNanos = TimeUnit.MILLISECONDS.toNanos(config.fsyncIntervalMs());
         try {
             while (true) {
                 List<PendingAppend> batch = new ArrayList<>();
                 lock.lock();
                 try {
+                    // fsync: always leaves nothing unsynced between appends; interval has the syncer for that
                     while (pending.isEmpty() && !closing) {
-                        if (dirty) {
-                            long wait = intervalNanos - (System.nanoTime() - lastSyncNanos);
-                            if (wait <= 0) {
-                                break;
-                            }
-                            workAvailable.awaitNanos(wait);
-                        } else {
-                            workAvailable.await();
-                        }
+                        workAvailable.await();
                     }
                     if (pending.isEmpty() && closing) {
                         break;
@@ -430,7 +464,7 @@ public final class DiskBuffer implements AutoCloseable {
                         append.future.completeExceptionally(e);
                     }
                 }
-                publish(written, intervalNanos);
+                publish(written);
             }
             flushWriteBuffer();
             force();
@@ -456,11 +490,16 @@ public final class DiskBuffer implements AutoCloseable {
         }
     }
 
-    /** Makes written records readable, fsyncs per policy, completes their futures and wakes the readers. */
-    private void publish(List<PendingAppend> written, long intervalNanos) throws IOException {
+    /**
+     * Makes written records readable, fsyncs them with {@code fsync: always} (else wakes the syncer once enough is
+     * unsynced), completes their futures and wakes the readers.
+     */
+    private void publish(List<PendingAppend> written) throws IOException {
         flushWriteBuffer();
-        if (dirty && (config.fsyncAlways() || System.nanoTime() - lastSyncNanos >= intervalNanos)) {
+        if (config.fsyncAlways()) {
             force();
+        } else if (writtenBytes - syncedBytes >= syncChunkBytes) {
+            LockSupport.unpark(syncer);
         }
         for (PendingAppend append : written) {
             append.future.complete(append.end);
@@ -504,7 +543,7 @@ public final class DiskBuffer implements AutoCloseable {
             return;
         }
         // Let readers see (and commit past) everything written so far, or the space might never free up.
-        publish(written, 0);
+        publish(written);
         lock.lock();
         try {
             while (totalBytes.get() + recordBytes > config.maxBytes()) {
@@ -568,15 +607,59 @@ public final class DiskBuffer implements AutoCloseable {
         }
         active.size += total;
         endPosition = active.end();
+        writtenBytes += total;
         dirty = true;
     }
 
+    /** On the writer: fsyncs the active segment (every append with {@code fsync: always}; at a roll; at close). */
     private void force() throws IOException {
         if (dirty) {
-            active.channel.force(false);
+            fsync.force(active.channel);
             dirty = false;
         }
-        lastSyncNanos = System.nanoTime();
+    }
+
+    /**
+     * {@code fsync: interval}: fsyncs the active segment at least every interval while something is unsynced, and at
+     * once when the writer finds {@link #syncChunkBytes} unsynced. Runs beside the writer (an fsync does not stop
+     * writes to the file); the bytes it covers are those written before it started. Bytes of a segment sealed
+     * meanwhile were fsynced by the roll, before the next segment got any.
+     */
+    private void runSyncer() {
+        long intervalNanos = TimeUnit.MILLISECONDS.toNanos(config.fsyncIntervalMs());
+        boolean failing = false;
+        while (!stopSyncer) {
+            if (writtenBytes - syncedBytes < syncChunkBytes) {
+                LockSupport.parkNanos(this, intervalNanos);
+            }
+            long target = writtenBytes;
+            if (stopSyncer || target == syncedBytes) {
+                continue;
+            }
+            Segment segment = active;
+            try {
+                fsync.force(segment.channel);
+                syncedBytes = target;
+                if (failing) {
+                    LOG.info("buffer fsync works again");
+                    failing = false;
+                }
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // A segment sealed (and fsynced by its roll) since it was read, then deleted by reclaim once every
+                // output passed it: the next round takes the active one. Never the active one itself while running.
+                if (segment == active && !stopSyncer) {
+                    LOG.error("buffer fsync failed: the active segment is closed");
+                    LockSupport.parkNanos(this, intervalNanos);
+                }
+            } catch (IOException e) {
+                // Appends go on (a process crash still loses nothing); a power cut could lose more than the interval.
+                if (!failing) {
+                    LOG.error("buffer fsync failed (retried every interval): {}", e.toString());
+                    failing = true;
+                }
+                LockSupport.parkNanos(this, intervalNanos);
+            }
+        }
     }
 
     static void forceDirectory(Path directory) {

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -241,6 +243,75 @@ class DiskBufferTest {
         }
         try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "always"), List.of("out"))) {
             assertThat(buffer.segmentCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withIntervalFsyncAppendsCompleteWhileTheDiskIsStillSyncing() throws Exception {
+        CountDownLatch syncing = new CountDownLatch(1);
+        CountDownLatch diskDone = new CountDownLatch(1);
+        DiskBuffer.Fsync slowDisk = channel -> {
+            syncing.countDown();
+            try {
+                diskDone.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            channel.force(false);
+        };
+        DiskBufferConfig interval = new DiskBufferConfig(dir.toString(), 64L << 20, 16L << 20, "interval", 20L);
+        try (DiskBuffer buffer = DiskBuffer.open(interval, List.of("out"), slowDisk)) {
+            buffer.append(docs(0, 100)).get(5, TimeUnit.SECONDS);
+            assertThat(syncing.await(5, TimeUnit.SECONDS)).as("an interval fsync started").isTrue();
+            // The fsync has not returned; appends are acknowledged and readable all the same.
+            for (int i = 1; i <= 10; i++) {
+                buffer.append(docs(i * 100, 100)).get(5, TimeUnit.SECONDS);
+            }
+            assertThat(readAll(buffer.cursor("out"))).hasSize(1100);
+            assertThat(diskDone.getCount()).isEqualTo(1);
+            diskDone.countDown();
+        }
+    }
+
+    @Test
+    void withIntervalFsyncWhatWasWrittenIsFsyncedWithinTheInterval() throws Exception {
+        AtomicLong fileBytesAtSync = new AtomicLong();
+        CountDownLatch covered = new CountDownLatch(1);
+        AtomicLong expected = new AtomicLong(Long.MAX_VALUE);
+        DiskBuffer.Fsync disk = channel -> {
+            channel.force(false);
+            fileBytesAtSync.set(channel.size());
+            if (channel.size() >= expected.get()) {
+                covered.countDown();
+            }
+        };
+        DiskBufferConfig interval = new DiskBufferConfig(dir.toString(), 64L << 20, 16L << 20, "interval", 50L);
+        try (DiskBuffer buffer = DiskBuffer.open(interval, List.of("out"), disk)) {
+            long end = buffer.appendAt(docs(0, 100)).get(5, TimeUnit.SECONDS);
+            // a fresh buffer's first segment starts at position 0: its file holds `end` bytes once they are written
+            expected.set(end);
+            assertThat(covered.await(5, TimeUnit.SECONDS)).as("fsynced through %d, last seen %d", end,
+                    fileBytesAtSync.get()).isTrue();
+        }
+    }
+
+    @Test
+    void withIntervalFsyncALargeBacklogIsFsyncedBeforeTheIntervalIsUp() throws Exception {
+        CountDownLatch synced = new CountDownLatch(1);
+        DiskBuffer.Fsync disk = channel -> {
+            channel.force(false);
+            synced.countDown();
+        };
+        // an hour's interval: only the unsynced-bytes trigger (a quarter segment, 4 MiB here) can start this fsync
+        DiskBufferConfig interval = new DiskBufferConfig(dir.toString(), 64L << 20, 16L << 20, "interval", 3_600_000L);
+        try (DiskBuffer buffer = DiskBuffer.open(interval, List.of("out"), disk)) {
+            byte[] kib = new byte[1024];
+            java.util.Arrays.fill(kib, (byte) 'x');
+            List<byte[]> mib = java.util.Collections.nCopies(1024, kib);
+            for (int i = 0; i < 5; i++) {
+                buffer.append(mib).get(5, TimeUnit.SECONDS);
+            }
+            assertThat(synced.await(5, TimeUnit.SECONDS)).isTrue();
         }
     }
 }
