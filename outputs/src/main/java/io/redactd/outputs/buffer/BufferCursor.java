@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * persists a position once everything before it is delivered (write to a temporary file, fsync, atomic rename), so
  * after a crash the output resumes at its last commit and re-sends at most what was in flight.
  *
- * <p>Use from one thread at a time (calls may hop between threads; the state is published safely).
+ * <p>Reads from one thread at a time, commits from one thread at a time, the two possibly at once (calls may hop
+ * between threads; the state is published safely).
  */
 public final class BufferCursor {
     private static final String SUFFIX = ".cursor";
@@ -28,6 +29,7 @@ public final class BufferCursor {
     private final DiskBuffer buffer;
     private final RecordReader reader;
     private volatile long committed;
+    private final Object commitLock = new Object();
     private volatile long readPosition;
 
     BufferCursor(String name, Path directory, DiskBuffer buffer, long position) {
@@ -54,17 +56,24 @@ public final class BufferCursor {
         return chunk;
     }
 
-    /** Persists {@code position} as delivered; segments every cursor has passed are then deleted. */
-    public synchronized void commit(long position) throws IOException {
-        if (position < committed) {
-            throw new IllegalArgumentException("cursor " + name + " cannot move back from " + committed + " to " + position);
+    /**
+     * Persists {@code position} as delivered; segments every cursor has passed are then deleted. May run on another
+     * thread while {@link #read} runs (the output's next batch is read during this commit's fsyncs): commits are
+     * serialized with each other, not with reads.
+     */
+    public void commit(long position) throws IOException {
+        synchronized (commitLock) {
+            if (position < committed) {
+                throw new IllegalArgumentException("cursor " + name + " cannot move back from " + committed + " to "
+                        + position);
+            }
+            Path temporary = directory.resolve(name + SUFFIX + ".tmp");
+            Files.write(temporary, (position + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DiskBuffer.forceDirectory(directory);
+            committed = position;
         }
-        Path temporary = directory.resolve(name + SUFFIX + ".tmp");
-        Files.write(temporary, (position + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        DiskBuffer.forceDirectory(directory);
-        committed = position;
         buffer.reclaim();
     }
 

@@ -41,6 +41,9 @@ public final class CursorPump {
     private long waitTimer = -1;
     private int consecutiveFailures;
     private volatile int inFlight;
+    /** Newest delivered position waiting for a cursor commit, or -1; one commit runs at a time (on the context). */
+    private long toCommit = -1;
+    private boolean committing;
 
     CursorPump(Vertx vertx, Context context, DiskBuffer buffer, BufferCursor cursor, Output output, BatchConfig batch,
                MeterRegistry registry) {
@@ -149,13 +152,17 @@ public final class CursorPump {
         }
     }
 
+    /**
+     * Writes the pending batch; once the output has it, the next batch is read and written while the cursor commit
+     * of this one (a synced write, a rename, a directory fsync) runs beside it. Waiting for that commit before reading
+     * on made a local output's loop read, write, fsync, commit, one after the other: about 200 MB/s of documents on
+     * a disk that writes 450 MB/s, which bounded syslog over TLS into a file (4 KB in, 16 KB out per event) at about
+     * 50 MB/s of input. A crash re-delivers from the last commit, as before (at least once).
+     */
     private void deliver() {
         List<byte[]> documents = List.copyOf(pending);
         long end = pendingEnd;
-        output.write(new EventBatch(documents)).compose(v -> vertx.executeBlocking(() -> {
-            cursor.commit(end);
-            return null;
-        }, false)).onComplete(result -> {
+        output.write(new EventBatch(documents)).onComplete(result -> {
             if (stopped) {
                 return;
             }
@@ -164,12 +171,42 @@ public final class CursorPump {
                 pending.clear();
                 inFlight = 0;
                 pendingBytes = 0;
+                commit(end);
                 pull();
             } else {
                 // Fatal for now (e.g. refused credentials): keep the batch, surface, and try again later.
                 LOG.error("output {}: delivery failed, {} documents kept in the buffer: {}", output.id(), documents.size(),
                         result.cause().getMessage());
                 retryLater(this::deliver);
+            }
+        });
+    }
+
+    /**
+     * Commits the cursor at {@code end} (delivered), or, while a commit runs, remembers it for the next one: commits
+     * coalesce to the newest delivered position. A failed commit is retried with backoff; the output goes on meanwhile
+     * (a restart re-delivers from the last commit that worked).
+     */
+    private void commit(long end) {
+        toCommit = Math.max(toCommit, end);
+        if (committing || stopped) {
+            return;
+        }
+        long position = toCommit;
+        toCommit = -1;
+        committing = true;
+        vertx.executeBlocking(() -> {
+            cursor.commit(position);
+            return null;
+        }, false).onComplete(result -> {
+            committing = false;
+            if (result.failed()) {
+                LOG.error("output {}: committing its buffer position failed (retried): {}", output.id(),
+                        result.cause().getMessage());
+                toCommit = Math.max(toCommit, position);
+                retryLater(() -> commit(-1));
+            } else if (toCommit >= 0) {
+                commit(-1);
             }
         });
     }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -245,9 +247,63 @@ class DiskBufferTest {
     }
 
     @Test
+    void withIntervalFsyncAppendsCompleteWhileTheDiskIsStillSyncing() throws Exception {
+        CountDownLatch syncing = new CountDownLatch(1);
+        CountDownLatch diskDone = new CountDownLatch(1);
+        DiskBuffer.Fsync slowDisk = channel -> {
+            syncing.countDown();
+            try {
+                diskDone.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            channel.force(false);
+        };
+        DiskBufferConfig interval = new DiskBufferConfig(dir.toString(), 64L << 20, 16L << 20, "interval", 20L);
+        try (DiskBuffer buffer = DiskBuffer.open(interval, List.of("out"), slowDisk)) {
+            buffer.append(docs(0, 100)).get(5, TimeUnit.SECONDS);
+            assertThat(syncing.await(5, TimeUnit.SECONDS)).as("an interval fsync started").isTrue();
+            // The fsync has not returned; appends are acknowledged and readable all the same.
+            for (int i = 1; i <= 10; i++) {
+                buffer.append(docs(i * 100, 100)).get(5, TimeUnit.SECONDS);
+            }
+            assertThat(readAll(buffer.cursor("out"))).hasSize(1100);
+            assertThat(diskDone.getCount()).isEqualTo(1);
+            diskDone.countDown();
+        }
+    }
+
+    @Test
+    void withIntervalFsyncWhatWasWrittenIsFsyncedWithinTheInterval() throws Exception {
+        AtomicLong fileBytesAtSync = new AtomicLong();
+        CountDownLatch covered = new CountDownLatch(1);
+        AtomicLong expected = new AtomicLong(Long.MAX_VALUE);
+        DiskBuffer.Fsync disk = channel -> {
+            channel.force(false);
+            fileBytesAtSync.set(channel.size());
+            if (channel.size() >= expected.get()) {
+                covered.countDown();
+            }
+        };
+        DiskBufferConfig interval = new DiskBufferConfig(dir.toString(), 64L << 20, 16L << 20, "interval", 50L);
+        try (DiskBuffer buffer = DiskBuffer.open(interval, List.of("out"), disk)) {
+            long end = buffer.appendAt(docs(0, 100)).get(5, TimeUnit.SECONDS);
+            // a fresh buffer's first segment starts at position 0: its file holds `end` bytes once they are written
+            expected.set(end);
+            assertThat(covered.await(5, TimeUnit.SECONDS)).as("fsynced through %d, last seen %d", end,
+                    fileBytesAtSync.get()).isTrue();
+        }
+    }
+
+    @Test
     void closedSegmentsEveryCursorPassedBeforeTheIntervalFsyncAreNeverSynced() throws Exception {
-        DiskBufferConfig slowSync = new DiskBufferConfig(dir.toString(), 1L << 20, 4096L, "interval", 60_000L);
-        try (DiskBuffer buffer = DiskBuffer.open(slowSync, List.of("out"))) {
+        List<Long> syncedSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DiskBuffer.Fsync disk = channel -> {
+            channel.force(false);
+            syncedSizes.add(channel.size());
+        };
+        DiskBufferConfig slowSync = new DiskBufferConfig(dir.toString(), 1L << 20, 4096L, "interval", 3_600_000L);
+        try (DiskBuffer buffer = DiskBuffer.open(slowSync, List.of("out"), disk)) {
             for (int i = 0; i < 6; i++) {
                 buffer.append(docs(i * 50, 50)).get(5, TimeUnit.SECONDS);
             }
@@ -257,22 +313,27 @@ class DiskBufferTest {
             out.commit(out.readPosition());
             assertThat(buffer.segmentCount()).as("only the active segment is left").isEqualTo(1);
             buffer.close();
-            assertThat(buffer.segmentFsyncs()).as("one fsync in all: the active segment's, at close").isEqualTo(1);
+            assertThat(syncedSizes).as("one fsync in all: the active segment's, at close").hasSize(1);
         }
     }
 
     @Test
     void closedSegmentsStillNeededAreSyncedByTheNextIntervalFsync() throws Exception {
-        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"))) {
+        java.util.Set<FileChannel> synced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        DiskBuffer.Fsync disk = channel -> {
+            channel.force(false);
+            synced.add(channel);
+        };
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"), disk)) {
             for (int i = 0; i < 6; i++) {
                 buffer.append(docs(i * 50, 50)).get(5, TimeUnit.SECONDS);
             }
-            int closed = buffer.segmentCount() - 1;
-            assertThat(closed).isGreaterThan(2);
-            // Nothing was read, so every closed segment (and the active one) must reach the disk within the 50 ms
-            // interval, with no further append to prompt it.
+            int segments = buffer.segmentCount();
+            assertThat(segments).isGreaterThan(3);
+            // Nothing was read, so every segment (closed and active) must reach the disk within the 50 ms interval,
+            // with no further append to prompt it.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (buffer.segmentFsyncs() < closed + 1) {
+            while (synced.size() < segments) {
                 assertThat(System.nanoTime()).as("segments synced by the interval fsync").isLessThan(deadline);
                 Thread.onSpinWait();
             }
