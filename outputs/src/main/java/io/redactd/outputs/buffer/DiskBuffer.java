@@ -72,8 +72,8 @@ public final class DiskBuffer implements AutoCloseable {
      * Segments closed by a roll and not fsynced yet, oldest first: the next fsync round takes them before the active
      * one, unless reclaim deleted them first (then their pages never needed to reach the disk).
      */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Segment> unsyncedClosed =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedDeque<Segment> unsyncedClosed =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
     /** Bytes written to segment files so far (writer only), and how many of them a background fsync covered. */
     private volatile long writtenBytes;
     private volatile long syncedBytes;
@@ -636,6 +636,9 @@ public final class DiskBuffer implements AutoCloseable {
                 fsync.force(closed.channel);
             } catch (java.nio.channels.ClosedChannelException e) {
                 // deleted by reclaim after the look above: nothing in it is needed any more
+            } catch (IOException e) {
+                unsyncedClosed.offerFirst(closed); // the next round tries it again, before anything newer
+                throw e;
             }
         }
     }

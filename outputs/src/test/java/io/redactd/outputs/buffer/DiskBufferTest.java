@@ -341,6 +341,31 @@ class DiskBufferTest {
     }
 
     @Test
+    void aClosedSegmentWhoseFsyncFailedIsTriedAgainNextRound() throws Exception {
+        java.util.Set<FileChannel> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<FileChannel> synced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        DiskBuffer.Fsync flakyDisk = channel -> {
+            if (failedOnce.add(channel)) {
+                throw new IOException("injected: EIO on the first fsync of this file");
+            }
+            channel.force(false);
+            synced.add(channel);
+        };
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"), flakyDisk)) {
+            for (int i = 0; i < 6; i++) {
+                buffer.append(docs(i * 50, 50)).get(5, TimeUnit.SECONDS);
+            }
+            int segments = buffer.segmentCount();
+            assertThat(segments).isGreaterThan(3);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (synced.size() < segments) {
+                assertThat(System.nanoTime()).as("every segment synced after one failed fsync each").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Test
     void aClosedSegmentThatLostItsUnsyncedTailLeavesAHoleAndTheLaterSegmentsStillReplay() throws Exception {
         try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"))) {
             buffer.append(docs(0, 300)).get(5, TimeUnit.SECONDS);
