@@ -44,6 +44,9 @@ public final class CursorPump {
     /** Newest delivered position waiting for a cursor commit, or -1; one commit runs at a time (on the context). */
     private long toCommit = -1;
     private boolean committing;
+    /** A retry of a failed commit is scheduled (one at a time), and how many commits failed in a row. */
+    private boolean commitRetryArmed;
+    private int commitFailures;
 
     CursorPump(Vertx vertx, Context context, DiskBuffer buffer, BufferCursor cursor, Output output, BatchConfig batch,
                MeterRegistry registry) {
@@ -189,8 +192,8 @@ public final class CursorPump {
      */
     private void commit(long end) {
         toCommit = Math.max(toCommit, end);
-        if (committing || stopped) {
-            return;
+        if (committing || stopped || toCommit < 0) {
+            return; // (a retry finds nothing to do when a later commit already covered the failed one)
         }
         long position = toCommit;
         toCommit = -1;
@@ -204,9 +207,22 @@ public final class CursorPump {
                 LOG.error("output {}: committing its buffer position failed (retried): {}", output.id(),
                         result.cause().getMessage());
                 toCommit = Math.max(toCommit, position);
-                retryLater(() -> commit(-1));
-            } else if (toCommit >= 0) {
-                commit(-1);
+                commitFailures++;
+                if (!commitRetryArmed) {
+                    commitRetryArmed = true;
+                    long delay = Math.min(MAX_FAILURE_BACKOFF_MS, 1000L << Math.min(commitFailures - 1, 5));
+                    vertx.setTimer(delay, t -> {
+                        commitRetryArmed = false;
+                        if (!stopped) {
+                            commit(-1);
+                        }
+                    });
+                }
+            } else {
+                commitFailures = 0;
+                if (toCommit >= 0) {
+                    commit(-1);
+                }
             }
         });
     }

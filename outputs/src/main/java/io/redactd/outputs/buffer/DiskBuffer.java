@@ -72,8 +72,10 @@ public final class DiskBuffer implements AutoCloseable {
      * Segments closed by a roll and not fsynced yet, oldest first: the next fsync round takes them before the active
      * one, unless reclaim deleted them first (then their pages never needed to reach the disk).
      */
-    private final java.util.concurrent.ConcurrentLinkedDeque<Segment> unsyncedClosed =
-            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Segment> unsyncedClosed =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Set when a background fsync failed: the buffer then takes no more appends (see {@link #stopAppends}). */
+    private volatile Throwable syncFailure;
     /** Bytes written to segment files so far (writer only), and how many of them a background fsync covered. */
     private volatile long writtenBytes;
     private volatile long syncedBytes;
@@ -221,7 +223,7 @@ public final class DiskBuffer implements AutoCloseable {
         lock.lock();
         try {
             if (closing) {
-                future.completeExceptionally(new IllegalStateException("buffer is closed"));
+                future.completeExceptionally(closedError());
                 return future;
             }
             pending.add(new PendingAppend(documents, future));
@@ -393,12 +395,14 @@ public final class DiskBuffer implements AutoCloseable {
 
     /** Deletes segments every cursor has passed; called after a cursor commit. */
     void reclaim() {
+        List<Segment> removed;
         lock.lock();
         try {
-            reclaimLocked();
+            removed = reclaimLocked();
         } finally {
             lock.unlock();
         }
+        deleteSegments(removed);
     }
 
     private long minCommitted() {
@@ -409,9 +413,14 @@ public final class DiskBuffer implements AutoCloseable {
         return min;
     }
 
-    private void reclaimLocked() {
+    /**
+     * Takes the segments every cursor has passed out of the map and the size count; the caller closes and deletes them
+     * ({@link #deleteSegments}) once it released the lock: closing a channel waits for an fsync in progress on it
+     * (the syncer's), and appends must not wait behind that lock meanwhile.
+     */
+    private List<Segment> reclaimLocked() {
         long min = minCommitted();
-        boolean freed = false;
+        List<Segment> removed = new ArrayList<>(0);
         long last = segments.lastKey();
         for (Segment segment : segments.values()) {
             // The last segment is the one being written (a roll inserts the new one before switching to it).
@@ -420,17 +429,24 @@ public final class DiskBuffer implements AutoCloseable {
                 break;
             }
             segments.remove(segment.base);
+            totalBytes.addAndGet(-segment.size);
+            removed.add(segment);
+        }
+        if (!removed.isEmpty()) {
+            spaceFreed.signalAll();
+        }
+        return removed;
+    }
+
+    /** Closes and deletes segments {@link #reclaimLocked} took out; without holding the lock. */
+    private static void deleteSegments(List<Segment> removed) {
+        for (Segment segment : removed) {
             segment.close();
             try {
                 Files.deleteIfExists(segment.path);
             } catch (IOException e) {
                 LOG.warn("could not delete buffer segment {}: {}", segment.path.getFileName(), e.getClass().getSimpleName());
             }
-            totalBytes.addAndGet(-segment.size);
-            freed = true;
-        }
-        if (freed) {
-            spaceFreed.signalAll();
         }
     }
 
@@ -453,6 +469,12 @@ public final class DiskBuffer implements AutoCloseable {
                     pending.clear();
                 } finally {
                     lock.unlock();
+                }
+                if (syncFailure != null) {
+                    for (PendingAppend append : batch) {
+                        append.future.completeExceptionally(closedError());
+                    }
+                    break;
                 }
                 List<PendingAppend> written = new ArrayList<>();
                 for (PendingAppend append : batch) {
@@ -486,7 +508,7 @@ public final class DiskBuffer implements AutoCloseable {
         try {
             closing = true;
             for (PendingAppend append : pending) {
-                append.future.completeExceptionally(new IllegalStateException("buffer is closed"));
+                append.future.completeExceptionally(closedError());
             }
             pending.clear();
         } finally {
@@ -546,6 +568,7 @@ public final class DiskBuffer implements AutoCloseable {
         }
         // Let readers see (and commit past) everything written so far, or the space might never free up.
         publish(written);
+        List<Segment> removed = new ArrayList<>(0);
         lock.lock();
         try {
             while (totalBytes.get() + recordBytes > config.maxBytes()) {
@@ -560,7 +583,7 @@ public final class DiskBuffer implements AutoCloseable {
                         lock.lock();
                     }
                 }
-                reclaimLocked();
+                removed.addAll(reclaimLocked());
                 if (totalBytes.get() + recordBytes <= config.maxBytes()) {
                     break;
                 }
@@ -568,6 +591,7 @@ public final class DiskBuffer implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+            deleteSegments(removed);
         }
     }
 
@@ -636,9 +660,6 @@ public final class DiskBuffer implements AutoCloseable {
                 fsync.force(closed.channel);
             } catch (java.nio.channels.ClosedChannelException e) {
                 // deleted by reclaim after the look above: nothing in it is needed any more
-            } catch (IOException e) {
-                unsyncedClosed.offerFirst(closed); // the next round tries it again, before anything newer
-                throw e;
             }
         }
     }
@@ -650,9 +671,14 @@ public final class DiskBuffer implements AutoCloseable {
      */
     private void runSyncer() {
         long intervalNanos = TimeUnit.MILLISECONDS.toNanos(config.fsyncIntervalMs());
-        boolean failing = false;
+        long roundStart = System.nanoTime();
         while (!stopSyncer) {
-            LockSupport.parkNanos(this, intervalNanos);
+            // rounds start an interval apart, however long the last one took (a negative wait returns at once)
+            LockSupport.parkNanos(this, intervalNanos - (System.nanoTime() - roundStart));
+            if (System.nanoTime() - roundStart < intervalNanos && !stopSyncer) {
+                continue; // woken early (close unparks it)
+            }
+            roundStart = System.nanoTime();
             long target = writtenBytes;
             if (stopSyncer || target == syncedBytes) {
                 continue;
@@ -662,24 +688,44 @@ public final class DiskBuffer implements AutoCloseable {
                 syncClosedSegments();
                 fsync.force(segment.channel);
                 syncedBytes = target;
-                if (failing) {
-                    LOG.info("buffer fsync works again");
-                    failing = false;
-                }
             } catch (java.nio.channels.ClosedChannelException e) {
                 // The segment read as active was rolled and deleted since: it was a closed one, which needs no
                 // fsync once deleted; the next round takes the new active one. Never the active one while running.
                 if (segment == active && !stopSyncer) {
-                    LOG.error("buffer fsync failed: the active segment is closed");
+                    stopAppends(e);
+                    return;
                 }
-            } catch (IOException e) {
-                // Appends go on (a process crash still loses nothing); a power cut could lose more than the interval.
-                if (!failing) {
-                    LOG.error("buffer fsync failed (retried every interval): {}", e.toString());
-                    failing = true;
-                }
+            } catch (IOException | RuntimeException e) {
+                stopAppends(e);
+                return;
             }
         }
+    }
+
+    /**
+     * A background fsync failed: fail-stop, as when the writer fsynced itself. Retrying would be false comfort (Linux
+     * marks the pages clean after a failed writeback, so the next fsync "succeeds" without them), and going on would
+     * acknowledge appends that a power cut can lose beyond the interval. What the buffer holds is still delivered;
+     * appends fail from now on, so inputs stop acknowledging and the daemon's errors say why.
+     */
+    private void stopAppends(Throwable e) {
+        syncFailure = e;
+        LOG.error("buffer fsync failed, the buffer takes no more appends (restart once the disk is fixed): {}",
+                e.toString());
+        lock.lock();
+        try {
+            closing = true;
+            workAvailable.signalAll();
+            spaceFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private IllegalStateException closedError() {
+        Throwable failure = syncFailure;
+        return failure == null ? new IllegalStateException("buffer is closed")
+                : new IllegalStateException("buffer stopped after a failed fsync: " + failure, failure);
     }
 
     static void forceDirectory(Path directory) {

@@ -341,27 +341,27 @@ class DiskBufferTest {
     }
 
     @Test
-    void aClosedSegmentWhoseFsyncFailedIsTriedAgainNextRound() throws Exception {
-        java.util.Set<FileChannel> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.util.Set<FileChannel> synced = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        DiskBuffer.Fsync flakyDisk = channel -> {
-            if (failedOnce.add(channel)) {
-                throw new IOException("injected: EIO on the first fsync of this file");
-            }
-            channel.force(false);
-            synced.add(channel);
+    void aFailedBackgroundFsyncStopsTheBufferTakingAppendsAndSaysWhy() throws Exception {
+        DiskBuffer.Fsync failingDisk = channel -> {
+            throw new IOException("injected EIO");
         };
-        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"), flakyDisk)) {
-            for (int i = 0; i < 6; i++) {
-                buffer.append(docs(i * 50, 50)).get(5, TimeUnit.SECONDS);
-            }
-            int segments = buffer.segmentCount();
-            assertThat(segments).isGreaterThan(3);
+        try (DiskBuffer buffer = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"), failingDisk)) {
+            buffer.append(docs(0, 10)).get(5, TimeUnit.SECONDS);
+            // Within the 50 ms interval the syncer's fsync fails; from then on appends fail, naming the cause.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (synced.size() < segments) {
-                assertThat(System.nanoTime()).as("every segment synced after one failed fsync each").isLessThan(deadline);
-                Thread.onSpinWait();
+            Throwable refused = null;
+            for (int i = 10; refused == null; i += 10) {
+                assertThat(System.nanoTime()).as("appends refused after the failed fsync").isLessThan(deadline);
+                try {
+                    buffer.append(docs(i, 10)).get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    refused = e.getCause();
+                }
             }
+            assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessageContaining("failed fsync")
+                    .hasMessageContaining("injected EIO");
+            // What it holds is still readable and delivered.
+            assertThat(readAll(buffer.cursor("out"))).isNotEmpty().first().asString().contains("\"seq\":0,");
         }
     }
 
