@@ -58,6 +58,56 @@ class CursorPumpTest {
         }
     }
 
+    @Test
+    void cursorCommitsThatFailWhileDeliveryGoesOnCatchUpOnceTheyWorkAgain() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Path out = dir.resolve("out.ndjson");
+            FileOutput file = new FileOutput("file", new FileOutputConfig(out.toString(), 1L << 30, 2, "batch"), vertx);
+            BufferedFanOut fanOut = BufferedFanOut.open("buffered", vertx,
+                    new DiskBufferConfig(null, 64L << 20, 1L << 20, "interval", null), dir,
+                    List.of(new BufferedFanOut.Downstream(file, new BatchConfig(10, null, 0L))),
+                    new SimpleMeterRegistry());
+            await(fanOut.start());
+            // Cursor commits fail from now on: their directory is replaced by a plain file.
+            Path cursors = dir.resolve("buffer/cursors");
+            Path saved = dir.resolve("cursors-saved");
+            Files.move(cursors, saved);
+            Files.writeString(cursors, "not a directory");
+            List<String> sent = new ArrayList<>();
+            for (int b = 0; b < 20; b++) {
+                List<byte[]> documents = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    String doc = "{\"n\":" + (b * 20 + i) + "}";
+                    sent.add(doc);
+                    documents.add(doc.getBytes(StandardCharsets.UTF_8));
+                }
+                await(fanOut.write(new EventBatch(documents)));
+            }
+            DiskBuffer buffer = fanOut.buffer();
+            // Delivery does not wait for the commits: every document reaches the file while none is committed.
+            waitFor("every document delivered", () -> lineCount(out) == sent.size());
+            assertThat(buffer.cursor("file").committedPosition()).isLessThan(buffer.endPosition());
+            // Commits work again: the armed retry commits the newest delivered position.
+            Files.delete(cursors);
+            Files.move(saved, cursors);
+            waitFor("the cursor to commit the end after the retry",
+                    () -> buffer.cursor("file").committedPosition() == buffer.endPosition());
+            assertThat(Files.readAllLines(out)).containsExactlyElementsOf(sent);
+            await(fanOut.stop());
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long lineCount(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
