@@ -23,7 +23,6 @@ if [ "$CHAIN" = off ]; then
   cp "$BENCH_ROOT/config-examples/file-to-file.yaml" "$CONFIG"
   printf '\nintegrity: {enabled: false}\n' >>"$CONFIG"
 fi
-keygen() { java -jar "$REDACTD_JAR" keygen --state-dir "$1"; }
 
 CSV="$BENCH_RESULTS/e2e-ab.csv"
 echo "round,jar,chain,$CSV_HEADER" >"$CSV"
@@ -33,11 +32,11 @@ for round in $(seq 1 "${BENCH_REPEATS:-3}"); do
     jar="$BENCH_JAR_A"; [ "$which" = B ] && jar="$BENCH_JAR_B"
     log "round $round: $which ($jar), $MB MB, chain $CHAIN, load $(cut -d' ' -f1-3 /proc/loadavg)"
     if [ "$CHAIN" = on ]; then
-      row="$(REDACTD_JAR="$jar" BENCH_PRE_START=keygen run_redactd "ab-$which" "$CONFIG" "$CORPUS")"
+      row="$(REDACTD_JAR="$jar" BENCH_PRE_START=keygen_state_dir run_redactd "ab-$which" "$CONFIG" "$CORPUS")"
     else
       row="$(REDACTD_JAR="$jar" run_redactd "ab-$which" "$CONFIG" "$CORPUS")"
     fi
     echo "$round,$which,$CHAIN,$row" | tee -a "$CSV"
-    out="$(cat "$BENCH_WORK/run/ab-$which/output-path")"; rm -f "$out" "$out".*
+    cleanup_output "ab-$which"
   done
 done

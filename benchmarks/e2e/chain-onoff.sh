@@ -21,8 +21,6 @@ OFF_CONFIG="$BENCH_WORK/cfg/chain-off.yaml"
 cp "$ON_CONFIG" "$OFF_CONFIG"
 printf '\nintegrity: {enabled: false}\n' >>"$OFF_CONFIG"
 
-keygen() { java -jar "$REDACTD_JAR" keygen --state-dir "$1"; }
-cleanup_output() { local out; out="$(cat "$BENCH_WORK/run/$1/output-path")"; rm -f "$out" "$out".*; }
 
 CSV="$BENCH_RESULTS/chain-onoff.csv"
 echo "pair,chain,$CSV_HEADER,uptime" >"$CSV"
@@ -31,7 +29,7 @@ for pair in $(seq 1 "$REPEATS"); do
     up="$(uptime | sed 's/^ *//; s/,/;/g')"
     log "pair $pair: chain $chain, $MB MB ($up)"
     if [ "$chain" = on ]; then
-      row="$(BENCH_PRE_START=keygen run_redactd chain-on "$ON_CONFIG" "$CORPUS")"
+      row="$(BENCH_PRE_START=keygen_state_dir run_redactd chain-on "$ON_CONFIG" "$CORPUS")"
       grep -q '"checkpoint"\|checkpoint' "$(cat "$BENCH_WORK/run/chain-on/output-path")" \
         || log "warning: no checkpoint record found in the ON output"
     else

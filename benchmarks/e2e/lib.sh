@@ -144,6 +144,13 @@ cat_outputs() {
 # count_type FILE-or-- TYPE: occurrences of [REDACTED:TYPE]
 count_type() { { grep -o -F "[REDACTED:$2]" "$1" || true; } | wc -l; }
 
+# keygen_state_dir STATE_DIR: a checkpoint key in a fresh state dir (BENCH_PRE_START=keygen_state_dir), so runs with
+# the chain on cut HMAC-sealed checkpoints as a keyed deployment does.
+keygen_state_dir() { java -jar "$REDACTD_JAR" keygen --state-dir "$1"; }
+
+# cleanup_output LABEL: deletes the output files of run LABEL (they are 0.5-3 GB each).
+cleanup_output() { local out; out="$(cat "$BENCH_WORK/run/$1/output-path")"; rm -f "$out" "$out".*; }
+
 # run_redactd LABEL CONFIG CORPUS_DIR [extra env...] -> one CSV row on stdout:
 #   label,tool,seconds,seconds_with_startup,mb_s,lines_s,cpu_s,peak_rss_mb,load1
 # (cpu_s: CPU seconds from the corpus's arrival to the last event written; load1: 1-min load average before the run)

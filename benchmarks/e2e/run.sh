@@ -39,7 +39,6 @@ check_full() {
   done
   echo "$label,LEAKED_VALUES,0,$(cat_outputs "$out" | leaked_values - "$CORPUS/phi-values.txt")"
 }
-cleanup_output() { local out; out="$(cat "$BENCH_WORK/run/$1/output-path")"; rm -f "$out" "$out".*; }
 
 CSV="$BENCH_RESULTS/e2e.csv"
 echo "round,$CSV_HEADER" >"$CSV"

@@ -49,6 +49,7 @@ import java.util.zip.CRC32C;
  */
 public final class DiskBuffer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DiskBuffer.class);
+    private static final Fsync DISK = channel -> channel.force(false);
     private static final int WRITE_BUFFER_BYTES = 1 << 20;
 
     private final DiskBufferConfig config;
@@ -65,7 +66,7 @@ public final class DiskBuffer implements AutoCloseable {
     private final long tornTails;
     private final long truncatedBytes;
     private final Thread writer;
-    /** {@code fsync: interval}: fsyncs the active segment in the background; null with {@code fsync: always}. */
+    /** {@code fsync: interval}: fsyncs closed and active segments in the background; null with {@code fsync: always}. */
     private final Thread syncer;
     private final Fsync fsync;
     /**
@@ -177,7 +178,7 @@ public final class DiskBuffer implements AutoCloseable {
      * new name starts at the oldest retained record, a stored cursor not named here is deleted.
      */
     public static DiskBuffer open(DiskBufferConfig config, Collection<String> cursorNames) throws IOException {
-        return new DiskBuffer(config, cursorNames, true, channel -> channel.force(false));
+        return new DiskBuffer(config, cursorNames, true, DISK);
     }
 
     /** As {@link #open}, with the fsync of segment files replaced (tests: a disk whose fsync takes its time). */
@@ -192,7 +193,7 @@ public final class DiskBuffer implements AutoCloseable {
      */
     public static DiskBuffer openKeepingConsumed(DiskBufferConfig config, Collection<String> cursorNames)
             throws IOException {
-        return new DiskBuffer(config, cursorNames, false, channel -> channel.force(false));
+        return new DiskBuffer(config, cursorNames, false, DISK);
     }
 
     /**
@@ -298,14 +299,7 @@ public final class DiskBuffer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        lock.lock();
-        try {
-            closing = true;
-            workAvailable.signalAll();
-            spaceFreed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        markClosing();
         try {
             writer.join(TimeUnit.SECONDS.toMillis(30));
             if (syncer != null) {
@@ -712,6 +706,11 @@ public final class DiskBuffer implements AutoCloseable {
         syncFailure = e;
         LOG.error("buffer fsync failed, the buffer takes no more appends (restart once the disk is fixed): {}",
                 e.toString());
+        markClosing();
+    }
+
+    /** No append is taken from now on; the writer (and an append waiting for space) wake up to see it. */
+    private void markClosing() {
         lock.lock();
         try {
             closing = true;

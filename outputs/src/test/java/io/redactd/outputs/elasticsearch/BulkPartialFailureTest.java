@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static io.redactd.outputs.AsyncAssertions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,10 +49,6 @@ class BulkPartialFailureTest {
     private static byte[] doc(int seq, String kind) {
         return ("{\"@timestamp\":\"2026-11-27T01:02:03Z\",\"seq\":" + seq + ",\"kind\":\"" + kind
                 + "\",\"message\":\"[REDACTED:PHONE] called\"}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.redactd.outputs.AsyncAssertions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,10 +36,6 @@ class ElasticsearchAuthTest {
                 apiKeyFile, null, false, null, null, dir.resolve("dead.ndjson").toString(), null, null, true);
         assertThat(config.validate()).isEmpty();
         return new ElasticsearchOutput("es", config, vertx, new SimpleMeterRegistry());
-    }
-
-    private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private static List<byte[]> one() {

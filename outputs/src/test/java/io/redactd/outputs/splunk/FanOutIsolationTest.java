@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static io.redactd.outputs.splunk.SplunkHecOutputTest.TOKEN;
-import static io.redactd.outputs.splunk.SplunkHecOutputTest.await;
-import static io.redactd.outputs.splunk.SplunkHecOutputTest.waitFor;
+import static io.redactd.outputs.AsyncAssertions.await;
+import static io.redactd.outputs.AsyncAssertions.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two outputs behind one buffer: one collector is busy for a long time, the other keeps receiving. */

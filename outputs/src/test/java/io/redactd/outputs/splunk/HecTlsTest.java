@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.redactd.outputs.splunk.SplunkHecOutputTest.TOKEN;
-import static io.redactd.outputs.splunk.SplunkHecOutputTest.await;
+import static io.redactd.outputs.AsyncAssertions.await;
 import static io.redactd.outputs.splunk.SplunkHecOutputTest.docs;
-import static io.redactd.outputs.splunk.SplunkHecOutputTest.waitFor;
+import static io.redactd.outputs.AsyncAssertions.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** HTTPS to a collector whose certificates openssl generates: a private CA, a right and a wrong server name. */

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import static io.redactd.outputs.AsyncAssertions.await;
+import static io.redactd.outputs.AsyncAssertions.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,18 +69,6 @@ class SplunkHecOutputTest {
             documents.add(doc(i));
         }
         return documents;
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting for " + what).isLessThan(deadline);
-            Thread.sleep(20); // polling interval of a condition with a deadline
-        }
     }
 
     private SplunkHecOutput started(SplunkHecOutputConfig config) throws Exception {
