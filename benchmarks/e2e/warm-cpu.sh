@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CPU seconds of one daemon run, file -> file, after a warm-up corpus (JIT mostly outside the window), with CPU per thread.
 # usage: benchmarks/e2e/warm-cpu.sh JAR LABEL TYPES(all|none) CHAIN(on|off) [extra java opts]
-# Corpora: $BENCH_WORK/corpus/full-100 (measured) and full-20 (warm-up), made by lib.sh ensure_corpus.
+# Corpora: $CORPUS (default $BENCH_WORK/corpus/full-100, measured) and $WARM_CORPUS (default full-20, warm-up), made by
+# lib.sh ensure_corpus.
 # JAR: an absolute path. Appends to $BENCH_WORK/warm-cpu.csv: label,types,chain,seconds,cpu_s,user_s,sys_s,jit_s,gc_s,
 # app_cpu_s (cpu minus JIT and GC threads),load1_before,load1_after; CPU per thread name in $BENCH_WORK/LABEL.threads.
 set -euo pipefail
@@ -23,7 +24,7 @@ env REDACTD_INPUT="$run/in/*.log" REDACTD_OUTPUT="$run/out.ndjson" REDACTD_STATE
 pid=$!
 until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do kill -0 $pid; sleep 0.1; done
 if [ "${WARM:-1}" = 1 ]; then
-  WC="$BENCH_WORK/corpus/full-20"; wl="$(truth_field "$WC/truth.json" lines)"
+  WC="${WARM_CORPUS:-$BENCH_WORK/corpus/full-20}"; wl="$(truth_field "$WC/truth.json" lines)"
   ln "$WC/corpus.log" "$run/in/warm.log"
   while :; do n="$(metric_sum "http://127.0.0.1:$port/metrics" redactd_output_events_total || true)"; [ "${n:-0}" -ge "$wl" ] && break; kill -0 $pid; sleep 0.2; done
   lines=$((lines + wl))
