@@ -61,11 +61,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     /** Last time invalid UTF-8 was reported in the log: at most one line per interval, counts always in /metrics. */
     private final java.util.concurrent.atomic.AtomicLong lastRepairWarnMs = new java.util.concurrent.atomic.AtomicLong();
     private final int maxInFlight;
-    /**
-     * Batches of one source started at once: two per worker thread. A batch holds its place until it is delivered
-     * (chained and handed to the outputs on this context), so with one per worker the workers sat idle while the
-     * batches they had just detected were chained; with two, the next batch waits in the worker's queue.
-     */
+    /** Batches of one source detected at once: one per worker thread. */
     private final int parallelPerLane;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
@@ -95,7 +91,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
         this.metrics = metrics;
         this.hostName = hostName;
         this.maxInFlight = maxBatchesInFlight;
-        this.parallelPerLane = 2 * Math.max(1, workerThreads);
+        this.parallelPerLane = Math.max(1, workerThreads);
         Gauge.builder("redactd.pipeline.batches.in.flight", this, p -> p.inFlight)
                 .description("Batches admitted to detection and not yet written by every output")
                 .register(metrics.registry());
