@@ -214,75 +214,95 @@ public final class CanonicalJson {
     }
 
     /**
-     * Writes valid UTF-8 bytes as a JSON string; runs that need no escaping are copied in one go. The scan tests 8
-     * bytes per step and looks at single bytes only in a word that holds a control character, quote or backslash.
+     * Writes valid UTF-8 bytes as a JSON string, 8 bytes per step: each word is stored whole into the output and, if
+     * it holds a byte to escape, the output advances only up to that byte, which is then escaped. No call per run of
+     * plain bytes (a JSON log line has dozens of quotes: with a copy call per run this was ~1 ns per byte).
+     *
+     * <p>Room: after the opening quote, {@code buf.length - p >= (end - i) + 1} always holds (grown on escapes only),
+     * so a whole-word store is in bounds whenever 8 input bytes remain, and the closing quote fits.
      */
     public void utf8(byte[] b, int off, int n) {
         ensure(n + 2);
-        buf[len++] = '"';
-        int end = off + n;
-        int run = off;
+        byte[] d = buf;
+        int p = len;
+        d[p++] = '"';
         int i = off;
+        int end = off + n;
         while (i < end) {
-            if (i + 8 <= end && !needsEscape((long) LONGS.get(b, i))) {
-                i += 8;
+            if (end - i >= 8) {
+                long w = (long) LONGS.get(b, i);
+                long m = escapeMask(w);
+                LONGS.set(d, p, w);
+                if (m == 0) {
+                    i += 8;
+                    p += 8;
+                    continue;
+                }
+                int k = Long.numberOfTrailingZeros(m) >>> 3; // the lowest flagged byte is exact (see escapeMask)
+                i += k;
+                p += k;
+            } else if (!escapes(b[i])) {
+                d[p++] = b[i++];
                 continue;
             }
-            int stop = Math.min(i + 8, end);
-            for (; i < stop; i++) {
-                byte c = b[i];
-                if ((c >= 0 && c < 0x20) || c == '"' || c == '\\') {
-                    copy(b, run, i - run);
-                    escape((char) c);
-                    run = i + 1;
-                }
-            }
+            len = p;
+            ensure(6 + end - i);
+            d = buf;
+            p = escape(d, p, b[i++]);
         }
-        copy(b, run, end - run);
-        ensure(1);
-        buf[len++] = '"';
+        d[p++] = '"';
+        len = p;
+    }
+
+    private static boolean escapes(byte c) {
+        return (c >= 0 && c < 0x20) || c == '"' || c == '\\';
+    }
+
+    /** True when some byte of the word is below 0x20, a quote or a backslash. */
+    static boolean needsEscape(long x) {
+        return escapeMask(x) != 0;
     }
 
     /**
-     * True when some byte of the word is below 0x20, a quote or a backslash. Exact (no false answer either way): a
-     * borrow only starts at a byte that matches, and bytes >= 0x80 (UTF-8 sequences) never match.
+     * The high bit of each byte of the word that is below 0x20, a quote or a backslash; a byte above a flagged one may
+     * be flagged too (a borrow), but the lowest flagged byte is always one that matches, and a word with no match has
+     * no flag: a borrow only starts at a byte that matches, and bytes >= 0x80 (UTF-8 sequences) never match.
      */
-    static boolean needsEscape(long x) {
+    static long escapeMask(long x) {
         long control = (x - 0x2020202020202020L) & ~x;
         long q = x ^ 0x2222222222222222L;
         long quote = (q - ONES) & ~q;
         long s = x ^ 0x5C5C5C5C5C5C5C5CL;
         long backslash = (s - ONES) & ~s;
-        return ((control | quote | backslash) & HIGHS) != 0;
+        return (control | quote | backslash) & HIGHS;
     }
 
-    private void copy(byte[] b, int from, int n) {
-        if (n > 0) {
-            ensure(n);
-            System.arraycopy(b, from, buf, len, n);
-            len += n;
-        }
-    }
-
-    private void escape(char c) {
-        ensure(6);
-        buf[len++] = '\\';
+    /** Writes the JCS escape of {@code c} (quote, backslash or a control byte) at {@code p}; returns the new end. */
+    private static int escape(byte[] d, int p, byte c) {
+        d[p++] = '\\';
         switch (c) {
-            case '"' -> buf[len++] = '"';
-            case '\\' -> buf[len++] = '\\';
-            case '\b' -> buf[len++] = 'b';
-            case '\t' -> buf[len++] = 't';
-            case '\n' -> buf[len++] = 'n';
-            case '\f' -> buf[len++] = 'f';
-            case '\r' -> buf[len++] = 'r';
+            case '"' -> d[p++] = '"';
+            case '\\' -> d[p++] = '\\';
+            case '\b' -> d[p++] = 'b';
+            case '\t' -> d[p++] = 't';
+            case '\n' -> d[p++] = 'n';
+            case '\f' -> d[p++] = 'f';
+            case '\r' -> d[p++] = 'r';
             default -> {
-                buf[len++] = 'u';
-                buf[len++] = '0';
-                buf[len++] = '0';
-                buf[len++] = HEX[c >> 4];
-                buf[len++] = HEX[c & 0xF];
+                d[p++] = 'u';
+                d[p++] = '0';
+                d[p++] = '0';
+                d[p++] = HEX[c >> 4];
+                d[p++] = HEX[c & 0xF];
             }
         }
+        return p;
+    }
+
+    /** Escapes an ASCII character that needs it (quote, backslash, control), for {@link #string}. */
+    private void escape(char c) {
+        ensure(6);
+        len = escape(buf, len, (byte) c);
     }
 
     private void ensure(int extra) {

@@ -44,13 +44,19 @@ class CanonicalJsonFastPathTest {
         int[] interesting = {0x00, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0x9f, 0xa0, 0xdc, 0xe2, 0xff};
         for (int trial = 0; trial < 200_000; trial++) {
             boolean expected = false;
+            int first = 8;
             for (int i = 0; i < 8; i++) {
                 int b = rnd.nextBoolean() ? interesting[rnd.nextInt(interesting.length)] : rnd.nextInt(256);
                 w[i] = (byte) b;
                 expected |= escapes(b);
+                if (escapes(b) && first == 8) {
+                    first = i;
+                }
             }
             long x = ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN).getLong();
             assertThat(CanonicalJson.needsEscape(x)).isEqualTo(expected);
+            // utf8 copies up to the lowest flagged byte and escapes it: that one must be the first that needs it
+            assertThat(Long.numberOfTrailingZeros(CanonicalJson.escapeMask(x)) >>> 3).isEqualTo(first);
         }
     }
 
