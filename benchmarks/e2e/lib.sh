@@ -7,13 +7,9 @@ BENCH_WORK="${BENCH_WORK:-/tmp/redactd-bench}"          # corpora, outputs, scra
 BENCH_RESULTS="${BENCH_RESULTS:-$BENCH_ROOT/benchmarks/results}"
 REDACTD_JAR="${REDACTD_JAR:-$BENCH_ROOT/daemon/target/redactd.jar}"
 BENCH_JAR="$BENCH_ROOT/benchmarks/target/benchmarks.jar"
-# JVM flags as the packaged launcher (/usr/bin/redactd) passes them; REDACTD_JAVA_OPTS adds to them as for users.
-# The launcher's default heap bound applies unless REDACTD_JAVA_OPTS sizes the heap itself.
-case " ${REDACTD_JAVA_OPTS:-}" in
-  *" -Xmx"* | *" -Xms"* | *MaxHeapSize=* | *MaxRAM*) BENCH_HEAP= ;;
-  *) BENCH_HEAP=-Xmx512m ;;
-esac
-REDACTD_JVM_FLAGS="-XX:+ExitOnOutOfMemoryError $BENCH_HEAP ${REDACTD_JAVA_OPTS:-}"
+# The daemon runs through the packaged launcher (installed as /usr/bin/redactd) on $REDACTD_JAR, so its JVM defaults
+# (heap bound, collector, exit on OutOfMemoryError) apply as for users, and REDACTD_JAVA_OPTS adds to them as for users.
+REDACTD_LAUNCHER="$BENCH_ROOT/packaging/src/deb/redactd"
 CLK_TCK="$(getconf CLK_TCK)"
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -172,7 +168,8 @@ run_redactd() {
   # shellcheck disable=SC2086
   env REDACTD_INPUT="$run/in/*.log" REDACTD_OUTPUT="$run/out.ndjson" REDACTD_STATE="$run/state" \
       REDACTD_ADMIN_PORT="$port" "$@" \
-      java $REDACTD_JVM_FLAGS -jar "$REDACTD_JAR" run --config "$config" >"$run/daemon.log" 2>&1 &
+      REDACTD_JAR="$REDACTD_JAR" REDACTD_JAVA_OPTS="${REDACTD_JAVA_OPTS:-}" \
+      sh "$REDACTD_LAUNCHER" run --config "$config" >"$run/daemon.log" 2>&1 &
   pid=$!
   local ready_by=$(( $(date +%s) + 120 ))
   until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do

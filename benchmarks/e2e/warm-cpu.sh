@@ -20,7 +20,7 @@ if [ "$CHAIN" = on ]; then java -jar "$JAR" keygen --state-dir "$run/state" >/de
 port="$(free_port)"; lines="$(truth_field "$CORPUS/truth.json" lines)"
 load0="$(cut -d' ' -f1 /proc/loadavg)"
 env REDACTD_INPUT="$run/in/*.log" REDACTD_OUTPUT="$run/out.ndjson" REDACTD_STATE="$run/state" REDACTD_ADMIN_PORT="$port" \
-  java -XX:+ExitOnOutOfMemoryError $EXTRA -jar "$JAR" run --config "$CFG" >"$run/daemon.log" 2>&1 &
+  REDACTD_JAR="$JAR" REDACTD_JAVA_OPTS="$EXTRA" sh "$REDACTD_LAUNCHER" run --config "$CFG" >"$run/daemon.log" 2>&1 &
 pid=$!
 until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do kill -0 $pid; sleep 0.1; done
 if [ "${WARM:-1}" = 1 ]; then

@@ -42,7 +42,7 @@ for round in $(seq 1 "${BENCH_TLS_REPEATS:-3}"); do
     log "round $round: $which ($jar), load $(cut -d' ' -f1-3 /proc/loadavg)"
     opts="BENCH_OPTS_$which"; opts="${!opts:-}"
     extra="BENCH_CONFIG_$which"; extra="${!extra:-${BENCH_REDACTD_EXTRA_CONFIG:-}}"
-    row="$(REDACTD_JAR="$jar" REDACTD_JVM_FLAGS="$REDACTD_JVM_FLAGS $opts" BENCH_REDACTD_EXTRA_CONFIG="$extra" run_tls "tls-ab-$which" redactd "$corpus" "$dir" "$types")" \
+    row="$(REDACTD_JAR="$jar" REDACTD_JAVA_OPTS="${REDACTD_JAVA_OPTS:-} $opts" BENCH_REDACTD_EXTRA_CONFIG="$extra" run_tls "tls-ab-$which" redactd "$corpus" "$dir" "$types")" \
       || { log "round $round: $which failed"; continue; }
     out="$(cat "$BENCH_WORK/run/tls-ab-$which/output-path")"
     # the daemon's own count: the file output rotates, and the oldest rotated files of a long run are gone

@@ -136,7 +136,8 @@ run_tls() {
     if [ -n "${BENCH_REDACTD_EXTRA_CONFIG:-}" ]; then printf '\n%s\n' "$BENCH_REDACTD_EXTRA_CONFIG" >>"$run/redactd.yaml"; fi
     env REDACTD_SYSLOG_PORT="$port" REDACTD_TLS_CERT="$tls/cert.pem" REDACTD_TLS_KEY="$tls/key.pem" \
         REDACTD_OUTPUT="$run/out.ndjson" REDACTD_STATE="$run/state" REDACTD_ADMIN_PORT="$admin" \
-        java $REDACTD_JVM_FLAGS -jar "$REDACTD_JAR" run --config "$run/redactd.yaml" >"$run/daemon.log" 2>&1 &
+        REDACTD_JAR="$REDACTD_JAR" REDACTD_JAVA_OPTS="${REDACTD_JAVA_OPTS:-}" \
+        sh "$REDACTD_LAUNCHER" run --config "$run/redactd.yaml" >"$run/daemon.log" 2>&1 &
     pid=$!
     local ready_by=$(( $(date +%s) + 120 ))
     until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1; do

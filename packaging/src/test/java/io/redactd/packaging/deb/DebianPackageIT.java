@@ -264,21 +264,28 @@ class DebianPackageIT {
         String launcher = root.resolve("usr/bin/redactd").toString();
 
         assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString())))
-                .startsWith("-XX:+ExitOnOutOfMemoryError -Xmx512m -jar ").endsWith(" version");
+                .startsWith("-XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC -Xmx512m -jar ").endsWith(" version");
         assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString(), "REDACTD_JAVA_OPTS", "-Dx=1 -Xmx1g")))
-                .startsWith("-XX:+ExitOnOutOfMemoryError -Dx=1 -Xmx1g -jar ");
+                .startsWith("-XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC -Dx=1 -Xmx1g -jar ");
         assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString(), "REDACTD_JAVA_OPTS", "-Xms2g")))
                 .doesNotContain("-Xmx");
         assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString(),
                 "JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50"))).doesNotContain("-Xmx");
+        // The collector: the parallel one unless the operator picks one (two collectors would not start)
         assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString(), "REDACTD_JAVA_OPTS", "-XX:+UseSerialGC")))
-                .contains(" -Xmx512m -XX:+UseSerialGC -jar ");
+                .contains(" -Xmx512m -XX:+UseSerialGC -jar ").doesNotContain("UseParallelGC");
+        assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString(), "JAVA_TOOL_OPTIONS", "-XX:+UseG1GC")))
+                .doesNotContain("UseParallelGC");
+        // REDACTD_JAR: the same defaults on another jar (the source tree's ./redactd and the benchmarks use this)
+        Files.writeString(tmp.resolve("x.jar"), "");
+        assertThat(launcherArgs(launcher, Map.of("JAVA", java.toString(), "REDACTD_JAR", tmp.resolve("x.jar").toString())))
+                .endsWith(" -jar " + tmp.resolve("x.jar") + " version");
     }
 
     private static String launcherArgs(String launcher, Map<String, String> env) {
         // Whatever the test's own environment holds, only the given options reach the launcher.
         Map<String, String> all = new java.util.HashMap<>(Map.of("REDACTD_JAVA_OPTS", "", "JAVA_TOOL_OPTIONS", "",
-                "JDK_JAVA_OPTIONS", ""));
+                "JDK_JAVA_OPTIONS", "", "REDACTD_JAR", ""));
         all.putAll(env);
         Command.Result r = Command.run(LIMIT, all, launcher, "version");
         assertThat(r.exit()).as(r.stderr()).isZero();

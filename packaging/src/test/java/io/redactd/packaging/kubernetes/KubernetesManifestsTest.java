@@ -229,7 +229,9 @@ class KubernetesManifestsTest {
         List<String> lines = Files.readAllLines(Command.repo().resolve("Containerfile"));
         assertThat(lines).contains("FROM eclipse-temurin:17-jre");
         assertThat(lines).anyMatch(l -> l.matches("COPY .*daemon/target/redactd\\.jar /opt/redactd/redactd\\.jar"));
-        assertThat(lines).anyMatch(l -> l.startsWith("ENTRYPOINT [\"java\"") && l.contains("\"/opt/redactd/redactd.jar\""));
+        assertThat(lines).anyMatch(l -> l.startsWith("ENTRYPOINT [\"java\"") && l.contains("\"/opt/redactd/redactd.jar\"")
+                // the collector the packaged launcher picks (packaging/src/deb/redactd), so pods and hosts run alike
+                && l.contains("\"-XX:+UseParallelGC\""));
         assertThat(containerfileUid()).isEqualTo(podSpec().at("/securityContext/runAsUser").asInt()).isNotZero();
         // The build context is the jar alone, so no source, target/ or secret lying in the tree ends up in it.
         assertThat(Files.readAllLines(Command.repo().resolve(".dockerignore")))
