@@ -167,8 +167,7 @@ run_redactd() {
   t0="$(now_s)"
   # shellcheck disable=SC2086
   env REDACTD_INPUT="$run/in/*.log" REDACTD_OUTPUT="$run/out.ndjson" REDACTD_STATE="$run/state" \
-      REDACTD_ADMIN_PORT="$port" "$@" \
-      REDACTD_JAR="$REDACTD_JAR" REDACTD_JAVA_OPTS="${REDACTD_JAVA_OPTS:-}" \
+      REDACTD_ADMIN_PORT="$port" REDACTD_JAR="$REDACTD_JAR" REDACTD_JAVA_OPTS="${REDACTD_JAVA_OPTS:-}" "$@" \
       sh "$REDACTD_LAUNCHER" run --config "$config" >"$run/daemon.log" 2>&1 &
   pid=$!
   local ready_by=$(( $(date +%s) + 120 ))

@@ -3,8 +3,8 @@
 #   benchmarks/e2e/run.sh
 # Builds the jars if needed, generates the full-catalog corpus (BENCH_MB, default 500 MB, cached in BENCH_WORK,
 # default /tmp/redactd-bench), and runs
-#   java -XX:+ExitOnOutOfMemoryError -Xmx512m $REDACTD_JAVA_OPTS -jar daemon/target/redactd.jar run \
-#        --config config-examples/file-to-file.yaml
+#   REDACTD_JAR=daemon/target/redactd.jar sh packaging/src/deb/redactd run --config config-examples/file-to-file.yaml
+# (the packaged launcher: its heap bound, collector and REDACTD_JAVA_OPTS apply as for users)
 # with REDACTD_INPUT/OUTPUT/STATE/ADMIN_PORT set, BENCH_REPEATS times (default 3). Each run reports MB/s, lines/s,
 # CPU seconds and peak RSS (see lib.sh). Then (BENCH_SCALING=1, the default) the scaling matrix: 1 and 2 detection
 # workers x 5, 11 (format-identified) and 17 (all) PHI types, and the shipped config with fsync: never, on

@@ -297,7 +297,8 @@ class DebianPackageIT {
         Path bare = Files.createTempDirectory("bare").resolve("usr/bin");
         Files.createDirectories(bare);
         Path launcher = Files.copy(root.resolve("usr/bin/redactd"), bare.resolve("redactd"));
-        Command.Result result = Command.run(LIMIT, launcher.toString(), "version");
+        // REDACTD_JAR cleared: a benchmark shell may export it, and the launcher would run that jar instead
+        Command.Result result = Command.run(LIMIT, Map.of("REDACTD_JAR", ""), launcher.toString(), "version");
         assertThat(result.exit()).isEqualTo(1);
         assertThat(result.stderr()).contains("cannot read").contains("share/redactd/redactd.jar");
     }
