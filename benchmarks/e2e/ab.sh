@@ -20,8 +20,7 @@ CORPUS="$(ensure_corpus full "$MB")"
 CONFIG="$BENCH_ROOT/config-examples/file-to-file.yaml"
 if [ "$CHAIN" = off ]; then
   CONFIG="$BENCH_WORK/cfg/ab-chain-off.yaml"
-  cp "$BENCH_ROOT/config-examples/file-to-file.yaml" "$CONFIG"
-  printf '\nintegrity: {enabled: false}\n' >>"$CONFIG"
+  chain_off_config "$CONFIG"
 fi
 
 CSV="$BENCH_RESULTS/e2e-ab.csv"

@@ -18,8 +18,7 @@ build_jars
 CORPUS="$(ensure_corpus full "$MB")"
 ON_CONFIG="$BENCH_ROOT/config-examples/file-to-file.yaml"
 OFF_CONFIG="$BENCH_WORK/cfg/chain-off.yaml"
-cp "$ON_CONFIG" "$OFF_CONFIG"
-printf '\nintegrity: {enabled: false}\n' >>"$OFF_CONFIG"
+chain_off_config "$OFF_CONFIG"
 
 
 CSV="$BENCH_RESULTS/chain-onoff.csv"

@@ -144,6 +144,12 @@ count_type() { { grep -o -F "[REDACTED:$2]" "$1" || true; } | wc -l; }
 # the chain on cut HMAC-sealed checkpoints as a keyed deployment does.
 keygen_state_dir() { java -jar "$REDACTD_JAR" keygen --state-dir "$1"; }
 
+# chain_off_config OUT: config-examples/file-to-file.yaml with the hash chain off (integrity disabled).
+chain_off_config() {
+  cp "$BENCH_ROOT/config-examples/file-to-file.yaml" "$1"
+  printf '\nintegrity: {enabled: false}\n' >>"$1"
+}
+
 # cleanup_output LABEL: deletes the output files of run LABEL (they are 0.5-3 GB each).
 cleanup_output() { local out; out="$(cat "$BENCH_WORK/run/$1/output-path")"; rm -f "$out" "$out".*; }
 

@@ -277,8 +277,12 @@ public final class CanonicalJson {
         return (control | quote | backslash) & HIGHS;
     }
 
-    /** Writes the JCS escape of {@code c} (quote, backslash or a control byte) at {@code p}; returns the new end. */
-    private static int escape(byte[] d, int p, byte c) {
+    /**
+     * Writes the RFC 8785 escape of {@code c} (quote, backslash or a control byte) at {@code p}: the short forms for the
+     * seven characters that have one, lower-case {@code \\u00xx} for other controls. Returns the new end. Shared with
+     * {@code integrity.CanonicalWriter}, so the chain's writer and the verifier escape alike.
+     */
+    public static int escape(byte[] d, int p, byte c) {
         d[p++] = '\\';
         switch (c) {
             case '"' -> d[p++] = '"';

@@ -87,7 +87,7 @@ public final class CanonicalWriter {
             } else if (c < 0) {
                 b[p++] = c;
             } else {
-                p = escape(b, p, c);
+                p = io.redactd.daemon.event.CanonicalJson.escape(b, p, c);
             }
         }
         b[p++] = '"';
@@ -193,7 +193,7 @@ public final class CanonicalWriter {
         if (c >= 0x20 && c != '"' && c != '\\') {
             buf[size++] = (byte) c;
         } else {
-            size = escape(buf, size, (byte) c);
+            size = io.redactd.daemon.event.CanonicalJson.escape(buf, size, (byte) c);
         }
     }
 
@@ -213,27 +213,6 @@ public final class CanonicalWriter {
         }
     }
 
-    /** RFC 8785 3.2.2.2: short forms for the seven characters that have one, lowercase \\u00xx for other controls. */
-    private static int escape(byte[] b, int p, byte c) {
-        b[p++] = '\\';
-        switch (c) {
-            case '"' -> b[p++] = '"';
-            case '\\' -> b[p++] = '\\';
-            case '\b' -> b[p++] = 'b';
-            case '\f' -> b[p++] = 'f';
-            case '\n' -> b[p++] = 'n';
-            case '\r' -> b[p++] = 'r';
-            case '\t' -> b[p++] = 't';
-            default -> {
-                b[p++] = 'u';
-                b[p++] = '0';
-                b[p++] = '0';
-                b[p++] = (byte) Hex.DIGITS[(c >> 4) & 0xF];
-                b[p++] = (byte) Hex.DIGITS[c & 0xF];
-            }
-        }
-        return p;
-    }
 
     private void ensure(int extra) {
         if (size + extra > buf.length) {

@@ -78,24 +78,9 @@ class FailClosedTest {
         }
 
         // an engine that fails mid-scan, quoting the line
-        CandidateEngine failing = new CandidateEngine() {
-            @Override
-            public String name() {
-                return "failing";
-            }
-
-            @Override
-            public Scan newScan() {
-                return (buf, off, len, out) -> {
-                    throw new IllegalStateException("scan of " + new String(buf, off, len, StandardCharsets.UTF_8));
-                };
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Redactor broken = ssnRedactorOn(failing);
+        Redactor broken = ssnRedactorOn(engine("failing", () -> (buf, off, len, out) -> {
+            throw new IllegalStateException("scan of " + new String(buf, off, len, StandardCharsets.UTF_8));
+        }));
         errors.add(catchThrowable(() -> broken.redact(("ssn " + CANARY_SSN).getBytes(StandardCharsets.UTF_8))));
 
         // configuration errors that quote what they got are fine, but must not quote a sample line
@@ -135,32 +120,17 @@ class FailClosedTest {
      */
     @Test
     void aFailingPairedScanFailsBothLinesWithoutQuotingThem() {
-        CandidateEngine pairFails = new CandidateEngine() {
+        CandidateEngine pairFails = engine("pair-fails", () -> new CandidateEngine.Scan() {
             @Override
-            public String name() {
-                return "pair-fails";
+            public void candidates(byte[] buf, int off, int len, io.redactd.detectors.engine.PatternSet out) {
             }
 
             @Override
-            public Scan newScan() {
-                return new Scan() {
-                    @Override
-                    public void candidates(byte[] buf, int off, int len, io.redactd.detectors.engine.PatternSet out) {
-                    }
-
-                    @Override
-                    public void candidatesPair(byte[] a, int offA, int lenA, io.redactd.detectors.engine.PatternSet outA,
-                                               byte[] b, int offB, int lenB,
-                                               io.redactd.detectors.engine.PatternSet outB) {
-                        throw new IllegalStateException("pair of " + new String(a, offA, lenA, StandardCharsets.UTF_8));
-                    }
-                };
+            public void candidatesPair(byte[] a, int offA, int lenA, io.redactd.detectors.engine.PatternSet outA,
+                                       byte[] b, int offB, int lenB, io.redactd.detectors.engine.PatternSet outB) {
+                throw new IllegalStateException("pair of " + new String(a, offA, lenA, StandardCharsets.UTF_8));
             }
-
-            @Override
-            public void close() {
-            }
-        };
+        });
         Redactor r = ssnRedactorOn(pairFails);
         byte[] a = ("ssn " + CANARY_SSN).getBytes(StandardCharsets.UTF_8);
         byte[] b = ("mail " + CANARY_MAIL).getBytes(StandardCharsets.UTF_8);
@@ -189,6 +159,25 @@ class FailClosedTest {
             assertThatThrownBy(() -> Plans.compile(Settings.of(EngineChoice.HYPERSCAN).s(), TestDetectors.all()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hyperscan was requested");
         }
+    }
+
+    /** A candidate engine named {@code name} whose scans come from {@code scans}. */
+    private static CandidateEngine engine(String name, java.util.function.Supplier<CandidateEngine.Scan> scans) {
+        return new CandidateEngine() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Scan newScan() {
+                return scans.get();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** A redactor with the catalog's first detector (SSN) over {@code engine}. */

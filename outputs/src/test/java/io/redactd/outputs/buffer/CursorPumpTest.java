@@ -6,6 +6,7 @@ import io.redactd.outputs.delivery.BatchConfig;
 import io.redactd.outputs.file.FileOutput;
 import io.redactd.outputs.file.FileOutputConfig;
 import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.redactd.outputs.AsyncAssertions.await;
 import static io.redactd.outputs.AsyncAssertions.waitFor;
@@ -24,58 +24,54 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CursorPumpTest {
     @TempDir
     Path dir;
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void closeVertx() throws Exception {
+        await(vertx.close());
+    }
 
     @Test
     void everyBatchIsWrittenInOrderAndTheCursorCommitsCatchUpWithTheEnd() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            Path out = dir.resolve("out.ndjson");
-            BufferedFanOut fanOut = startedFileFanOut(vertx, out);
-            List<String> sent = writeBatches(fanOut, 50);
-            DiskBuffer buffer = fanOut.buffer();
-            waitFor("the cursor to commit the end", () -> buffer.cursor("file").committedPosition() == buffer.endPosition());
-            assertThat(Files.readAllLines(out)).containsExactlyElementsOf(sent);
-            assertThat(Files.readString(dir.resolve("buffer/cursors/file.cursor")).trim())
-                    .isEqualTo(Long.toString(buffer.endPosition()));
-            await(fanOut.stop());
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+        Path out = dir.resolve("out.ndjson");
+        BufferedFanOut fanOut = startedFileFanOut(out);
+        List<String> sent = writeBatches(fanOut, 50);
+        DiskBuffer buffer = fanOut.buffer();
+        waitFor("the cursor to commit the end", () -> buffer.cursor("file").committedPosition() == buffer.endPosition());
+        assertThat(Files.readAllLines(out)).containsExactlyElementsOf(sent);
+        assertThat(Files.readString(dir.resolve("buffer/cursors/file.cursor")).trim())
+                .isEqualTo(Long.toString(buffer.endPosition()));
+        await(fanOut.stop());
     }
 
     @Test
     void cursorCommitsThatFailWhileDeliveryGoesOnCatchUpOnceTheyWorkAgain() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            Path out = dir.resolve("out.ndjson");
-            BufferedFanOut fanOut = startedFileFanOut(vertx, out);
-            // Cursor commits fail from now on: their directory is replaced by a plain file.
-            Path cursors = dir.resolve("buffer/cursors");
-            Path saved = dir.resolve("cursors-saved");
-            Files.move(cursors, saved);
-            Files.writeString(cursors, "not a directory");
-            List<String> sent = writeBatches(fanOut, 20);
-            DiskBuffer buffer = fanOut.buffer();
-            // Delivery does not wait for the commits: every document reaches the file while none is committed.
-            waitFor("every document delivered", () -> lineCount(out) == sent.size());
-            assertThat(buffer.cursor("file").committedPosition()).isLessThan(buffer.endPosition());
-            // Commits work again: the armed retry commits the newest delivered position.
-            Files.delete(cursors);
-            Files.move(saved, cursors);
-            waitFor("the cursor to commit the end after the retry",
-                    () -> buffer.cursor("file").committedPosition() == buffer.endPosition());
-            assertThat(Files.readAllLines(out)).containsExactlyElementsOf(sent);
-            await(fanOut.stop());
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+        Path out = dir.resolve("out.ndjson");
+        BufferedFanOut fanOut = startedFileFanOut(out);
+        // Cursor commits fail from now on: their directory is replaced by a plain file.
+        Path cursors = dir.resolve("buffer/cursors");
+        Path saved = dir.resolve("cursors-saved");
+        Files.move(cursors, saved);
+        Files.writeString(cursors, "not a directory");
+        List<String> sent = writeBatches(fanOut, 20);
+        DiskBuffer buffer = fanOut.buffer();
+        // Delivery does not wait for the commits: every document reaches the file while none is committed.
+        waitFor("every document delivered", () -> lineCount(out) == sent.size());
+        assertThat(buffer.cursor("file").committedPosition()).isLessThan(buffer.endPosition());
+        // Commits work again: the armed retry commits the newest delivered position.
+        Files.delete(cursors);
+        Files.move(saved, cursors);
+        waitFor("the cursor to commit the end after the retry",
+                () -> buffer.cursor("file").committedPosition() == buffer.endPosition());
+        assertThat(Files.readAllLines(out)).containsExactlyElementsOf(sent);
+        await(fanOut.stop());
     }
 
     /**
      * A buffer feeding a file output at {@code out}, started. Small batches (10 documents), so many cursor commits are
      * requested while one runs and must coalesce to the newest position.
      */
-    private BufferedFanOut startedFileFanOut(Vertx vertx, Path out) throws Exception {
+    private BufferedFanOut startedFileFanOut(Path out) throws Exception {
         FileOutput file = new FileOutput("file", new FileOutputConfig(out.toString(), 1L << 30, 2, "batch"), vertx);
         BufferedFanOut fanOut = BufferedFanOut.open("buffered", vertx,
                 new DiskBufferConfig(null, 64L << 20, 1L << 20, "interval", null), dir,
