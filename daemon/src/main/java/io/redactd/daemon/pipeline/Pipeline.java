@@ -54,6 +54,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     /** The detectors in force; replaced as a whole on reload (SIGHUP), picked up by each worker at its next batch. */
     private volatile DetectionPlan plan;
     private final ThreadLocal<WorkerRedactor> redactors = new ThreadLocal<>();
+    private final ThreadLocal<WorkerRedactor> fieldRedactors = new ThreadLocal<>();
     private final ThreadLocal<EventWriter> writers = ThreadLocal.withInitial(EventWriter::new);
     private final DeliveryStage delivery;
     private final PipelineMetrics metrics;
@@ -477,8 +478,9 @@ public final class Pipeline implements EventSink, AlertEventSink {
     }
 
     /** Findings, drop action, leak hook and the forwarded document of one detected event. */
-    private void finishEvent(RawBatch batch, RawEvent e, byte[] msg, LineResult r, EventWriter writer,
+    private void finishEvent(RawBatch batch, RawEvent e, byte[] msg, LineResult message, EventWriter writer,
                              BatchResult result) {
+        LineResult r = withContentFindings(e, message);
         int found = r.findingCount();
         SortedMap<String, Object> findings = found == 0 ? Collections.emptySortedMap() : findings(r, result);
         FindingsHook hook = findingsHook;
@@ -509,22 +511,59 @@ public final class Pipeline implements EventSink, AlertEventSink {
         return findings;
     }
 
+    /**
+     * The message's result plus the findings of the event's {@link ContentValue} fields (scanned now if their value
+     * was not scanned under the current plan yet), or the message's result alone when those fields are clean.
+     */
+    private LineResult withContentFindings(RawEvent e, LineResult message) {
+        ContentFindings found = null;
+        for (Object v : e.fields().values()) {
+            if (v instanceof ContentValue c) {
+                WorkerRedactor w = fieldRedactor();
+                ContentValue.Redaction r = c.redaction(w.plan(), w.redactor());
+                if (!r.findings().isEmpty() || r.dropped()) {
+                    if (found == null) {
+                        found = new ContentFindings();
+                    }
+                    found.add(r);
+                }
+            }
+        }
+        return found == null ? message : found.with(message);
+    }
+
+    /**
+     * A second redactor per worker, for {@link ContentValue} fields: the first may be between the two halves of a
+     * paired scan when an event's fields are scanned.
+     */
+    private WorkerRedactor fieldRedactor() {
+        DetectionPlan current = plan;
+        WorkerRedactor w = fieldRedactors.get();
+        if (w == null || w.plan() != current) {
+            w = new WorkerRedactor(current, current.newRedactor());
+            fieldRedactors.set(w);
+        }
+        return w;
+    }
+
     /** The forwarded document: the pipeline's fields, then the input's, in canonical JSON. */
     private byte[] writeEvent(RawBatch batch, RawEvent e, byte[] out, SortedMap<String, Object> findings,
                               EventWriter writer) {
         // RFC 5424 structured data: parsed from the redacted bytes only, so its values are as redacted as the text.
         SyslogStructuredData.Split sd = e.fields().get(SyslogStructuredData.FIELD) == SyslogStructuredData.PREFIXED
                 ? SyslogStructuredData.split(out) : null;
+        Object sender = e.fields().get("host.name");
         writer.begin()
                 .core("@timestamp", writer.timestamp(e.timestampMs()))
-                .core("host.name", hostName)
+                // A HEC sender's host, when it names one (redacted like any content value); else this host.
+                .core("host.name", sender == null ? hostName : jsonValue(sender))
                 .core("message", Utf8Text.of(sd == null ? out : sd.text()))
                 .core("redactd.findings", findings);
         if (sd != null) {
             writer.field(SyslogStructuredData.FIELD, sd.elements());
         }
         for (Map.Entry<String, Object> f : e.fields().entrySet()) {
-            if (f.getValue() == SyslogStructuredData.PREFIXED) {
+            if (f.getValue() == SyslogStructuredData.PREFIXED || sender != null && f.getValue() == sender) {
                 continue;
             }
             if (!writer.field(f.getKey(), jsonValue(f.getValue()))) {
@@ -541,6 +580,9 @@ public final class Pipeline implements EventSink, AlertEventSink {
     private static Object jsonValue(Object v) {
         if (v == null || v instanceof String || v instanceof Long || v instanceof Integer || v instanceof Boolean) {
             return v;
+        }
+        if (v instanceof ContentValue c) {
+            return c.redacted();
         }
         if (v instanceof List<?> l) {
             return l.stream().map(Pipeline::jsonValue).toList();

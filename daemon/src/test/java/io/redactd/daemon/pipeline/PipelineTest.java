@@ -240,6 +240,72 @@ class PipelineTest {
     }
 
     @Test
+    void contentValuesInFieldsAreRedactedCountedAndAlertedNeverForwardedRaw(@TempDir Path dir) throws Exception {
+        Path outFile = dir.resolve("out.ndjson");
+        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
+        await(out.start(), 10);
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 2, 4, new PipelineMetrics(registry), "relay-1");
+        List<String> alerted = new ArrayList<>();
+        pipeline.alertsTo((input, event, result, redacted) -> {
+            synchronized (alerted) {
+                for (int i = 0; i < result.findingCount(); i++) {
+                    alerted.add(result.finding(i).type());
+                }
+                // what an alert reads of the event's fields (AlertSource, AlertLocation): never a raw value
+                alerted.add("host=" + event.fields().get("log.syslog.hostname"));
+            }
+        });
+        // A syslog header as a sender could write it: an e-mail as HOSTNAME, an SSN as APP-NAME. One map shared by
+        // three events (as the syslog input shares it): scanned once, redacted in every document.
+        Map<String, Object> header = Map.of("log.syslog.hostname", new ContentValue("jane.roe@example.org"),
+                "log.syslog.appname", new ContentValue("212-67-4821"), "log.syslog.procid", new ContentValue("77"));
+        // A HEC event's host and source: the host becomes host.name (instead of this relay's), redacted
+        Map<String, Object> hec = Map.of("host.name", new ContentValue("ward-7 415-555-0134"),
+                "splunk.source", new ContentValue("/var/log/pt/john.doe@example.com.log"));
+        List<RawEvent> events = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            events.add(new RawEvent(("clean text " + i).getBytes(StandardCharsets.UTF_8), 0, header, i + 1));
+        }
+        events.add(new RawEvent("ssn 123-45-6789".getBytes(StandardCharsets.UTF_8), 0, hec, 4));
+        await(pipeline.submit(new RawBatch("s", "in", events)), 10);
+        await(out.stop(), 10);
+
+        String all = Files.readString(outFile);
+        assertThat(all).doesNotContain("jane.roe", "212-67-4821", "415-555-0134", "john.doe", "123-45-6789");
+        List<String> lines = Files.readAllLines(outFile);
+        assertThat(lines).hasSize(4);
+        for (int i = 0; i < 3; i++) {
+            JsonNode doc = json.readTree(lines.get(i));
+            assertThat(doc.at("/log/syslog/hostname").asText()).isEqualTo("[REDACTED:EMAIL]");
+            assertThat(doc.at("/log/syslog/appname").asText()).isEqualTo("[REDACTED:SSN]");
+            assertThat(doc.at("/log/syslog/procid").asText()).isEqualTo("77");
+            assertThat(doc.at("/host/name").asText()).isEqualTo("relay-1");
+            assertThat(doc.at("/message").asText()).isEqualTo("clean text " + i);
+            assertThat(doc.at("/redactd/findings/EMAIL").asInt()).isEqualTo(1);
+            assertThat(doc.at("/redactd/findings/SSN").asInt()).isEqualTo(1);
+        }
+        JsonNode doc = json.readTree(lines.get(3));
+        assertThat(doc.at("/host/name").asText()).isEqualTo("ward-7 [REDACTED:PHONE]");
+        assertThat(doc.at("/splunk/source").asText()).isEqualTo("/var/log/pt/[REDACTED:EMAIL]");
+        assertThat(doc.at("/message").asText()).isEqualTo("ssn [REDACTED:SSN]");
+        assertThat(doc.at("/redactd/findings/SSN").asInt()).isEqualTo(1);
+        assertThat(doc.at("/redactd/findings/PHONE").asInt()).isEqualTo(1);
+        assertThat(doc.at("/redactd/findings/EMAIL").asInt()).isEqualTo(1);
+        assertThat(count("redactd.findings", "type", "EMAIL")).isEqualTo(4);
+        assertThat(alerted).doesNotContain("host=jane.roe@example.org").contains("host=[REDACTED:EMAIL]");
+        assertThat(alerted.stream().filter("SSN"::equals).count()).isEqualTo(4);
+        assertThat(alerted.stream().filter("PHONE"::equals).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aContentValueTheRedactorHasNotScannedIsWithheld() {
+        ContentValue v = new ContentValue("jane.roe@example.org");
+        assertThat(v.redacted()).isEqualTo(ContentValue.WITHHELD);
+        assertThat(String.valueOf(Map.of("k", v))).doesNotContain("jane");
+        assertThat(v).isEqualTo(new ContentValue("jane.roe@example.org")).isNotEqualTo(new ContentValue("x"));
+    }
+
+    @Test
     void invalidUtf8IsRepairedBeforeDetection(@TempDir Path dir) throws Exception {
         Path outFile = dir.resolve("out.ndjson");
         FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);

@@ -1,5 +1,6 @@
 package io.redactd.daemon.input.http;
 
+import io.redactd.daemon.pipeline.ContentValue;
 import io.redactd.daemon.pipeline.RawEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,9 +105,10 @@ final class RequestEvents {
         return Map.copyOf(f);
     }
 
+    /** HEC metadata is the sender's content (a host or source name can hold PHI): redacted by the pipeline. */
     private static void putIfPresent(Map<String, Object> f, String key, String value) {
         if (value != null && !value.isEmpty()) {
-            f.put(key, value);
+            f.put(key, new ContentValue(value));
         }
     }
 

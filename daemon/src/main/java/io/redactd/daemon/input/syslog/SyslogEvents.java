@@ -1,6 +1,7 @@
 package io.redactd.daemon.input.syslog;
 
 import io.redactd.daemon.event.SyslogStructuredData;
+import io.redactd.daemon.pipeline.ContentValue;
 import io.redactd.daemon.pipeline.RawEvent;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -218,9 +219,10 @@ public final class SyslogEvents {
         return out;
     }
 
+    /** Header fields are the sender's content (any printable text): redacted by the pipeline like the message. */
     private static void putIfPresent(Map<String, Object> f, String key, String value) {
         if (value != null) {
-            f.put(key, value);
+            f.put(key, new ContentValue(value));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.redactd.daemon.input.http;
 
+import io.redactd.daemon.pipeline.ContentValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -226,9 +227,9 @@ class HttpInputTest {
         assertThat(sink.messages()).containsExactly("login ok", "{\"user\":\"jdoe\",\"action\":\"view\"}",
                 "{\"event\":\"tagged\",\"fields\":{\"mrn\":\"MRN-0012345\"}}");
         assertThat(events.get(0).timestampMs()).isEqualTo(1_700_000_000_500L);
-        assertThat(events.get(0).fields()).containsEntry("host.name", "web-1").containsEntry("splunk.sourcetype", "app")
+        assertThat(events.get(0).fields()).containsEntry("host.name", new ContentValue("web-1")).containsEntry("splunk.sourcetype", new ContentValue("app"))
                 .containsEntry("event.dataset", "ehr");
-        assertThat(events.get(1).fields()).containsEntry("redactd.format", "json").containsEntry("splunk.index", "main");
+        assertThat(events.get(1).fields()).containsEntry("redactd.format", "json").containsEntry("splunk.index", new ContentValue("main"));
         assertThat(events.get(2).fields()).containsEntry("redactd.format", "json")
                 .allSatisfy((k, v) -> assertThat(String.valueOf(v)).doesNotContain("MRN-0012345"));
 
@@ -237,7 +238,7 @@ class HttpInputTest {
         assertThat(raw.status()).isEqualTo(200);
         assertThat(raw.body().getInteger("code")).isZero();
         assertThat(sink.messages()).endsWith("raw one", "raw two");
-        assertThat(sink.events().get(4).fields()).containsEntry("host.name", "db-2").containsEntry("splunk.sourcetype", "syslog");
+        assertThat(sink.events().get(4).fields()).containsEntry("host.name", new ContentValue("db-2")).containsEntry("splunk.sourcetype", new ContentValue("syslog"));
 
         Reply health = curl(input, "/services/collector/health");
         assertThat(health.status()).isEqualTo(200);

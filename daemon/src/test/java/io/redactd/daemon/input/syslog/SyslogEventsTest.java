@@ -1,5 +1,6 @@
 package io.redactd.daemon.input.syslog;
 
+import io.redactd.daemon.pipeline.ContentValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,7 +68,7 @@ class SyslogEventsTest {
         RawEvent c = SyslogEvents.toEvent(parse("<13>1 2026-03-10T11:00:05Z h app 2 - - third"), 0,
                 "ehr", "127.0.0.1", 3, cache);
         assertThat(b.fields()).isSameAs(a.fields());
-        assertThat(c.fields()).isNotSameAs(b.fields()).containsEntry("log.syslog.procid", "2");
+        assertThat(c.fields()).isNotSameAs(b.fields()).containsEntry("log.syslog.procid", new ContentValue("2"));
         assertThat(new String(b.message(), StandardCharsets.UTF_8)).isEqualTo("second");
         assertThat(b.timestampMs()).isEqualTo(Instant.parse("2026-03-10T11:00:05Z").toEpochMilli());
         // shared, so nobody downstream may change it
@@ -88,10 +89,10 @@ class SyslogEventsTest {
         want.put("log.syslog.severity.code", 5L);
         want.put("log.syslog.severity.name", "Notice");
         want.put("log.syslog.version", "1");
-        want.put("log.syslog.hostname", "ehr-01");
-        want.put("log.syslog.appname", "billing");
-        want.put("log.syslog.procid", "4242");
-        want.put("log.syslog.msgid", "ID47");
+        want.put("log.syslog.hostname", new ContentValue("ehr-01"));
+        want.put("log.syslog.appname", new ContentValue("billing"));
+        want.put("log.syslog.procid", new ContentValue("4242"));
+        want.put("log.syslog.msgid", new ContentValue("ID47"));
         want.put(SyslogStructuredData.FIELD, SyslogStructuredData.PREFIXED);
         assertThat(f).isEqualTo(want).hasSameHashCodeAs(want).hasSize(want.size());
         assertThat(want).isEqualTo(f);

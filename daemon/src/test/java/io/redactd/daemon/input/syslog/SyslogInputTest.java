@@ -1,5 +1,6 @@
 package io.redactd.daemon.input.syslog;
 
+import io.redactd.daemon.pipeline.ContentValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -124,9 +125,9 @@ class SyslogInputTest {
         List<String> messages = sink.awaitMessages(2, WAIT);
         assertThat(messages).containsExactlyInAnyOrder("[origin ip=\"10.0.0.1\"] over tls13", "over tls12");
         RawEvent first = sink.events().stream().filter(e -> e.fields().containsKey("log.syslog.msgid")).findFirst().orElseThrow();
-        assertThat(first.fields()).containsEntry("log.syslog.hostname", "ehr-01")
-                .containsEntry("log.syslog.appname", "billing").containsEntry("log.syslog.procid", "4242")
-                .containsEntry("log.syslog.msgid", "ID47").containsEntry("log.syslog.priority", 165L)
+        assertThat(first.fields()).containsEntry("log.syslog.hostname", new ContentValue("ehr-01"))
+                .containsEntry("log.syslog.appname", new ContentValue("billing")).containsEntry("log.syslog.procid", new ContentValue("4242"))
+                .containsEntry("log.syslog.msgid", new ContentValue("ID47")).containsEntry("log.syslog.priority", 165L)
                 .containsEntry("log.syslog.facility.code", 20L).containsEntry("log.syslog.severity.code", 5L)
                 .containsEntry("event.dataset", "app-logs").containsEntry("source.ip", "127.0.0.1");
         assertThat(first.timestampMs()).isEqualTo(java.time.Instant.parse("2026-03-10T11:00:00.250Z").toEpochMilli());
@@ -233,7 +234,7 @@ class SyslogInputTest {
             List<String> messages = sink.awaitMessages(3, WAIT);
             assertThat(messages).containsExactly(" admission 1", " admission 2", " admission 3");
             assertThat(sink.events()).allSatisfy(e -> assertThat(e.fields())
-                    .containsEntry("log.syslog.appname", "ehr").containsEntry("log.syslog.version", "1"));
+                    .containsEntry("log.syslog.appname", new ContentValue("ehr")).containsEntry("log.syslog.version", "1"));
             // one forwarding connection = one ordered source
             assertThat(sink.batches().stream().map(b -> b.sourceId()).distinct()).hasSize(1);
         } finally {
@@ -253,7 +254,7 @@ class SyslogInputTest {
         // logger's RFC 5424 mode adds structured data; it is part of the message the redactor scans
         assertThat(sink.awaitMessages(2, WAIT)).containsExactlyInAnyOrder(
                 "[timeQuality tzKnown=\"1\" isSynced=\"0\"] result ready --octet-count", "result ready --rfc3164");
-        assertThat(sink.events()).allSatisfy(e -> assertThat(e.fields()).containsEntry("log.syslog.appname", "lab"));
+        assertThat(sink.events()).allSatisfy(e -> assertThat(e.fields()).containsEntry("log.syslog.appname", new ContentValue("lab")));
     }
 
     @Test
@@ -282,7 +283,7 @@ class SyslogInputTest {
         }
         sink.release();
         assertThat(sink.messages()).containsExactly("rate changed");
-        assertThat(sink.events().get(0).fields()).containsEntry("log.syslog.hostname", "pump01");
+        assertThat(sink.events().get(0).fields()).containsEntry("log.syslog.hostname", new ContentValue("pump01"));
         SyslogInput tcpOnly = start(config(null, true, null, null, null, null, null, null));
         assertThat(tcpOnly.udpPort()).isEqualTo(-1);
     }

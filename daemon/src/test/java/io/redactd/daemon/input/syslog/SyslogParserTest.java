@@ -1,5 +1,6 @@
 package io.redactd.daemon.input.syslog;
 
+import io.redactd.daemon.pipeline.ContentValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redactd.daemon.pipeline.RawEvent;
@@ -57,7 +58,7 @@ class SyslogParserTest {
         RawEvent event = SyslogEvents.toEvent(m, 0, "ehr", "127.0.0.1", 1);
         assertThat(text(event.message())).isEqualTo("[patient ssn=\"123-45-6789\"] admitted");
         assertThat(event.fields().values()).noneMatch(v -> String.valueOf(v).contains("123-45-6789"));
-        assertThat(event.fields()).containsEntry("log.syslog.appname", "app")
+        assertThat(event.fields()).containsEntry("log.syslog.appname", new ContentValue("app"))
                 .containsEntry("log.syslog.severity.code", 6L).containsEntry("log.syslog.facility.name", "user")
                 .containsEntry("event.dataset", "ehr");
     }
