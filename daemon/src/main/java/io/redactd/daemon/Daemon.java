@@ -72,6 +72,8 @@ public final class Daemon {
     private Canary canary;
     private int adminPort = -1;
     private volatile boolean inputsOpen;
+    /** Held from start to stop: no second daemon, and no keygen --force, on this state_dir meanwhile. */
+    private StateDirLock stateLock;
 
     private Daemon() {
         this.vertx = Vertx.vertx();
@@ -103,6 +105,7 @@ public final class Daemon {
 
     private void startAll(RedactdConfig config, DetectionPlan plan) throws StartException {
         Path stateDir = prepareStateDir(config.stateDir());
+        lockStateDir(stateDir);
         String host = hostName();
         PipelineMetrics metrics = new PipelineMetrics(registry);
         List<Downstream> downstreams = new ArrayList<>();
@@ -272,6 +275,13 @@ public final class Daemon {
             awaitQuietly(pipeline.close(), deadline, "detection workers did not stop");
         }
         awaitQuietly(vertx.close(), deadline, "vert.x did not close");
+        if (stateLock != null) {
+            try {
+                stateLock.close();
+            } catch (IOException e) {
+                LOG.warn("state_dir lock not released: {}", e.getClass().getSimpleName());
+            }
+        }
         LOG.info("redactd stopped");
     }
 
@@ -355,6 +365,18 @@ public final class Daemon {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    private void lockStateDir(Path dir) throws StartException {
+        try {
+            stateLock = StateDirLock.tryAcquire(dir);
+        } catch (IOException e) {
+            throw new StartException("state_dir " + dir + " cannot be locked: " + e.getClass().getSimpleName(), e);
+        }
+        if (stateLock == null) {
+            throw new StartException("state_dir " + dir + " is in use by another redactd (" + StateDirLock.holder(dir)
+                    + "); each daemon needs its own state_dir", null);
+        }
     }
 
     private static Path prepareStateDir(Path dir) throws StartException {

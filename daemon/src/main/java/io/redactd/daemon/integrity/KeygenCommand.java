@@ -1,5 +1,6 @@
 package io.redactd.daemon.integrity;
 
+import io.redactd.daemon.StateDirLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -40,12 +41,25 @@ public final class KeygenCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (stateDir.toString().isBlank()) {
+            err.println("redactd keygen: --state-dir is empty; give the daemon's state_dir");
+            return 2;
+        }
         SealingKey key = SealingKey.generate(ed25519);
         try {
             Path keyFile = SealingKey.file(stateDir);
             if (force) {
-                Files.deleteIfExists(new ChainHeadStore(stateDir).headFile());
-                key.save(stateDir);
+                // The running daemon would overwrite a new key with its own evolved one at its next checkpoint.
+                Files.createDirectories(stateDir);
+                try (StateDirLock lock = StateDirLock.tryAcquire(stateDir)) {
+                    if (lock == null) {
+                        err.println("redactd keygen: a daemon is running on " + stateDir + " ("
+                                + StateDirLock.holder(stateDir) + "); stop it first, then replace the key");
+                        return 2;
+                    }
+                    Files.deleteIfExists(new ChainHeadStore(stateDir).headFile());
+                    key.save(stateDir);
+                }
             } else {
                 key.create(stateDir);
             }
@@ -66,7 +80,10 @@ public final class KeygenCommand implements Callable<Integer> {
                     + "; use --force to replace it (this starts a new chain stream)");
             return 2;
         } catch (IOException e) {
-            err.println("redactd keygen: cannot write the key under " + stateDir + ": " + e.getMessage());
+            // The reason matters (permission denied, read-only file system, no such directory), not the class.
+            err.println("redactd keygen: cannot write the key under " + stateDir + ": " + e.getMessage()
+                    + (e instanceof java.nio.file.AccessDeniedException ? " (permission denied)"
+                    : e instanceof java.nio.file.NoSuchFileException ? " (no such directory)" : ""));
             return 2;
         }
     }

@@ -31,6 +31,8 @@ final class StreamState {
     long lastCheckpointSeq = -1; // own seq of the last checkpoint event seen in order (-1: none)
     long lastKeyIndex = -1;
     long sealedThrough; // head_seq of the last checkpoint whose MAC verified
+    long lastSealedCheckpointSeq = -1; // own seq of the last checkpoint whose MAC verified
+    long macFailures; // checkpoints consistent with the chain whose MAC (or signature) did not verify
     long checkedThrough; // head_seq of the last checkpoint consistent with the chain (MAC unchecked without a key)
     long firstKeyIndex = -1;
     boolean startsWithRestart;

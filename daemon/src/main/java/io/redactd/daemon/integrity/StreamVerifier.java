@@ -229,31 +229,45 @@ public final class StreamVerifier {
                     + " instead of 0 (the stream was rewritten from its start)";
         } else if (cp.keyIndex() > MAX_KEY_INDEX) {
             problem = "names an implausible key index " + cp.keyIndex();
-        } else if (keys.hasMacKey() && !keys.macValid(cp)) {
+        }
+        if (problem != null) {
+            st.add(new Issue(Issue.Type.CHECKPOINT_INVALID, st.stream, seq, "checkpoint at seq " + seq + " " + problem));
+            return;
+        }
+        // In its place in the chain: the next checkpoint's key index and count follow from this one, even if its MAC
+        // fails below, so one bad MAC is reported once rather than making every later checkpoint look wrong.
+        st.lastCheckpointSeq = seq;
+        st.lastKeyIndex = cp.keyIndex();
+        if (st.firstKeyIndex < 0) {
+            st.firstKeyIndex = cp.keyIndex();
+        }
+        if (keys.hasMacKey() && !keys.macValid(cp)) {
             problem = "has a MAC that does not verify under key index " + cp.keyIndex()
                     + " (events up to seq " + cp.headSeq() + " were rewritten, or the checkpoint was forged)";
         } else if (keys.hasPublicKey() && !keys.signatureValid(cp)) {
             problem = "has a missing or invalid Ed25519 signature";
         }
         if (problem != null) {
+            st.macFailures++;
             st.add(new Issue(Issue.Type.CHECKPOINT_INVALID, st.stream, seq, "checkpoint at seq " + seq + " " + problem));
             return;
         }
         st.checkpoints++;
-        st.lastCheckpointSeq = seq;
-        st.lastKeyIndex = cp.keyIndex();
-        if (st.firstKeyIndex < 0) {
-            st.firstKeyIndex = cp.keyIndex();
-        }
         st.checkedThrough = cp.headSeq();
         if (keys.hasMacKey()) {
             st.sealedThrough = cp.headSeq();
+            st.lastSealedCheckpointSeq = seq;
         }
     }
 
     /** Seq of the previous checkpoint event, 0 for a stream read from its start without one, -1 if unknown. */
     private static long previousCheckpoint(StreamState st) {
         return st.lastCheckpointSeq >= 0 ? st.lastCheckpointSeq : st.firstSeq == 1 ? 0 : -1;
+    }
+
+    /** Events read that belong to streams other than the one asked for. */
+    public long skipped() {
+        return skipped;
     }
 
     /** Ends the input: resolves what still waits on gaps and returns the result. */

@@ -12,6 +12,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -157,6 +158,12 @@ public final class VerifyCommand implements Callable<Integer> {
             return 2;
         }
         VerifyReport report = verifier.finish(expectSeq);
+        if (stream != null && verifier.streamCount() == 0 && verifier.skipped() > 0) {
+            // A mistyped --stream is a usage error, not evidence that the stream was deleted.
+            err.printf(Locale.ROOT, "redactd verify: no event of stream '%s' in the input (%,d events of other streams;"
+                    + " run without --stream to list them)%n", stream, verifier.skipped());
+            return 2;
+        }
         report.print(out);
         out.flush();
         return report.exitCode();

@@ -109,8 +109,13 @@ public final class VerifyReport {
                 } else {
                     out.println("  NOT SEALED: no valid checkpoint in this stream");
                 }
+                if (s.checkpoints == 0 && s.macFailures > 0) {
+                    // Every MAC failing at once is far likelier a wrong key than a forger who rewrote them all.
+                    out.println("  no checkpoint MAC verifies with this key: check that it is the verification-key "
+                            + "`redactd keygen` printed for the host that wrote this stream");
+                }
                 // A stream that ends with its verified checkpoint (a clean shutdown) is sealed to its end.
-                boolean endsSealed = s.sealedThrough > 0 && s.lastCheckpointSeq == s.lastSeq;
+                boolean endsSealed = s.sealedThrough > 0 && s.lastSealedCheckpointSeq == s.lastSeq;
                 if (!endsSealed && s.lastSeq > s.sealedThrough) {
                     out.printf(Locale.ROOT, "  UNSEALED: seq %d..%d (%,d events) follow the last verified checkpoint;"
                                     + " they are chained but could be truncated or rewritten undetected%n",
@@ -122,7 +127,7 @@ public final class VerifyReport {
                 }
                 if (s.sealedThrough > 0) {
                     out.printf(Locale.ROOT, "  to detect a later truncation, verify next time with: --stream %s "
-                            + "--expect-seq %d%n", s.stream, s.lastCheckpointSeq);
+                            + "--expect-seq %d%n", s.stream, s.lastSealedCheckpointSeq);
                 }
             } else {
                 out.println("  checkpoint MACs NOT checked (no --key/--key-file): the chain is consistent, but "

@@ -82,6 +82,17 @@ class DaemonIT {
 
             assertThat(curl(port, "/healthz")).containsExactly("ok\n", "200");
             assertThat(curl(port, "/readyz")).containsExactly("ready\n", "200");
+            // A second daemon on the same state_dir would interleave its checkpoints, buffer and chain with ours.
+            ProcessBuilder second = RedactdProcess.builder("run", "--config", cfg.toString());
+            second.environment().put("OUT", dir.resolve("second.ndjson").toString());
+            second.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Process p2 = second.start();
+            String secondOut = new String(p2.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+                    + new String(p2.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p2.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p2.exitValue()).as(secondOut).isEqualTo(1);
+            assertThat(secondOut).contains("is in use by another redactd (pid " + p.pid() + ")");
+            assertThat(curl(port, "/healthz")).containsExactly("ok\n", "200");
 
             int lines = 3000;
             try (OutputStream stdin = p.getOutputStream()) {

@@ -63,6 +63,22 @@ class KeygenCommandTest {
     }
 
     @Test
+    void forcingANewKeyUnderARunningDaemonIsRefused() throws Exception {
+        assertThat(keygen("--state-dir", dir.toString()).exit()).isZero();
+        String before = Files.readString(SealingKey.file(dir));
+        try (var held = io.redactd.daemon.StateDirLock.tryAcquire(dir)) {
+            assertThat(held).isNotNull();
+            Run r = keygen("--state-dir", dir.toString(), "--force");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.out()).contains("a daemon is running on").contains("pid " + ProcessHandle.current().pid())
+                    .doesNotContain("verification-key=");
+            assertThat(Files.readString(SealingKey.file(dir))).isEqualTo(before);
+        }
+        assertThat(keygen("--state-dir", dir.toString(), "--force").exit()).isZero();
+        assertThat(keygen("--state-dir", "").exit()).isEqualTo(2);
+    }
+
+    @Test
     void aStateDirThatCannotBeWrittenIsAnIoError() throws Exception {
         Path file = dir.resolve("not-a-dir");
         Files.writeString(file, "x");

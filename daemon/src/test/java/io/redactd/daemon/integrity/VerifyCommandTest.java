@@ -202,6 +202,47 @@ class VerifyCommandTest {
         Result r = verify(lines);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("TAMPERED: checkpoint invalid at seq " + seqOf(lines.get(i)));
+        // Reported once: the checkpoints after it still verify on their own and still seal what precedes them.
+        assertThat(r.out().split("TAMPERED: checkpoint invalid", -1)).hasSize(2);
+        long lastCheckpointSeq = seqOf(lines.get(checkpointIndexes(lines).get(checkpointIndexes(lines).size() - 1)));
+        assertThat(r.out()).contains("sealed through seq " + (lastCheckpointSeq - 1)).doesNotContain("NOT SEALED")
+                .doesNotContain("no checkpoint MAC verifies with this key");
+    }
+
+    @Test
+    void keygensWholeOutputIsAKeyFile() throws Exception {
+        StringWriter out = new StringWriter();
+        Path state = dir.resolve("state");
+        assertThat(new CommandLine(new KeygenCommand()).setOut(new PrintWriter(out))
+                .execute("--state-dir", state.toString())).isZero();
+        Path whole = dir.resolve("keygen-output.txt");
+        Files.writeString(whole, out.toString());
+        String k0 = out.toString().lines().filter(l -> l.startsWith("verification-key=")).findFirst().orElseThrow()
+                .substring("verification-key=".length());
+        assertThat(HexFormatKey.of(VerificationKeyFile.read(whole).k0())).isEqualTo(k0);
+        // a bare key cut short is still an error, not silently skipped
+        Path cut = dir.resolve("cut.key");
+        Files.writeString(cut, k0.substring(1) + "\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> VerificationKeyFile.read(cut))
+                .hasMessageContaining("64 hex digits");
+    }
+
+    /** Lower-case hex of a key, as keygen prints it. */
+    private static final class HexFormatKey {
+        static String of(byte[] k) {
+            StringBuilder b = new StringBuilder();
+            for (byte x : k) {
+                b.append(String.format("%02x", x));
+            }
+            return b.toString();
+        }
+    }
+
+    @Test
+    void aStreamNameThatMatchesNothingIsAUsageError() throws Exception {
+        Result r = verify(pristine, "--stream", "web-01-typo");
+        assertThat(r.exit()).as(r.out()).isEqualTo(2);
+        assertThat(r.out()).contains("no event of stream 'web-01-typo'").doesNotContain("TAMPERED");
     }
 
     @Test
@@ -256,7 +297,8 @@ class VerifyCommandTest {
         int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
                 .execute(f.toString(), "--key", "11".repeat(32), "--no-progress");
         assertThat(rc).isEqualTo(1);
-        assertThat(sw.toString()).contains("checkpoint invalid at seq 1001");
+        assertThat(sw.toString()).contains("checkpoint invalid at seq 1001")
+                .contains("no checkpoint MAC verifies with this key");
     }
 
     @Test

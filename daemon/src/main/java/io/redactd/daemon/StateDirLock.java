@@ -1,0 +1,67 @@
+package io.redactd.daemon;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One process per state directory. Two daemons on one {@code state_dir} (a systemd service and a hand-started test
+ * run) would interleave checkpoints, buffer segments and chain heads, and {@code keygen --force} under a running daemon
+ * would have its new key overwritten by the daemon's evolved one. The lock is an OS file lock on
+ * {@code <state_dir>/redactd.lock}: the kernel drops it when the process dies, so a {@code kill -9} leaves nothing stale.
+ */
+public final class StateDirLock implements AutoCloseable {
+    static final String FILE = "redactd.lock";
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private StateDirLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** Takes the lock, or returns null when another process (or this one) holds it. */
+    public static StateDirLock tryAcquire(Path stateDir) throws IOException {
+        FileChannel ch = FileChannel.open(stateDir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null; // held by this JVM already (a second daemon in one test JVM)
+        }
+        if (l == null) {
+            ch.close();
+            return null;
+        }
+        // The holder's pid, for the operator's message only; the lock, not the text, is what counts.
+        ch.truncate(0);
+        ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+        return new StateDirLock(ch, l);
+    }
+
+    /** "pid N" of the holder as it wrote it, or "another process" when unreadable. */
+    public static String holder(Path stateDir) {
+        try {
+            String pid = Files.readString(stateDir.resolve(FILE), StandardCharsets.US_ASCII).strip();
+            return pid.matches("\\d{1,10}") ? "pid " + pid : "another process";
+        } catch (IOException | RuntimeException e) {
+            return "another process";
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            channel.close();
+        }
+    }
+}
