@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code redactd check-config FILE}: every problem with its path and line, exit 2 if any. */
-@Command(name = "check-config", description = {
+@Command(name = "check-config", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = {
         "Validate a config file: print every problem as 'path: message (line N)'.",
         "Also compiles the detectors (custom patterns included). Exit 0 when valid, 2 otherwise."})
 final class CheckConfigCommand implements Callable<Integer> {

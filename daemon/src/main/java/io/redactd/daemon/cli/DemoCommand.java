@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * PHI-laden lines to a log in a temporary directory; the daemon tails it and prints the redacted ECS events (with
  * their finding counts) to the terminal until Ctrl-C.
  */
-@Command(name = "demo", description = {
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = {
         "Run the daemon on config-examples/quickstart.yaml: sample PHI lines are written to a temporary log,",
         "tailed, redacted and printed as events. Ctrl-C stops it."})
 final class DemoCommand implements Callable<Integer> {

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code redactd detectors}: the catalog (plus custom detectors from --config) as a table. */
-@Command(name = "detectors", description = "List the detectors: id, PHI type, validator, context words, default action.")
+@Command(name = "detectors", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "List the detectors: id, PHI type, validator, context words, default action.")
 final class DetectorsCommand implements Callable<Integer> {
     @Mixin
     DetectionOptions detection;

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * detection cannot complete, or that is longer than the limit, is replaced rather than passed on (fail closed), and a
  * line that a {@code drop} action removes is replaced too, so line numbers still match the input.
  */
-@Command(name = "redact", description = {
+@Command(name = "redact", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = {
         "Redact PHI from FILEs (or stdin) to stdout, one output line per input line.",
         "Lines removed by a drop action print as [REDACTED:DROPPED]; lines that cannot be checked (detection error,",
         "longer than --max-line-bytes) print as [REDACTED:ERROR] / [REDACTED:OVERSIZE] and make the exit code 2."})

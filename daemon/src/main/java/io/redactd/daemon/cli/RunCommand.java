@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code redactd run --config FILE}: the daemon, until SIGTERM or SIGINT (then drains and exits 0). */
-@Command(name = "run", description = {
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = {
         "Run the daemon. SIGTERM/SIGINT drain in-flight events, commit input positions, flush outputs and exit 0.",
         "Exit 2 when the config is invalid, 1 when the daemon cannot start."})
 final class RunCommand implements Callable<Integer> {

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
  * first 8 KiB) are skipped and named on stderr; {@code .git} directories are not entered; symbolic links are not
  * followed.
  */
-@Command(name = "scan", description = {
+@Command(name = "scan", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = {
         "Scan files and directories for PHI; print path:line:column TYPE per finding (never the value).",
         "Exit 1 if anything was found, 0 if clean, 2 on errors. Binary files are skipped (listed on stderr)."})
 final class ScanCommand implements Callable<Integer> {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -120,6 +121,15 @@ class CliIT {
         assertThat(d.exit()).isZero();
         assertThat(d.stdout().lines().findFirst()).hasValueSatisfying(h -> assertThat(h).startsWith("ID").contains("TYPE").contains("VALIDATOR"));
         assertThat(d.stdout()).containsPattern("(?m)^ssn\\S*\\s+SSN\\s+ssn\\s").contains("engine portable");
+    }
+
+    @Test
+    void everySubcommandAnswersHelp() throws Exception {
+        for (String cmd : List.of("run", "check-config", "demo", "redact", "scan", "detectors", "verify", "keygen")) {
+            RedactdProcess.Result r = RedactdProcess.run(cmd, "--help");
+            assertThat(r.exit()).as(cmd + ": " + r.stderr()).isZero();
+            assertThat(r.stdout()).as(cmd).startsWith("Usage: redactd " + cmd).contains("-h, --help");
+        }
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
