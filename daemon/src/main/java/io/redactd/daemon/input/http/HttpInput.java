@@ -74,6 +74,8 @@ public final class HttpInput implements Input {
     private final AuthFailureLimiter limiter;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger inflightRequests = new AtomicInteger();
+    /** Of those, requests whose body is still arriving (they hold a slot without reaching the pipeline). */
+    private final AtomicInteger uploadingRequests = new AtomicInteger();
     private final Map<HttpConnection, ConnectionWatch> watches = new ConcurrentHashMap<>();
     private final Set<Future<?>> pendingAcks = ConcurrentHashMap.newKeySet();
     private final LogThrottle authLog = new LogThrottle(1000);
@@ -252,7 +254,12 @@ public final class HttpInput implements Input {
             return;
         }
         if (inflightRequests.get() >= config.maxInflightRequests()) {
-            busy(exchange, "the pipeline is full (max_inflight_requests reached)");
+            // Say which: slow uploads holding the slots is a different problem for the operator than a full pipeline.
+            int receiving = uploadingRequests.get();
+            busy(exchange, receiving * 2 >= config.maxInflightRequests()
+                    ? "max_inflight_requests (" + config.maxInflightRequests() + ") reached, " + receiving
+                    + " of them still receiving their body"
+                    : "the pipeline is full (max_inflight_requests reached)");
             return;
         }
         String encoding = Optional.ofNullable(req.getHeader("Content-Encoding")).orElse("identity").strip().toLowerCase(Locale.ROOT);
@@ -283,6 +290,7 @@ public final class HttpInput implements Input {
         });
         req.exceptionHandler(e -> exchange.finish());
         req.endHandler(v -> {
+            exchange.received();
             if (!exchange.done) {
                 accept(exchange, grant.get(), body.getBytes(), encoding.equals("gzip"));
             }
@@ -437,6 +445,7 @@ public final class HttpInput implements Input {
         final Endpoint endpoint;
         boolean done;
         boolean counted;
+        boolean uploading;
         long deadline = -1;
         ConnectionWatch watch;
 
@@ -456,7 +465,9 @@ public final class HttpInput implements Input {
 
         void begin() {
             counted = true;
+            uploading = true;
             inflightRequests.incrementAndGet();
+            uploadingRequests.incrementAndGet();
             deadline = vertx.setTimer(TimeUnit.SECONDS.toMillis(config.requestTimeoutSecs()), id -> {
                 if (!done) {
                     fail(new RequestRejected(408, "request_timeout", 6, "the request body did not arrive within "
@@ -502,11 +513,20 @@ public final class HttpInput implements Input {
                     .end(body.encode());
         }
 
+        /** The whole body is in: the request no longer counts as uploading. */
+        void received() {
+            if (uploading) {
+                uploading = false;
+                uploadingRequests.decrementAndGet();
+            }
+        }
+
         void finish() {
             if (done) {
                 return;
             }
             done = true;
+            received();
             if (counted) {
                 inflightRequests.decrementAndGet();
             }

@@ -331,6 +331,26 @@ class HttpInputTest {
         assertThat(answered.status()).isEqualTo(200);
         assertThat(answered.body().getInteger("code")).isZero();
         assertThat(sink.messages()).containsExactly("waits for the buffer");
+        assertThat(busy.body().getString("text")).contains("the pipeline is full");
+    }
+
+    @Test
+    void slotsHeldBySlowUploadsAreNamedAsSuchNotAsAFullPipeline() throws Exception {
+        HttpInput input = start(config(tls(), null, null, 1, null, null));
+        try (SSLSocket slow = tlsSocket(input.port())) {
+            // A valid request whose body trickles: it holds the only slot without reaching the pipeline.
+            slow.getOutputStream().write(("POST /v1/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nContent-Length: 1000\r\n\r\nabc").getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            Reply busy;
+            do {
+                busy = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN, "--data-binary", "x");
+            } while (busy.status() == 200 && System.nanoTime() < deadline);
+            assertThat(busy.status()).isEqualTo(503);
+            assertThat(busy.body().getString("message")).contains("1 of them still receiving their body")
+                    .doesNotContain("pipeline is full");
+        }
     }
 
     @ParameterizedTest
