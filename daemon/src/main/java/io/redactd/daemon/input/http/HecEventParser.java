@@ -47,8 +47,9 @@ public final class HecEventParser {
                 events.add(event(p, body, number, maxEventBytes));
             }
         } catch (IOException | RuntimeException e) {
-            // Jackson's message may quote the input, so only the position is reported
-            throw invalid(number == 0 ? 1 : number, "is not valid JSON");
+            // Jackson's message may quote the input, so only the position is reported. The bad one is the event after
+            // the last complete one: trailing garbage after a good event is not that event's fault.
+            throw invalid(events.size() + 1, "is not valid JSON");
         }
         if (events.isEmpty()) {
             throw new RequestRejected(400, "no_data", 5, "No data: the body holds no event");

@@ -45,7 +45,8 @@ public final class HttpInput implements Input {
     private static final Logger LOG = LoggerFactory.getLogger(HttpInput.class);
 
     private enum Endpoint {
-        LOGS("logs", false), HEC_EVENT("hec_event", true), HEC_RAW("hec_raw", true), HEC_HEALTH("hec_health", true);
+        LOGS("logs", false), HEC_EVENT("hec_event", true), HEC_RAW("hec_raw", true), HEC_HEALTH("hec_health", true),
+        HEC_ACK("hec_ack", true);
 
         final String tag;
         final boolean hec;
@@ -64,7 +65,9 @@ public final class HttpInput implements Input {
             "/services/collector/raw", Endpoint.HEC_RAW,
             "/services/collector/raw/1.0", Endpoint.HEC_RAW,
             "/services/collector/health", Endpoint.HEC_HEALTH,
-            "/services/collector/health/1.0", Endpoint.HEC_HEALTH);
+            "/services/collector/health/1.0", Endpoint.HEC_HEALTH,
+            "/services/collector/ack", Endpoint.HEC_ACK,
+            "/services/collector/ack/1.0", Endpoint.HEC_ACK);
 
     private final String id;
     private final Vertx vertx;
@@ -253,6 +256,11 @@ public final class HttpInput implements Input {
         if (grant.isEmpty()) {
             return;
         }
+        if (endpoint == Endpoint.HEC_ACK) {
+            // A 200 is sent only once events are durable, so HEC's indexer acknowledgement has nothing to add.
+            exchange.fail(new RequestRejected(400, "ack_disabled", 14, "ACK is disabled"), true);
+            return;
+        }
         if (inflightRequests.get() >= config.maxInflightRequests()) {
             // Say which: slow uploads holding the slots is a different problem for the operator than a full pipeline.
             int receiving = uploadingRequests.get();
@@ -315,6 +323,12 @@ public final class HttpInput implements Input {
         String header = exchange.req.getHeader("Authorization");
         RequestRejected failure;
         String reason;
+        if ((header == null || header.isBlank()) && exchange.endpoint.hec && exchange.req.getParam("token") != null) {
+            // As Splunk answers: a token in the URL ends up in proxy and access logs, so it is never accepted.
+            exchange.fail(new RequestRejected(400, "query_string_authorization", 16,
+                    "Query string authorization is not enabled: send Authorization: Splunk <token>"), true);
+            return Optional.empty();
+        }
         if (header == null || header.isBlank()) {
             failure = new RequestRejected(401, "token_required", 2, "Token is required: send Authorization: "
                     + (exchange.endpoint.hec ? "Splunk" : "Bearer") + " <token>");
@@ -382,7 +396,7 @@ public final class HttpInput implements Input {
             case LOGS -> bodies.logs(req, body, grant);
             case HEC_EVENT -> bodies.hec(req, body, grant);
             case HEC_RAW -> bodies.raw(req, body, grant);
-            case HEC_HEALTH -> throw new IllegalStateException("health has no body");
+            case HEC_HEALTH, HEC_ACK -> throw new IllegalStateException(endpoint.tag + " has no body");
         };
     }
 

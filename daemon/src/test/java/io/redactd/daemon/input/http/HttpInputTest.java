@@ -255,6 +255,23 @@ class HttpInputTest {
         assertThat(invalid.body().getInteger("code")).isEqualTo(6);
         assertThat(invalid.body().getInteger("invalid-event-number")).isEqualTo(1);
         assertThat(invalid.body().getString("text")).doesNotContain("broken");
+        // garbage after a complete event, or a separator HEC does not allow: the event after the good one is named
+        for (String body : List.of("{\"event\":\"fine\"}garbage", "{\"event\":\"fine\"},{\"event\":\"b\"}")) {
+            Reply after = curl(input, "/services/collector/event", "-H", auth, "--data-binary", body);
+            assertThat(after.status()).as(body).isEqualTo(400);
+            assertThat(after.body().getInteger("invalid-event-number")).as(body).isEqualTo(1);
+        }
+        Reply first = curl(input, "/services/collector/event", "-H", auth, "--data-binary", "{\"event\":");
+        assertThat(first.body().getInteger("invalid-event-number")).isZero();
+
+        // As Splunk: indexer acknowledgement is off (400, code 14), a token in the query string is refused (400, 16)
+        Reply ack = curl(input, "/services/collector/ack", "-H", auth, "--data-binary", "{\"acks\":[0]}");
+        assertThat(ack.status()).isEqualTo(400);
+        assertThat(ack.body()).isEqualTo(new JsonObject().put("text", "ACK is disabled").put("code", 14));
+        Reply query = curl(input, "/services/collector/event?token=" + TOKEN, "--data-binary", "{\"event\":\"x\"}");
+        assertThat(query.status()).isEqualTo(400);
+        assertThat(query.body().getInteger("code")).isEqualTo(16);
+        assertThat(sink.events()).isEmpty();
 
         Reply empty = curl(input, "/services/collector/event", "-H", auth, "--data-binary", "@" + write(dir, "empty", new byte[0]));
         assertThat(empty.status()).isEqualTo(400);
