@@ -44,10 +44,12 @@ final class Discovery {
     private final BiConsumer<Path, String> onProblem;
     private final Map<Path, String> reported = new HashMap<>();
     private final Set<Path> directories = new LinkedHashSet<>();
+    private static final Set<Path> PSEUDO_FILESYSTEMS = Set.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"));
 
     /**
      * @param onProblem called once per newly failing path with a reason ({@code permission_denied},
-     *                  {@code symlink_loop}, {@code not_regular_file}, {@code not_a_directory}, {@code io_error})
+     *                  {@code symlink_loop}, {@code symlink_out_of_tree}, {@code not_regular_file},
+     *                  {@code not_a_directory}, {@code too_many_open_files}, {@code io_error})
      */
     Discovery(String inputId, List<String> paths, List<String> exclude, BiConsumer<Path, String> onProblem) {
         this.inputId = inputId;
@@ -137,11 +139,35 @@ final class Discovery {
         if (!Files.exists(glob.base)) {
             return;
         }
+        Path baseReal;
+        try {
+            baseReal = glob.base.toRealPath();
+        } catch (IOException e) {
+            problem(glob.base, reason(e), failing);
+            return;
+        }
         try {
             Files.walkFileTree(glob.base, EnumSet.of(FileVisitOption.FOLLOW_LINKS), glob.maxDepth,
                     new SimpleFileVisitor<>() {
                         @Override
                         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                            // A link inside the tree is followed (loops are caught by the walk); one that leads out
+                            // of it is not: a `dir/**` glob must not end up walking / (and /proc, and this
+                            // daemon's own output through /proc/self/cwd) because someone linked a directory there.
+                            if (!dir.equals(glob.base) && Files.isSymbolicLink(dir)) {
+                                try {
+                                    if (!dir.toRealPath().startsWith(baseReal)) {
+                                        problem(dir, "symlink_out_of_tree", failing);
+                                        return FileVisitResult.SKIP_SUBTREE;
+                                    }
+                                } catch (IOException e) {
+                                    problem(dir, reason(e), failing);
+                                    return FileVisitResult.SKIP_SUBTREE;
+                                }
+                            }
+                            if (PSEUDO_FILESYSTEMS.contains(dir)) {
+                                return FileVisitResult.SKIP_SUBTREE; // a `/**` glob: kernel views, never log files
+                            }
                             remember(dir);
                             return FileVisitResult.CONTINUE;
                         }
@@ -205,6 +231,10 @@ final class Discovery {
     static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission_denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                && f.getReason().contains("Too many open files")) {
+            return "too_many_open_files"; // every tailed file stays open: LimitNOFILE, or a narrower glob
         }
         if (e instanceof FileSystemLoopException) {
             return "symlink_loop";

@@ -70,6 +70,20 @@ class DiscoveryTest {
                 "logs/sub/loop symlink_loop");
     }
 
+    @Test
+    void aDirectoryLinkInsideTheTreeIsFollowedOneLeadingOutOfItIsNot(@TempDir Path outside) throws Exception {
+        Path real = touch("logs/app/a.log");
+        Files.createSymbolicLink(dir.resolve("logs/alias"), dir.resolve("logs/app"));
+        Path elsewhere = outside.resolve("other/b.log");
+        Files.createDirectories(elsewhere.getParent());
+        Files.writeString(elsewhere, "x\n");
+        Files.createSymbolicLink(dir.resolve("logs/escape"), outside);
+        Files.createSymbolicLink(dir.resolve("logs/root"), Path.of("/"));
+        Discovery d = discovery(List.of(dir + "/logs/**/*.log"), List.of());
+        assertThat(d.scan()).containsExactlyInAnyOrder(real, dir.resolve("logs/alias/a.log"));
+        assertThat(problems).containsExactlyInAnyOrder("logs/escape symlink_out_of_tree", "logs/root symlink_out_of_tree");
+    }
+
     /**
      * A real permission error. Root reads any directory, so when the suite runs as root the discovery runs in a child
      * JVM as user nobody (setpriv); otherwise in this process.
