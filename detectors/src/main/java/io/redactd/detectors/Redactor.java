@@ -37,6 +37,18 @@ public interface Redactor {
      */
     void abandonPair();
 
+    /**
+     * Redacts the region {@code buf[regionStart, regionEnd)}, a piece of a longer line, looking for values in the
+     * context window {@code buf[contextStart, contextEnd)} around it, so that a value cut in two by the split is
+     * still found (and validated) whole. Text mode only: a piece is never parsed as JSON. Every value that overlaps
+     * the region is replaced within it, clipped to it; a clipped value always gets the mask form ({@code PARTIAL} and
+     * {@code TOKENIZE} need the whole value). The result describes the region alone: output and finding offsets are
+     * relative to {@code regionStart}, and a finding is listed only by the region that holds its start, so adjacent
+     * pieces count it once. Same failure contract as {@link #redact(byte[], int, int)}; the context counts toward
+     * the size limit.
+     */
+    LineResult redactRegion(byte[] buf, int contextStart, int contextEnd, int regionStart, int regionEnd);
+
     default LineResult redact(byte[] line) {
         return redact(line, 0, line.length);
     }

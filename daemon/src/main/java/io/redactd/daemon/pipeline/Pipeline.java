@@ -394,7 +394,15 @@ public final class Pipeline implements EventSink, AlertEventSink {
         // Two events at a time: the redactor scans both lines in one pass (the portable engine walks them together,
         // cheaper per byte than one after the other); each event is then finished on its own, in order.
         for (; i + 1 < n; i += 2) {
-            detectPair(batch, events.get(i), events.get(i + 1), redactor, writer, result);
+            RawEvent a = events.get(i);
+            RawEvent b = events.get(i + 1);
+            if (SplitContext.of(a) == null && SplitContext.of(b) == null) {
+                detectPair(batch, a, b, redactor, writer, result);
+            } else {
+                // Pieces of a split line (rare) go one at a time, each detected with its neighbours' bytes.
+                detectEvent(batch, a, redactor, writer, result);
+                detectEvent(batch, b, redactor, writer, result);
+            }
         }
         if (i < n) {
             detectEvent(batch, events.get(i), redactor, writer, result);
@@ -412,9 +420,10 @@ public final class Pipeline implements EventSink, AlertEventSink {
 
     private void detectEvent(RawBatch batch, RawEvent e, Redactor redactor, EventWriter writer, BatchResult result) {
         byte[] msg = repaired(batch, e);
+        SplitContext split = SplitContext.of(e);
         LineResult r;
         try {
-            r = redactor.redact(msg, 0, msg.length);
+            r = split == null ? redactor.redact(msg, 0, msg.length) : redactPiece(redactor, msg, split);
         } catch (RuntimeException ex) {
             failed(batch, e, ex, result);
             return;
@@ -453,6 +462,20 @@ public final class Pipeline implements EventSink, AlertEventSink {
             return;
         }
         finishEvent(batch, b, msgB, r, writer, result);
+    }
+
+    /**
+     * A piece of a split line: detected over {@code before + piece + after}, redacted within the piece, so a value
+     * cut by the split is masked on both sides and counted once (by the piece holding its start).
+     */
+    private static LineResult redactPiece(Redactor redactor, byte[] msg, SplitContext split) {
+        byte[] before = Utf8Repair.repair(split.before());
+        byte[] after = Utf8Repair.repair(split.after());
+        byte[] buf = new byte[before.length + msg.length + after.length];
+        System.arraycopy(before, 0, buf, 0, before.length);
+        System.arraycopy(msg, 0, buf, before.length, msg.length);
+        System.arraycopy(after, 0, buf, before.length + msg.length, after.length);
+        return redactor.redactRegion(buf, 0, buf.length, before.length, before.length + msg.length);
     }
 
     private byte[] repaired(RawBatch batch, RawEvent e) {
@@ -563,7 +586,9 @@ public final class Pipeline implements EventSink, AlertEventSink {
             writer.field(SyslogStructuredData.FIELD, sd.elements());
         }
         for (Map.Entry<String, Object> f : e.fields().entrySet()) {
-            if (f.getValue() == SyslogStructuredData.PREFIXED || sender != null && f.getValue() == sender) {
+            if (f.getValue() == SyslogStructuredData.PREFIXED || f.getValue() instanceof SplitContext
+                    || sender != null && f.getValue() == sender) {
+                // Markers, not fields (a split piece's context is raw bytes); the sender's host went to host.name.
                 continue;
             }
             if (!writer.field(f.getKey(), jsonValue(f.getValue()))) {

@@ -113,6 +113,68 @@ final class LineRedactor implements Redactor {
         return redactGuarded(line, pendingOff, pendingLen, pendingScanned);
     }
 
+    @Override
+    public LineResult redactRegion(byte[] buf, int contextStart, int contextEnd, int regionStart, int regionEnd) {
+        if (buf == null || contextStart < 0 || contextStart > regionStart || regionStart > regionEnd
+                || regionEnd > contextEnd || contextEnd > buf.length) {
+            throw new DetectionException("invalid region: context " + contextStart + ".." + contextEnd + ", region "
+                    + regionStart + ".." + regionEnd);
+        }
+        check(buf, contextStart, contextEnd - contextStart);
+        try {
+            return redactRegionChecked(buf, contextStart, contextEnd, regionStart, regionEnd);
+        } catch (DetectionException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw engineFailed(e.getClass().getSimpleName());
+        }
+    }
+
+    /** Spans come relative to contextStart; each one that overlaps the region is written clipped to it. */
+    private LineResult redactRegionChecked(byte[] buf, int contextStart, int contextEnd, int regionStart,
+                                           int regionEnd) {
+        int found = finder.find(buf, contextStart, contextEnd - contextStart, false);
+        int rs = regionStart - contextStart;
+        int re = regionEnd - contextStart;
+        out.reset();
+        result.startFindings();
+        byte[] text = finder.text();
+        int cursor = rs;
+        boolean changed = false;
+        boolean drop = false;
+        for (int i = 0; i < found; i++) {
+            int s = finder.start(i);
+            int e = finder.end(i);
+            int cs = Math.max(s, rs);
+            int ce = Math.min(e, re);
+            if (cs >= ce) {
+                continue; // entirely in the context: the neighbouring piece redacts (and counts) it
+            }
+            CompiledDetector d = finder.detector(i);
+            if (s >= rs) {
+                // Counted by the piece that holds its start only.
+                result.addFinding(new Finding(d.type(), d.id(), s - rs, ce - rs, d.action()));
+            }
+            drop |= d.action() == Action.DROP;
+            out.write(buf, contextStart + cursor, cs - cursor);
+            Action action = d.action();
+            if ((cs != s || ce != e) && (action == Action.PARTIAL || action == Action.TOKENIZE)) {
+                // Kept digits or a token of a cut value would differ from the neighbour's and describe a fragment.
+                action = Action.MASK;
+            }
+            replacements.write(out, action, d.typeBytes(), d.normalization(), text, s, e);
+            cursor = ce;
+            changed = true;
+        }
+        if (!changed) {
+            result.setClean(buf, regionStart, regionEnd - regionStart);
+            return result;
+        }
+        out.write(buf, contextStart + cursor, re - cursor);
+        result.setRedacted(out.array(), out.length(), drop);
+        return result;
+    }
+
     private static boolean validRange(byte[] line, int off, int len) {
         return line != null && off >= 0 && len >= 0 && off <= line.length - len;
     }

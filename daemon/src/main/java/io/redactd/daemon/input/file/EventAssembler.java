@@ -3,9 +3,11 @@ package io.redactd.daemon.input.file;
 import io.redactd.daemon.input.file.FileInputConfig.Format;
 import io.redactd.daemon.input.file.FileInputConfig.MultilineMode;
 import io.redactd.daemon.pipeline.RawEvent;
+import io.redactd.daemon.pipeline.SplitContext;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +16,9 @@ import java.util.Map;
  * multiline events, and collects them into the current batch. Every event's {@code position} is an offset from
  * which reading again loses nothing: the end of its last line, or for a piece of a reassembled line the start of
  * the physical line it came from. Single-threaded (the reading thread).
+ *
+ * <p>Every piece of a split line carries the raw bytes around it ({@link SplitContext} under
+ * {@link SplitContext#FIELD}) for the redactor; such pieces are never joined into multiline events.
  */
 final class EventAssembler implements Tailer.Lines {
 
@@ -53,6 +58,10 @@ final class EventAssembler implements Tailer.Lines {
     private String partialStream;
     private int partialFlags;
     private long partialLastNanos;
+    /** The last bytes (up to the context size) of the reassembled line before {@link #partial}, once it is split. */
+    private byte[] partialBefore;
+    /** Where each physical line's bytes begin in {@link #partial}, and its file offset: a piece's resume position. */
+    private final LineStarts partialLines = new LineStarts();
 
     // Multiline group.
     private final Growable group = new Growable();
@@ -90,6 +99,11 @@ final class EventAssembler implements Tailer.Lines {
 
     @Override
     public boolean line(byte[] buf, int off, int len, long start, long end, int tailerFlags) {
+        return piece(buf, off, len, start, end, tailerFlags, null);
+    }
+
+    @Override
+    public boolean piece(byte[] buf, int off, int len, long start, long end, int tailerFlags, SplitContext context) {
         int flags = (tailerFlags & Tailer.SPLIT) != 0 ? FLAG_SPLIT : 0;
         flags |= (tailerFlags & Tailer.UNTERMINATED) != 0 ? FLAG_UNTERMINATED : 0;
         if (format == Format.AUTO) {
@@ -99,13 +113,13 @@ final class EventAssembler implements Tailer.Lines {
             // A piece of an over-long physical line cannot be decoded; it is passed on as it is.
             int extra = format == Format.RAW ? 0 : FLAG_UNPARSED;
             flushPartial();
-            accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, flags | extra);
+            accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, flags | extra, context);
         } else {
             boolean ok = format == Format.CRI ? LineFormat.parseCri(buf, off, len, decoded)
                     : LineFormat.parseDocker(buf, off, len, decoded);
             if (!ok) {
                 flushPartial();
-                accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, FLAG_UNPARSED);
+                accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, FLAG_UNPARSED, null);
             } else {
                 long ts = decoded.timestampMs == Long.MIN_VALUE ? readTimeMs : decoded.timestampMs;
                 reassemble(start, end, ts);
@@ -125,7 +139,7 @@ final class EventAssembler implements Tailer.Lines {
     private void reassemble(long start, long end, long ts) {
         LineFormat.Decoded d = decoded;
         if (!partialActive && !d.partial && d.len <= maxLineBytes) {
-            accept(Arrays.copyOfRange(d.bytes, d.off, d.off + d.len), start, end, ts, d.stream, 0);
+            accept(Arrays.copyOfRange(d.bytes, d.off, d.off + d.len), start, end, ts, d.stream, 0, null);
             return;
         }
         if (!partialActive) {
@@ -135,38 +149,68 @@ final class EventAssembler implements Tailer.Lines {
             partialStream = d.stream;
             partialFlags = 0;
             partial.len = 0;
+            partialBefore = null;
+            partialLines.clear();
         }
+        partialLines.add(partial.len, start);
         partial.append(d.bytes, d.off, d.len);
         partialEnd = end;
         partialLastNanos = System.nanoTime();
-        // A reassembled line longer than the maximum is handed on in pieces; their position is the start of the
-        // physical line being consumed, so a restart re-reads that line rather than skipping part of it.
-        while (partial.len > maxLineBytes) {
-            accept(Arrays.copyOf(partial.bytes, maxLineBytes), partialStart, start, partialTs, partialStream,
-                    partialFlags | FLAG_SPLIT);
-            partial.dropFirst(maxLineBytes);
-            partialFlags |= FLAG_SPLIT;
-            partialStart = start;
+        // A reassembled line longer than the maximum is handed on in pieces, each once the context after it is
+        // known (or the line ends).
+        while (partial.len >= maxLineBytes + Tailer.CONTEXT) {
+            emitPartialPiece(Tailer.CONTEXT);
         }
         if (!d.partial) {
-            accept(Arrays.copyOf(partial.bytes, partial.len), partialStart, end, partialTs, partialStream,
-                    partialFlags);
-            partialActive = false;
-            partial.len = 0;
+            finishPartial(end, 0);
         }
+    }
+
+    /**
+     * Hands on the first maxLineBytes of the reassembled line with its context. Its position is the start of the
+     * physical line holding the first byte not handed on, so a restart re-reads from there rather than skipping.
+     */
+    private void emitPartialPiece(int after) {
+        int max = maxLineBytes;
+        long resume = partialLines.startOf(max);
+        accept(Arrays.copyOf(partial.bytes, max), partialStart, resume, partialTs, partialStream,
+                partialFlags | FLAG_SPLIT, new SplitContext(partialBefore,
+                        Arrays.copyOfRange(partial.bytes, max, max + after)));
+        byte[] old = partialBefore == null ? new byte[0] : partialBefore;
+        int keep = Math.min(Tailer.CONTEXT, old.length + max);
+        byte[] next = new byte[keep];
+        int fromPiece = Math.min(keep, max);
+        System.arraycopy(old, old.length - (keep - fromPiece), next, 0, keep - fromPiece);
+        System.arraycopy(partial.bytes, max - fromPiece, next, keep - fromPiece, fromPiece);
+        partialBefore = next;
+        partial.dropFirst(max);
+        partialLines.dropFirst(max);
+        partialFlags |= FLAG_SPLIT;
+        partialStart = resume;
+    }
+
+    /** Hands on the rest of the reassembled line: pieces held for their context, then the last part. */
+    private void finishPartial(long end, int extraFlags) {
+        while (partial.len > maxLineBytes) {
+            emitPartialPiece(Math.min(Tailer.CONTEXT, partial.len - maxLineBytes));
+        }
+        SplitContext context = (partialFlags & FLAG_SPLIT) != 0 ? new SplitContext(partialBefore, null) : null;
+        accept(Arrays.copyOf(partial.bytes, partial.len), partialStart, end, partialTs, partialStream,
+                partialFlags | extraFlags, context);
+        partialActive = false;
+        partial.len = 0;
+        partialBefore = null;
+        partialLines.clear();
     }
 
     private void flushPartial() {
         if (partialActive) {
-            accept(Arrays.copyOf(partial.bytes, partial.len), partialStart, partialEnd, partialTs, partialStream,
-                    partialFlags | FLAG_PARTIAL);
-            partialActive = false;
-            partial.len = 0;
+            finishPartial(partialEnd, FLAG_PARTIAL);
         }
     }
 
     /** Multiline stage. */
-    private void accept(byte[] msg, long start, long end, long ts, String stream, int flags) {
+    private void accept(byte[] msg, long start, long end, long ts, String stream, int flags, SplitContext context) {
         if ((flags & FLAG_SPLIT) != 0) {
             splitLines++;
         }
@@ -174,7 +218,14 @@ final class EventAssembler implements Tailer.Lines {
             unparsedLines++;
         }
         if (multiline == MultilineMode.NONE) {
-            emit(msg, msg.length, start, end, ts, stream, flags);
+            emit(msg, msg.length, start, end, ts, stream, flags, context);
+            return;
+        }
+        if (context != null) {
+            // A piece of a split line stands alone: joined with '\n' to other lines, its context would no longer
+            // be the bytes next to it.
+            flushGroup();
+            emit(msg, msg.length, start, end, ts, stream, flags, context);
             return;
         }
         boolean continuation = groupLines > 0 && isContinuation(msg);
@@ -223,13 +274,14 @@ final class EventAssembler implements Tailer.Lines {
     private void flushGroup() {
         if (groupLines > 0) {
             emit(Arrays.copyOf(group.bytes, group.len), group.len, groupStart, groupEnd, groupTs, groupStream,
-                    groupFlags);
+                    groupFlags, null);
             groupLines = 0;
             group.len = 0;
         }
     }
 
-    private void emit(byte[] msg, int len, long start, long end, long ts, String stream, int flags) {
+    private void emit(byte[] msg, int len, long start, long end, long ts, String stream, int flags,
+                      SplitContext context) {
         // Immutable compact maps: fewer allocations per event than a HashMap.
         Long offset = start;
         Map<String, Object> fields;
@@ -244,6 +296,11 @@ final class EventAssembler implements Tailer.Lines {
         } else {
             fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
                     "stream", stream, "log.flags", flagList(flags));
+        }
+        if (context != null) {
+            Map<String, Object> withContext = new HashMap<>(fields);
+            withContext.put(SplitContext.FIELD, context);
+            fields = Map.copyOf(withContext);
         }
         batch.add(new RawEvent(msg, ts, fields, end));
         batchBytes += len;
@@ -309,6 +366,50 @@ final class EventAssembler implements Tailer.Lines {
     /** Forgets decoding state, e.g. after a truncation (the format is decided again for the new content). */
     void resetFormat(Format configured) {
         this.format = configured;
+    }
+
+    /** Where the physical lines of a reassembled line begin: index in the joined bytes and file offset. */
+    private static final class LineStarts {
+        private int[] index = new int[16];
+        private long[] start = new long[16];
+        private int count;
+
+        void clear() {
+            count = 0;
+        }
+
+        void add(int at, long fileOffset) {
+            if (count == index.length) {
+                index = Arrays.copyOf(index, count * 2);
+                start = Arrays.copyOf(start, count * 2);
+            }
+            index[count] = at;
+            start[count] = fileOffset;
+            count++;
+        }
+
+        /** File offset of the physical line that holds byte {@code at} of the joined line. */
+        long startOf(int at) {
+            int i = count - 1;
+            while (i > 0 && index[i] > at) {
+                i--;
+            }
+            return start[i];
+        }
+
+        /** The first n joined bytes are gone: lines wholly inside them are forgotten, the rest re-indexed. */
+        void dropFirst(int n) {
+            int first = 0;
+            while (first + 1 < count && index[first + 1] <= n) {
+                first++;
+            }
+            count -= first;
+            System.arraycopy(index, first, index, 0, count);
+            System.arraycopy(start, first, start, 0, count);
+            for (int i = 0; i < count; i++) {
+                index[i] = Math.max(0, index[i] - n);
+            }
+        }
     }
 
     /** A byte array that grows as needed. */

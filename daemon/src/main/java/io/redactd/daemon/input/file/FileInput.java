@@ -671,8 +671,8 @@ public final class FileInput implements Input {
         FileSource copy = findCopy(s, t);
         if (copy == null && t.partial().length > 0) {
             int len = t.partial().length;
-            s.assembler.line(t.partial(), 0, len, t.resumeOffset(), t.resumeOffset() + len,
-                    Tailer.UNTERMINATED | t.partialFlags());
+            s.assembler.piece(t.partial(), 0, len, t.resumeOffset(), t.resumeOffset() + len,
+                    Tailer.UNTERMINATED | t.partialFlags(), t.partialContext());
             s.assembler.flushAll();
         }
         LOG.info("file input '{}': {} was truncated after offset {}; reading it again from the start{}",

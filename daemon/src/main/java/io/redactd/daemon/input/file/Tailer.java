@@ -1,6 +1,7 @@
 package io.redactd.daemon.input.file;
 
 import io.redactd.daemon.input.Newlines;
+import io.redactd.daemon.pipeline.SplitContext;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -15,16 +16,33 @@ import java.util.Arrays;
  * rename does not interrupt it and a deleted file can still be read to its end. Detects copytruncate: the file got
  * shorter than what was read, or its first bytes changed (truncated and rewritten past the old offset between two
  * polls); reading then restarts at 0. Single-threaded, no Vert.x.
+ *
+ * <p>A line longer than the maximum is handed on in pieces, each with the raw bytes of the line around it
+ * ({@link SplitContext}: up to {@link #CONTEXT} bytes before and after), so that the redactor can still see a value
+ * that the cut runs through. A piece is therefore held until {@code CONTEXT} more bytes of its line are read or the
+ * line ends.
  */
 final class Tailer implements Closeable {
 
     static final int CHUNK_BYTES = 64 * 1024;
+    private static final byte[] NONE = new byte[0];
 
     /** Receives lines; the bytes are only valid during the call. Returns false to stop reading after this line. */
     @FunctionalInterface
     interface Lines {
         boolean line(byte[] buf, int off, int len, long start, long end, int flags);
+
+        /**
+         * A piece of a split line ({@link #SPLIT}) with the raw bytes around it, which are PHI like the piece and
+         * must only ever reach the redactor. A consumer that does not override this gets the piece alone.
+         */
+        default boolean piece(byte[] buf, int off, int len, long start, long end, int flags, SplitContext context) {
+            return line(buf, off, len, start, end, flags);
+        }
     }
+
+    /** Bytes of context handed on each side of a piece of a split line. */
+    static final int CONTEXT = SplitContext.CONTEXT_BYTES;
 
     /** Flag: a piece of a line longer than the maximum. */
     static final int SPLIT = 1;
@@ -52,6 +70,8 @@ final class Tailer implements Closeable {
     private int carryLen;
     private long carryStart;
     private boolean splitting;
+    /** While splitting: the last bytes (up to CONTEXT) of the line before the carry, handed on as context. */
+    private byte[] before = NONE;
     private boolean stop;
     private Fingerprint fingerprint;
     /** The bytes {@link #fingerprint} was taken over, kept to recognise a copy of them still being written. */
@@ -94,7 +114,33 @@ final class Tailer implements Closeable {
     /** Continues reading at {@code offset} (clamped to the file size). */
     void seek(long offset) throws IOException {
         long size = channel.size();
-        reset(Math.min(offset, size));
+        long at = Math.min(offset, size);
+        reset(at);
+        resumeContext(at);
+    }
+
+    /**
+     * Resuming in the middle of a line (after a split piece, e.g. from a checkpoint): the rest is a piece too, and
+     * the end of the part already handed on is its context, read back from the file.
+     */
+    private void resumeContext(long at) throws IOException {
+        if (at == 0) {
+            return;
+        }
+        int n = (int) Math.min(CONTEXT, at);
+        ByteBuffer back = ByteBuffer.allocate(n);
+        while (back.hasRemaining() && channel.read(back, at - n + back.position()) > 0) {
+            // read fully; a short file (truncated meanwhile) leaves it short
+        }
+        if (back.position() != n || back.get(n - 1) == '\n') {
+            return;
+        }
+        int from = n;
+        while (from > 0 && back.get(from - 1) != '\n') {
+            from--;
+        }
+        before = Arrays.copyOfRange(back.array(), from, n);
+        splitting = true;
     }
 
     /**
@@ -104,9 +150,14 @@ final class Tailer implements Closeable {
     Outcome read(Lines out) throws IOException {
         long size = channel.size();
         if (size < readOffset || headChanged(size)) {
-            Fingerprint before = fingerprint;
+            Fingerprint old = fingerprint;
+            // Full pieces held for their context go out now, with what follows them so far.
+            while (carryLen > maxLineBytes) {
+                emitPiece(out, Math.min(CONTEXT, carryLen - maxLineBytes));
+            }
             byte[] partial = Arrays.copyOf(carry, carryLen);
-            lastTruncation = new Truncation(before, lineOffset(), partial, splitting ? SPLIT : 0);
+            lastTruncation = new Truncation(old, lineOffset(), partial, splitting ? SPLIT : 0,
+                    splitting ? new SplitContext(before, null) : null);
             reset(0);
             truncations++;
             return Outcome.TRUNCATED;
@@ -154,39 +205,69 @@ final class Tailer implements Closeable {
                 if (len > 0 && carry[len - 1] == '\r') {
                     len--;
                 }
-                boolean more = out.line(carry, 0, len, carryStart, end, splitting ? SPLIT : 0);
+                while (len > maxLineBytes) {
+                    int n = Math.min(CONTEXT, len - maxLineBytes);
+                    emitPiece(out, n);
+                    len -= maxLineBytes;
+                }
+                boolean more = splitting
+                        ? out.piece(carry, 0, len, carryStart, end, SPLIT, new SplitContext(before, null))
+                        : out.line(carry, 0, len, carryStart, end, 0);
                 stop = stop || !more;
                 carryLen = 0;
                 splitting = false;
+                before = NONE;
             }
             pos = nl + 1;
         }
     }
 
-    /** Adds bytes of an unfinished line to the carry, handing on a full piece whenever more bytes must follow it. */
+    /**
+     * Adds bytes of an unfinished line to the carry, handing on a full piece as soon as {@link #CONTEXT} bytes that
+     * follow it are read (its context).
+     */
     private void append(Lines out, int from, int to) {
+        int hold = maxLineBytes + CONTEXT;
         while (from < to) {
             if (carryLen == 0) {
                 carryStart = offsetOf(from);
             }
-            if (carryLen == maxLineBytes) {
-                stop |= !out.line(carry, 0, carryLen, carryStart, carryStart + carryLen, SPLIT);
-                splitting = true;
-                carryStart += carryLen;
-                carryLen = 0;
-                continue;
-            }
-            int n = Math.min(maxLineBytes - carryLen, to - from);
+            int n = Math.min(hold - carryLen, to - from);
             ensureCarry(carryLen + n);
             System.arraycopy(buf, from, carry, carryLen, n);
             carryLen += n;
             from += n;
+            if (carryLen == hold) {
+                emitPiece(out, CONTEXT);
+            }
         }
+    }
+
+    /**
+     * Hands on the first {@code maxLineBytes} of the carry as a piece, with the line's bytes before it and the next
+     * {@code after} bytes of the carry as its context, and keeps the rest.
+     */
+    private void emitPiece(Lines out, int after) {
+        int max = maxLineBytes;
+        SplitContext context = new SplitContext(before, Arrays.copyOfRange(carry, max, max + after));
+        stop |= !out.piece(carry, 0, max, carryStart, carryStart + max, SPLIT, context);
+        // The next piece's "before": the last CONTEXT bytes of the line so far (old context + this piece).
+        int keep = Math.min(CONTEXT, before.length + max);
+        byte[] next = new byte[keep];
+        int fromPiece = Math.min(keep, max);
+        System.arraycopy(before, before.length - (keep - fromPiece), next, 0, keep - fromPiece);
+        System.arraycopy(carry, max - fromPiece, next, keep - fromPiece, fromPiece);
+        before = next;
+        splitting = true;
+        System.arraycopy(carry, max, carry, 0, carryLen - max);
+        carryLen -= max;
+        carryStart += max;
     }
 
     private void ensureCarry(int needed) {
         if (carry.length < needed) {
-            int size = Math.max(needed, Math.min(maxLineBytes, Math.max(4096, carry.length * 2)));
+            int cap = maxLineBytes + CONTEXT;
+            int size = Math.max(needed, Math.min(cap, Math.max(4096, carry.length * 2)));
             carry = Arrays.copyOf(carry, size);
         }
     }
@@ -200,9 +281,18 @@ final class Tailer implements Closeable {
         if (carryLen == 0) {
             return false;
         }
-        out.line(carry, 0, carryLen, carryStart, carryStart + carryLen, UNTERMINATED | (splitting ? SPLIT : 0));
+        while (carryLen > maxLineBytes) {
+            emitPiece(out, Math.min(CONTEXT, carryLen - maxLineBytes));
+        }
+        if (splitting) {
+            out.piece(carry, 0, carryLen, carryStart, carryStart + carryLen, UNTERMINATED | SPLIT,
+                    new SplitContext(before, null));
+        } else {
+            out.line(carry, 0, carryLen, carryStart, carryStart + carryLen, UNTERMINATED);
+        }
         carryLen = 0;
         splitting = false;
+        before = NONE;
         return true;
     }
 
@@ -236,6 +326,7 @@ final class Tailer implements Closeable {
         readOffset = offset;
         carryLen = 0;
         splitting = false;
+        before = NONE;
         if (offset == 0) {
             fingerprint = new Fingerprint(fingerprint.dev(), fingerprint.ino(), 0, 0);
             fingerprinted = new byte[0];
@@ -278,9 +369,10 @@ final class Tailer implements Closeable {
     /**
      * What the last {@link Outcome#TRUNCATED} left behind: the content's fingerprint before it, the offset just past
      * the last complete line handed on (where a copy of the old content continues), and an unterminated line that
-     * had been read but not handed on.
+     * had been read but not handed on (with its context when it is the last piece of a split line, else null).
      */
-    record Truncation(Fingerprint before, long resumeOffset, byte[] partial, int partialFlags) {
+    record Truncation(Fingerprint before, long resumeOffset, byte[] partial, int partialFlags,
+                      SplitContext partialContext) {
     }
 
     Truncation lastTruncation() {

@@ -4,6 +4,7 @@ import io.redactd.daemon.input.file.FileInputConfig.Format;
 import io.redactd.daemon.input.file.FileInputConfig.Multiline;
 import io.redactd.daemon.input.file.FileInputConfig.MultilineMode;
 import io.redactd.daemon.pipeline.RawEvent;
+import io.redactd.daemon.pipeline.SplitContext;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -103,5 +104,62 @@ class EventAssemblerTest {
         assertThat(a.takeBatch()).as("not idle long enough yet").isEmpty();
         a.flushIfIdle(System.nanoTime() + 60_000_000L);
         assertThat(a.takeBatch()).extracting(EventAssemblerTest::text).containsExactly("INFO next");
+    }
+
+    private static String ctx(RawEvent e, boolean before) {
+        SplitContext c = SplitContext.of(e);
+        return c == null ? null : new String(before ? c.before() : c.after(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void piecesOfAReassembledCriLineCarryTheBytesAroundThem() {
+        int k = Tailer.CONTEXT;
+        EventAssembler a = new EventAssembler(config(Format.CRI, 100, null), "/x/p.log");
+        StringBuilder whole = new StringBuilder();
+        long[] lineStart = new long[12];
+        for (int i = 0; i < 12; i++) {
+            String part = String.valueOf((char) ('a' + i)).repeat(90);
+            whole.append(part);
+            lineStart[i] = offset;
+            feed(a, "2024-01-01T00:00:00Z stdout " + (i < 11 ? "P " : "F ") + part);
+        }
+        feed(a, "2024-01-01T00:00:01Z stdout F short");
+        List<RawEvent> events = a.takeBatch();
+        String line = whole.toString();
+        assertThat(events).hasSize(12); // 1080 bytes in pieces of 100, then the short line
+        for (int i = 0; i < 11; i++) {
+            RawEvent e = events.get(i);
+            int from = i * 100;
+            int to = Math.min(line.length(), from + 100);
+            assertThat(text(e)).isEqualTo(line.substring(from, to));
+            assertThat(ctx(e, true)).isEqualTo(line.substring(Math.max(0, from - k), from));
+            assertThat(ctx(e, false)).isEqualTo(line.substring(to, Math.min(line.length(), to + k)));
+            assertThat(e.fields().get("log.flags")).isEqualTo(List.of("split"));
+            if (to < line.length()) {
+                // A restart at the position re-reads the physical line holding the first byte not handed on.
+                assertThat(e.position()).isEqualTo(lineStart[to / 90]);
+            }
+        }
+        assertThat(events.get(11).fields()).doesNotContainKey(SplitContext.FIELD);
+        assertThat(text(events.get(11))).isEqualTo("short");
+    }
+
+    @Test
+    void splitPiecesStandAloneInMultilineModeWithTheirContext() {
+        Multiline ml = new Multiline(MultilineMode.JAVA, 50, null, 50);
+        EventAssembler a = new EventAssembler(config(Format.RAW, 1000, ml), "/x/j.log");
+        feed(a, "ERROR boom");
+        byte[] piece = " piece".getBytes(StandardCharsets.UTF_8);
+        a.piece(piece, 0, piece.length, offset, offset + piece.length, Tailer.SPLIT,
+                new SplitContext("123-45-".getBytes(StandardCharsets.UTF_8), null));
+        offset += piece.length;
+        feed(a, "\tat a");
+        a.flushAll();
+        List<RawEvent> events = a.takeBatch();
+        assertThat(events).extracting(EventAssemblerTest::text).containsExactly("ERROR boom", " piece", "\tat a");
+        assertThat(ctx(events.get(1), true)).isEqualTo("123-45-");
+        assertThat(ctx(events.get(1), false)).isEmpty();
+        assertThat(SplitContext.of(events.get(0))).isNull();
+        assertThat(String.valueOf(SplitContext.of(events.get(1)))).doesNotContain("123");
     }
 }

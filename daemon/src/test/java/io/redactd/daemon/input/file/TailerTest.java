@@ -1,5 +1,6 @@
 package io.redactd.daemon.input.file;
 
+import io.redactd.daemon.pipeline.SplitContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,29 @@ class TailerTest {
         public boolean line(byte[] buf, int off, int len, long start, long end, int flags) {
             lines.add(new Line(new String(buf, off, len, StandardCharsets.ISO_8859_1), start, end, flags));
             return lines.size() < stopAfter;
+        }
+    }
+
+    /** A piece with its context, as text. */
+    record Piece(String before, String text, String after, long start, long end, int flags) {
+    }
+
+    /** Records pieces with their context (and whole lines with empty context). */
+    private static final class ContextRecorder implements Tailer.Lines {
+        final List<Piece> pieces = new ArrayList<>();
+
+        @Override
+        public boolean line(byte[] buf, int off, int len, long start, long end, int flags) {
+            pieces.add(new Piece("", new String(buf, off, len, StandardCharsets.ISO_8859_1), "", start, end, flags));
+            return true;
+        }
+
+        @Override
+        public boolean piece(byte[] buf, int off, int len, long start, long end, int flags, SplitContext c) {
+            pieces.add(new Piece(new String(c.before(), StandardCharsets.ISO_8859_1),
+                    new String(buf, off, len, StandardCharsets.ISO_8859_1),
+                    new String(c.after(), StandardCharsets.ISO_8859_1), start, end, flags));
+            return true;
         }
     }
 
@@ -171,6 +195,97 @@ class TailerTest {
             Recorder r = new Recorder();
             assertThat(t.read(r)).isEqualTo(Tailer.Outcome.EOF);
             assertThat(r.lines).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void eachPieceCarriesTheBytesAroundItWhateverTheChunksAndTheEnd() throws IOException {
+        int k = Tailer.CONTEXT;
+        int max = 1000;
+        // Lines of several lengths around multiples of the maximum, bytes numbered so any misplaced byte shows;
+        // the file is longer than one read chunk so pieces straddle chunks too.
+        StringBuilder text = new StringBuilder();
+        List<String> lines = new ArrayList<>();
+        for (int len : new int[]{max * 3 + 7, max + 1, max, max + k, max + k - 1, max + k + 1, 70_000, 5, max * 2}) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < len; i++) {
+                line.append((char) ('a' + (i * 7 + len) % 26));
+            }
+            lines.add(line.toString());
+            text.append(line).append(len == 5 ? "\r\n" : "\n");
+        }
+        text.append("y".repeat(max + 10)); // unterminated, split
+        Path p = write("ctx.log", text.toString());
+        try (Tailer t = Tailer.open(p, max)) {
+            ContextRecorder r = new ContextRecorder();
+            assertThat(t.read(r)).isEqualTo(Tailer.Outcome.EOF);
+            assertThat(t.flushPartial(r)).isTrue();
+            lines.add("y".repeat(max + 10));
+            int at = 0;
+            for (String line : lines) {
+                StringBuilder joined = new StringBuilder();
+                int from = 0;
+                do {
+                    Piece piece = r.pieces.get(at++);
+                    int to = Math.min(line.length(), from + max);
+                    assertThat(piece.text()).isEqualTo(line.substring(from, to));
+                    if (line.length() > max) {
+                        assertThat(piece.flags() & Tailer.SPLIT).isEqualTo(Tailer.SPLIT);
+                        assertThat(piece.before()).isEqualTo(line.substring(Math.max(0, from - k), from));
+                        assertThat(piece.after()).isEqualTo(line.substring(to, Math.min(line.length(), to + k)));
+                    } else {
+                        assertThat(piece.flags() & Tailer.SPLIT).isZero();
+                    }
+                    joined.append(piece.text());
+                    from = to;
+                } while (from < line.length());
+                assertThat(joined.toString()).isEqualTo(line);
+            }
+            assertThat(r.pieces).hasSize(at);
+            assertThat(r.pieces.get(at - 1).flags()).isEqualTo(Tailer.SPLIT | Tailer.UNTERMINATED);
+        }
+    }
+
+    @Test
+    void resumingInTheMiddleOfALineReadsItsContextBack() throws IOException {
+        String line = "x".repeat(600) + "0123456789" + "z".repeat(100);
+        Path p = write("r.log", "first\n" + line + "\n");
+        try (Tailer t = Tailer.open(p, 100)) {
+            t.seek(6 + 610); // just after "x...0123456789": a split piece's end, as a checkpoint keeps it
+            ContextRecorder r = new ContextRecorder();
+            t.read(r);
+            assertThat(r.pieces).containsExactly(new Piece(line.substring(610 - Tailer.CONTEXT, 610),
+                    "z".repeat(100), "", 616, 6 + line.length() + 1, Tailer.SPLIT));
+        }
+        try (Tailer t = Tailer.open(p, 100)) {
+            t.seek(6); // at a line start: nothing to read back
+            ContextRecorder r = new ContextRecorder();
+            t.read(r);
+            assertThat(r.pieces.get(0).before()).isEmpty();
+            assertThat(r.pieces.get(0).start()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aTruncationHandsOnHeldPiecesAndKeepsTheContextOfTheRest() throws IOException {
+        Path p = write("t.log", "a".repeat(150) + "b".repeat(60));
+        try (Tailer t = Tailer.open(p, 100)) {
+            ContextRecorder r = new ContextRecorder();
+            t.read(r);
+            assertThat(r.pieces).isEmpty(); // held: fewer than CONTEXT bytes follow the first piece
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            assertThat(t.read(r)).isEqualTo(Tailer.Outcome.TRUNCATED);
+            assertThat(r.pieces).containsExactly(
+                    new Piece("", "a".repeat(100), "a".repeat(50) + "b".repeat(60), 0, 100, Tailer.SPLIT),
+                    new Piece("a".repeat(100), "a".repeat(50) + "b".repeat(50), "b".repeat(10), 100, 200, Tailer.SPLIT));
+            Tailer.Truncation tr = t.lastTruncation();
+            assertThat(tr.resumeOffset()).isEqualTo(200);
+            assertThat(new String(tr.partial(), StandardCharsets.ISO_8859_1)).isEqualTo("b".repeat(10));
+            assertThat(tr.partialFlags()).isEqualTo(Tailer.SPLIT);
+            assertThat(new String(tr.partialContext().before(), StandardCharsets.ISO_8859_1))
+                    .isEqualTo("a".repeat(150) + "b".repeat(50));
         }
     }
 }
