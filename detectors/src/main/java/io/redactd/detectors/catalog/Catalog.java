@@ -31,8 +31,38 @@ public final class Catalog {
     private static final String NUM = "(?:^|[^0-9A-Za-z_.-])";
     /** Left boundary for alphanumeric codes: not after a letter, digit or underscore. */
     private static final String CODE = "(?:^|[^0-9A-Za-z_])";
+    /*
+     * E-mail. RFC 6531 (SMTPUTF8) allows UTF-8 in the local part and IDNA domains have UTF-8 labels, so the local part
+     * and the domain labels take every character >= U+0080 (U+FFFD, what invalid UTF-8 is repaired to, included) as
+     * well as their ASCII set. Each such class is written as a negated class of ASCII ranges, [^<the other ASCII>]:
+     * to RE2/J that is "the ASCII set or any code point >= U+0080"; to Hyperscan in byte mode "the ASCII set or any
+     * byte >= 0x80" (it only sees ASCII lines); to AsciiRegex exactly the ASCII set, and an exact ASCII set is all it
+     * needs, since it only runs on ASCII lines, where these patterns match what they matched before; ByteRegex widens
+     * it to the ASCII set or a non-ASCII sequence. One class, so no engine pays for an alternation per character.
+     *
+     * The left boundary stays ASCII ([^A-Za-z0-9._%+-] admits any non-ASCII character as a boundary): matches are
+     * leftmost-first, so the value still starts at the beginning of a run of local-part characters whenever that run
+     * is at most 64 characters long (josé.garcía@ is redacted whole, café jane@ only from jane). A longer run (CJK
+     * prose has no spaces) then still yields the last 64 characters before the @, where a boundary that refused
+     * non-ASCII characters would match nothing and leave the whole address.
+     */
     private static final String EMAIL_LEFT = "(?:^|[^A-Za-z0-9._%+-])";
-    private static final String DOMAIN = "[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}";
+    /** [A-Za-z0-9._%+-] or any non-ASCII character. */
+    private static final String EMAIL_LOCAL =
+            "[^\\x00-\\x24\\x26-\\x2A\\x2C\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]";
+    /** [A-Za-z0-9._+-] (no '%', which would swallow the %40) or any non-ASCII character. */
+    private static final String EMAIL_LOCAL_ENCODED =
+            "[^\\x00-\\x2A\\x2C\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]";
+    /** [A-Za-z0-9-] or any non-ASCII character. */
+    private static final String DOMAIN_LABEL = "[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+";
+    /**
+     * Labels, then an ASCII top-level domain followed by a word boundary, or one holding a non-ASCII character (.рф,
+     * .中国, .cöm): ASCII letters and non-ASCII characters, at least one of them non-ASCII, with no boundary after it
+     * (RE2's ASCII {@code \b} does not hold between a non-ASCII character and a space or the end of the line; the
+     * greedy class stops only at a digit, an underscore or punctuation anyway).
+     */
+    private static final String DOMAIN = DOMAIN_LABEL + "(?:\\." + DOMAIN_LABEL + ")*"
+            + "\\.(?:[A-Za-z]{2,24}\\b|[A-Za-z]*[^\\x00-\\x7F][^\\x00-\\x40\\x5B-\\x60\\x7B-\\x7F]*)";
     /**
      * Contiguous card numbers, shaped by issuer at the regex level (3 Amex/Diners/JCB, 4 Visa, 51-55 and 22-27
      * Mastercard, 6 Discover) so that 13-digit epoch milliseconds and 14-digit timestamps never reach the validator.
@@ -100,8 +130,8 @@ public final class Catalog {
                             + "|3\\d{3}[ -]\\d{6}[ -]\\d{4,5})\\b"),
             spec("email", "EMAIL", "E-mail address, also %40 URL-encoded and \\u0040 JSON-escaped", "none",
                     List.of(), 90, Normalization.LOWER,
-                    EMAIL_LEFT + "([A-Za-z0-9._%+-]{1,64}@" + DOMAIN + ")\\b",
-                    EMAIL_LEFT + "([A-Za-z0-9._+-]{1,64}(?:%40|\\\\u0040)" + DOMAIN + ")\\b"),
+                    EMAIL_LEFT + "(" + EMAIL_LOCAL + "{1,64}@" + DOMAIN + ")",
+                    EMAIL_LEFT + "(" + EMAIL_LOCAL_ENCODED + "{1,64}(?:%40|\\\\u0040)" + DOMAIN + ")"),
             spec("phone.formatted", "PHONE", "NANP phone number with separators or +1", "phone", List.of(), 70,
                     Normalization.DIGITS,
                     NUM + "(\\(\\d{3}\\)[ .-]?\\d{3}[-. ]\\d{4})\\b",

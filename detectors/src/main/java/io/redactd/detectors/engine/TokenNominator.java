@@ -44,7 +44,15 @@ final class TokenNominator {
                 + "[AC-HJKMNP-RT-Y0-9]\\d-?[AC-HJKMNP-RT-Y]{2}\\d{2})\\b"),
         IBAN("(?:^|[^0-9A-Za-z_])([A-Z]{2}\\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?))\\b"),
         VIN("(?:^|[^0-9A-Za-z_-])([A-HJ-NPR-Z0-9]{17})\\b"),
-        EMAIL("(?:^|[^A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24})\\b"),
+        /*
+         * Its classes are [^<other ASCII>], which also take any non-ASCII character; on the ASCII lines this pass
+         * reads they are exactly [A-Za-z0-9._%+-] (local part) and [A-Za-z0-9-] (labels), and the top-level domain
+         * that needs a non-ASCII character never matches, so the rule below is the one for the ASCII pattern.
+         */
+        EMAIL("(?:^|[^A-Za-z0-9._%+-])([^\\x00-\\x24\\x26-\\x2A\\x2C\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]{1,64}@"
+                + "[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+"
+                + "(?:\\.[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+)*"
+                + "\\.(?:[A-Za-z]{2,24}\\b|[A-Za-z]*[^\\x00-\\x7F][^\\x00-\\x40\\x5B-\\x60\\x7B-\\x7F]*))"),
         ADDRESS("(?:^|[^0-9A-Za-z_.-])(\\d{1,6}[A-Z]? (?:[NSEW]\\.? |(?:North|South|East|West) )?(?:[A-Z][a-z]+|\\d{1,3}"
                 + "(?:st|nd|rd|th))(?: [A-Z][a-z]+){0,3} "
                 + "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln"
@@ -528,7 +536,8 @@ final class TokenNominator {
         }
 
         /**
-         * {@code [A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b} around the {@code @} at
+         * {@code [A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b} (the e-mail pattern
+         * on ASCII text) around the {@code @} at
          * a: a local-part byte before it, a domain byte after it; the match ends at least 5 bytes after the
          * {@code @} ({@code @a.bc}) and within the run of domain bytes ({@code [A-Za-z0-9.-]}) that follows it.
          */

@@ -101,6 +101,110 @@ class CatalogTest {
         assertThat(redact(PORTABLE, line.strip())).as("portable engine").isEqualTo(expected.strip());
     }
 
+    /**
+     * Internationalized addresses (RFC 6531 local parts, IDN domains): the whole address goes, and no part of the
+     * local part (the person's name) survives. Before the fix the ASCII-only local part started the match after
+     * the last non-ASCII character ({@code josé.garcí[REDACTED:EMAIL]}) or, with a non-ASCII domain, did not match
+     * at all.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '~', quoteCharacter = '`', value = {
+        "josé.garcía@example.com ~ [REDACTED:EMAIL]",
+        "login josé.garcía@example.com ok ~ login [REDACTED:EMAIL] ok",
+        "to=jürgen.müller@例え.jp sent ~ to=[REDACTED:EMAIL] sent",
+        "from <jürgen.müller@bücher.example> ~ from <[REDACTED:EMAIL]>",
+        "user user@bücher.example x ~ user [REDACTED:EMAIL] x",
+        "вход иван.петров@пример.рф ok ~ вход [REDACTED:EMAIL] ok",
+        "jos\uFFFD.garc\uFFFD@example.com ~ [REDACTED:EMAIL]",
+        "mail jos\uFFFD.garc\uFFFDa@example.com. ~ mail [REDACTED:EMAIL].",
+        "café jane@example.org ~ café [REDACTED:EMAIL]",
+        "résumé from zoë@example.org, café ~ résumé from [REDACTED:EMAIL], café",
+        "GET /s?email=josé.garcía%40example.com&x=1 ~ GET /s?email=[REDACTED:EMAIL]&x=1",
+        "mail josé\\u0040bücher.example end ~ mail [REDACTED:EMAIL] end",
+        "jane@example.comです ~ [REDACTED:EMAIL]です",
+        "(bhcömpilé@bugs.build.rédhát.cöm) x ~ ([REDACTED:EMAIL]) x",
+        "jane@example.comとbob@例え.中国です ~ [REDACTED:EMAIL]と[REDACTED:EMAIL]",
+        "jane@例え.jp、bob@example.org ~ [REDACTED:EMAIL]、[REDACTED:EMAIL]",
+    })
+    void redactsInternationalizedEmails(String line, String expected) {
+        String in = line.strip(); // U+FFFD stands for invalid UTF-8, which the daemon repairs before detection
+        String want = expected.strip();
+        assertThat(MATCHER.redact(in)).as("reference matcher").isEqualTo(want);
+        assertThat(redact(HYPERSCAN, in)).as("hyperscan engine").isEqualTo(want);
+        assertThat(redact(PORTABLE, in)).as("portable engine").isEqualTo(want);
+    }
+
+    /** No character of a non-ASCII local part is left next to the replacement, on either engine. */
+    @Test
+    void leavesNothingOfANonAsciiLocalPart() {
+        String[][] cases = {
+            {"josé.garcía@example.com", "jos", "garc", "é", "í"},
+            {"x jürgen.müller@例え.jp", "rgen", "ller", "ü"},
+            {"x jos\uFFFD.garc\uFFFD@bücher.example", "jos", "garc", "\uFFFD"},
+            {"ßtraße.ñandú@ejemplo.es", "tra", "and", "ß", "ñ", "ú"},
+            // a run longer than the 64-character local part before the @ (CJK prose has no spaces): the last 64
+            // characters before the @ go, so a local part of legal length never survives
+            {"ログインに失敗しました".repeat(7) + "利用者taro.yamada@example.jp", "taro", "yamada"},
+        };
+        for (String[] c : cases) {
+            String in = c[0];
+            for (Redactor r : new Redactor[] {HYPERSCAN, PORTABLE}) {
+                String out = redact(r, in);
+                assertThat(out).as(in).endsWith("[REDACTED:EMAIL]");
+                for (int i = 1; i < c.length; i++) {
+                    assertThat(out).as(in).doesNotContain(c[i]);
+                }
+            }
+            String ref = MATCHER.redact(in);
+            for (int i = 1; i < c.length; i++) {
+                assertThat(ref).as(in).doesNotContain(c[i]);
+            }
+        }
+    }
+
+    /**
+     * On ASCII text the e-mail patterns find exactly what the ASCII-only patterns before them found (same matches,
+     * same value spans): the non-ASCII classes add nothing there, so the ASCII fast paths (AsciiRegex, the Hyperscan
+     * engine's token rule) and the false-positive rate on ASCII logs are unchanged.
+     */
+    @Test
+    void emailPatternsAreUnchangedOnAsciiText() {
+        String left = "(?:^|[^A-Za-z0-9._%+-])";
+        String domain = "[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}";
+        java.util.List<String> before = java.util.List.of(
+                left + "([A-Za-z0-9._%+-]{1,64}@" + domain + ")\\b",
+                left + "([A-Za-z0-9._+-]{1,64}(?:%40|\\\\u0040)" + domain + ")\\b");
+        java.util.List<String> now = Catalog.builtIn().stream().filter(s -> s.id().equals("email"))
+                .flatMap(s -> s.patterns().stream()).toList();
+        assertThat(now).hasSize(2);
+        Pattern[] old = {Pattern.compile(before.get(0)), Pattern.compile(before.get(1))};
+        Pattern[] cur = {Pattern.compile(now.get(0)), Pattern.compile(now.get(1))};
+        String[] parts = {"a", "Zx", "j.doe", "x_y+z%1", "%40", "\\u0040", "@", ".", "-", "co", "org", "9", "_",
+            " ", "=", "%", "+", "\"", ":", "/", "\\", "<", ">", "example", "mail-1", ".c", "a@b.co", "\t", "~", "`"};
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        for (int n = 0; n < 40_000; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = rnd.nextInt(1, 14); k > 0; k--) {
+                sb.append(rnd.nextInt(4) == 0 ? String.valueOf((char) rnd.nextInt(0, 128))
+                        : parts[rnd.nextInt(parts.length)]);
+            }
+            String line = sb.toString();
+            for (int i = 0; i < 2; i++) {
+                com.google.re2j.Matcher a = old[i].matcher(line);
+                com.google.re2j.Matcher b = cur[i].matcher(line);
+                while (true) {
+                    boolean fa = a.find();
+                    assertThat(b.find()).as("pattern %d on [%s]", i, line).isEqualTo(fa);
+                    if (!fa) {
+                        break;
+                    }
+                    assertThat(new int[] {b.start(), b.end(), b.start(1), b.end(1)}).as("pattern %d on [%s]", i, line)
+                            .containsExactly(a.start(), a.end(), a.start(1), a.end(1));
+                }
+            }
+        }
+    }
+
     private static String redact(Redactor r, String line) {
         LineResult res = r.redact(line.getBytes(StandardCharsets.UTF_8));
         return new String(res.output(), res.outputOffset(), res.outputLength(), StandardCharsets.UTF_8);

@@ -14,7 +14,9 @@ public final class SampleLines {
         "123-45-6789", "078-05-1120", "SSN 219099999", "ssn=536228872", "666-12-3456", "4111 1111 1111 1111",
         "5500-0000-0000-0004", "4111111111111112", "a.b@x.org", "john.doe+tag@mail.example.com", "j%40example.org",
         "jane\\u0040example.org", "(217) 555-0123", "217-555-0123", "+1 217.555.0123", "patient=John Smith",
-        "name: Mary Ann", "10.1.2.3", "192.168.100.254", "256.1.1.1", "AC-123456", "acct AC-654321"};
+        "name: Mary Ann", "10.1.2.3", "192.168.100.254", "256.1.1.1", "AC-123456", "acct AC-654321",
+        "josé.garcía@example.com", "jürgen.müller@例え.jp", "user@bücher.example", "jos\uFFFD.garc\uFFFD@example.com",
+        "иван@пример.рф", "josé%40bücher.example", "café jane@example.org"};
     private static final String[] NOISE = {
         "2026-11-27T03:17:53.123Z", "v1.2.3", "order 4111111111111112", "1732677473123",
         "3f2b8c1e-9a7d-4e2f-8c1b-2d3e4f5a6b7c", "sha256:9f86d081884c7d659a2feaa0c55ad015", "0.004", "HTTP/1.1",
