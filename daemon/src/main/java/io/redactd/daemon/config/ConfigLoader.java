@@ -74,13 +74,13 @@ public final class ConfigLoader {
         ConfigTree tree = ConfigTree.parse(yaml, new Substitution(env));
         List<Problem> problems = new ArrayList<>(tree.problems());
         if (tree.unparsable()) {
-            return finish(null, problems);
+            return finish(tree, null, problems);
         }
         ConfigBinder binder = new ConfigBinder(tree, problems);
         JsonNode root = tree.root();
         if (!root.isObject()) {
             binder.report("", "the config must be a mapping with inputs, outputs, ...");
-            return finish(null, problems);
+            return finish(tree, null, problems);
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
@@ -99,19 +99,20 @@ public final class ConfigLoader {
         Path stateDir = stateDir(binder, root.get("state_dir"));
         DetectionSettings detection = detectors == null ? null : settings(binder, detectors);
         if (!problems.isEmpty()) {
-            return finish(null, problems);
+            return finish(tree, null, problems);
         }
-        return finish(new RedactdConfig(inputs, outputs, detectors, detection, alerts, integrity, admin, pipeline, buffer, stateDir),
+        return finish(tree, new RedactdConfig(inputs, outputs, detectors, detection, alerts, integrity, admin, pipeline, buffer, stateDir),
                 problems);
     }
 
-    private static Result finish(RedactdConfig config, List<Problem> problems) {
+    private static Result finish(ConfigTree tree, RedactdConfig config, List<Problem> problems) {
         // One problem per path: a failed ${...} would otherwise also be reported as the empty value it left behind.
         Set<String> seen = new HashSet<>();
         List<Problem> sorted = new ArrayList<>();
         for (Problem p : problems) {
             if (p.path().isEmpty() || seen.add(p.path())) {
-                sorted.add(p);
+                // Every problem passes here, whoever found it: none may echo a value that came from ${...}.
+                sorted.add(tree.conceal(p));
             }
         }
         sorted.sort((a, b) -> Integer.compare(a.line(), b.line()));

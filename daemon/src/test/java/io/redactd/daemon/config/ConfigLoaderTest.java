@@ -179,6 +179,64 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void problemsNeverEchoAValueThatCameFromASubstitution(@TempDir Path tmp) throws IOException {
+        Path tok = tmp.resolve("tok.txt");
+        Files.writeString(tok, "SuperSecretToken-4f9a2c\n");
+        Map<String, String> env = Map.of("FSYNC", "EnvSecretFsync", "ENGINE", "EnvSecretEngine", "PORT", "99999",
+                "LINE", "134217728", "HOST", "EnvSecretHost", "BACKOFF", "500000");
+        List<String> p = load("""
+                inputs:
+                  - type: stdin
+                    max_line_bytes: ${LINE}
+                  - type: syslog
+                    insecure: true
+                    listen: ${HOST}
+                outputs:
+                  - type: elasticsearch
+                    endpoint: http://127.0.0.1:9200
+                    dead_letter_path: /tmp/dead.ndjson
+                    retry:
+                      max_backoff_ms: ${BACKOFF}
+                      initial_backoff_ms: 500001
+                detectors:
+                  engine: ${ENGINE}
+                admin:
+                  listen: "${file:%s}"
+                buffer:
+                  fsync: ${FSYNC}
+                pipeline:
+                  workers: 0
+                integrity:
+                  checkpoint_interval_ms: ${PORT}
+                """.formatted(tok), env).problems().stream().map(Problem::toString).toList();
+        assertThat(p).isNotEmpty().noneSatisfy(m -> assertThat(m).containsAnyOf("SuperSecretToken", "EnvSecret",
+                "99999", "134217728", "500000"));
+        assertThat(p).contains(
+                "admin.listen: expected host:port such as 127.0.0.1:9780, got the value of ${file:" + tok + "} (line 17)",
+                "buffer.fsync: must be 'always' or 'interval', got the value of ${FSYNC} (line 19)",
+                "detectors.engine: must be auto, hyperscan or portable, got the value of ${ENGINE} (line 15)");
+        assertThat(p).anySatisfy(m -> assertThat(m).startsWith("inputs[0].max_line_bytes: ").endsWith(
+                ", got the value of ${LINE} (line 3)"));
+        assertThat(p).anySatisfy(m -> assertThat(m).startsWith("inputs[1].listen: ").contains("the value of ${HOST}"));
+        // A literal is still shown: it is what the operator wrote.
+        assertThat(p).contains("pipeline.workers: must be between 1 and 256, got 0 (line 21)");
+        assertThat(p).anySatisfy(m -> assertThat(m).startsWith("outputs[0].retry.initial_backoff_ms: ")
+                .contains("the value of ${BACKOFF}"));
+    }
+
+    @Test
+    void concealingKeepsLiteralsAndHidesPartialEchoesOfTheSubstitutedScalar() {
+        List<String> p = load("""
+                inputs: [{type: stdin}]
+                outputs: [{type: stdout}]
+                admin:
+                  listen: 127.0.0.1:${PORT}
+                """, Map.of("PORT", "70000")).problems().stream().map(Problem::toString).toList();
+        assertThat(p).containsExactly(
+                "admin.listen: port must be a number from 0 to 65535, got the value of '127.0.0.1:${PORT}' (line 4)");
+    }
+
+    @Test
     void tokenizationKeyFromFileOrEnvironment(@TempDir Path tmp) throws IOException {
         String key = "0123456789abcdef0123456789abcdef";
         Path keyFile = tmp.resolve("key");
