@@ -1,6 +1,7 @@
 package io.redactd.daemon.config;
 
 import io.redactd.detectors.EngineChoice;
+import io.redactd.detectors.redact.LineRedactor;
 import io.redactd.outputs.file.FileOutputConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -234,6 +235,50 @@ class ConfigLoaderTest {
                 """, Map.of("PORT", "70000")).problems().stream().map(Problem::toString).toList();
         assertThat(p).containsExactly(
                 "admin.listen: port must be a number from 0 to 65535, got the value of '127.0.0.1:${PORT}' (line 4)");
+    }
+
+    @Test
+    void perEventLimitsStopAtWhatDetectionAccepts() {
+        // Detection refuses (and the pipeline drops) events over LineRedactor.MAX_EVENT_BYTES: a larger input limit
+        // would read a 2 MB line only to lose it, so it is a config error.
+        assertThat(LineRedactor.MAX_EVENT_BYTES).isEqualTo(1048576);
+        List<String> p = problems("""
+                inputs:
+                  - type: file
+                    paths: [/var/log/*.log]
+                    max_line_bytes: 4194304
+                    multiline: {mode: java, max_bytes: 2097152}
+                  - type: stdin
+                    max_line_bytes: 1048577
+                  - type: syslog
+                    insecure: true
+                    max_frame_bytes: 67108864
+                  - type: http
+                    insecure: true
+                    tokens: [{source: a, sha256: "%s"}]
+                    max_line_bytes: 8388608
+                outputs: [{type: stdout}]
+                """.formatted("0".repeat(64)));
+        String why = "must be at most 1048576 (the largest event detection accepts), got ";
+        assertThat(p).containsExactly(
+                "inputs[0].max_line_bytes: " + why + "4194304 (line 4)",
+                "inputs[0].multiline.max_bytes: " + why + "2097152 (line 5)",
+                "inputs[1].max_line_bytes: " + why + "1048577 (line 7)",
+                "inputs[2].max_frame_bytes: " + why + "67108864 (line 10)",
+                "inputs[3].max_line_bytes: " + why + "8388608 (line 14)");
+        assertThat(problems("""
+                inputs:
+                  - type: file
+                    paths: [/var/log/*.log]
+                    max_line_bytes: 1048576
+                    multiline: {mode: java, max_bytes: 1048576}
+                  - type: stdin
+                    max_line_bytes: 1048576
+                  - type: syslog
+                    insecure: true
+                    max_frame_bytes: 1048576
+                outputs: [{type: stdout}]
+                """)).isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.redactd.daemon.input.file;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.redactd.daemon.input.EventLimit;
 
 import java.nio.file.FileSystems;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import java.util.regex.PatternSyntaxException;
  *                             directory at all
  * @param exclude              globs of paths to leave out; a glob without {@code /} is matched against the file name
  * @param startAt              where to start in files present at start-up that have no checkpoint
- * @param maxLineBytes         longer lines are split into pieces flagged {@code split}
+ * @param maxLineBytes         longer lines are split into pieces flagged {@code split}; at most
+ *                             {@link EventLimit#MAX_BYTES} (a longer piece would be dropped by detection)
  * @param multiline            joining of continuation lines (Java stack traces)
  * @param format               how lines are framed: plain, Kubernetes CRI, Docker json-file, or detected per file
  * @param pollIntervalMs       how often files are checked for new data when no change notification arrives
@@ -123,7 +125,7 @@ public record FileInputConfig(
         }
         checkGlobs("paths", paths, true, problems);
         checkGlobs("exclude", exclude, false, problems);
-        range(problems, "max_line_bytes", maxLineBytes, 16, 64 * 1024 * 1024);
+        EventLimit.problem(maxLineBytes, 16).ifPresent(p -> problems.add("max_line_bytes: " + p));
         range(problems, "poll_interval_ms", pollIntervalMs, 10, 60_000);
         range(problems, "glob_interval_ms", globIntervalMs, 10, 600_000);
         range(problems, "batch_max_events", batchMaxEvents, 1, 100_000);
@@ -133,7 +135,7 @@ public record FileInputConfig(
         range(problems, "checkpoint_interval_ms", checkpointIntervalMs, 0, 600_000);
         if (multiline.mode() != MultilineMode.NONE) {
             range(problems, "multiline.max_lines", multiline.maxLines(), 2, 100_000);
-            range(problems, "multiline.max_bytes", multiline.maxBytes(), 16, 64 * 1024 * 1024);
+            EventLimit.problem(multiline.maxBytes(), 16).ifPresent(p -> problems.add("multiline.max_bytes: " + p));
             range(problems, "multiline.flush_timeout_ms", multiline.flushTimeoutMs(), 1, 600_000);
         }
         return problems;
