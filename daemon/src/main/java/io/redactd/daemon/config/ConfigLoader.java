@@ -88,8 +88,13 @@ public final class ConfigLoader {
                 binder.report(key, "unknown key '" + key + "' (expected one of: " + String.join(", ", TOP_LEVEL) + ")");
             }
         }
-        List<ConfiguredComponent<?, Input>> inputs = components(binder, root, "inputs", registry::inputType, registry.inputNames(), requireComponents);
-        List<ConfiguredComponent<?, Output>> outputs = components(binder, root, "outputs", registry::outputType, registry.outputNames(), requireComponents);
+        List<Integer> inputIndexes = new ArrayList<>();
+        List<Integer> outputIndexes = new ArrayList<>();
+        List<ConfiguredComponent<?, Input>> inputs = components(binder, root, "inputs", registry::inputType, registry.inputNames(),
+                requireComponents, inputIndexes);
+        List<ConfiguredComponent<?, Output>> outputs = components(binder, root, "outputs", registry::outputType,
+                registry.outputNames(), requireComponents, outputIndexes);
+        OutputPaths.check(inputs, outputs, binder, inputIndexes, outputIndexes);
         DetectorsConfig detectors = binder.bind(root.get("detectors"), "detectors", DetectorsConfig.class, DetectorsConfig::validate);
         AlertsConfig alerts = binder.bind(root.get("alerts"), "alerts", AlertsConfig.class, AlertsConfig::validate);
         IntegrityConfig integrity = binder.bind(root.get("integrity"), "integrity", IntegrityConfig.class, IntegrityConfig::validate);
@@ -121,7 +126,7 @@ public final class ConfigLoader {
 
     private <T> List<ConfiguredComponent<?, T>> components(ConfigBinder binder, JsonNode root, String section,
                                                           Function<String, Optional<ComponentType<?, T>>> lookup,
-                                                          Set<String> known, boolean required) {
+                                                          Set<String> known, boolean required, List<Integer> indexes) {
         List<ConfiguredComponent<?, T>> out = new ArrayList<>();
         JsonNode list = root.get(section);
         if (list == null || list.isNull() || (list.isArray() && list.isEmpty())) {
@@ -167,6 +172,7 @@ public final class ConfigLoader {
             ConfiguredComponent<?, T> c = bind(binder, type.get(), id, node, path);
             if (c != null) {
                 out.add(c);
+                indexes.add(i); // its place in the file, for problems found across sections
             }
         }
         return out;

@@ -282,6 +282,58 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anOutputFileThatAnInputReadsOrAnotherOutputWritesIsAProblem() {
+        String cwd = Path.of("").toAbsolutePath().toString();
+        List<String> p = problems("""
+                inputs:
+                  - type: file
+                    paths: [/srv/in/*.log, /srv/app/app.log]
+                  - type: file
+                    paths: ["/srv/rot/*.[0-9]", "%s/rel/*.log"]
+                outputs:
+                  - type: file
+                    path: /srv/in/out.log
+                  - type: file
+                    path: /srv/rot/out.ndjson
+                    max_files: 2
+                  - type: file
+                    path: /srv/app/app.log-redacted
+                  - type: file
+                    path: rel/out.log
+                  - type: file
+                    path: /srv/out/a.ndjson
+                  - type: file
+                    path: /srv/out/../out/a.ndjson
+                  - type: file
+                    path: /srv/out/a.ndjson.1
+                """.formatted(cwd));
+        String loop = ": redactd would read its own output back, again and again, until the disk is full";
+        String twice = ": every event would be written twice, and each output would rotate the other's events away";
+        assertThat(p).containsExactly(
+                "outputs[0].path: this file is read by inputs[0] (inputs[0].paths[0] matches it)" + loop + " (line 8)",
+                "outputs[1].path: its rotated file (path.1) is read by inputs[1] (inputs[1].paths[0] matches it)" + loop
+                        + " (line 10)",
+                "outputs[2].path: this file is read by inputs[0] as a rotated generation of a file inputs[0].paths[1]"
+                        + " matches" + loop + " (line 13)",
+                "outputs[3].path: this file is read by inputs[1] (inputs[1].paths[1] matches it)" + loop + " (line 15)",
+                "outputs[5].path: this file is also written by outputs[4].path" + twice + " (line 19)",
+                "outputs[6].path: this file is also written by outputs[4] (its rotated file path.1)" + twice + " (line 21)");
+        // Elsewhere, or left out by an exclude (rotations included), it is fine.
+        assertThat(problems("""
+                inputs:
+                  - type: file
+                    paths: [/srv/in/*]
+                    exclude: ["out.ndjson*"]
+                outputs:
+                  - type: file
+                    path: /srv/in/out.ndjson
+                  - type: file
+                    path: /srv/out/in.log
+                  - type: stdout
+                """)).isEmpty();
+    }
+
+    @Test
     void tokenizationKeyFromFileOrEnvironment(@TempDir Path tmp) throws IOException {
         String key = "0123456789abcdef0123456789abcdef";
         Path keyFile = tmp.resolve("key");

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.redactd.daemon.input.EventLimit;
 
 import java.nio.file.FileSystems;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -139,6 +142,43 @@ public record FileInputConfig(
             range(problems, "multiline.flush_timeout_ms", multiline.flushTimeoutMs(), 1, 600_000);
         }
         return problems;
+    }
+
+    /**
+     * Why this input would read {@code file}, if it would: a glob matches it, or it is named like a rotated generation
+     * ({@code app.log.1}, {@code app.log-x}) of a file a glob matches, which the input also reads. The same glob and
+     * generation rules as tailing, judged on the name alone. Only for a config whose globs are valid.
+     *
+     * @param file absolute and normalized
+     */
+    public Optional<Reading> reading(Path file) {
+        Discovery discovery = new Discovery(id, paths, exclude, (p, reason) -> { });
+        int direct = discovery.globMatching(file);
+        if (direct >= 0) {
+            return Optional.of(new Reading("paths[" + direct + "]", file));
+        }
+        Path dir = file.getParent();
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        if (dir == null || discovery.excluded(file)) {
+            return Optional.empty();
+        }
+        for (int cut = 1; cut < name.length() - 1; cut++) {
+            String base = name.substring(0, cut);
+            if (FileInput.isRotatedName(name, Set.of(base))) {
+                int glob = discovery.globMatching(dir.resolve(base));
+                if (glob >= 0) {
+                    return Optional.of(new Reading("paths[" + glob + "]", dir.resolve(base)));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param key     the glob that leads to the file ({@code paths[0]})
+     * @param matched the file that glob matches: the file itself, or the file it is a rotated generation of
+     */
+    public record Reading(String key, Path matched) {
     }
 
     private static void checkGlobs(String key, List<String> globs, boolean mustBeAbsolute, List<String> problems) {
