@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads the YAML config, substitutes {@code ${...}}, binds every section and collects every problem (not just the
@@ -39,10 +40,26 @@ public final class ConfigLoader {
         this.env = env;
     }
 
-    /** The config, or null when there were problems; problems are sorted by line. */
-    public record Result(RedactdConfig config, List<Problem> problems) {
+    /**
+     * The config, or null when there were problems; problems are sorted by line.
+     *
+     * @param concealer hides values that came from {@code ${...}} in a message found later about this config
+     */
+    public record Result(RedactdConfig config, List<Problem> problems, UnaryOperator<String> concealer) {
+        public Result(RedactdConfig config, List<Problem> problems) {
+            this(config, problems, UnaryOperator.identity());
+        }
+
         public boolean ok() {
             return problems.isEmpty();
+        }
+
+        /**
+         * {@code message} (about this config but found after loading: a detector that does not compile, a start-up
+         * failure) without any value that substitution put into the config, as problems are.
+         */
+        public String conceal(String message) {
+            return concealer.apply(message);
         }
     }
 
@@ -121,7 +138,7 @@ public final class ConfigLoader {
             }
         }
         sorted.sort((a, b) -> Integer.compare(a.line(), b.line()));
-        return new Result(config, List.copyOf(sorted));
+        return new Result(config, List.copyOf(sorted), tree::conceal);
     }
 
     private <T> List<ConfiguredComponent<?, T>> components(ConfigBinder binder, JsonNode root, String section,

@@ -72,6 +72,11 @@ public final class ConfigTree {
         return message.equals(problem.message()) ? problem : new Problem(problem.path(), message, problem.line());
     }
 
+    /** A message about this config that has no path (found after loading), without any substituted value. */
+    public String conceal(String message) {
+        return substituted.concealAnywhere(message);
+    }
+
     static String parent(String path) {
         int dot = path.lastIndexOf('.');
         int bracket = path.lastIndexOf('[');

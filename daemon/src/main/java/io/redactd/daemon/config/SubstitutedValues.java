@@ -51,6 +51,24 @@ final class SubstitutedValues {
         return hidden.isEmpty() ? message : rewrite(message, hidden);
     }
 
+    /**
+     * {@code message} with every whole substituted value hidden, wherever in the config it came from: for messages
+     * that belong to no path, found after loading (a custom detector that does not compile, a listener that cannot
+     * bind).
+     */
+    String concealAnywhere(String message) {
+        if (byPath.isEmpty() || message == null || message.isEmpty()) {
+            return message;
+        }
+        List<Hidden> hidden = new ArrayList<>();
+        for (Entry e : byPath.values()) {
+            if (!e.value.isEmpty()) {
+                occurrences(message, e, hidden);
+            }
+        }
+        return hidden.isEmpty() ? message : rewrite(message, hidden);
+    }
+
     /** A range of the message to replace with {@code the value of <label>}. */
     private record Hidden(int start, int end, String label) {
     }

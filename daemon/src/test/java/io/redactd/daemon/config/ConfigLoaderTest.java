@@ -226,6 +226,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMessageFoundAfterLoadingIsConcealedToo() {
+        // Custom detectors are compiled after loading (check-config, start, SIGHUP): their errors go through the
+        // result's conceal().
+        ConfigLoader.Result r = load("""
+                inputs: [{type: stdin}]
+                outputs: [{type: stdout}]
+                detectors:
+                  custom:
+                    - {id: acme, type: ACME_ID, pattern: "ACME-[0-9]{6}", validator: "${CHECK}"}
+                """, Map.of("CHECK", "EnvSecretValidator"));
+        assertThat(r.problems()).isEmpty();
+        String message = org.assertj.core.api.Assertions.catchThrowable(
+                () -> io.redactd.detectors.DetectionPlan.compile(r.config().detection())).getMessage();
+        assertThat(message).contains("EnvSecretValidator");
+        assertThat(r.conceal(message)).doesNotContain("EnvSecretValidator").contains("the value of ${CHECK}");
+    }
+
+    @Test
     void concealingKeepsLiteralsAndHidesPartialEchoesOfTheSubstitutedScalar() {
         List<String> p = load("""
                 inputs: [{type: stdin}]
