@@ -352,6 +352,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyProblemOfAnInputIsReportedNotOnlyTheFirst() {
+        assertThat(problems("""
+                inputs:
+                  - type: file
+                    paths: [/var/log/*.log]
+                    max_line_bytes: lots
+                    start_at: never
+                    colour: true
+                    rotate_wait_ms: 1.5
+                    poll_interval_ms: 1
+                outputs:
+                  - type: file
+                    path: /tmp/out.ndjson
+                    max_files: 2.5
+                """)).containsExactly(
+                "inputs[0].max_line_bytes: expected a whole number (line 4)",
+                "inputs[0].start_at: expected one of: beginning, end (line 5)",
+                "inputs[0].colour: unknown key 'colour' (expected one of: id, paths, exclude, start_at, max_line_bytes, "
+                        + "multiline, format, poll_interval_ms, glob_interval_ms, batch_max_events, batch_max_bytes, "
+                        + "max_batches_in_flight, rotate_wait_ms, checkpoint_interval_ms) (line 6)",
+                "inputs[0].rotate_wait_ms: expected a whole number (line 7)",
+                "inputs[0].poll_interval_ms: must be between 10 and 60000, got 1 (line 8)",
+                "outputs[0].max_files: expected a whole number (line 12)");
+    }
+
+    @Test
     void tokenizationKeyFromFileOrEnvironment(@TempDir Path tmp) throws IOException {
         String key = "0123456789abcdef0123456789abcdef";
         Path keyFile = tmp.resolve("key");
