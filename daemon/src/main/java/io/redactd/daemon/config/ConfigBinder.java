@@ -98,7 +98,17 @@ public final class ConfigBinder {
             return null;
         }
         if (validator != null) {
-            for (ConfigProblem p : validator.apply(value)) {
+            List<ConfigProblem> found;
+            try {
+                found = validator.apply(value);
+            } catch (RuntimeException e) {
+                if (!failed) {
+                    throw e;
+                }
+                // Validators are written for what binds; with values left out the section is already refused.
+                found = List.of();
+            }
+            for (ConfigProblem p : found) {
                 report(p.path().isEmpty() ? path : ConfigTree.child(path, p.path()), p.message());
             }
         }
