@@ -39,7 +39,7 @@ final class CheckConfigCommand implements Callable<Integer> {
             plan = DetectionOptions.compile(c.detection());
         } catch (CliFailure f) {
             err.println(file + ": 1 problem");
-            err.println("  " + f.getMessage());
+            err.println("  " + r.conceal(f.getMessage()));
             return 2;
         }
         out.printf("%s: OK (%d input(s), %d output(s), %d detectors, engine %s, admin %s)%n", file,

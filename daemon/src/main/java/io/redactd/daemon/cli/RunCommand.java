@@ -36,7 +36,12 @@ final class RunCommand implements Callable<Integer> {
             CheckConfigCommand.report(spec.commandLine().getErr(), r);
             return 2;
         }
-        return runUntilSignal(r.config(), config);
+        try {
+            return runUntilSignal(r.config(), config);
+        } catch (CliFailure f) {
+            // A detector that does not compile or a listener that cannot bind may name a value from ${...}.
+            throw new CliFailure(f.exitCode(), r.conceal(f.getMessage()));
+        }
     }
 
     static int runUntilSignal(RedactdConfig config) throws InterruptedException {
@@ -82,8 +87,9 @@ final class RunCommand implements Callable<Integer> {
      */
     private static void reload(Path configFile, Daemon daemon, SystemdNotifier systemd) {
         systemd.reloading();
+        ConfigLoader.Result r = null;
         try {
-            ConfigLoader.Result r = new ConfigLoader(ComponentRegistry.builtIn(), System.getenv()).load(configFile);
+            r = new ConfigLoader(ComponentRegistry.builtIn(), System.getenv()).load(configFile);
             if (!r.ok()) {
                 java.io.StringWriter text = new java.io.StringWriter();
                 CheckConfigCommand.report(new java.io.PrintWriter(text, true), r);
@@ -97,7 +103,8 @@ final class RunCommand implements Callable<Integer> {
             daemon.reloadAlerts(r.config().alerts());
             daemon.reloadCertificates();
         } catch (RuntimeException e) {
-            LOG.error("reload failed, the running configuration stays in force: {}", e.getMessage());
+            LOG.error("reload failed, the running configuration stays in force: {}",
+                    r == null ? e.getMessage() : r.conceal(e.getMessage()));
         } finally {
             systemd.ready();
         }

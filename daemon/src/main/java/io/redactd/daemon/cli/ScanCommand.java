@@ -6,6 +6,7 @@ import io.redactd.detectors.DetectionException;
 import io.redactd.detectors.Finding;
 import io.redactd.detectors.LineResult;
 import io.redactd.detectors.Redactor;
+import io.redactd.detectors.redact.LineRedactor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +35,7 @@ import java.util.concurrent.Callable;
         "Exit 1 if anything was found, 0 if clean, 2 on errors. Binary files are skipped (listed on stderr)."})
 final class ScanCommand implements Callable<Integer> {
     private static final int SNIFF_BYTES = 8192;
-    private static final int MAX_LINE_BYTES = 1024 * 1024; // the detectors' per-line limit
+    private static final int MAX_LINE_BYTES = LineRedactor.MAX_EVENT_BYTES; // the detectors' per-line limit
 
     @Mixin
     DetectionOptions detection;

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads the YAML config, substitutes {@code ${...}}, binds every section and collects every problem (not just the
@@ -39,10 +40,26 @@ public final class ConfigLoader {
         this.env = env;
     }
 
-    /** The config, or null when there were problems; problems are sorted by line. */
-    public record Result(RedactdConfig config, List<Problem> problems) {
+    /**
+     * The config, or null when there were problems; problems are sorted by line.
+     *
+     * @param concealer hides values that came from {@code ${...}} in a message found later about this config
+     */
+    public record Result(RedactdConfig config, List<Problem> problems, UnaryOperator<String> concealer) {
+        public Result(RedactdConfig config, List<Problem> problems) {
+            this(config, problems, UnaryOperator.identity());
+        }
+
         public boolean ok() {
             return problems.isEmpty();
+        }
+
+        /**
+         * {@code message} (about this config but found after loading: a detector that does not compile, a start-up
+         * failure) without any value that substitution put into the config, as problems are.
+         */
+        public String conceal(String message) {
+            return concealer.apply(message);
         }
     }
 
@@ -74,13 +91,13 @@ public final class ConfigLoader {
         ConfigTree tree = ConfigTree.parse(yaml, new Substitution(env));
         List<Problem> problems = new ArrayList<>(tree.problems());
         if (tree.unparsable()) {
-            return finish(null, problems);
+            return finish(tree, null, problems);
         }
         ConfigBinder binder = new ConfigBinder(tree, problems);
         JsonNode root = tree.root();
         if (!root.isObject()) {
             binder.report("", "the config must be a mapping with inputs, outputs, ...");
-            return finish(null, problems);
+            return finish(tree, null, problems);
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
@@ -88,8 +105,13 @@ public final class ConfigLoader {
                 binder.report(key, "unknown key '" + key + "' (expected one of: " + String.join(", ", TOP_LEVEL) + ")");
             }
         }
-        List<ConfiguredComponent<?, Input>> inputs = components(binder, root, "inputs", registry::inputType, registry.inputNames(), requireComponents);
-        List<ConfiguredComponent<?, Output>> outputs = components(binder, root, "outputs", registry::outputType, registry.outputNames(), requireComponents);
+        List<Integer> inputIndexes = new ArrayList<>();
+        List<Integer> outputIndexes = new ArrayList<>();
+        List<ConfiguredComponent<?, Input>> inputs = components(binder, root, "inputs", registry::inputType, registry.inputNames(),
+                requireComponents, inputIndexes);
+        List<ConfiguredComponent<?, Output>> outputs = components(binder, root, "outputs", registry::outputType,
+                registry.outputNames(), requireComponents, outputIndexes);
+        OutputPaths.check(inputs, outputs, binder, inputIndexes, outputIndexes);
         DetectorsConfig detectors = binder.bind(root.get("detectors"), "detectors", DetectorsConfig.class, DetectorsConfig::validate);
         AlertsConfig alerts = binder.bind(root.get("alerts"), "alerts", AlertsConfig.class, AlertsConfig::validate);
         IntegrityConfig integrity = binder.bind(root.get("integrity"), "integrity", IntegrityConfig.class, IntegrityConfig::validate);
@@ -99,28 +121,29 @@ public final class ConfigLoader {
         Path stateDir = stateDir(binder, root.get("state_dir"));
         DetectionSettings detection = detectors == null ? null : settings(binder, detectors);
         if (!problems.isEmpty()) {
-            return finish(null, problems);
+            return finish(tree, null, problems);
         }
-        return finish(new RedactdConfig(inputs, outputs, detectors, detection, alerts, integrity, admin, pipeline, buffer, stateDir),
+        return finish(tree, new RedactdConfig(inputs, outputs, detectors, detection, alerts, integrity, admin, pipeline, buffer, stateDir),
                 problems);
     }
 
-    private static Result finish(RedactdConfig config, List<Problem> problems) {
+    private static Result finish(ConfigTree tree, RedactdConfig config, List<Problem> problems) {
         // One problem per path: a failed ${...} would otherwise also be reported as the empty value it left behind.
         Set<String> seen = new HashSet<>();
         List<Problem> sorted = new ArrayList<>();
         for (Problem p : problems) {
             if (p.path().isEmpty() || seen.add(p.path())) {
-                sorted.add(p);
+                // Every problem passes here, whoever found it: none may echo a value that came from ${...}.
+                sorted.add(tree.conceal(p));
             }
         }
         sorted.sort((a, b) -> Integer.compare(a.line(), b.line()));
-        return new Result(config, List.copyOf(sorted));
+        return new Result(config, List.copyOf(sorted), tree::conceal);
     }
 
     private <T> List<ConfiguredComponent<?, T>> components(ConfigBinder binder, JsonNode root, String section,
                                                           Function<String, Optional<ComponentType<?, T>>> lookup,
-                                                          Set<String> known, boolean required) {
+                                                          Set<String> known, boolean required, List<Integer> indexes) {
         List<ConfiguredComponent<?, T>> out = new ArrayList<>();
         JsonNode list = root.get(section);
         if (list == null || list.isNull() || (list.isArray() && list.isEmpty())) {
@@ -166,6 +189,7 @@ public final class ConfigLoader {
             ConfiguredComponent<?, T> c = bind(binder, type.get(), id, node, path);
             if (c != null) {
                 out.add(c);
+                indexes.add(i); // its place in the file, for problems found across sections
             }
         }
         return out;

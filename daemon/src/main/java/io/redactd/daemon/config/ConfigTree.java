@@ -25,11 +25,13 @@ public final class ConfigTree {
     private final JsonNode root;
     private final Map<String, Integer> lines;
     private final List<Problem> problems;
+    private final SubstitutedValues substituted;
 
-    private ConfigTree(JsonNode root, Map<String, Integer> lines, List<Problem> problems) {
+    private ConfigTree(JsonNode root, Map<String, Integer> lines, List<Problem> problems, SubstitutedValues substituted) {
         this.root = root;
         this.lines = lines;
         this.problems = problems;
+        this.substituted = substituted;
     }
 
     public JsonNode root() {
@@ -60,6 +62,21 @@ public final class ConfigTree {
         return new Problem(path, message, lineOf(path));
     }
 
+    /**
+     * {@code problem} without any value that {@code ${...}} substitution put into the config: those are often secrets
+     * ({@code ${file:/run/secrets/token}}), and error messages are printed and logged. What it echoed of such a value
+     * is replaced by where the value came from ({@code got the value of ${file:/run/secrets/token}}).
+     */
+    public Problem conceal(Problem problem) {
+        String message = substituted.conceal(problem.path(), problem.message());
+        return message.equals(problem.message()) ? problem : new Problem(problem.path(), message, problem.line());
+    }
+
+    /** A message about this config that has no path (found after loading), without any substituted value. */
+    public String conceal(String message) {
+        return substituted.concealAnywhere(message);
+    }
+
     static String parent(String path) {
         int dot = path.lastIndexOf('.');
         int bracket = path.lastIndexOf('[');
@@ -81,18 +98,18 @@ public final class ConfigTree {
             JsonToken t = p.nextToken();
             if (t == null) {
                 b.problems.add(new Problem("", "the config file is empty", 0));
-                return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems);
+                return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems, b.substituted);
             }
             JsonNode root = b.value(p, "");
-            return new ConfigTree(root, b.lines, b.problems);
+            return new ConfigTree(root, b.lines, b.problems, b.substituted);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             b.problems.add(new Problem("", "not valid YAML: " + conciseYamlError(e.getOriginalMessage()),
                     loc == null ? 0 : loc.getLineNr()));
-            return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems);
+            return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems, b.substituted);
         } catch (IOException e) {
             b.problems.add(new Problem("", "cannot read the config: " + e.getMessage(), 0));
-            return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems);
+            return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems, b.substituted);
         }
     }
 
@@ -120,6 +137,7 @@ public final class ConfigTree {
         private final JsonNodeFactory nodes = JsonNodeFactory.instance;
         private final Map<String, Integer> lines = new HashMap<>();
         private final List<Problem> problems = new ArrayList<>();
+        private final SubstitutedValues substituted = new SubstitutedValues();
         private final Substitution substitution;
 
         Builder(Substitution substitution) {
@@ -157,9 +175,13 @@ public final class ConfigTree {
                     return arr;
                 }
                 case VALUE_STRING: {
-                    Substitution.Result r = substitution.apply(p.getText());
+                    String text = p.getText();
+                    Substitution.Result r = substitution.apply(text);
                     if (r.error() != null) {
                         problems.add(new Problem(path, r.error(), line));
+                    }
+                    if (text.contains("${")) {
+                        substituted.add(path, text, r.value());
                     }
                     return nodes.textNode(r.value());
                 }

@@ -1,6 +1,7 @@
 package io.redactd.daemon.config;
 
 import io.redactd.detectors.EngineChoice;
+import io.redactd.detectors.redact.LineRedactor;
 import io.redactd.outputs.file.FileOutputConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,6 +177,204 @@ class ConfigLoaderTest {
         assertThat(p).containsExactly(
                 "outputs[0].path: environment variable OUT_FILE is not set (use ${OUT_FILE:-default} for a default) (line 4)",
                 "outputs[1].path: cannot read ${file:" + tmp.resolve("missing") + "}: NoSuchFileException (line 7)");
+    }
+
+    @Test
+    void problemsNeverEchoAValueThatCameFromASubstitution(@TempDir Path tmp) throws IOException {
+        Path tok = tmp.resolve("tok.txt");
+        Files.writeString(tok, "SuperSecretToken-4f9a2c\n");
+        Map<String, String> env = Map.of("FSYNC", "EnvSecretFsync", "ENGINE", "EnvSecretEngine", "PORT", "99999",
+                "LINE", "134217728", "HOST", "EnvSecretHost", "BACKOFF", "500000");
+        List<String> p = load("""
+                inputs:
+                  - type: stdin
+                    max_line_bytes: ${LINE}
+                  - type: syslog
+                    insecure: true
+                    listen: ${HOST}
+                outputs:
+                  - type: elasticsearch
+                    endpoint: http://127.0.0.1:9200
+                    dead_letter_path: /tmp/dead.ndjson
+                    retry:
+                      max_backoff_ms: ${BACKOFF}
+                      initial_backoff_ms: 500001
+                detectors:
+                  engine: ${ENGINE}
+                admin:
+                  listen: "${file:%s}"
+                buffer:
+                  fsync: ${FSYNC}
+                pipeline:
+                  workers: 0
+                integrity:
+                  checkpoint_interval_ms: ${PORT}
+                """.formatted(tok), env).problems().stream().map(Problem::toString).toList();
+        assertThat(p).isNotEmpty().noneSatisfy(m -> assertThat(m).containsAnyOf("SuperSecretToken", "EnvSecret",
+                "99999", "134217728", "500000"));
+        assertThat(p).contains(
+                "admin.listen: expected host:port such as 127.0.0.1:9780, got the value of ${file:" + tok + "} (line 17)",
+                "buffer.fsync: must be 'always' or 'interval', got the value of ${FSYNC} (line 19)",
+                "detectors.engine: must be auto, hyperscan or portable, got the value of ${ENGINE} (line 15)");
+        assertThat(p).anySatisfy(m -> assertThat(m).startsWith("inputs[0].max_line_bytes: ").endsWith(
+                ", got the value of ${LINE} (line 3)"));
+        assertThat(p).anySatisfy(m -> assertThat(m).startsWith("inputs[1].listen: ").contains("the value of ${HOST}"));
+        // A literal is still shown: it is what the operator wrote.
+        assertThat(p).contains("pipeline.workers: must be between 1 and 256, got 0 (line 21)");
+        assertThat(p).anySatisfy(m -> assertThat(m).startsWith("outputs[0].retry.initial_backoff_ms: ")
+                .contains("the value of ${BACKOFF}"));
+    }
+
+    @Test
+    void aMessageFoundAfterLoadingIsConcealedToo() {
+        // Custom detectors are compiled after loading (check-config, start, SIGHUP): their errors go through the
+        // result's conceal().
+        ConfigLoader.Result r = load("""
+                inputs: [{type: stdin}]
+                outputs: [{type: stdout}]
+                detectors:
+                  custom:
+                    - {id: acme, type: ACME_ID, pattern: "ACME-[0-9]{6}", validator: "${CHECK}"}
+                """, Map.of("CHECK", "EnvSecretValidator"));
+        assertThat(r.problems()).isEmpty();
+        String message = org.assertj.core.api.Assertions.catchThrowable(
+                () -> io.redactd.detectors.DetectionPlan.compile(r.config().detection())).getMessage();
+        assertThat(message).contains("EnvSecretValidator");
+        assertThat(r.conceal(message)).doesNotContain("EnvSecretValidator").contains("the value of ${CHECK}");
+    }
+
+    @Test
+    void concealingKeepsLiteralsAndHidesPartialEchoesOfTheSubstitutedScalar() {
+        List<String> p = load("""
+                inputs: [{type: stdin}]
+                outputs: [{type: stdout}]
+                admin:
+                  listen: 127.0.0.1:${PORT}
+                """, Map.of("PORT", "70000")).problems().stream().map(Problem::toString).toList();
+        assertThat(p).containsExactly(
+                "admin.listen: port must be a number from 0 to 65535, got the value of '127.0.0.1:${PORT}' (line 4)");
+    }
+
+    @Test
+    void perEventLimitsStopAtWhatDetectionAccepts() {
+        // Detection refuses (and the pipeline drops) events over LineRedactor.MAX_EVENT_BYTES: a larger input limit
+        // would read a 2 MB line only to lose it, so it is a config error.
+        assertThat(LineRedactor.MAX_EVENT_BYTES).isEqualTo(1048576);
+        List<String> p = problems("""
+                inputs:
+                  - type: file
+                    paths: [/var/log/*.log]
+                    max_line_bytes: 4194304
+                    multiline: {mode: java, max_bytes: 2097152}
+                  - type: stdin
+                    max_line_bytes: 1048577
+                  - type: syslog
+                    insecure: true
+                    max_frame_bytes: 67108864
+                  - type: http
+                    insecure: true
+                    tokens: [{source: a, sha256: "%s"}]
+                    max_line_bytes: 8388608
+                outputs: [{type: stdout}]
+                """.formatted("0".repeat(64)));
+        String why = "must be at most 1048576 (the largest event detection accepts), got ";
+        assertThat(p).containsExactly(
+                "inputs[0].max_line_bytes: " + why + "4194304 (line 4)",
+                "inputs[0].multiline.max_bytes: " + why + "2097152 (line 5)",
+                "inputs[1].max_line_bytes: " + why + "1048577 (line 7)",
+                "inputs[2].max_frame_bytes: " + why + "67108864 (line 10)",
+                "inputs[3].max_line_bytes: " + why + "8388608 (line 14)");
+        assertThat(problems("""
+                inputs:
+                  - type: file
+                    paths: [/var/log/*.log]
+                    max_line_bytes: 1048576
+                    multiline: {mode: java, max_bytes: 1048576}
+                  - type: stdin
+                    max_line_bytes: 1048576
+                  - type: syslog
+                    insecure: true
+                    max_frame_bytes: 1048576
+                outputs: [{type: stdout}]
+                """)).isEmpty();
+    }
+
+    @Test
+    void anOutputFileThatAnInputReadsOrAnotherOutputWritesIsAProblem() {
+        String cwd = Path.of("").toAbsolutePath().toString();
+        List<String> p = problems("""
+                inputs:
+                  - type: file
+                    paths: [/srv/in/*.log, /srv/app/app.log]
+                  - type: file
+                    paths: ["/srv/rot/*.[0-9]", "%s/rel/*.log"]
+                outputs:
+                  - type: file
+                    path: /srv/in/out.log
+                  - type: file
+                    path: /srv/rot/out.ndjson
+                    max_files: 2
+                  - type: file
+                    path: /srv/app/app.log-redacted
+                  - type: file
+                    path: rel/out.log
+                  - type: file
+                    path: /srv/out/a.ndjson
+                  - type: file
+                    path: /srv/out/../out/a.ndjson
+                  - type: file
+                    path: /srv/out/a.ndjson.1
+                """.formatted(cwd));
+        String loop = ": redactd would read its own output back, again and again, until the disk is full";
+        String twice = ": every event would be written twice, and each output would rotate the other's events away";
+        assertThat(p).containsExactly(
+                "outputs[0].path: this file is read by inputs[0] (inputs[0].paths[0] matches it)" + loop + " (line 8)",
+                "outputs[1].path: its rotated file (path.1) is read by inputs[1] (inputs[1].paths[0] matches it)" + loop
+                        + " (line 10)",
+                "outputs[2].path: this file is read by inputs[0] as a rotated generation of a file inputs[0].paths[1]"
+                        + " matches" + loop + " (line 13)",
+                "outputs[3].path: this file is read by inputs[1] (inputs[1].paths[1] matches it)" + loop + " (line 15)",
+                "outputs[5].path: this file is also written by outputs[4].path" + twice + " (line 19)",
+                "outputs[6].path: this file is also written by outputs[4] (its rotated file path.1)" + twice + " (line 21)");
+        // Elsewhere, or left out by an exclude (rotations included), it is fine.
+        assertThat(problems("""
+                inputs:
+                  - type: file
+                    paths: [/srv/in/*]
+                    exclude: ["out.ndjson*"]
+                outputs:
+                  - type: file
+                    path: /srv/in/out.ndjson
+                  - type: file
+                    path: /srv/out/in.log
+                  - type: stdout
+                """)).isEmpty();
+    }
+
+    @Test
+    void everyProblemOfAnInputIsReportedNotOnlyTheFirst() {
+        assertThat(problems("""
+                inputs:
+                  - type: file
+                    paths: [/var/log/*.log]
+                    max_line_bytes: lots
+                    start_at: never
+                    colour: true
+                    rotate_wait_ms: 1.5
+                    poll_interval_ms: 1
+                outputs:
+                  - type: file
+                    path: /tmp/out.ndjson
+                    max_files: 2.5
+                """)).containsExactly(
+                "inputs[0].max_line_bytes: expected a whole number (line 4)",
+                "inputs[0].start_at: expected one of: beginning, end (line 5)",
+                "inputs[0].colour: unknown key 'colour' (expected one of: id, paths, exclude, start_at, max_line_bytes, "
+                        + "multiline, format, poll_interval_ms, glob_interval_ms, batch_max_events, batch_max_bytes, "
+                        + "max_batches_in_flight, rotate_wait_ms, checkpoint_interval_ms) (line 6)",
+                "inputs[0].rotate_wait_ms: expected a whole number (line 7)",
+                "inputs[0].poll_interval_ms: must be between 10 and 60000, got 1 (line 8)",
+                "outputs[0].max_files: expected a whole number (line 12)");
     }
 
     @Test

@@ -12,9 +12,13 @@ import io.redactd.detectors.engine.CompiledDetector;
  * The per-thread redactor. A line that is a JSON object goes through {@link JsonLineRedactor}; any other line is
  * redacted as text. A clean line costs one engine pass and allocates nothing.
  */
-final class LineRedactor implements Redactor {
-    /** Longer lines are refused (fail closed) rather than scanned: they are not log lines. */
-    static final int MAX_LINE_BYTES = 1 << 20;
+public final class LineRedactor implements Redactor {
+    /**
+     * The largest event (line) detection accepts, in bytes. Longer ones are refused (fail closed) rather than scanned:
+     * they are not log lines. Public so that input limits can be checked against it: a line an input accepts beyond
+     * this would be read, then dropped as a detection error.
+     */
+    public static final int MAX_EVENT_BYTES = 1 << 20;
     private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
             long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
@@ -55,7 +59,7 @@ final class LineRedactor implements Redactor {
         pendingScanned = false;
         pendingFailure = null;
         check(first, off, len);
-        if (validRange(second, secondOff, secondLen) && secondLen <= MAX_LINE_BYTES) {
+        if (validRange(second, secondOff, secondLen) && secondLen <= MAX_EVENT_BYTES) {
             pendingFailure = nominatePair(first, off, len, second, secondOff, secondLen);
             if (pendingFailure != null) {
                 throw engineFailed(pendingFailure);
@@ -183,8 +187,8 @@ final class LineRedactor implements Redactor {
         if (!validRange(line, off, len)) {
             throw new DetectionException("invalid line range: offset " + off + ", length " + len);
         }
-        if (len > MAX_LINE_BYTES) {
-            throw new DetectionException("line of " + len + " bytes exceeds the " + MAX_LINE_BYTES + "-byte limit");
+        if (len > MAX_EVENT_BYTES) {
+            throw new DetectionException("line of " + len + " bytes exceeds the " + MAX_EVENT_BYTES + "-byte limit");
         }
     }
 

@@ -58,7 +58,7 @@ class FailClosedTest {
         Redactor r = Plans.compile(Settings.of(nativeWhereAvailable()).s(), TestDetectors.all()).newRedactor();
 
         // oversize line
-        byte[] huge = (CANARY_SSN + " " + CANARY_MAIL + " " + "x".repeat(LineRedactor.MAX_LINE_BYTES))
+        byte[] huge = (CANARY_SSN + " " + CANARY_MAIL + " " + "x".repeat(LineRedactor.MAX_EVENT_BYTES))
                 .getBytes(StandardCharsets.UTF_8);
         errors.add(catchThrowable(() -> r.redact(huge)));
 

@@ -53,7 +53,7 @@ class PairedRedactorTest {
     @EnumSource(value = EngineChoice.class, names = {"PORTABLE", "HYPERSCAN"})
     void aRefusedFirstLineLeavesTheSecondToRedactSecond(EngineChoice engine) {
         Redactor r = redactor(engine);
-        byte[] huge = new byte[LineRedactor.MAX_LINE_BYTES + 1];
+        byte[] huge = new byte[LineRedactor.MAX_EVENT_BYTES + 1];
         assertThatThrownBy(() -> r.redactPair(huge, 0, huge.length, SSN_LINE, 0, SSN_LINE.length))
                 .isInstanceOf(DetectionException.class).hasMessageContaining("exceeds");
         assertThat(out(r.redactSecond())).isEqualTo("patient ssn [REDACTED:SSN] seen");
@@ -70,7 +70,7 @@ class PairedRedactorTest {
                 .isEqualTo("patient ssn [REDACTED:SSN] seen");
         assertThatThrownBy(r::redactSecond).isInstanceOf(DetectionException.class)
                 .hasMessageContaining("invalid line range");
-        byte[] huge = new byte[LineRedactor.MAX_LINE_BYTES + 1];
+        byte[] huge = new byte[LineRedactor.MAX_EVENT_BYTES + 1];
         assertThat(out(r.redactPair(MAIL_LINE, 0, MAIL_LINE.length, huge, 0, huge.length)))
                 .isEqualTo("notify [REDACTED:EMAIL] today");
         assertThatThrownBy(r::redactSecond).isInstanceOf(DetectionException.class).hasMessageContaining("exceeds");

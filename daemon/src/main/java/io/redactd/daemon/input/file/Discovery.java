@@ -198,6 +198,22 @@ final class Discovery {
         }
     }
 
+    /**
+     * The index of the first glob that matches {@code file} when no exclude does, else -1: what a scan would decide
+     * for it, without touching the file system (the config check asks whether an output file would be read).
+     */
+    int globMatching(Path file) {
+        if (excluded(file)) {
+            return -1;
+        }
+        for (int i = 0; i < globs.size(); i++) {
+            if (matches(globs.get(i), file)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static boolean matches(Glob glob, Path file) {
         for (PathMatcher m : glob.matchers) {
             if (m.matches(file)) {

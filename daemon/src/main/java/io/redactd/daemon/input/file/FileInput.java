@@ -918,7 +918,8 @@ public final class FileInput implements Input {
         }
     }
 
-    private static boolean isRotatedName(String name, Set<String> bases) {
+    /** {@code name} is a generation of one of {@code bases} ({@code app.log.1}, {@code app.log-2024}; not compressed). */
+    static boolean isRotatedName(String name, Set<String> bases) {
         if (name.endsWith(".gz") || name.endsWith(".bz2") || name.endsWith(".xz") || name.endsWith(".zst")
                 || name.endsWith(".zip")) {
             return false;

@@ -2,10 +2,14 @@ package io.redactd.daemon.input.file;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.redactd.daemon.input.EventLimit;
 
 import java.nio.file.FileSystems;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -19,7 +23,8 @@ import java.util.regex.PatternSyntaxException;
  *                             directory at all
  * @param exclude              globs of paths to leave out; a glob without {@code /} is matched against the file name
  * @param startAt              where to start in files present at start-up that have no checkpoint
- * @param maxLineBytes         longer lines are split into pieces flagged {@code split}
+ * @param maxLineBytes         longer lines are split into pieces flagged {@code split}; at most
+ *                             {@link EventLimit#MAX_BYTES} (a longer piece would be dropped by detection)
  * @param multiline            joining of continuation lines (Java stack traces)
  * @param format               how lines are framed: plain, Kubernetes CRI, Docker json-file, or detected per file
  * @param pollIntervalMs       how often files are checked for new data when no change notification arrives
@@ -123,7 +128,7 @@ public record FileInputConfig(
         }
         checkGlobs("paths", paths, true, problems);
         checkGlobs("exclude", exclude, false, problems);
-        range(problems, "max_line_bytes", maxLineBytes, 16, 64 * 1024 * 1024);
+        EventLimit.problem(maxLineBytes, 16).ifPresent(p -> problems.add("max_line_bytes: " + p));
         range(problems, "poll_interval_ms", pollIntervalMs, 10, 60_000);
         range(problems, "glob_interval_ms", globIntervalMs, 10, 600_000);
         range(problems, "batch_max_events", batchMaxEvents, 1, 100_000);
@@ -133,10 +138,47 @@ public record FileInputConfig(
         range(problems, "checkpoint_interval_ms", checkpointIntervalMs, 0, 600_000);
         if (multiline.mode() != MultilineMode.NONE) {
             range(problems, "multiline.max_lines", multiline.maxLines(), 2, 100_000);
-            range(problems, "multiline.max_bytes", multiline.maxBytes(), 16, 64 * 1024 * 1024);
+            EventLimit.problem(multiline.maxBytes(), 16).ifPresent(p -> problems.add("multiline.max_bytes: " + p));
             range(problems, "multiline.flush_timeout_ms", multiline.flushTimeoutMs(), 1, 600_000);
         }
         return problems;
+    }
+
+    /**
+     * Why this input would read {@code file}, if it would: a glob matches it, or it is named like a rotated generation
+     * ({@code app.log.1}, {@code app.log-x}) of a file a glob matches, which the input also reads. The same glob and
+     * generation rules as tailing, judged on the name alone. Only for a config whose globs are valid.
+     *
+     * @param file absolute and normalized
+     */
+    public Optional<Reading> reading(Path file) {
+        Discovery discovery = new Discovery(id, paths, exclude, (p, reason) -> { });
+        int direct = discovery.globMatching(file);
+        if (direct >= 0) {
+            return Optional.of(new Reading("paths[" + direct + "]", file));
+        }
+        Path dir = file.getParent();
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        if (dir == null || discovery.excluded(file)) {
+            return Optional.empty();
+        }
+        for (int cut = 1; cut < name.length() - 1; cut++) {
+            String base = name.substring(0, cut);
+            if (FileInput.isRotatedName(name, Set.of(base))) {
+                int glob = discovery.globMatching(dir.resolve(base));
+                if (glob >= 0) {
+                    return Optional.of(new Reading("paths[" + glob + "]", dir.resolve(base)));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param key     the glob that leads to the file ({@code paths[0]})
+     * @param matched the file that glob matches: the file itself, or the file it is a rotated generation of
+     */
+    public record Reading(String key, Path matched) {
     }
 
     private static void checkGlobs(String key, List<String> globs, boolean mustBeAbsolute, List<String> problems) {

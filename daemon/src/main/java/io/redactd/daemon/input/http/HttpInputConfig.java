@@ -1,10 +1,12 @@
 package io.redactd.daemon.input.http;
 
+import io.redactd.daemon.input.EventLimit;
 import io.redactd.daemon.tls.ListenAddress;
 import io.redactd.daemon.tls.TlsConfig;
 import io.redactd.outputs.ConfigProblem;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code inputs[] type: http}: NDJSON / text on {@code POST /v1/logs} and Splunk HEC on {@code /services/collector}.
@@ -12,7 +14,7 @@ import java.util.List;
  *
  * @param maxBodyBytes          largest request body as sent (413 beyond)
  * @param maxDecompressedBytes  largest body after gzip inflation (413 beyond: zip-bomb guard)
- * @param maxLineBytes          largest single event
+ * @param maxLineBytes          largest single event (at most {@link EventLimit#MAX_BYTES}, what detection accepts)
  * @param requestTimeoutSecs    a request must arrive completely within this time (cuts off slow senders)
  * @param maxInflightRequests   requests waiting for the pipeline; beyond it new ones get 503 + Retry-After
  * @param ackTimeoutSecs        a request whose events are not acknowledged in time gets 503 (the sender retries)
@@ -46,7 +48,7 @@ public record HttpInputConfig(
         maxConnections = maxConnections == null ? 1024 : maxConnections;
         maxBodyBytes = maxBodyBytes == null ? 10 * 1024 * 1024 : maxBodyBytes;
         maxDecompressedBytes = maxDecompressedBytes == null ? 64 * 1024 * 1024 : maxDecompressedBytes;
-        maxLineBytes = maxLineBytes == null ? 1024 * 1024 : maxLineBytes;
+        maxLineBytes = maxLineBytes == null ? EventLimit.MAX_BYTES : maxLineBytes;
         maxEventsPerRequest = maxEventsPerRequest == null ? 100_000 : maxEventsPerRequest;
         maxBatchEvents = maxBatchEvents == null ? 1000 : maxBatchEvents;
         idleTimeoutSecs = idleTimeoutSecs == null ? 60 : idleTimeoutSecs;
@@ -92,7 +94,13 @@ public record HttpInputConfig(
         range(problems, "max_connections", maxConnections, 1, 1_000_000);
         range(problems, "max_body_bytes", maxBodyBytes, 1024, Integer.MAX_VALUE - 16);
         range(problems, "max_decompressed_bytes", maxDecompressedBytes, 1024, Integer.MAX_VALUE - 16);
-        range(problems, "max_line_bytes", maxLineBytes, 64, maxDecompressedBytes);
+        // A line (or HEC event) is one event: beyond what detection accepts it would be taken, then dropped.
+        Optional<String> eventLimit = EventLimit.problem(maxLineBytes, 64);
+        if (eventLimit.isPresent()) {
+            problems.add(ConfigProblem.of("max_line_bytes", eventLimit.get()));
+        } else {
+            range(problems, "max_line_bytes", maxLineBytes, 64, maxDecompressedBytes);
+        }
         range(problems, "max_events_per_request", maxEventsPerRequest, 1, 10_000_000);
         range(problems, "max_batch_events", maxBatchEvents, 1, 100_000);
         range(problems, "idle_timeout_secs", idleTimeoutSecs, 1, 86_400);

@@ -1,5 +1,6 @@
 package io.redactd.daemon.input.syslog;
 
+import io.redactd.daemon.input.EventLimit;
 import io.redactd.daemon.tls.ListenAddress;
 import io.redactd.daemon.tls.TlsConfig;
 import io.redactd.outputs.ConfigProblem;
@@ -12,7 +13,8 @@ import java.util.List;
  * @param listen             {@code host:port} for TCP (default {@code 0.0.0.0:6514})
  * @param source             stamped as {@code event.dataset} (default: the input id)
  * @param udpListen          UDP address when {@code udp: true} (default: same as {@code listen})
- * @param maxFrameBytes      largest accepted message; larger frames are skipped and counted
+ * @param maxFrameBytes      largest accepted message; larger frames are skipped and counted (at most
+ *                           {@link EventLimit#MAX_BYTES}, what detection accepts)
  * @param maxBatchEvents     events per batch handed to the pipeline
  * @param maxInflightBatches per connection; beyond it the socket stops being read (back-pressure)
  */
@@ -60,7 +62,8 @@ public record SyslogInputConfig(
             problems.addAll(tls.validate("tls"));
         }
         range(problems, "max_connections", maxConnections, 1, 1_000_000);
-        range(problems, "max_frame_bytes", maxFrameBytes, 256, 64 * 1024 * 1024);
+        // A frame holds at least the message that is scanned, so the frame limit bounds the event.
+        EventLimit.problem(maxFrameBytes, 256).ifPresent(p -> problems.add(ConfigProblem.of("max_frame_bytes", p)));
         range(problems, "idle_timeout_secs", idleTimeoutSecs, 1, 86_400);
         range(problems, "handshake_timeout_secs", handshakeTimeoutSecs, 1, 300);
         range(problems, "max_batch_events", maxBatchEvents, 1, 100_000);

@@ -66,7 +66,7 @@ class FileInputConfigTest {
         assertThat(c.validate()).contains(
                 "id: must not be empty",
                 "paths: no file or glob given",
-                "max_line_bytes: must be between 16 and 67108864, got 0",
+                "max_line_bytes: must be between 16 and 1048576, got 0",
                 "batch_max_events: must be between 1 and 100000, got 0",
                 "multiline.max_lines: must be between 2 and 100000, got 1");
         assertThat(c.validate()).anyMatch(p -> p.startsWith("exclude[0]: invalid glob '[unclosed'"));
