@@ -11,6 +11,7 @@ import io.redactd.detectors.DetectionException;
 import io.redactd.detectors.DetectionPlan;
 import io.redactd.detectors.LineResult;
 import io.redactd.detectors.Redactor;
+import io.redactd.detectors.redact.LineRedactor;
 import io.redactd.outputs.Output;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -471,6 +472,14 @@ public final class Pipeline implements EventSink, AlertEventSink {
     private static LineResult redactPiece(Redactor redactor, byte[] msg, SplitContext split) {
         byte[] before = Utf8Repair.repair(split.before());
         byte[] after = Utf8Repair.repair(split.after());
+        // A piece near the largest event detection takes keeps what context fits (nearest the cut), rather than
+        // making the whole window too large and the piece dropped.
+        int room = Math.max(0, LineRedactor.MAX_EVENT_BYTES - msg.length);
+        if (before.length + after.length > room) {
+            int half = room / 2;
+            before = Arrays.copyOfRange(before, before.length - Math.min(before.length, half), before.length);
+            after = Arrays.copyOf(after, Math.min(after.length, room - before.length));
+        }
         byte[] buf = new byte[before.length + msg.length + after.length];
         System.arraycopy(before, 0, buf, 0, before.length);
         System.arraycopy(msg, 0, buf, before.length, msg.length);

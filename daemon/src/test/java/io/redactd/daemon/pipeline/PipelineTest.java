@@ -298,6 +298,27 @@ class PipelineTest {
     }
 
     @Test
+    void aPieceAsLargeAsDetectionTakesKeepsTheContextThatFitsAndIsNotDropped(@TempDir Path dir) throws Exception {
+        Path outFile = dir.resolve("out.ndjson");
+        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
+        await(out.start(), 10);
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 1, 4, new PipelineMetrics(registry), "h");
+        int max = io.redactd.detectors.redact.LineRedactor.MAX_EVENT_BYTES;
+        byte[] piece = ("x ".repeat(max / 2 - 4) + " 4111111").getBytes(StandardCharsets.US_ASCII);
+        assertThat(piece.length).isLessThanOrEqualTo(max);
+        SplitContext context = new SplitContext("y ".repeat(256).getBytes(StandardCharsets.US_ASCII),
+                "11111111 tail".getBytes(StandardCharsets.US_ASCII));
+        RawEvent e = new RawEvent(piece, 0, Map.of(SplitContext.FIELD, context, "log.flags", List.of("split")), 1);
+        await(pipeline.submit(new RawBatch("s", "in", List.of(e))), 30);
+        await(out.stop(), 10);
+        List<String> lines = Files.readAllLines(outFile);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).doesNotContain("4111111\"").contains("[REDACTED:CREDIT_CARD]")
+                .doesNotContain("split_context");
+        assertThat(count("redactd.events.dropped", "reason", "detection_error")).isZero();
+    }
+
+    @Test
     void aContentValueTheRedactorHasNotScannedIsWithheld() {
         ContentValue v = new ContentValue("jane.roe@example.org");
         assertThat(v.redacted()).isEqualTo(ContentValue.WITHHELD);
