@@ -154,7 +154,7 @@ class RegionRedactionTest {
         assertThatThrownBy(() -> r.redactRegion(b, 2, 10, 1, 5)).isInstanceOf(DetectionException.class);
         assertThatThrownBy(() -> r.redactRegion(b, 0, 11, 0, 5)).isInstanceOf(DetectionException.class);
         assertThatThrownBy(() -> r.redactRegion(b, 0, 5, 3, 2)).isInstanceOf(DetectionException.class);
-        byte[] huge = new byte[LineRedactor.MAX_LINE_BYTES + 1];
+        byte[] huge = new byte[LineRedactor.MAX_EVENT_BYTES + 1];
         assertThatThrownBy(() -> r.redactRegion(huge, 0, huge.length, 0, 5)).isInstanceOf(DetectionException.class);
     }
 }
