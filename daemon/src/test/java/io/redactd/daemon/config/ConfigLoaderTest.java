@@ -279,7 +279,8 @@ class ConfigLoaderTest {
                 """.formatted("0".repeat(64)));
         String why = "must be at most 1048576 (the largest event detection accepts), got ";
         assertThat(p).containsExactly(
-                "inputs[0].max_line_bytes: " + why + "4194304 (line 4)",
+                "inputs[0].max_line_bytes: must be at most 1047552 (the largest event detection accepts, less the "
+                        + "512 bytes on each side a piece of a longer line is scanned with), got 4194304 (line 4)",
                 "inputs[0].multiline.max_bytes: " + why + "2097152 (line 5)",
                 "inputs[1].max_line_bytes: " + why + "1048577 (line 7)",
                 "inputs[2].max_frame_bytes: " + why + "67108864 (line 10)",
@@ -288,7 +289,7 @@ class ConfigLoaderTest {
                 inputs:
                   - type: file
                     paths: [/var/log/*.log]
-                    max_line_bytes: 1048576
+                    max_line_bytes: 1047552
                     multiline: {mode: java, max_bytes: 1048576}
                   - type: stdin
                     max_line_bytes: 1048576

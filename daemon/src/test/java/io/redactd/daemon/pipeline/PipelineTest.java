@@ -304,10 +304,12 @@ class PipelineTest {
         await(out.start(), 10);
         Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 1, 4, new PipelineMetrics(registry), "h");
         int max = io.redactd.detectors.redact.LineRedactor.MAX_EVENT_BYTES;
-        byte[] piece = ("x ".repeat(max / 2 - 4) + " 4111111").getBytes(StandardCharsets.US_ASCII);
-        assertThat(piece.length).isLessThanOrEqualTo(max);
+        // Larger than any piece the file input hands on (max_line_bytes is at most MAX_PIECE_BYTES): only 400 bytes
+        // of the 525 of context fit; the ones nearest the cut are kept.
+        byte[] piece = ("x ".repeat((max - 400 - 8) / 2) + " 4111111").getBytes(StandardCharsets.US_ASCII);
+        assertThat(piece.length).isEqualTo(max - 400).isGreaterThan(io.redactd.daemon.input.EventLimit.MAX_PIECE_BYTES);
         SplitContext context = new SplitContext("y ".repeat(256).getBytes(StandardCharsets.US_ASCII),
-                "11111111 tail".getBytes(StandardCharsets.US_ASCII));
+                "111111111 tail".getBytes(StandardCharsets.US_ASCII));
         RawEvent e = new RawEvent(piece, 0, Map.of(SplitContext.FIELD, context, "log.flags", List.of("split")), 1);
         await(pipeline.submit(new RawBatch("s", "in", List.of(e))), 30);
         await(out.stop(), 10);

@@ -128,7 +128,7 @@ public record FileInputConfig(
         }
         checkGlobs("paths", paths, true, problems);
         checkGlobs("exclude", exclude, false, problems);
-        EventLimit.problem(maxLineBytes, 16).ifPresent(p -> problems.add("max_line_bytes: " + p));
+        EventLimit.pieceProblem(maxLineBytes, 16).ifPresent(p -> problems.add("max_line_bytes: " + p));
         range(problems, "poll_interval_ms", pollIntervalMs, 10, 60_000);
         range(problems, "glob_interval_ms", globIntervalMs, 10, 600_000);
         range(problems, "batch_max_events", batchMaxEvents, 1, 100_000);

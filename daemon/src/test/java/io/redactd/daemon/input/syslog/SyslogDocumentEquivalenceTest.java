@@ -10,6 +10,7 @@ import io.redactd.daemon.event.Utf8Text;
 import io.redactd.daemon.pipeline.Pipeline;
 import io.redactd.daemon.pipeline.PipelineMetrics;
 import io.redactd.daemon.pipeline.RawBatch;
+import io.redactd.daemon.pipeline.ContentValue;
 import io.redactd.daemon.pipeline.RawEvent;
 import io.redactd.detectors.DetectionPlan;
 import io.redactd.detectors.DetectionSettings;
@@ -150,6 +151,21 @@ class SyslogDocumentEquivalenceTest {
         }
         byte[] out = r.clean() ? msg
                 : Arrays.copyOfRange(r.output(), r.outputOffset(), r.outputOffset() + r.outputLength());
+        // Header fields are content too: each redacted on its own, its findings counted with the message's.
+        Map<String, Object> fields = new TreeMap<>();
+        for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+            Object v = f.getValue();
+            if (v instanceof ContentValue c) {
+                byte[] raw = c.raw().getBytes(StandardCharsets.UTF_8);
+                LineResult fr = redactor.redact(raw, 0, raw.length);
+                for (int i = 0; i < fr.findingCount(); i++) {
+                    findings.merge(fr.finding(i).type(), 1, (a, b) -> (Integer) a + (Integer) b);
+                }
+                v = fr.clean() ? c.raw() : new String(fr.output(), fr.outputOffset(), fr.outputLength(),
+                        StandardCharsets.UTF_8);
+            }
+            fields.put(f.getKey(), v);
+        }
         SyslogStructuredData.Split sd = e.fields().get(SyslogStructuredData.FIELD) == SyslogStructuredData.PREFIXED
                 ? SyslogStructuredData.split(out) : null;
         EventDocument doc = new EventDocument()
@@ -160,7 +176,7 @@ class SyslogDocumentEquivalenceTest {
         if (sd != null) {
             doc.put(SyslogStructuredData.FIELD, sd.elements());
         }
-        for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+        for (Map.Entry<String, Object> f : fields.entrySet()) {
             if (f.getValue() != SyslogStructuredData.PREFIXED) {
                 doc.put(f.getKey(), f.getValue());
             }
