@@ -202,16 +202,14 @@ public final class SyslogFrameDecoder {
         if (bodyEnd > end) {
             return eof && truncated(listener);
         }
-        if (bodyStart != BODY_LT || buf[body] != '<') {
-            if (!firstOrOtherBody(body)) {
-                return suspect(listener);
-            }
-        }
-        // The count is trusted when what follows the body is the start of another frame (or not here yet). When it is
-        // not, either this count is wrong (then a consistent frame starts inside what it claims: a sender that
-        // counted characters instead of UTF-8 bytes, or stray digits in front of this header) or the next header is
-        // broken (then this frame is fine and the next step resyncs). Only this error path searches.
-        if (!nextLooksLikeFrame(bodyEnd) && findFrameStart(start + 1, bodyEnd, false) >= 0) {
+        // The count is trusted when what follows the body is the start of another frame. When it is not, or nothing
+        // follows yet and the body does not start like the connection's frames do, either this count is wrong (then
+        // a consistent frame starts inside what it claims: a sender that counted characters instead of UTF-8 bytes,
+        // stray digits in front of this header) or the frame is odd but right (a message without PRI, a broken next
+        // header: the next step resyncs). Only this error path searches.
+        boolean oddBody = (bodyStart != BODY_LT || buf[body] != '<') && !firstOrOtherBody(body);
+        boolean unvouched = !nextLooksLikeFrame(bodyEnd) || oddBody && bodyEnd == end;
+        if (unvouched && findFrameStart(start + 1, bodyEnd, false) >= 0) {
             return suspect(listener);
         }
         listener.frame(buf, body, (int) count);

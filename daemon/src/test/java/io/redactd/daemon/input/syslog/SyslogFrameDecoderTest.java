@@ -179,6 +179,19 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
+    void framesWithoutPriAmongFramesWithOneAreTrusted() {
+        // a body not starting with "<" is only suspect: with nothing consistent starting inside it, its count stands
+        assertThat(decodeWhole(1024, "5 <13>a10 plain text5 <13>b12 no pri 12 <x7 <13>c 9")).containsExactly(
+                "<13>a", "plain text", "<13>b", "no pri 12 <x", "<13>c 9");
+        assertThat(errors).isEmpty();
+
+        // with nothing after it to vouch for its count, such a body that holds a consistent frame start is suspect
+        frames.clear();
+        assertThat(decodeWhole(1024, "5 <13>a7 5 <13>x")).containsExactly("<13>a", "<13>x");
+        assertThat(errors).containsExactly("BAD_OCTET_COUNT@7");
+    }
+
+    @Test
     void wrongCountAtTheEndOfTheStreamStillFindsTheFramesItCovered() {
         List<String> after = new ArrayList<>();
         String stream = "900 " + HEAD + "counted far too long" + validFrames(3, after);
