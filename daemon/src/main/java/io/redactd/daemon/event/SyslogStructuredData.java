@@ -46,7 +46,7 @@ public final class SyslogStructuredData {
             while (i < n && name(message[i])) {
                 i++;
             }
-            if (i == idStart) {
+            if (!validName(message, idStart, i)) {
                 return null;
             }
             String id = ascii(message, idStart, i);
@@ -57,7 +57,7 @@ public final class SyslogStructuredData {
                 while (i < n && name(message[i])) {
                     i++;
                 }
-                if (i == nameStart || i + 1 >= n || message[i] != '=' || message[i + 1] != '"') {
+                if (!validName(message, nameStart, i) || i + 1 >= n || message[i] != '=' || message[i + 1] != '"') {
                     return null;
                 }
                 String param = ascii(message, nameStart, i);
@@ -123,6 +123,26 @@ public final class SyslogStructuredData {
             params.put(name, values);
         }
     }
+
+    /**
+     * An SD-NAME of 1 to 32 characters (RFC 5424 6.3.2), without {@code [}. The grammar allows {@code [}, but every
+     * replacement the redactor writes starts with one and ends with {@code ]}: a value redacted where a name stands
+     * (an SD-ID {@code 212-67-4821} is a valid name) would end the element inside the replacement, and the rest of
+     * the element ({@code a="b"]}) would be taken for the message. Refusing such a name keeps the message whole.
+     */
+    private static boolean validName(byte[] b, int from, int to) {
+        if (to == from || to - from > MAX_NAME) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (b[i] == '[') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final int MAX_NAME = 32;
 
     /** SD-NAME: printable US-ASCII except '=', SP, ']' and '"'. */
     private static boolean name(byte c) {

@@ -37,6 +37,8 @@ public final class ListenerTls {
     private final Counter reloads;
     private final Counter reloadFailures;
     private final Counter refusedClients;
+    /** One refusal line a second: a misconfigured client fleet reconnecting in a loop would flood the log. */
+    private final LogThrottle refusedLog = new LogThrottle(1000);
     private volatile PemMaterial current;
     private volatile String lastReloadError;
     private long timerId = -1;
@@ -143,8 +145,10 @@ public final class ListenerTls {
             return true;
         }
         refusedClients.increment();
-        LOG.warn("listener '{}': refused TLS client {}: certificate identities {} not in allowed_clients; closing connection",
-                listener, peer, leaf == null ? "[none]" : ClientAllowList.identities(leaf));
+        X509Certificate refused = leaf;
+        refusedLog.log(suppressed -> LOG.warn("listener '{}': refused TLS client {}: certificate identities {} not in "
+                + "allowed_clients; closing connection ({} similar suppressed)", listener, peer,
+                refused == null ? "[none]" : ClientAllowList.identities(refused), suppressed));
         return false;
     }
 

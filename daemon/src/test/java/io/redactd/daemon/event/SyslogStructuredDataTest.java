@@ -44,6 +44,23 @@ class SyslogStructuredDataTest {
     }
 
     @Test
+    void anyValidSdNameIsAnIdEvenDigitsAndDashes() {
+        assertThat(split("[212-67-4821 a=\"b\"] m").elements()).isEqualTo(Map.of("212-67-4821", Map.of("a", "b")));
+        String longest = "x".repeat(32);
+        assertThat(split("[" + longest + " " + longest + "=\"v\"]").elements())
+                .isEqualTo(Map.of(longest, Map.of(longest, "v")));
+    }
+
+    @Test
+    void aRedactedNameLeavesTheMessageWholeInsteadOfBreakingTheElement() {
+        for (String redacted : List.of("[[REDACTED:SSN] a=\"b\"] admitted", "[x a=\"1\"][[REDACTED:SSN:4821] a=\"b\"] m",
+                "[patient-[TOKEN:SSN:k1:3f9a0c1d2e3f4a5b] a=\"b\"]", "[id [REDACTED:SSN]=\"b\"] m",
+                "[" + "x".repeat(33) + " a=\"b\"]", "[id " + "x".repeat(33) + "=\"b\"]")) {
+            assertThat(split(redacted)).as(redacted).isNull();
+        }
+    }
+
+    @Test
     void anythingNotFollowingTheGrammarIsLeftWhole() {
         for (String bad : List.of("", "no sd here", "[", "[]", "[id", "[id x=1]", "[id x=\"1]", "[id x=\"1\"]text",
                 "[id  x=\"1\"]", "[id =\"1\"]", "[id x=\"1\" ] t", "[a=b]")) {

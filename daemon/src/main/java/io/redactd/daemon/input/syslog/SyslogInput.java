@@ -61,6 +61,12 @@ public final class SyslogInput implements Input {
     private final AtomicLong connectionSerial = new AtomicLong();
     private final Set<Future<Void>> inflight = ConcurrentHashMap.newKeySet();
     private final LogThrottle malformedLog = new LogThrottle(1000);
+    /**
+     * Per-connection lines (resets, failed handshakes): one a second, since a client that exits with a thousand
+     * connections open, or a scanner, would otherwise write a line per connection. Apart from malformedLog so a reset
+     * storm cannot hide the malformed-frame lines.
+     */
+    private final LogThrottle connectionLog = new LogThrottle(1000);
     private final Counter events;
     private final Counter unparsed;
     private final Counter refusedOverLimit;
@@ -204,7 +210,8 @@ public final class SyslogInput implements Input {
             if (tls != null) {
                 tls.configure(options);
             }
-            NetServer server = vertx.createNetServer(options).connectHandler(this::accept);
+            NetServer server = vertx.createNetServer(options).connectHandler(this::accept)
+                    .exceptionHandler(this::notAccepted);
             synchronized (servers) {
                 servers.add(server);
             }
@@ -244,6 +251,16 @@ public final class SyslogInput implements Input {
             return;
         }
         new Connection(socket, peer).start();
+    }
+
+    /**
+     * A connection that failed before it was handed to {@link #accept}: in practice a failed or timed-out TLS
+     * handshake (Vert.x drops these silently without a handler). Only the exception's class is logged: its message
+     * can carry what the peer sent.
+     */
+    private void notAccepted(Throwable e) {
+        connectionLog.log(suppressed -> LOG.warn("syslog input '{}': a connection failed before it was accepted "
+                + "(TLS handshake): {} ({} similar suppressed)", id, e.getClass().getSimpleName(), suppressed));
     }
 
     private Future<Void> startUdp() {
@@ -318,9 +335,11 @@ public final class SyslogInput implements Input {
             socket.exceptionHandler(e -> {
                 if (e instanceof java.io.IOException) {
                     connectionResets.increment();
-                    LOG.warn("syslog input '{}': connection from {} was reset by the peer{}; data it sent that was "
-                            + "not read yet is lost (the sender should close gracefully)", id, peer,
-                            paused ? " while paused by back-pressure" : "");
+                    boolean whilePaused = paused;
+                    connectionLog.log(suppressed -> LOG.warn("syslog input '{}': connection from {} was reset by the "
+                            + "peer{}; data it sent that was not read yet is lost (the sender should close gracefully; "
+                            + "{} similar suppressed)", id, peer, whilePaused ? " while paused by back-pressure" : "",
+                            suppressed));
                 } else {
                     LOG.debug("syslog input '{}': connection from {} failed: {}", id, peer, e.getClass().getSimpleName());
                 }

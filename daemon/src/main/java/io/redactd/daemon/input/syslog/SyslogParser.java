@@ -189,10 +189,11 @@ public final class SyslogParser {
             p++;
         }
         Long ts = null;
-        if (end - p >= 15 && isMonth(b, p)) {
-            ts = bsdTimestamp(b, p);
+        if (end - p >= 14 && isMonth(b, p)) {
+            int length = bsdTimestampLength(b, p, end);
+            ts = length < 0 ? null : bsdTimestamp(b, p, length);
             if (ts != null) {
-                p += 15;
+                p += length;
             }
         } else {
             int e = tokenEnd(b, p, end);
@@ -272,25 +273,55 @@ public final class SyslogParser {
         return 0;
     }
 
-    /** {@code Mmm dd hh:mm:ss} (day space-padded or two digits). */
-    private Long bsdTimestamp(byte[] b, int p) {
-        int mon = month(b, p);
-        int day = (b[p + 4] == SP ? 0 : digit(b[p + 4]) * 10) + digit(b[p + 5]);
-        if (b[p + 6] != SP || b[p + 9] != ':' || b[p + 12] != ':' || (b[p + 4] != SP && !isDigit(b[p + 4]))
-                || !isDigit(b[p + 5])) {
-            return null;
+    /**
+     * Length of a BSD timestamp at {@code p}: {@code Mmm dd hh:mm:ss} with the day two digits, space-padded
+     * ({@code Dec  7}) or, as some senders write it, unpadded ({@code Dec 7}); then optional fractional seconds
+     * ({@code .123}, written by rsyslog's high-precision BSD format and others), which belong to the timestamp and must
+     * not be taken for the HOSTNAME. -1 when the layout does not match (the values are checked by bsdTimestamp).
+     */
+    private static int bsdTimestampLength(byte[] b, int p, int end) {
+        int dayStart = b[p + 4] == SP ? p + 5 : p + 4;
+        int dayEnd = dayStart;
+        while (dayEnd < end && dayEnd - dayStart < 2 && isDigit(b[dayEnd])) {
+            dayEnd++;
         }
-        int h = twoDigits(b, p + 7);
-        int mi = twoDigits(b, p + 10);
-        int s = twoDigits(b, p + 13);
+        if (dayEnd == dayStart || dayStart == p + 5 && dayEnd - dayStart != 1 || end - dayEnd < 9
+                || b[dayEnd] != SP || b[dayEnd + 3] != ':' || b[dayEnd + 6] != ':') {
+            return -1;
+        }
+        int t = dayEnd + 9;
+        if (t + 1 < end && b[t] == '.' && isDigit(b[t + 1])) {
+            int fraction = t + 1;
+            t = fraction;
+            while (t < end && t - fraction < 9 && isDigit(b[t])) {
+                t++;
+            }
+        }
+        return t - p;
+    }
+
+    /** The time of a BSD timestamp whose layout {@link #bsdTimestampLength} accepted; null when a value is invalid. */
+    private Long bsdTimestamp(byte[] b, int p, int length) {
+        int mon = month(b, p);
+        int dayStart = b[p + 4] == SP ? p + 5 : p + 4;
+        int dayEnd = isDigit(b[dayStart + 1]) ? dayStart + 2 : dayStart + 1;
+        int day = dayEnd - dayStart == 2 ? twoDigits(b, dayStart) : digit(b[dayStart]);
+        int h = twoDigits(b, dayEnd + 1);
+        int mi = twoDigits(b, dayEnd + 4);
+        int s = twoDigits(b, dayEnd + 7);
         if (h < 0 || mi < 0 || s < 0 || h > 23 || mi > 59 || s > 60) {
             return null;
         }
+        int millis = 0;
+        int fraction = dayEnd + 10;
+        for (int i = fraction, scale = 100; i < p + length && scale > 0; i++, scale /= 10) {
+            millis += digit(b[i]) * scale;
+        }
         long now = clock.millis();
         int year = LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L)).getYear();
-        Long t = epochMillis(year, mon, day, h, mi, s, 0, 0);
+        Long t = epochMillis(year, mon, day, h, mi, s, millis, 0);
         if (t != null && t > now + 86_400_000L) {
-            t = epochMillis(year - 1, mon, day, h, mi, s, 0, 0);
+            t = epochMillis(year - 1, mon, day, h, mi, s, millis, 0);
         }
         return t;
     }

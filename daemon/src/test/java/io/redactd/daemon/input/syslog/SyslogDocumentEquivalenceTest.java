@@ -185,6 +185,18 @@ class SyslogDocumentEquivalenceTest {
     }
 
     @Test
+    void phiAsAnSdIdIsRedactedAndTheElementStaysInOnePiece() {
+        // "212-67-4821" is a valid SD-ID (RFC 5424 6.3.2) and an SSN: redacted where it stands, it must not turn the
+        // rest of the element into message text
+        DetectionPlan plan = DetectionPlan.compile(DetectionSettings.defaults());
+        byte[] frame = "<13>1 2026-03-10T11:00:00Z h app - - [212-67-4821 a=\"b\"] admitted"
+                .getBytes(StandardCharsets.UTF_8);
+        String doc = reference(frame, new SyslogParser(CLOCK), plan.newRedactor());
+        assertThat(doc).doesNotContain("212-67-4821").doesNotContain(SyslogStructuredData.FIELD)
+                .contains("\"message\":\"[[REDACTED:SSN] a=\\\"b\\\"] admitted\"");
+    }
+
+    @Test
     void theFastPathWritesTheSameBytesAsAFreshParseWrittenAsATree(@TempDir Path dir) throws Exception {
         DetectionPlan plan = DetectionPlan.compile(DetectionSettings.defaults());
         Random rnd = new Random(5424);

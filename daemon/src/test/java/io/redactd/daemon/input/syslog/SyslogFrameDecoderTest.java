@@ -72,6 +72,133 @@ class SyslogFrameDecoderTest {
         assertThat(errors).containsExactly("BAD_OCTET_COUNT@7");
     }
 
+    private static final String HEAD = "<13>1 2026-12-07T10:00:00Z h app - - ";
+
+    /** {@code n} valid frames "msg 00".."msg nn" (43 bytes each, as in the tester's stream), octet-counted. */
+    private static String validFrames(int n, List<String> expected) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String msg = HEAD + String.format("msg %02d", i);
+            expected.add(msg);
+            out.append(msg.getBytes(StandardCharsets.UTF_8).length).append(' ').append(msg);
+        }
+        return out.toString();
+    }
+
+    private List<String> decodeWhole(int maxFrameBytes, String stream) {
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(maxFrameBytes);
+        feed(decoder, stream);
+        decoder.end(listener);
+        return frames;
+    }
+
+    @Test
+    void countOfCharactersInsteadOfBytesCostsOnlyThatFrame() {
+        // one byte short ("é" is two bytes): the frame's last "2" and the next header "43 " read as a count of 243
+        String jose = HEAD + "José checked in, room 12";
+        List<String> expected = new ArrayList<>();
+        String stream = validFrames(2, expected) + jose.length() + " " + jose;
+        int stray = stream.getBytes(StandardCharsets.UTF_8).length - 1;
+        List<String> after = new ArrayList<>();
+        stream += validFrames(28, after);
+        assertThat(after.get(0)).hasSize(43);
+
+        assertThat(decodeWhole(65536, stream)).hasSize(2 + 1 + 28)
+                .startsWith(expected.toArray(String[]::new)).endsWith(after.toArray(String[]::new));
+        assertThat(frames.get(2)).isEqualTo(jose.substring(0, jose.length() - 1));
+        assertThat(errors).containsExactly("BAD_OCTET_COUNT@" + stray);
+    }
+
+    @Test
+    void countOfCharactersInsteadOfBytesSplitAcrossReads() {
+        String jose = HEAD + "José checked in, room 12";
+        List<String> after = new ArrayList<>();
+        byte[] stream = ("43 " + HEAD + "msg xx" + jose.length() + " " + jose + validFrames(28, after))
+                .getBytes(StandardCharsets.UTF_8);
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(65536);
+        for (int pos = 0; pos < stream.length; pos += 100) {
+            decoder.feed(stream, pos, Math.min(100, stream.length - pos), listener);
+        }
+        decoder.end(listener);
+        assertThat(frames).hasSize(2 + 28).endsWith(after.toArray(String[]::new));
+        assertThat(errors).hasSize(1).allMatch(e -> e.startsWith("BAD_OCTET_COUNT@"));
+    }
+
+    @Test
+    void brokenHeadersCostOnlyTheirOwnFrame() {
+        for (String bad : new String[] {
+                "12x garbage that ends in a digit 9",
+                "-5 " + HEAD + "negative",
+                "99999999999999999999 " + HEAD + "twenty digits",
+                "0 " + HEAD + "zero"}) {
+            frames.clear();
+            errors.clear();
+            List<String> expected = new ArrayList<>();
+            String before = validFrames(1, expected);
+            List<String> after = new ArrayList<>();
+            String stream = before + bad + validFrames(28, after);
+            expected.addAll(after);
+            assertThat(decodeWhole(65536, stream)).as(bad).containsExactlyElementsOf(expected);
+            assertThat(errors).as(bad).containsExactly("BAD_OCTET_COUNT@" + before.length());
+        }
+    }
+
+    @Test
+    void shortCountNotFollowedByAHeaderKeepsItsBytesAndResyncsAfterThem() {
+        // nothing consistent starts inside the counted bytes: the count is trusted, what follows it is the broken part
+        List<String> expected = new ArrayList<>();
+        String before = validFrames(1, expected);
+        List<String> after = new ArrayList<>();
+        String stream = before + "12 " + HEAD + "count short" + validFrames(28, after);
+        expected.add(HEAD.substring(0, 12));
+        expected.addAll(after);
+        assertThat(decodeWhole(65536, stream)).containsExactlyElementsOf(expected);
+        assertThat(errors).containsExactly("BAD_OCTET_COUNT@" + (before.length() + 3 + 12));
+    }
+
+    @Test
+    void strayDigitsMakingAnOversizeCountDoNotSkipTheFramesAfter() {
+        List<String> expected = new ArrayList<>();
+        String stream = validFrames(1, expected) + "999";
+        List<String> after = new ArrayList<>();
+        stream += validFrames(28, after);
+        expected.addAll(after);
+        assertThat(decodeWhole(65536, stream)).containsExactlyElementsOf(expected);
+        assertThat(errors).containsExactly("BAD_OCTET_COUNT@46");
+    }
+
+    @Test
+    void consistentCountIsTrustedEvenWithAFrameStartInsideTheMessage() {
+        List<String> expected = new ArrayList<>();
+        String tricky = HEAD + "vitals 12 <13>1 bp 120 43 <13>1";
+        expected.add(tricky);
+        String stream = tricky.length() + " " + tricky + validFrames(3, expected) + tricky.length() + " " + tricky;
+        expected.add(tricky);
+        assertThat(decodeWhole(1024, stream)).containsExactlyElementsOf(expected);
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void framesWithoutPriAmongFramesWithOneAreTrusted() {
+        // a body not starting with "<" is only suspect: with nothing consistent starting inside it, its count stands
+        assertThat(decodeWhole(1024, "5 <13>a10 plain text5 <13>b12 no pri 12 <x7 <13>c 9")).containsExactly(
+                "<13>a", "plain text", "<13>b", "no pri 12 <x", "<13>c 9");
+        assertThat(errors).isEmpty();
+
+        // with nothing after it to vouch for its count, such a body that holds a consistent frame start is suspect
+        frames.clear();
+        assertThat(decodeWhole(1024, "5 <13>a7 5 <13>x")).containsExactly("<13>a", "<13>x");
+        assertThat(errors).containsExactly("BAD_OCTET_COUNT@7");
+    }
+
+    @Test
+    void wrongCountAtTheEndOfTheStreamStillFindsTheFramesItCovered() {
+        List<String> after = new ArrayList<>();
+        String stream = "900 " + HEAD + "counted far too long" + validFrames(3, after);
+        assertThat(decodeWhole(1024, stream)).containsExactlyElementsOf(after);
+        assertThat(errors).containsExactly("TRUNCATED@0");
+    }
+
     @Test
     void overlongLineIsSkippedToItsNewline() {
         SyslogFrameDecoder decoder = new SyslogFrameDecoder(16);

@@ -496,6 +496,55 @@ class SyslogInputTest {
                 .isEqualTo(1.0);
     }
 
+    @Test
+    void connectionResetsAreCountedEachButLoggedOncePerSecond() throws Exception {
+        SyslogInput input = start(config(null, true, null, null, null, null, null, null));
+        try (io.redactd.daemon.tls.LogCapture log = new io.redactd.daemon.tls.LogCapture()) {
+            resetConnections(input, 50);
+            Thread.sleep(1100);
+            resetConnections(input, 1);
+            String text = log.text();
+            assertThat(text.split("reset by the peer", -1)).as(text).hasSizeBetween(2, 4);
+            assertThat(text).containsPattern("reset by the peer.*; (4[89]|50) similar suppressed");
+        }
+        assertThat(metrics.get("redactd.input.errors").tag("reason", "connection_reset").counter().count())
+                .isEqualTo(51.0);
+    }
+
+    /** Opens {@code n} connections and aborts them with a TCP RST, as a client process that exits does. */
+    private void resetConnections(SyslogInput input, int n) throws Exception {
+        double before = metrics.get("redactd.input.errors").tag("reason", "connection_reset").counter().count();
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sockets.add(new Socket("127.0.0.1", input.port()));
+        }
+        RecordingSink.await(() -> gauge("redactd.input.connections") == n, WAIT, "connections not accepted");
+        for (Socket socket : sockets) {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
+        RecordingSink.await(() -> metrics.get("redactd.input.errors").tag("reason", "connection_reset").counter()
+                .count() == before + n, WAIT, "resets not counted");
+    }
+
+    @Test
+    void failedTlsHandshakeIsLoggedWithoutWhatThePeerSent() throws Exception {
+        SyslogInput input = startTls();
+        try (io.redactd.daemon.tls.LogCapture log = new io.redactd.daemon.tls.LogCapture()) {
+            for (int i = 0; i < 5; i++) {
+                try (Socket socket = new Socket("127.0.0.1", input.port())) {
+                    socket.getOutputStream().write(("<13>CANARY-PLAINTEXT-" + "x".repeat(600) + "\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    assertClosedByServer(socket);
+                }
+            }
+            RecordingSink.await(() -> log.text().contains("failed before it was accepted"), WAIT,
+                    "no line for the failed handshakes");
+            assertThat(log.text().split("failed before it was accepted", -1)).hasSizeLessThanOrEqualTo(3);
+            assertThat(log.text()).doesNotContain("CANARY");
+        }
+    }
+
     private double gauge(String name) {
         return metrics.get(name).gauge().value();
     }

@@ -85,6 +85,41 @@ class SyslogParserTest {
     }
 
     @Test
+    void rfc3164FractionalSecondsBelongToTheTimestampNotTheHostname() {
+        SyslogMessage m = parse("<13>Dec  7 10:00:00.123 host app: msg");
+        assertThat(m.hostname()).isEqualTo("host");
+        assertThat(m.appname()).isEqualTo("app");
+        assertThat(m.timestampMs()).isEqualTo(Instant.parse("2025-12-07T10:00:00.123Z").toEpochMilli());
+        assertThat(text(m.text())).isEqualTo("msg");
+
+        SyslogMessage micros = parse("<13>Dec 17 10:00:00.123456 host app: msg");
+        assertThat(micros.hostname()).isEqualTo("host");
+        assertThat(micros.timestampMs()).isEqualTo(Instant.parse("2025-12-17T10:00:00.123Z").toEpochMilli());
+    }
+
+    @Test
+    void rfc3164UnpaddedSingleDigitDayIsATimestamp() {
+        SyslogMessage m = parse("<13>Dec 7 10:00:00 host app[9]: msg");
+        assertThat(m.timestampMs()).isEqualTo(Instant.parse("2025-12-07T10:00:00Z").toEpochMilli());
+        assertThat(m.hostname()).isEqualTo("host");
+        assertThat(m.appname()).isEqualTo("app");
+        assertThat(m.procid()).isEqualTo("9");
+        assertThat(text(m.text())).isEqualTo("msg");
+
+        SyslogMessage fraction = parse("<13>Mar 1 00:00:01.5 host app: msg");
+        assertThat(fraction.timestampMs()).isEqualTo(Instant.parse("2026-03-01T00:00:01.500Z").toEpochMilli());
+        assertThat(fraction.hostname()).isEqualTo("host");
+    }
+
+    @Test
+    void rfc3164MalformedDaysAreNotTimestamps() {
+        for (String bad : new String[] {"<13>Dec  17 10:00:00 h a: m", "<13>Dec x 10:00:00 h a: m",
+                "<13>Dec 7 10-00:00 h a: m", "<13>Dec 32 10:00:00 h a: m", "<13>Dec 7 10:00"}) {
+            assertThat(parse(bad).timestampMs()).as(bad).isNull();
+        }
+    }
+
+    @Test
     void rfc3164WithoutTimestampKeepsEverythingAsText() {
         SyslogMessage m = parse("<13>just some text: here");
         assertThat(m.timestampMs()).isNull();
