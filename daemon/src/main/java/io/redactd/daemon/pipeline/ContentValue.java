@@ -27,6 +27,10 @@ public final class ContentValue {
 
     /** A value as redacted under one plan; immutable, so a racing second worker only repeats the same work. */
     record Redaction(Object plan, String text, List<Finding> findings, boolean dropped) {
+        /** Something to count or act on: a finding, or a drop. */
+        boolean found() {
+            return dropped || !findings.isEmpty();
+        }
     }
 
     public ContentValue(String raw) {
@@ -47,6 +51,12 @@ public final class ContentValue {
     public String redacted() {
         Redaction r = redaction;
         return r == null ? WITHHELD : r.text();
+    }
+
+    /** The redaction under {@code plan} if the value was scanned under it, else null. */
+    Redaction scannedUnder(Object plan) {
+        Redaction r = redaction;
+        return r != null && r.plan() == plan ? r : null;
     }
 
     /** The redaction under {@code plan}, scanning the value with {@code redactor} (the plan's) if not done yet. */

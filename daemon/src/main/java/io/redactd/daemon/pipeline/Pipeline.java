@@ -114,8 +114,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     private record WorkerRedactor(DetectionPlan plan, Redactor redactor) {
     }
 
-    private Redactor redactor() {
-        DetectionPlan current = plan;
+    private Redactor redactor(DetectionPlan current) {
         WorkerRedactor w = redactors.get();
         if (w == null || w.plan() != current) {
             w = new WorkerRedactor(current, current.newRedactor());
@@ -244,7 +243,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     public Future<Probe> probe(byte[] line) {
         return workers.executeBlocking(() -> {
             byte[] msg = Utf8Repair.repair(line);
-            LineResult r = redactor().redact(msg, 0, msg.length);
+            LineResult r = redactor(plan).redact(msg, 0, msg.length);
             List<String> types = new ArrayList<>();
             for (int i = 0; i < r.findingCount(); i++) {
                 types.add(r.finding(i).type());
@@ -368,6 +367,14 @@ public final class Pipeline implements EventSink, AlertEventSink {
         final List<byte[]> docs;
         final int[] chainAt;
         final Map<String, Integer> findings = new HashMap<>();
+        /**
+         * The last field map seen in this batch that holds no split context and whose content values have no finding
+         * under the batch's plan: a syslog connection shares one map while its header repeats, so the next event
+         * with the same map skips those checks.
+         */
+        Map<String, Object> cleanFields;
+        /** The plan the batch's message redactor came from; content values are scanned under it too. */
+        DetectionPlan plan;
         int dropAction;
         int errors;
 
@@ -386,10 +393,12 @@ public final class Pipeline implements EventSink, AlertEventSink {
      */
     private EventDocs detect(RawBatch batch) {
         long t0 = System.nanoTime();
-        Redactor redactor = redactor();
+        DetectionPlan batchPlan = plan;
+        Redactor redactor = redactor(batchPlan);
         EventWriter writer = writers.get();
         List<RawEvent> events = batch.events();
         BatchResult result = new BatchResult(events.size());
+        result.plan = batchPlan;
         int n = events.size();
         int i = 0;
         // Two events at a time: the redactor scans both lines in one pass (the portable engine walks them together,
@@ -397,7 +406,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
         for (; i + 1 < n; i += 2) {
             RawEvent a = events.get(i);
             RawEvent b = events.get(i + 1);
-            if (SplitContext.of(a) == null && SplitContext.of(b) == null) {
+            if (unsplit(a, result) && unsplit(b, result)) {
                 detectPair(batch, a, b, redactor, writer, result);
             } else {
                 // Pieces of a split line (rare) go one at a time, each detected with its neighbours' bytes.
@@ -419,9 +428,13 @@ public final class Pipeline implements EventSink, AlertEventSink {
         return new EventDocs(result.docs, result.chainAt);
     }
 
+    private static boolean unsplit(RawEvent e, BatchResult result) {
+        return e.fields() == result.cleanFields || SplitContext.of(e) == null;
+    }
+
     private void detectEvent(RawBatch batch, RawEvent e, Redactor redactor, EventWriter writer, BatchResult result) {
         byte[] msg = repaired(batch, e);
-        SplitContext split = SplitContext.of(e);
+        SplitContext split = e.fields() == result.cleanFields ? null : SplitContext.of(e);
         LineResult r;
         try {
             r = split == null ? redactor.redact(msg, 0, msg.length) : redactPiece(redactor, msg, split);
@@ -512,7 +525,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     /** Findings, drop action, leak hook and the forwarded document of one detected event. */
     private void finishEvent(RawBatch batch, RawEvent e, byte[] msg, LineResult message, EventWriter writer,
                              BatchResult result) {
-        LineResult r = withContentFindings(e, message);
+        LineResult r = e.fields() == result.cleanFields ? message : withContentFindings(e, message, result);
         int found = r.findingCount();
         SortedMap<String, Object> findings = found == 0 ? Collections.emptySortedMap() : findings(r, result);
         FindingsHook hook = findingsHook;
@@ -547,19 +560,30 @@ public final class Pipeline implements EventSink, AlertEventSink {
      * The message's result plus the findings of the event's {@link ContentValue} fields (scanned now if their value
      * was not scanned under the current plan yet), or the message's result alone when those fields are clean.
      */
-    private LineResult withContentFindings(RawEvent e, LineResult message) {
+    private LineResult withContentFindings(RawEvent e, LineResult message, BatchResult result) {
         ContentFindings found = null;
+        DetectionPlan current = result.plan;
+        boolean split = false;
         for (Object v : e.fields().values()) {
-            if (v instanceof ContentValue c) {
-                WorkerRedactor w = fieldRedactor();
-                ContentValue.Redaction r = c.redaction(w.plan(), w.redactor());
-                if (!r.findings().isEmpty() || r.dropped()) {
+            if (v instanceof SplitContext) {
+                split = true;
+            } else if (v instanceof ContentValue c) {
+                // A sender's header repeats: its values were scanned under this plan already (no thread-local then).
+                ContentValue.Redaction r = c.scannedUnder(current);
+                if (r == null) {
+                    WorkerRedactor w = fieldRedactor(current);
+                    r = c.redaction(w.plan(), w.redactor());
+                }
+                if (r.found()) {
                     if (found == null) {
                         found = new ContentFindings();
                     }
                     found.add(r);
                 }
             }
+        }
+        if (found == null && !split) {
+            result.cleanFields = e.fields();
         }
         return found == null ? message : found.with(message);
     }
@@ -568,8 +592,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
      * A second redactor per worker, for {@link ContentValue} fields: the first may be between the two halves of a
      * paired scan when an event's fields are scanned.
      */
-    private WorkerRedactor fieldRedactor() {
-        DetectionPlan current = plan;
+    private WorkerRedactor fieldRedactor(DetectionPlan current) {
         WorkerRedactor w = fieldRedactors.get();
         if (w == null || w.plan() != current) {
             w = new WorkerRedactor(current, current.newRedactor());

@@ -2,6 +2,7 @@ package io.redactd.daemon.input.file;
 
 import io.redactd.daemon.input.file.FileInputConfig.Format;
 import io.redactd.daemon.input.file.FileInputConfig.MultilineMode;
+import io.redactd.daemon.pipeline.ContentValue;
 import io.redactd.daemon.pipeline.RawEvent;
 import io.redactd.daemon.pipeline.SplitContext;
 
@@ -42,7 +43,8 @@ final class EventAssembler implements Tailer.Lines {
     private final LineFormat.Decoded decoded = new LineFormat.Decoded();
 
     private Format format;
-    private String path;
+    /** The file's name is whatever an application chose (a patient's name, an MRN): redacted like the text. */
+    private ContentValue path;
     private long readTimeMs;
     private List<RawEvent> batch = new ArrayList<>();
     private int batchBytes;
@@ -84,12 +86,12 @@ final class EventAssembler implements Tailer.Lines {
         this.multilineMaxBytes = config.multiline().maxBytes();
         this.flushTimeoutNanos = config.multiline().flushTimeoutMs() * 1_000_000L;
         this.format = config.format();
-        this.path = path;
+        this.path = new ContentValue(path);
         this.flagLists = new List[1 << FLAG_NAMES.length];
     }
 
     void path(String renamedTo) {
-        this.path = renamedTo;
+        this.path = new ContentValue(renamedTo);
     }
 
     /** The time given to events of formats that carry none; set once per read. */

@@ -112,6 +112,10 @@ public final class HttpInput implements Input {
                 .description("Requests answered 429 after too many failed authentications").tag("input", id).register(metrics);
         Gauge.builder("redactd.input.connections", connections, AtomicInteger::get).description("Open connections")
                 .tag("input", id).register(metrics);
+        Gauge.builder("redactd.http.requests.in.flight", inflightRequests, AtomicInteger::get)
+                .description("Requests holding one of max_inflight_requests").tag("input", id).register(metrics);
+        Gauge.builder("redactd.http.requests.receiving", uploadingRequests, AtomicInteger::get)
+                .description("Requests in flight whose body is still arriving").tag("input", id).register(metrics);
     }
 
     @Override

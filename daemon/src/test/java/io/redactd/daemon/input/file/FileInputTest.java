@@ -1,5 +1,6 @@
 package io.redactd.daemon.input.file;
 
+import io.redactd.daemon.pipeline.ContentValue;
 import io.redactd.daemon.pipeline.RawEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,7 @@ class FileInputTest {
             Await.until("two lines", WAIT, () -> h.sink.count() == 2);
             RawEvent second = h.sink.events().get(1);
             assertThat(new String(second.message(), StandardCharsets.UTF_8)).isEqualTo("second");
-            assertThat(second.fields()).containsEntry("log.file.path", a.toString())
+            assertThat(second.fields()).containsEntry("log.file.path", new ContentValue(a.toString()))
                     .containsEntry("log.offset", 6L).containsEntry("event.dataset", "app")
                     .doesNotContainKey("log.flags");
             assertThat(second.position()).isEqualTo(13L);

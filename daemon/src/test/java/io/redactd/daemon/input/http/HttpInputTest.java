@@ -359,11 +359,9 @@ class HttpInputTest {
             slow.getOutputStream().write(("POST /v1/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
                     + "\r\nContent-Length: 1000\r\n\r\nabc").getBytes(StandardCharsets.US_ASCII));
             slow.getOutputStream().flush();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            Reply busy;
-            do {
-                busy = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN, "--data-binary", "x");
-            } while (busy.status() == 200 && System.nanoTime() < deadline);
+            RecordingSink.await(() -> metrics.get("redactd.http.requests.receiving").gauge().value() == 1, WAIT,
+                    "the slow request never started");
+            Reply busy = curl(input, "/v1/logs", "-H", "Authorization: Bearer " + TOKEN, "--data-binary", "x");
             assertThat(busy.status()).isEqualTo(503);
             assertThat(busy.body().getString("message")).contains("1 of them still receiving their body")
                     .doesNotContain("pipeline is full");
