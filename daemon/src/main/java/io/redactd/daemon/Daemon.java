@@ -371,7 +371,9 @@ public final class Daemon {
         try {
             stateLock = StateDirLock.tryAcquire(dir);
         } catch (IOException e) {
-            throw new StartException("state_dir " + dir + " cannot be locked: " + e.getClass().getSimpleName(), e);
+            // e.g. a network file system without locks: the reason is the operator's only clue
+            throw new StartException("state_dir " + dir + " cannot be locked (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); it must be a local directory", e);
         }
         if (stateLock == null) {
             throw new StartException("state_dir " + dir + " is in use by another redactd (" + StateDirLock.holder(dir)

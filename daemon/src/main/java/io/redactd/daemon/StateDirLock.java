@@ -46,6 +46,21 @@ public final class StateDirLock implements AutoCloseable {
         return new StateDirLock(ch, l);
     }
 
+    /** What {@link #tryAcquireExisting} returns when another process holds the lock. */
+    public static final StateDirLock HELD = new StateDirLock(null, null);
+
+    /**
+     * For tools run beside the daemon: takes the lock only if a daemon ever created the lock file (null when there is
+     * none, so nothing to wait for), {@link #HELD} when it is held. Never creates the file.
+     */
+    public static StateDirLock tryAcquireExisting(Path stateDir) throws IOException {
+        if (!Files.exists(stateDir.resolve(FILE))) {
+            return null;
+        }
+        StateDirLock l = tryAcquire(stateDir);
+        return l == null ? HELD : l;
+    }
+
     /** "pid N" of the holder as it wrote it, or "another process" when unreadable. */
     public static String holder(Path stateDir) {
         try {
@@ -58,6 +73,9 @@ public final class StateDirLock implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (channel == null) {
+            return; // HELD: nothing of ours to release
+        }
         try {
             lock.release();
         } finally {

@@ -50,9 +50,11 @@ public final class KeygenCommand implements Callable<Integer> {
             Path keyFile = SealingKey.file(stateDir);
             if (force) {
                 // The running daemon would overwrite a new key with its own evolved one at its next checkpoint.
+                // Only a lock file a daemon made can be held; keygen never creates one (run as root it would leave a
+                // root-owned file the daemon's own user could not open).
                 Files.createDirectories(stateDir);
-                try (StateDirLock lock = StateDirLock.tryAcquire(stateDir)) {
-                    if (lock == null) {
+                try (StateDirLock lock = StateDirLock.tryAcquireExisting(stateDir)) {
+                    if (lock == StateDirLock.HELD) {
                         err.println("redactd keygen: a daemon is running on " + stateDir + " ("
                                 + StateDirLock.holder(stateDir) + "); stop it first, then replace the key");
                         return 2;

@@ -42,6 +42,56 @@ public final class ContentValue {
         return raw == null ? null : new ContentValue(raw);
     }
 
+    /**
+     * A host name as the sender wrote it. A numeric address stays a plain value, as {@code source.ip} does: it is the
+     * network identity of a host, and RFC 5424 senders often put one there, so scanning it would stamp an IP finding
+     * (and a leak alert) on every event of such a sender. Any other text is content.
+     */
+    public static Object hostName(String raw) {
+        return raw == null ? null : numericAddress(raw) ? raw : new ContentValue(raw);
+    }
+
+    /** An IPv4 dotted quad, or an IPv6 literal (hex groups, colons, an optional dotted tail, optional brackets). */
+    static boolean numericAddress(String s) {
+        int from = 0;
+        int to = s.length();
+        if (to >= 2 && s.charAt(0) == '[' && s.charAt(to - 1) == ']') {
+            from++;
+            to--;
+        }
+        if (to - from < 2 || to - from > 45) {
+            return false;
+        }
+        int colons = 0;
+        int dots = 0;
+        int run = 0;
+        boolean hexLetter = false;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == ':') {
+                colons++;
+                run = 0;
+            } else if (c == '.') {
+                if (run == 0) {
+                    return false;
+                }
+                dots++;
+                run = 0;
+            } else if (Character.digit(c, 16) >= 0 && c < 0x80) {
+                hexLetter |= c > '9';
+                if (++run > 4) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        if (colons == 0) {
+            return dots == 3 && !hexLetter && run > 0 && s.indexOf(':') < 0 && from == 0;
+        }
+        return colons >= 2 && (dots == 0 || dots == 3);
+    }
+
     /** The value as the sender wrote it: for the redactor and for tests, never for output or logs. */
     public String raw() {
         return raw;

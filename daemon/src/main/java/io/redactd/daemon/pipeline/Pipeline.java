@@ -372,7 +372,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
          * under the batch's plan: a syslog connection shares one map while its header repeats, so the next event
          * with the same map skips those checks.
          */
-        Map<String, Object> cleanFields;
+        Map<String, Object> lastCleanFieldMap;
         /** The plan the batch's message redactor came from; content values are scanned under it too. */
         DetectionPlan plan;
         int dropAction;
@@ -406,7 +406,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
         for (; i + 1 < n; i += 2) {
             RawEvent a = events.get(i);
             RawEvent b = events.get(i + 1);
-            if (unsplit(a, result) && unsplit(b, result)) {
+            if (pairable(a, result) && pairable(b, result)) {
                 detectPair(batch, a, b, redactor, writer, result);
             } else {
                 // Pieces of a split line (rare) go one at a time, each detected with its neighbours' bytes.
@@ -428,13 +428,14 @@ public final class Pipeline implements EventSink, AlertEventSink {
         return new EventDocs(result.docs, result.chainAt);
     }
 
-    private static boolean unsplit(RawEvent e, BatchResult result) {
-        return e.fields() == result.cleanFields || SplitContext.of(e) == null;
+    /** Not a piece of a split line (those are detected one at a time, with their context). */
+    private static boolean pairable(RawEvent e, BatchResult result) {
+        return e.fields() == result.lastCleanFieldMap || SplitContext.of(e) == null;
     }
 
     private void detectEvent(RawBatch batch, RawEvent e, Redactor redactor, EventWriter writer, BatchResult result) {
         byte[] msg = repaired(batch, e);
-        SplitContext split = e.fields() == result.cleanFields ? null : SplitContext.of(e);
+        SplitContext split = e.fields() == result.lastCleanFieldMap ? null : SplitContext.of(e);
         LineResult r;
         try {
             r = split == null ? redactor.redact(msg, 0, msg.length) : redactPiece(redactor, msg, split);
@@ -525,7 +526,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     /** Findings, drop action, leak hook and the forwarded document of one detected event. */
     private void finishEvent(RawBatch batch, RawEvent e, byte[] msg, LineResult message, EventWriter writer,
                              BatchResult result) {
-        LineResult r = e.fields() == result.cleanFields ? message : withContentFindings(e, message, result);
+        LineResult r = e.fields() == result.lastCleanFieldMap ? message : withContentFindings(e, message, result);
         int found = r.findingCount();
         SortedMap<String, Object> findings = found == 0 ? Collections.emptySortedMap() : findings(r, result);
         FindingsHook hook = findingsHook;
@@ -541,7 +542,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
             // Leak alerts: straight to the alert manager, not through outputs or the buffer.
             hook.found(batch.inputId(), e, r, out);
         }
-        result.docs.add(writeEvent(batch, e, out, findings, writer));
+        result.docs.add(writeEvent(batch, e, out, findings, writer, result.plan));
         result.chainAt[result.docs.size() - 1] = writer.chainAt();
     }
 
@@ -583,7 +584,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
             }
         }
         if (found == null && !split) {
-            result.cleanFields = e.fields();
+            result.lastCleanFieldMap = e.fields();
         }
         return found == null ? message : found.with(message);
     }
@@ -603,7 +604,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
 
     /** The forwarded document: the pipeline's fields, then the input's, in canonical JSON. */
     private byte[] writeEvent(RawBatch batch, RawEvent e, byte[] out, SortedMap<String, Object> findings,
-                              EventWriter writer) {
+                              EventWriter writer, DetectionPlan plan) {
         // RFC 5424 structured data: parsed from the redacted bytes only, so its values are as redacted as the text.
         SyslogStructuredData.Split sd = e.fields().get(SyslogStructuredData.FIELD) == SyslogStructuredData.PREFIXED
                 ? SyslogStructuredData.split(out) : null;
@@ -611,7 +612,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
         writer.begin()
                 .core("@timestamp", writer.timestamp(e.timestampMs()))
                 // A HEC sender's host, when it names one (redacted like any content value); else this host.
-                .core("host.name", sender == null ? hostName : jsonValue(sender))
+                .core("host.name", sender == null ? hostName : jsonValue(sender, plan))
                 .core("message", Utf8Text.of(sd == null ? out : sd.text()))
                 .core("redactd.findings", findings);
         if (sd != null) {
@@ -623,7 +624,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 // Markers, not fields (a split piece's context is raw bytes); the sender's host went to host.name.
                 continue;
             }
-            if (!writer.field(f.getKey(), jsonValue(f.getValue()))) {
+            if (!writer.field(f.getKey(), jsonValue(f.getValue(), plan))) {
                 // Not the name: an HTTP or JSON event's field names are event content and may hold a value.
                 LOG.debug("field skipped (its path conflicts with another field's) input={}", batch.inputId());
             }
@@ -634,15 +635,17 @@ public final class Pipeline implements EventSink, AlertEventSink {
         return writer.finish();
     }
 
-    private static Object jsonValue(Object v) {
+    /** {@code plan}: the batch's, so a content value's text matches the findings counted for it, even mid-reload. */
+    private static Object jsonValue(Object v, DetectionPlan plan) {
         if (v == null || v instanceof String || v instanceof Long || v instanceof Integer || v instanceof Boolean) {
             return v;
         }
         if (v instanceof ContentValue c) {
-            return c.redacted();
+            ContentValue.Redaction r = c.scannedUnder(plan);
+            return r != null ? r.text() : c.redacted();
         }
         if (v instanceof List<?> l) {
-            return l.stream().map(Pipeline::jsonValue).toList();
+            return l.stream().map(x -> jsonValue(x, plan)).toList();
         }
         return String.valueOf(v);
     }

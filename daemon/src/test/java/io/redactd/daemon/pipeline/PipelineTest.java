@@ -321,6 +321,16 @@ class PipelineTest {
     }
 
     @Test
+    void aNumericHostAddressIsANetworkIdentityNotContent() {
+        for (String address : List.of("10.1.2.3", "192.168.0.254", "fe80::1", "[2001:db8::7]", "::ffff:10.0.0.1")) {
+            assertThat(ContentValue.hostName(address)).as(address).isEqualTo(address);
+        }
+        for (String name : List.of("ehr-01", "jane.roe@example.org", "212-67-4821", "cafe", "10.1.2", "a:b", "")) {
+            assertThat(ContentValue.hostName(name)).as(name).isInstanceOf(ContentValue.class);
+        }
+    }
+
+    @Test
     void aContentValueTheRedactorHasNotScannedIsWithheld() {
         ContentValue v = new ContentValue("jane.roe@example.org");
         assertThat(v.redacted()).isEqualTo(ContentValue.WITHHELD);

@@ -98,7 +98,9 @@ final class RequestEvents {
         if (json) {
             f.put("redactd.format", "json");
         }
-        putIfPresent(f, "host.name", host);
+        if (host != null && !host.isEmpty()) {
+            f.put("host.name", ContentValue.hostName(host));
+        }
         putIfPresent(f, "splunk.source", source);
         putIfPresent(f, "splunk.sourcetype", sourcetype);
         putIfPresent(f, "splunk.index", index);

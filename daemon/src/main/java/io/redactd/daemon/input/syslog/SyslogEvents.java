@@ -69,7 +69,9 @@ public final class SyslogEvents {
         if (m.version() > 0) {
             f.put("log.syslog.version", String.valueOf(m.version()));
         }
-        putIfPresent(f, "log.syslog.hostname", m.hostname());
+        if (m.hostname() != null) {
+            f.put("log.syslog.hostname", ContentValue.hostName(m.hostname()));
+        }
         putIfPresent(f, "log.syslog.appname", m.appname());
         putIfPresent(f, "log.syslog.procid", m.procid());
         putIfPresent(f, "log.syslog.msgid", m.msgid());
