@@ -10,4 +10,13 @@ import io.vertx.core.Future;
  */
 public interface EventSink {
     Future<Void> submit(RawBatch batch);
+
+    /**
+     * A text an input wants to put in the daemon's own log that is content, not the input's own words (a file's
+     * path: applications name files after patients): as the detectors would forward it. Identity unless the sink
+     * detects.
+     */
+    default String shown(String text) {
+        return text;
+    }
 }

@@ -589,6 +589,36 @@ public final class Pipeline implements EventSink, AlertEventSink {
         return found == null ? message : found.with(message);
     }
 
+    /** Texts for the daemon's log ({@link #shown}): one scan per distinct text and plan, a bounded number kept. */
+    private final Map<String, String> shownTexts = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 1024;
+        }
+    };
+    private WorkerRedactor shownRedactor;
+
+    @Override
+    public String shown(String text) {
+        if (text == null) {
+            return null;
+        }
+        synchronized (shownTexts) {
+            DetectionPlan current = plan;
+            if (shownRedactor == null || shownRedactor.plan() != current) {
+                shownRedactor = new WorkerRedactor(current, current.newRedactor());
+                shownTexts.clear();
+            }
+            return shownTexts.computeIfAbsent(text, t -> {
+                try {
+                    return new ContentValue(t).redaction(shownRedactor.plan(), shownRedactor.redactor()).text();
+                } catch (RuntimeException e) {
+                    return ContentValue.WITHHELD;
+                }
+            });
+        }
+    }
+
     /**
      * A second redactor per worker, for {@link ContentValue} fields: the first may be between the two halves of a
      * paired scan when an event's fields are scanned.

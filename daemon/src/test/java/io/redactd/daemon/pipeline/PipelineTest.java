@@ -321,6 +321,15 @@ class PipelineTest {
     }
 
     @Test
+    void pathsForTheDaemonsLogAreShownAsTheDetectorsWouldForwardThem() {
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(), 1, 4, new PipelineMetrics(registry), "h");
+        assertThat(pipeline.shown("/var/log/app/2026-12-07.log")).isEqualTo("/var/log/app/2026-12-07.log");
+        String shown = pipeline.shown("/var/log/ehr/report-jane.roe@example.org.log");
+        assertThat(shown).doesNotContain("jane.roe").contains("[REDACTED:EMAIL]");
+        assertThat(pipeline.shown("/var/log/ehr/report-jane.roe@example.org.log")).isSameAs(shown);
+    }
+
+    @Test
     void aNumericHostAddressIsANetworkIdentityNotContent() {
         for (String address : List.of("10.1.2.3", "192.168.0.254", "fe80::1", "[2001:db8::7]", "::ffff:10.0.0.1")) {
             assertThat(ContentValue.hostName(address)).as(address).isEqualTo(address);

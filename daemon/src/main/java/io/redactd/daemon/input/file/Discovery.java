@@ -1,7 +1,5 @@
 package io.redactd.daemon.input.file;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -31,7 +29,6 @@ import java.util.function.BiConsumer;
  */
 final class Discovery {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
     private static final int MAX_WATCHED_DIRS = 4096;
 
     private record Glob(String text, Path base, int maxDepth, List<PathMatcher> matchers) {
@@ -264,9 +261,7 @@ final class Discovery {
     private void problem(Path path, String reason, Set<Path> failing) {
         failing.add(path);
         if (reported.putIfAbsent(path, reason) == null) {
-            LOG.warn("file input '{}': cannot read {} ({}); it is skipped until this is fixed", inputId, path,
-                    reason.replace('_', ' '));
-            onProblem.accept(path, reason);
+            onProblem.accept(path, reason); // the input logs it (with the path as its detectors show it) and counts it
         }
     }
 }

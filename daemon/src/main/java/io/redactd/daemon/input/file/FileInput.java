@@ -134,8 +134,11 @@ public final class FileInput implements Input {
         this.sink = sink;
         this.checkpoints = new Checkpoints(stateDir, config.id());
         this.metrics = new FileInputMetrics(registry, config.id());
-        this.discovery = new Discovery(config.id(), config.paths(), config.exclude(), (path, reason) ->
-                metrics.problem(reason));
+        this.discovery = new Discovery(config.id(), config.paths(), config.exclude(), (path, reason) -> {
+            LOG.warn("file input '{}': cannot read {} ({}); it is skipped until this is fixed", config.id(),
+                    shown(path), reason.replace('_', ' '));
+            metrics.problem(reason);
+        });
         this.rotateWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.rotateWaitMs());
     }
 
@@ -202,6 +205,19 @@ public final class FileInput implements Input {
     }
 
     /** Bytes not yet acknowledged, per file path. */
+    /** A path for the daemon's log, as the detectors would forward it (file names can hold PHI). */
+    private String shown(Object path) {
+        return path == null ? null : sink.shown(path.toString());
+    }
+
+    /**
+     * An I/O error for the daemon's log: its kind and the system's reason, not its message, which holds the path.
+     */
+    static String why(Throwable e) {
+        String reason = e instanceof java.nio.file.FileSystemException f ? f.getReason() : null;
+        return e.getClass().getSimpleName() + (reason != null ? ": " + reason : "");
+    }
+
     public Map<String, Long> tailLagByPath() {
         return metrics.lagByPath();
     }
@@ -349,7 +365,7 @@ public final class FileInput implements Input {
             long delay = Math.min(MAX_RETRY_DELAY_MS, 250L << Math.min(pending.attempts, 10));
             pending.attempts++;
             LOG.warn("file input '{}': pipeline did not take batch of {} events from {} ({}); retrying in {} ms",
-                    config.id(), pending.batch.events().size(), source.path(), ar.cause().getClass().getSimpleName(),
+                    config.id(), pending.batch.events().size(), shown(source.path()), ar.cause().getClass().getSimpleName(),
                     delay);
             vertx.setTimer(delay, id -> send(source, pending));
             return;
@@ -586,7 +602,7 @@ public final class FileInput implements Input {
                 }
             } catch (IOException e) {
                 LOG.warn("file input '{}': reading {} failed at offset {} ({}); letting it go", config.id(),
-                        s.path(), s.tailer.lineOffset(), e.toString());
+                        shown(s.path()), s.tailer.lineOffset(), why(e));
                 s.tailer.flushPartial(s.assembler);
                 s.assembler.flushAll();
                 produce(s, r);
@@ -646,14 +662,14 @@ public final class FileInput implements Input {
             // Said once per batch, never with content: the pieces are forwarded, flagged log.flags=split.
             LOG.warn("file input '{}': {} piece(s) of lines longer than max_line_bytes={} in {} before offset {}; "
                     + "forwarded split and flagged", config.id(), split - s.splitCounted, config.maxLineBytes(),
-                    s.path(), position);
+                    shown(s.path()), position);
             s.splitCounted = split;
         }
         long unparsed = s.assembler.unparsedLines();
         if (unparsed > s.unparsedCounted) {
             metrics.unparsed.increment(unparsed - s.unparsedCounted);
             LOG.warn("file input '{}': {} line(s) in {} before offset {} did not parse as format {}; forwarded as "
-                    + "raw text flagged log.flags=unparsed", config.id(), unparsed - s.unparsedCounted, s.path(),
+                    + "raw text flagged log.flags=unparsed", config.id(), unparsed - s.unparsedCounted, shown(s.path()),
                     position, config.format());
             s.unparsedCounted = unparsed;
         }
@@ -676,8 +692,8 @@ public final class FileInput implements Input {
             s.assembler.flushAll();
         }
         LOG.info("file input '{}': {} was truncated after offset {}; reading it again from the start{}",
-                config.id(), s.path(), t.resumeOffset(), copy == null ? " (no rotated copy found beside it)"
-                        : "; the rest of the old content is read from " + copy.path());
+                config.id(), shown(s.path()), t.resumeOffset(), copy == null ? " (no rotated copy found beside it)"
+                        : "; the rest of the old content is read from " + shown(copy.path()));
         produce(s, r);
         s.truncated();
         s.assembler.resetFormat(config.format());
@@ -719,7 +735,7 @@ public final class FileInput implements Input {
                 }
             }
         } catch (IOException e) {
-            LOG.warn("file input '{}': cannot list {} to find the rotated copy ({})", config.id(), dir, e.toString());
+            LOG.warn("file input '{}': cannot list {} to find the rotated copy ({})", config.id(), shown(dir), why(e));
         }
         return null;
     }
@@ -749,7 +765,7 @@ public final class FileInput implements Input {
                 continue;
             }
             if (!s.tailer.path().equals(p)) {
-                LOG.info("file input '{}': {} is now {}; following it", config.id(), s.tailer.path(), p);
+                LOG.info("file input '{}': {} is now {}; following it", config.id(), shown(s.tailer.path()), shown(p));
                 metrics.renames.increment();
                 s.tailer.path(p);
                 s.assembler.path(p.toString());
@@ -762,7 +778,7 @@ public final class FileInput implements Input {
                 s.orphan = true;
                 s.lastGrowthNanos = now;
                 LOG.info("file input '{}': {} was renamed away or deleted; reading it to its end before letting "
-                        + "it go", config.id(), s.path());
+                        + "it go", config.id(), shown(s.path()));
             }
         }
         if (firstDiscovery) {
@@ -786,7 +802,7 @@ public final class FileInput implements Input {
         } catch (IOException e) {
             if (openProblems.add(p)) {
                 String reason = Discovery.reason(e);
-                LOG.warn("file input '{}': cannot open {} ({}); retrying on each scan", config.id(), p,
+                LOG.warn("file input '{}': cannot open {} ({}); retrying on each scan", config.id(), shown(p),
                         reason.replace('_', ' '));
                 metrics.problem(reason);
             }
@@ -826,11 +842,11 @@ public final class FileInput implements Input {
             sources.put(s.key, s);
             metrics.filesOpened.increment();
             r.changed = true;
-            LOG.info("file input '{}': tailing {} from offset {} ({})", config.id(), p, start, why);
+            LOG.info("file input '{}': tailing {} from offset {} ({})", config.id(), shown(p), start, why);
             return s;
         } catch (IOException e) {
             closeQuietly(tailer);
-            LOG.warn("file input '{}': cannot read {} ({})", config.id(), p, e.toString());
+            LOG.warn("file input '{}': cannot read {} ({})", config.id(), shown(p), why(e));
             return null;
         }
     }
@@ -999,10 +1015,10 @@ public final class FileInput implements Input {
             metrics.recovered.increment();
             r.changed = true;
             LOG.info("file input '{}': {} was rotated out of the globs before it was read to its end ({}); reading "
-                    + "it from offset {} to its end", config.id(), p, why, start);
+                    + "it from offset {} to its end", config.id(), shown(p), why, start);
         } catch (IOException e) {
             closeQuietly(tailer);
-            LOG.warn("file input '{}': cannot read rotated {} ({})", config.id(), p, e.toString());
+            LOG.warn("file input '{}': cannot read rotated {} ({})", config.id(), shown(p), why(e));
         }
     }
 
@@ -1023,9 +1039,9 @@ public final class FileInput implements Input {
             metrics.recovered.increment();
             r.changed = true;
             LOG.info("file input '{}': {} (formerly {}) was not finished before the last stop; reading it from "
-                    + "offset {} to its end", config.id(), p, e.path(), e.offset());
+                    + "offset {} to its end", config.id(), shown(p), shown(e.path()), e.offset());
         } catch (IOException ex) {
-            LOG.warn("file input '{}': cannot reopen {} to finish it ({})", config.id(), p, ex.toString());
+            LOG.warn("file input '{}': cannot reopen {} to finish it ({})", config.id(), shown(p), why(ex));
         }
     }
 
@@ -1038,7 +1054,7 @@ public final class FileInput implements Input {
         metrics.released(s.key);
         sources.remove(s.key);
         r.changed = true;
-        LOG.info("file input '{}': finished {} at offset {}; let go", config.id(), snap.path(), snap.committed());
+        LOG.info("file input '{}': finished {} at offset {}; let go", config.id(), shown(snap.path()), snap.committed());
     }
 
     private void registerWatches() {

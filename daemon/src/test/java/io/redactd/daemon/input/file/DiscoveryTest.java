@@ -71,6 +71,14 @@ class DiscoveryTest {
     }
 
     @Test
+    void anIoErrorIsLoggedByItsKindAndReasonNotItsMessageWhichHoldsThePath() {
+        assertThat(FileInput.why(new java.nio.file.NoSuchFileException("/var/log/ehr/jane.roe@example.org.log")))
+                .isEqualTo("NoSuchFileException");
+        assertThat(FileInput.why(new java.nio.file.FileSystemException("/x/jane.log", null, "Too many open files")))
+                .isEqualTo("FileSystemException: Too many open files");
+    }
+
+    @Test
     void aDirectoryLinkInsideTheTreeIsFollowedOneLeadingOutOfItIsNot(@TempDir Path outside) throws Exception {
         Path real = touch("logs/app/a.log");
         Files.createSymbolicLink(dir.resolve("logs/alias"), dir.resolve("logs/app"));
