@@ -54,6 +54,11 @@ public final class SyslogEvents {
     }
 
     private static Map<String, Object> fields(SyslogMessage m, String dataset, String peer) {
+        return fields(m, dataset, peer, null);
+    }
+
+    /** @param values a connection's recent header values, so a repeated one keeps its redaction (may be null) */
+    private static Map<String, Object> fields(SyslogMessage m, String dataset, String peer, ContentValues values) {
         Map<String, Object> f = new LinkedHashMap<>(16);
         f.put("event.dataset", dataset);
         if (peer != null) {
@@ -70,11 +75,12 @@ public final class SyslogEvents {
             f.put("log.syslog.version", String.valueOf(m.version()));
         }
         if (m.hostname() != null) {
-            f.put("log.syslog.hostname", ContentValue.hostName(m.hostname()));
+            Object host = ContentValue.hostName(m.hostname());
+            f.put("log.syslog.hostname", host instanceof ContentValue && values != null ? values.of(m.hostname()) : host);
         }
-        putIfPresent(f, "log.syslog.appname", m.appname());
-        putIfPresent(f, "log.syslog.procid", m.procid());
-        putIfPresent(f, "log.syslog.msgid", m.msgid());
+        putIfPresent(f, "log.syslog.appname", m.appname(), values);
+        putIfPresent(f, "log.syslog.procid", m.procid(), values);
+        putIfPresent(f, "log.syslog.msgid", m.msgid(), values);
         if (!m.headerParsed()) {
             f.put("log.flags", UNPARSED);
         }
@@ -180,6 +186,7 @@ public final class SyslogEvents {
         private String dataset;
         private String peer;
         private Map<String, Object> lastFields;
+        private final ContentValues values = new ContentValues();
 
         Map<String, Object> fields(SyslogMessage m, String dataset, String peer) {
             if (lastFields == null || m.priority() != priority || m.version() != version
@@ -188,7 +195,7 @@ public final class SyslogEvents {
                     || !Objects.equals(m.appname(), appname) || !Objects.equals(m.procid(), procid)
                     || !Objects.equals(m.msgid(), msgid) || !Objects.equals(dataset, this.dataset)
                     || !Objects.equals(peer, this.peer)) {
-                lastFields = SyslogEvents.fields(m, dataset, peer);
+                lastFields = SyslogEvents.fields(m, dataset, peer, values);
                 priority = m.priority();
                 version = m.version();
                 headerParsed = m.headerParsed();
@@ -222,9 +229,28 @@ public final class SyslogEvents {
     }
 
     /** Header fields are the sender's content (any printable text): redacted by the pipeline like the message. */
-    private static void putIfPresent(Map<String, Object> f, String key, String value) {
+    private static void putIfPresent(Map<String, Object> f, String key, String value, ContentValues values) {
         if (value != null) {
-            f.put(key, new ContentValue(value));
+            f.put(key, values != null ? values.of(value) : new ContentValue(value));
+        }
+    }
+
+    /**
+     * A connection's recent header values, each one {@link ContentValue} kept with its redaction: a relay's PROCID
+     * (and host, app) changes from message to message but repeats, and each distinct value is scanned once per plan
+     * instead of once per event. Bounded; one per connection, used on its event loop.
+     */
+    static final class ContentValues {
+        private static final int MAX = 512;
+        private final Map<String, ContentValue> recent = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ContentValue> eldest) {
+                return size() > MAX;
+            }
+        };
+
+        ContentValue of(String raw) {
+            return recent.computeIfAbsent(raw, ContentValue::new);
         }
     }
 }

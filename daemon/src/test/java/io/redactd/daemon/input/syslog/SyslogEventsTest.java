@@ -76,6 +76,18 @@ class SyslogEventsTest {
     }
 
     @Test
+    void aConnectionsRepeatedHeaderValuesKeepOneContentValueSoEachIsScannedOnce() {
+        SyslogEvents.FieldsCache cache = new SyslogEvents.FieldsCache();
+        RawEvent a = SyslogEvents.toEvent(parse("<13>1 2026-03-10T11:00:00Z h app 100 - - a"), 0, "ehr", "p", 1, cache);
+        RawEvent b = SyslogEvents.toEvent(parse("<13>1 2026-03-10T11:00:00Z h app 200 - - b"), 0, "ehr", "p", 2, cache);
+        RawEvent c = SyslogEvents.toEvent(parse("<13>1 2026-03-10T11:00:00Z h app 100 - - c"), 0, "ehr", "p", 3, cache);
+        assertThat(c.fields()).isNotSameAs(a.fields());
+        assertThat(c.fields().get("log.syslog.procid")).isSameAs(a.fields().get("log.syslog.procid"));
+        assertThat(b.fields().get("log.syslog.appname")).isSameAs(a.fields().get("log.syslog.appname"));
+        assertThat(b.fields().get("log.syslog.procid")).isNotSameAs(a.fields().get("log.syslog.procid"));
+    }
+
+    @Test
     void theFieldMapBehavesAsAReadOnlyMapOfItsEntries() {
         Map<String, Object> f = SyslogEvents.toEvent(
                 parse("<165>1 2026-03-10T11:00:00Z ehr-01 billing 4242 ID47 [a b=\"c\"] text"), 0, "ehr", "10.0.0.9", 1)
