@@ -3,6 +3,7 @@ package io.redactd.daemon.input.http;
 import io.redactd.daemon.pipeline.ContentValue;
 import io.redactd.daemon.pipeline.RawEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,10 +65,14 @@ final class RequestEvents {
         long now = System.currentTimeMillis();
         String peer = req.peer();
         List<RawEvent> out = new ArrayList<>(parsed.size());
+        // A request's events mostly share their metadata: one field map (and one scan of each value) per kind.
+        Map<List<Object>, Map<String, Object>> shared = new HashMap<>();
         for (int i = 0; i < parsed.size(); i++) {
             HecEventParser.HecEvent e = parsed.get(i);
-            out.add(new RawEvent(e.message(), e.timeMs() != null ? e.timeMs() : now,
-                    fields(grant, peer, e.json(), e.host(), e.source(), e.sourcetype(), e.index()), i));
+            Map<String, Object> meta = shared.computeIfAbsent(
+                    Arrays.asList(e.json(), e.host(), e.source(), e.sourcetype(), e.index()),
+                    k -> fields(grant, peer, e.json(), e.host(), e.source(), e.sourcetype(), e.index()));
+            out.add(new RawEvent(e.message(), e.timeMs() != null ? e.timeMs() : now, meta, i));
         }
         return out;
     }
