@@ -31,6 +31,20 @@ public record SplitContext(byte[] before, byte[] after) {
         return e.fields().get(FIELD) instanceof SplitContext c ? c : null;
     }
 
+    /**
+     * The next piece's {@code before}: the last {@link #CONTEXT_BYTES} bytes of the line so far, that is of the
+     * previous {@code before} followed by {@code buf[0, pieceLen)}.
+     */
+    public static byte[] nextBefore(byte[] before, byte[] buf, int pieceLen) {
+        byte[] old = before == null ? NONE : before;
+        int keep = Math.min(CONTEXT_BYTES, old.length + pieceLen);
+        byte[] next = new byte[keep];
+        int fromPiece = Math.min(keep, pieceLen);
+        System.arraycopy(old, old.length - (keep - fromPiece), next, 0, keep - fromPiece);
+        System.arraycopy(buf, pieceLen - fromPiece, next, keep - fromPiece, fromPiece);
+        return next;
+    }
+
     @Override
     public String toString() {
         return "SplitContext[before=" + before.length + " bytes, after=" + after.length + " bytes]";

@@ -178,13 +178,7 @@ final class EventAssembler implements Tailer.Lines {
         accept(Arrays.copyOf(partial.bytes, max), partialStart, resume, partialTs, partialStream,
                 partialFlags | FLAG_SPLIT, new SplitContext(partialBefore,
                         Arrays.copyOfRange(partial.bytes, max, max + after)));
-        byte[] old = partialBefore == null ? new byte[0] : partialBefore;
-        int keep = Math.min(Tailer.CONTEXT, old.length + max);
-        byte[] next = new byte[keep];
-        int fromPiece = Math.min(keep, max);
-        System.arraycopy(old, old.length - (keep - fromPiece), next, 0, keep - fromPiece);
-        System.arraycopy(partial.bytes, max - fromPiece, next, keep - fromPiece, fromPiece);
-        partialBefore = next;
+        partialBefore = SplitContext.nextBefore(partialBefore, partial.bytes, max);
         partial.dropFirst(max);
         partialLines.dropFirst(max);
         partialFlags |= FLAG_SPLIT;

@@ -251,13 +251,7 @@ final class Tailer implements Closeable {
         int max = maxLineBytes;
         SplitContext context = new SplitContext(before, Arrays.copyOfRange(carry, max, max + after));
         stop |= !out.piece(carry, 0, max, carryStart, carryStart + max, SPLIT, context);
-        // The next piece's "before": the last CONTEXT bytes of the line so far (old context + this piece).
-        int keep = Math.min(CONTEXT, before.length + max);
-        byte[] next = new byte[keep];
-        int fromPiece = Math.min(keep, max);
-        System.arraycopy(before, before.length - (keep - fromPiece), next, 0, keep - fromPiece);
-        System.arraycopy(carry, max - fromPiece, next, keep - fromPiece, fromPiece);
-        before = next;
+        before = SplitContext.nextBefore(before, carry, max);
         splitting = true;
         System.arraycopy(carry, max, carry, 0, carryLen - max);
         carryLen -= max;
