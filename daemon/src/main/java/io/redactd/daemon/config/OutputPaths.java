@@ -5,6 +5,8 @@ import io.redactd.daemon.input.file.FileInputConfig;
 import io.redactd.outputs.Output;
 import io.redactd.outputs.file.FileOutputConfig;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,6 +86,64 @@ final class OutputPaths {
         return problem;
     }
 
+    /**
+     * The output file's path, and the names it also has under each of the input's glob bases that exist and reach it
+     * through a symbolic link ({@code in -> out}: the glob {@code in/*.log} would read {@code out/x.log}).
+     */
+    static List<Path> namesFor(Path file, FileInputConfig input) {
+        List<Path> names = new ArrayList<>(List.of(file));
+        Path real;
+        try {
+            Path parent = file.getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                return names;
+            }
+            real = parent.toRealPath().resolve(file.getFileName());
+        } catch (IOException | RuntimeException e) {
+            return names;
+        }
+        if (!real.equals(file)) {
+            names.add(real);
+        }
+        for (String glob : input.paths() == null ? List.<String>of() : input.paths()) {
+            Path base = globBase(glob);
+            try {
+                if (base != null && Files.isDirectory(base)) {
+                    Path baseReal = base.toRealPath();
+                    if (real.startsWith(baseReal) && !baseReal.equals(base)) {
+                        names.add(base.resolve(baseReal.relativize(real)));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // unreadable: nothing to compare
+            }
+        }
+        return names;
+    }
+
+    /** The directory a glob's literal part names: everything before the segment with the first wildcard. */
+    private static Path globBase(String glob) {
+        if (glob == null || glob.isBlank()) {
+            return null;
+        }
+        int meta = glob.length();
+        for (char c : new char[] {'*', '?', '[', '{'}) {
+            int at = glob.indexOf(c);
+            if (at >= 0) {
+                meta = Math.min(meta, at);
+            }
+        }
+        int slash = glob.lastIndexOf('/', meta == glob.length() ? glob.length() - 1 : meta);
+        if (slash <= 0) {
+            return null;
+        }
+        try {
+            return Path.of(glob.substring(0, slash)).toAbsolutePath().normalize();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private static String readBack(List<Path> files, List<ConfiguredComponent<?, Input>> inputs,
                                    List<Integer> inputIndexes) {
         for (int in = 0; in < inputs.size(); in++) {
@@ -92,17 +152,22 @@ final class OutputPaths {
             }
             String inputAt = ConfigTree.index("inputs", inputIndexes.get(in));
             for (int i = 0; i < files.size(); i++) {
-                Optional<FileInputConfig.Reading> reading;
-                try {
-                    reading = input.reading(files.get(i));
-                } catch (RuntimeException e) {
-                    continue; // an invalid glob: reported by the input's own validation
+                Optional<FileInputConfig.Reading> reading = Optional.empty();
+                for (Path name : namesFor(files.get(i), input)) {
+                    try {
+                        reading = input.reading(name);
+                    } catch (RuntimeException e) {
+                        reading = Optional.empty(); // an invalid glob: reported by the input's own validation
+                    }
+                    if (reading.isPresent()) {
+                        break;
+                    }
                 }
                 if (reading.isEmpty()) {
                     continue;
                 }
                 String file = i == 0 ? "this file" : "its rotated file (path." + i + ")";
-                String how = reading.get().matched().equals(files.get(i))
+                String how = reading.get().matched().getFileName().equals(files.get(i).getFileName())
                         ? " (" + inputAt + "." + reading.get().key() + " matches it)"
                         : " as a rotated generation of a file " + inputAt + "." + reading.get().key() + " matches";
                 return file + " is read by " + inputAt + how

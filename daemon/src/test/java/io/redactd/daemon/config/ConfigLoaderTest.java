@@ -301,6 +301,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anOutputReachedThroughADirectoryLinkIsSeenToo(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path real = java.nio.file.Files.createDirectories(dir.resolve("lp"));
+        Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("lplink"), real);
+        // the input globs the link, the output names the real directory; then the other way round
+        for (String[] c : new String[][] {{link + "/*.log", real + "/loop.log"}, {real + "/*.log", link + "/loop.log"}}) {
+            List<String> p = problems("""
+                    inputs:
+                      - type: file
+                        paths: ["%s"]
+                    outputs:
+                      - type: file
+                        path: "%s"
+                    """.formatted(c[0], c[1]));
+            assertThat(p).as(c[0] + " / " + c[1]).hasSize(1);
+            assertThat(p.get(0)).startsWith("outputs[0].path: this file is read by inputs[0]").contains("(line 6)");
+        }
+    }
+
+    @Test
     void anOutputFileThatAnInputReadsOrAnotherOutputWritesIsAProblem() {
         String cwd = Path.of("").toAbsolutePath().toString();
         List<String> p = problems("""
