@@ -5,6 +5,7 @@ import io.redactd.daemon.input.Input;
 import io.redactd.daemon.pipeline.EventSink;
 import io.redactd.daemon.pipeline.RawBatch;
 import io.redactd.daemon.pipeline.RawEvent;
+import io.redactd.daemon.tls.LogThrottle;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -65,6 +66,8 @@ public final class FileInput implements Input {
     private final Vertx vertx;
     private final FileInputConfig config;
     private final EventSink sink;
+    private final LogThrottle splitLog = new LogThrottle(1000);
+    private final LogThrottle unparsedLog = new LogThrottle(1000);
     private final Checkpoints checkpoints;
     private final FileInputMetrics metrics;
     private final Discovery discovery;
@@ -659,18 +662,21 @@ public final class FileInput implements Input {
         long split = s.assembler.splitPieces();
         if (split > s.splitCounted) {
             metrics.lineTooLong.increment(split - s.splitCounted);
-            // Said once per batch, never with content: the pieces are forwarded, flagged log.flags=split.
-            LOG.warn("file input '{}': {} piece(s) of lines longer than max_line_bytes={} in {} before offset {}; "
-                    + "forwarded split and flagged", config.id(), split - s.splitCounted, config.maxLineBytes(),
-                    shown(s.path()), position);
+            // Never with content: the pieces are forwarded, flagged log.flags=split. At most a line a second (a file
+            // of long lines would say it every batch); the counter has every piece.
+            long pieces = split - s.splitCounted;
+            splitLog.log(suppressed -> LOG.warn("file input '{}': {} piece(s) of lines longer than max_line_bytes={} "
+                    + "in {} before offset {}; forwarded split and flagged ({} similar lines suppressed)", config.id(),
+                    pieces, config.maxLineBytes(), shown(s.path()), position, suppressed));
             s.splitCounted = split;
         }
         long unparsed = s.assembler.unparsedLines();
         if (unparsed > s.unparsedCounted) {
             metrics.unparsed.increment(unparsed - s.unparsedCounted);
-            LOG.warn("file input '{}': {} line(s) in {} before offset {} did not parse as format {}; forwarded as "
-                    + "raw text flagged log.flags=unparsed", config.id(), unparsed - s.unparsedCounted, shown(s.path()),
-                    position, config.format());
+            long lines = unparsed - s.unparsedCounted;
+            unparsedLog.log(suppressed -> LOG.warn("file input '{}': {} line(s) in {} before offset {} did not parse "
+                    + "as format {}; forwarded as raw text flagged log.flags=unparsed ({} similar lines suppressed)",
+                    config.id(), lines, shown(s.path()), position, config.format(), suppressed));
             s.unparsedCounted = unparsed;
         }
     }
