@@ -48,22 +48,23 @@ public final class KeygenCommand implements Callable<Integer> {
         SealingKey key = SealingKey.generate(ed25519);
         try {
             Path keyFile = SealingKey.file(stateDir);
-            if (force) {
-                // The running daemon would overwrite a new key with its own evolved one at its next checkpoint.
-                // Only a lock file a daemon made can be held; keygen never creates one (run as root it would leave a
-                // root-owned file the daemon's own user could not open).
-                Files.createDirectories(stateDir);
-                try (StateDirLock lock = StateDirLock.tryAcquireExisting(stateDir)) {
-                    if (lock == StateDirLock.HELD) {
-                        err.println("redactd keygen: a daemon is running on " + stateDir + " ("
-                                + StateDirLock.holder(stateDir) + "); stop it first, then replace the key");
-                        return 2;
-                    }
+            // A running daemon reads the key at start only: a new key would be ignored until a restart, and with
+            // --force overwritten by the daemon's own evolved one at its next checkpoint. Only a lock file a daemon
+            // made can be held; keygen never creates one (run as root it would leave a root-owned file the daemon's
+            // own user could not open).
+            try (StateDirLock lock = Files.isDirectory(stateDir) ? StateDirLock.tryAcquireExisting(stateDir) : null) {
+                if (lock == StateDirLock.HELD) {
+                    err.println("redactd keygen: a daemon is running on " + stateDir + " ("
+                            + StateDirLock.holder(stateDir) + "); stop it first, then " + (force ? "replace" : "create")
+                            + " the key");
+                    return 2;
+                }
+                if (force) {
                     Files.deleteIfExists(new ChainHeadStore(stateDir).headFile());
                     key.save(stateDir);
+                } else {
+                    key.create(stateDir);
                 }
-            } else {
-                key.create(stateDir);
             }
             out.println("Sealing key created: " + keyFile + " (mode 0600)");
             out.println();

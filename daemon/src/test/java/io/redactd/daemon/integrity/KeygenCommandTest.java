@@ -73,6 +73,13 @@ class KeygenCommandTest {
             assertThat(r.out()).contains("a daemon is running on").contains("pid " + ProcessHandle.current().pid())
                     .doesNotContain("verification-key=");
             assertThat(Files.readString(SealingKey.file(dir))).isEqualTo(before);
+            Path fresh = Files.createDirectories(dir.resolve("fresh"));
+            try (var other = io.redactd.daemon.StateDirLock.tryAcquire(fresh)) {
+                Run first = keygen("--state-dir", fresh.toString());
+                assertThat(first.exit()).as("a first key under a running daemon would be ignored until a restart")
+                        .isEqualTo(2);
+                assertThat(first.out()).contains("stop it first, then create the key");
+            }
         }
         assertThat(keygen("--state-dir", dir.toString(), "--force").exit()).isZero();
         assertThat(keygen("--state-dir", "").exit()).isEqualTo(2);

@@ -210,7 +210,24 @@ public final class FileInput implements Input {
     /** Bytes not yet acknowledged, per file path. */
     /** A path for the daemon's log, as the detectors would forward it (file names can hold PHI). */
     private String shown(Object path) {
-        return path == null ? null : sink.shown(path.toString());
+        return path == null ? null : printable(sink.shown(path.toString()));
+    }
+
+    /** Control characters escaped: a file name with a newline must not forge a line of the daemon's log. */
+    static String printable(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (b == null) {
+                    b = new StringBuilder(s.length() + 8).append(s, 0, i);
+                }
+                b.append(String.format("\\x%02x", (int) c));
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     /**

@@ -71,6 +71,12 @@ class DiscoveryTest {
     }
 
     @Test
+    void aFileNameCannotForgeALineOfTheDaemonsLog() {
+        assertThat(FileInput.printable("/var/log/a\n2026-12-07 INFO forged.log")).isEqualTo("/var/log/a\\x0a2026-12-07 INFO forged.log");
+        assertThat(FileInput.printable("/var/log/plain.log")).isEqualTo("/var/log/plain.log");
+    }
+
+    @Test
     void anIoErrorIsLoggedByItsKindAndReasonNotItsMessageWhichHoldsThePath() {
         assertThat(FileInput.why(new java.nio.file.NoSuchFileException("/var/log/ehr/jane.roe@example.org.log")))
                 .isEqualTo("NoSuchFileException");
