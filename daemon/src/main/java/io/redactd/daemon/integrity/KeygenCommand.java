@@ -66,7 +66,8 @@ public final class KeygenCommand implements Callable<Integer> {
                     key.create(stateDir);
                 }
             }
-            out.println("Sealing key created: " + keyFile + " (mode 0600)");
+            String owner = giveToStateDirOwner(keyFile);
+            out.println("Sealing key created: " + keyFile + " (mode 0600" + owner + ")");
             out.println();
             out.println("Verification key: keep it OFF this host (an auditor's vault or password manager).");
             out.println("It is printed only now. It verifies every checkpoint MAC, and could forge them, so it must");
@@ -88,6 +89,27 @@ public final class KeygenCommand implements Callable<Integer> {
                     + (e instanceof java.nio.file.AccessDeniedException ? " (permission denied)"
                     : e instanceof java.nio.file.NoSuchFileException ? " (no such directory)" : ""));
             return 2;
+        }
+    }
+
+    /**
+     * Run as root (as `sudo redactd keygen` is), the key would be root's, and the daemon, which runs as the state
+     * directory's owner (the unit's User=redactd), could neither read nor evolve it. Returns ", owner X" when the
+     * key and its directory were handed over, "" otherwise.
+     */
+    private String giveToStateDirOwner(Path keyFile) {
+        try {
+            java.nio.file.attribute.UserPrincipal owner = Files.getOwner(stateDir);
+            if (owner.equals(Files.getOwner(keyFile))) {
+                return "";
+            }
+            Files.setOwner(keyFile.getParent(), owner);
+            Files.setOwner(keyFile, owner);
+            return ", owner " + owner.getName();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            spec.commandLine().getErr().println("redactd keygen: warning: " + keyFile + " is not owned by the owner of "
+                    + stateDir + " (" + e.getClass().getSimpleName() + "); the daemon must be able to read and replace it");
+            return "";
         }
     }
 }

@@ -86,6 +86,24 @@ class KeygenCommandTest {
     }
 
     @Test
+    void theKeyBelongsToTheStateDirsOwnerTheDaemonsUser() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        var daemonUser = root ? state.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody")
+                : Files.getOwner(state);
+        // As `sudo redactd keygen` on a state dir the packaged unit's user owns (run as root in CI: the hand-over
+        // happens; as another user the key is simply that user's).
+        Files.setOwner(state, daemonUser);
+        Run r = keygen("--state-dir", state.toString());
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(Files.getOwner(SealingKey.file(state))).isEqualTo(daemonUser);
+        assertThat(Files.getOwner(SealingKey.file(state).getParent())).isEqualTo(daemonUser);
+        if (root) {
+            assertThat(r.out()).contains("owner nobody");
+        }
+    }
+
+    @Test
     void aStateDirThatCannotBeWrittenIsAnIoError() throws Exception {
         Path file = dir.resolve("not-a-dir");
         Files.writeString(file, "x");
