@@ -26,7 +26,7 @@ public final class ContentValue {
     private volatile Redaction redaction;
 
     /** A value as redacted under one plan; immutable, so a racing second worker only repeats the same work. */
-    record Redaction(Object plan, String text, List<Finding> findings, boolean dropped) {
+    record Redaction(Object plan, String text, List<Finding> findings, boolean dropped, boolean failed) {
         /** Something to count or act on: a finding, or a drop. */
         boolean found() {
             return dropped || !findings.isEmpty();
@@ -124,10 +124,10 @@ public final class ContentValue {
             }
             String text = result.clean() ? raw
                     : new String(result.output(), result.outputOffset(), result.outputLength(), StandardCharsets.UTF_8);
-            r = new Redaction(plan, text, List.copyOf(findings), result.dropped());
+            r = new Redaction(plan, text, List.copyOf(findings), result.dropped(), false);
         } catch (RuntimeException e) {
             // Fail closed, as for a message: the value is withheld; the event itself is still forwarded.
-            r = new Redaction(plan, WITHHELD, List.of(), false);
+            r = new Redaction(plan, WITHHELD, List.of(), false, true);
         }
         redaction = r;
         return r;

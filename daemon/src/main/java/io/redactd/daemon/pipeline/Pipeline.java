@@ -56,6 +56,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     private volatile DetectionPlan plan;
     private final ThreadLocal<WorkerRedactor> redactors = new ThreadLocal<>();
     private final ThreadLocal<WorkerRedactor> fieldRedactors = new ThreadLocal<>();
+    private final io.redactd.daemon.tls.LogThrottle withheldLog = new io.redactd.daemon.tls.LogThrottle(10_000);
     private final ThreadLocal<EventWriter> writers = ThreadLocal.withInitial(EventWriter::new);
     private final DeliveryStage delivery;
     private final PipelineMetrics metrics;
@@ -574,6 +575,11 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 if (r == null) {
                     WorkerRedactor w = fieldRedactor(current);
                     r = c.redaction(w.plan(), w.redactor());
+                    if (r.failed()) {
+                        // Fail closed (the value is withheld), and said: never with the value.
+                        withheldLog.log(n -> LOG.warn("a field value could not be scanned and is forwarded as {} "
+                                + "({} similar suppressed)", ContentValue.WITHHELD, n));
+                    }
                 }
                 if (r.found()) {
                     if (found == null) {

@@ -345,6 +345,12 @@ class PipelineTest {
         assertThat(v.redacted()).isEqualTo(ContentValue.WITHHELD);
         assertThat(String.valueOf(Map.of("k", v))).doesNotContain("jane");
         assertThat(v).isEqualTo(new ContentValue("jane.roe@example.org")).isNotEqualTo(new ContentValue("x"));
+        // A value detection refuses (over its size limit) is withheld, not forwarded unscanned.
+        ContentValue huge = new ContentValue("4111111111111111 ".repeat(70_000));
+        ContentValue.Redaction r = huge.redaction(plan, plan.newRedactor());
+        assertThat(r.failed()).isTrue();
+        assertThat(r.text()).isEqualTo(ContentValue.WITHHELD);
+        assertThat(huge.redacted()).isEqualTo(ContentValue.WITHHELD);
     }
 
     @Test
