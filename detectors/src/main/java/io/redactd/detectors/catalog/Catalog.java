@@ -40,13 +40,21 @@ public final class Catalog {
      * needs, since it only runs on ASCII lines, where these patterns match what they matched before; ByteRegex widens
      * it to the ASCII set or a non-ASCII sequence. One class, so no engine pays for an alternation per character.
      *
-     * The left boundary stays ASCII ([^A-Za-z0-9._%+-] admits any non-ASCII character as a boundary): matches are
-     * leftmost-first, so the value still starts at the beginning of a run of local-part characters whenever that run
-     * is at most 64 characters long (josé.garcía@ is redacted whole, café jane@ only from jane). A longer run (CJK
-     * prose has no spaces) then still yields the last 64 characters before the @, where a boundary that refused
-     * non-ASCII characters would match nothing and leave the whole address.
+     * The left group takes the start of the line or any one character: a boundary ([^A-Za-z0-9._%+-], which admits
+     * any non-ASCII character) or a local-part character. Matches are leftmost-first, so the value starts at the
+     * beginning of the run of local-part characters before the @ whenever that run is at most 64 characters long and
+     * follows a boundary (josé.garcía@ is redacted whole, café jane@ only from jane, jane@example.comとbob@ keeps
+     * the と), exactly as with the boundary alone; where the boundary found nothing, the value is the last 64
+     * characters before the @, so a local part of legal length never survives. The boundary alone matched nothing
+     * in front of a longer run, and the whole address went out in clear: URL-encoded text, where '%' and hex digits
+     * are local-part characters (to=%22Dr.%20Jane%20Doe%22%20%3Cjane.doe@example.com%3E), long host names. The
+     * encoded local part cannot hold a '%', so it also refused an address right after a '%' (%22jane.doe%40...%22,
+     * a@b.com%2Cjane.doe%40...), and the plain one an address after a local-part character that ended the previous
+     * match (a@b.co+jane@...). On ASCII text every match the boundary alone found is found with the same value; the
+     * rest are the addresses above. The Hyperscan engine drops the group (stripLeadingBoundaries), and the
+     * prefilters widen the count anyway, so no engine counts the run: the DFA stays as small as before.
      */
-    private static final String EMAIL_LEFT = "(?:^|[^A-Za-z0-9._%+-])";
+    private static final String EMAIL_LEFT = "(?:^|[^A-Za-z0-9._%+-]|[A-Za-z0-9._%+-])";
     /** [A-Za-z0-9._%+-] or any non-ASCII character. */
     private static final String EMAIL_LOCAL =
             "[^\\x00-\\x24\\x26-\\x2A\\x2C\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]";

@@ -49,7 +49,8 @@ final class TokenNominator {
          * reads they are exactly [A-Za-z0-9._%+-] (local part) and [A-Za-z0-9-] (labels), and the top-level domain
          * that needs a non-ASCII character never matches, so the rule below is the one for the ASCII pattern.
          */
-        EMAIL("(?:^|[^A-Za-z0-9._%+-])([^\\x00-\\x24\\x26-\\x2A\\x2C\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]{1,64}@"
+        EMAIL("(?:^|[^A-Za-z0-9._%+-]|[A-Za-z0-9._%+-])"
+                + "([^\\x00-\\x24\\x26-\\x2A\\x2C\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]{1,64}@"
                 + "[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+"
                 + "(?:\\.[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+)*"
                 + "\\.(?:[A-Za-z]{2,24}\\b|[A-Za-z]*[^\\x00-\\x7F][^\\x00-\\x40\\x5B-\\x60\\x7B-\\x7F]*))"),
@@ -537,7 +538,8 @@ final class TokenNominator {
 
         /**
          * {@code [A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b} (the e-mail pattern
-         * on ASCII text) around the {@code @} at
+         * on ASCII text; its left group takes the line start or any character, so nothing further left is read)
+         * around the {@code @} at
          * a: a local-part byte before it, a domain byte after it; the match ends at least 5 bytes after the
          * {@code @} ({@code @a.bc}) and within the run of domain bytes ({@code [A-Za-z0-9.-]}) that follows it.
          */

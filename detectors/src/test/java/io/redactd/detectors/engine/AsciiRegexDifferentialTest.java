@@ -38,7 +38,10 @@ class AsciiRegexDifferentialTest {
         "fe80::1", "2001:db8:", "10.0.0.", "192.168.1.1", "Jan 5, 1987", "04/12/1987", "1987-04-12", "T10:00",
         "4111 1111 1111 1111", "378282246310005", "536-22-8872", "536 22 8872", "1EG4-TE5-MK73", "GB82 WEST 1234",
         "1HGCM82633A004352", "AB1234563", "John Smith", "DOE, JOHN Q", "O'Brien", "McDonald", "Smith-Jones",
-        "1234567893", "2125550123", "v1.2.3.4", "blk_123", "-42", "0x1f", "a"};
+        "1234567893", "2125550123", "v1.2.3.4", "blk_123", "-42", "0x1f", "a",
+        // the e-mail patterns' long runs (more than 64 local-part characters before the @) and '%' before a local part
+        "x".repeat(63) + "j.doe@example.org", "%22Dr.%20Jane%20Q%20Public%20Smith-Worthington%20III%22%20%3C",
+        "y".repeat(64) + "%40example.org", "%22jane%40example.org%22", "z".repeat(40)};
 
     private static List<String> patterns() {
         List<String> out = new ArrayList<>();

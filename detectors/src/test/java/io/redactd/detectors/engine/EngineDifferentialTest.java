@@ -36,6 +36,17 @@ class EngineDifferentialTest {
         for (int i = 0; i < 6_000; i++) {
             lines.add(gen.next().text().getBytes(StandardCharsets.UTF_8));
         }
+        // the e-mail patterns around 64 local-part characters before the @, plain and encoded, after a boundary,
+        // a letter or a '%', and after a non-ASCII character (the portable engine's path)
+        for (int n = 60; n <= 70; n++) {
+            for (String before : new String[] {"to=", "to=a", "to=%", "é", ""}) {
+                for (String at : new String[] {"@", "%40", "\\u0040"}) {
+                    String line = before + "p.q%2".repeat(n / 5) + "x".repeat(n % 5) + at + "example.org x";
+                    lines.add(line.getBytes(StandardCharsets.UTF_8));
+                    lines.add(("a@b.co." + line).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
         return lines;
     }
 

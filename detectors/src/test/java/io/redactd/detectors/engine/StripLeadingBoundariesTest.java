@@ -15,6 +15,11 @@ class StripLeadingBoundariesTest {
                 .isEqualTo("(?i:mrn|medical|chart)#(\\d+)");
         assertThat(HyperscanEngine.stripLeadingBoundaries("(?:(?:^|[^A-Za-z])(?i:dob)|[a-z]Dob)[ :](\\d{8})"))
                 .isEqualTo("(?:(?i:dob)|[a-z]Dob)[ :](\\d{8})");
+        // the e-mail patterns' "line start or any character" group, several classes
+        assertThat(HyperscanEngine.stripLeadingBoundaries("(?:^|[^a-z]|[a-z])([a-z]{1,9}@x)"))
+                .isEqualTo("([a-z]{1,9}@x)");
+        assertThat(HyperscanEngine.stripLeadingBoundaries("(?:^|[^a-z]|[a-z])+(x)"))
+                .isEqualTo("(?:^|[^a-z]|[a-z])+(x)");
     }
 
     @Test

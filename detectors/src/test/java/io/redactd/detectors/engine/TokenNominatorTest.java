@@ -31,6 +31,8 @@ class TokenNominatorTest {
         "11111111111111111", "ABCDEFGH123456789", "123 Main St", "4500 N. Oak Ave", "77B 5th Ave, Apt 4",
         "1 North Elm Street", "12 W 42nd St, New York, NY 10036", "9 Ab St.", "300 E Martin Luther King Blvd",
         "jane.doe@example.org", "a@b.co", "x_y+z%1@mail-1.example.co.uk", "J.Smith@Example.COM",
+        // around the long-run e-mail pattern's edge (65 local-part characters before the @)
+        "p.q".repeat(21) + "rs@ex.org", "%20".repeat(22) + "zo@example.com", "a".repeat(66) + "@b.co",
     };
     private static final String NOISE = "0123456789012345-. ()+:_/ABCDEFXZaefxyz\"=[],#@%";
 
