@@ -7,6 +7,7 @@ import io.redactd.daemon.event.EventWriter;
 import io.redactd.daemon.event.SyslogStructuredData;
 import io.redactd.daemon.event.Utf8Repair;
 import io.redactd.daemon.event.Utf8Text;
+import io.redactd.daemon.tls.LogThrottle;
 import io.redactd.detectors.DetectionException;
 import io.redactd.detectors.DetectionPlan;
 import io.redactd.detectors.LineResult;
@@ -56,7 +57,15 @@ public final class Pipeline implements EventSink, AlertEventSink {
     private volatile DetectionPlan plan;
     private final ThreadLocal<WorkerRedactor> redactors = new ThreadLocal<>();
     private final ThreadLocal<WorkerRedactor> fieldRedactors = new ThreadLocal<>();
-    private final io.redactd.daemon.tls.LogThrottle withheldLog = new io.redactd.daemon.tls.LogThrottle(10_000);
+    private final LogThrottle withheldLog = new LogThrottle(10_000);
+    /** Texts for the daemon's log ({@link #shown}): one scan per distinct text and plan, a bounded number kept. */
+    private final Map<String, String> shownTexts = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 1024;
+        }
+    };
+    private WorkerRedactor shownRedactor;
     private final ThreadLocal<EventWriter> writers = ThreadLocal.withInitial(EventWriter::new);
     private final DeliveryStage delivery;
     private final PipelineMetrics metrics;
@@ -594,15 +603,6 @@ public final class Pipeline implements EventSink, AlertEventSink {
         }
         return found == null ? message : found.with(message);
     }
-
-    /** Texts for the daemon's log ({@link #shown}): one scan per distinct text and plan, a bounded number kept. */
-    private final Map<String, String> shownTexts = new java.util.LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > 1024;
-        }
-    };
-    private WorkerRedactor shownRedactor;
 
     @Override
     public String shown(String text) {

@@ -1,5 +1,6 @@
 package io.redactd.daemon.cli;
 
+import io.redactd.daemon.input.file.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -53,19 +54,6 @@ class ChainedDaemonIT {
             return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).contains(marker);
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static long lines(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return 0;
-            }
-            try (var s = Files.lines(file)) {
-                return s.count();
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return 0;
         }
     }
 
@@ -228,11 +216,11 @@ class ChainedDaemonIT {
                 }
             });
             feeder.start();
-            poll("the first events delivered", Duration.ofSeconds(30), () -> lines(out) >= 3000);
+            poll("the first events delivered", Duration.ofSeconds(30), () -> Await.lines(out) >= 3000);
             assertThat(run.stop("KILL")).isEqualTo(137);
             feeder.join(10_000);
         }
-        long beforeRestart = lines(out);
+        long beforeRestart = Await.lines(out);
 
         runToCompletion(cfg, out, input(100_001, 100_500), 100_500);
         List<JsonNode> all = events(out);

@@ -65,6 +65,13 @@ class PipelineTest {
         }
     }
 
+    /** A file output writing NDJSON to {@code file}, started. */
+    private FileOutput startedFileOutput(Path file) throws Exception {
+        FileOutput out = new FileOutput("file", new FileOutputConfig(file.toString(), null, null, null), vertx);
+        await(out.start(), 10);
+        return out;
+    }
+
     private double count(String name, String tag, String value) {
         var c = registry.find(name).tag(tag, value).counter();
         return c == null ? 0 : c.count();
@@ -192,8 +199,7 @@ class PipelineTest {
     @Test
     void batchesOfOneSourceAreDetectedOnSeveralWorkersAndDeliveredInOrder(@TempDir Path dir) throws Exception {
         Path outFile = dir.resolve("out.ndjson");
-        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
-        await(out.start(), 10);
+        FileOutput out = startedFileOutput(outFile);
         Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 2, 16, new PipelineMetrics(registry), "h");
         // The first batch's detection waits (on its worker) until the second batch of the same source is being
         // detected: that can only happen when one source's batches run on two workers at once.
@@ -242,8 +248,7 @@ class PipelineTest {
     @Test
     void contentValuesInFieldsAreRedactedCountedAndAlertedNeverForwardedRaw(@TempDir Path dir) throws Exception {
         Path outFile = dir.resolve("out.ndjson");
-        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
-        await(out.start(), 10);
+        FileOutput out = startedFileOutput(outFile);
         Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 2, 4, new PipelineMetrics(registry), "relay-1");
         List<String> alerted = new ArrayList<>();
         pipeline.alertsTo((input, event, result, redacted) -> {
@@ -300,8 +305,7 @@ class PipelineTest {
     @Test
     void aPieceAsLargeAsDetectionTakesKeepsTheContextThatFitsAndIsNotDropped(@TempDir Path dir) throws Exception {
         Path outFile = dir.resolve("out.ndjson");
-        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
-        await(out.start(), 10);
+        FileOutput out = startedFileOutput(outFile);
         Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 1, 4, new PipelineMetrics(registry), "h");
         int max = io.redactd.detectors.redact.LineRedactor.MAX_EVENT_BYTES;
         // Larger than any piece the file input hands on (max_line_bytes is at most MAX_PIECE_BYTES): only 400 bytes
@@ -356,8 +360,7 @@ class PipelineTest {
     @Test
     void invalidUtf8IsRepairedBeforeDetection(@TempDir Path dir) throws Exception {
         Path outFile = dir.resolve("out.ndjson");
-        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
-        await(out.start(), 10);
+        FileOutput out = startedFileOutput(outFile);
         Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 1, 4, new PipelineMetrics(registry), "h");
         byte[] raw = "bad \u00ff\u00fe ssn 123-45-6789".getBytes(StandardCharsets.ISO_8859_1);
         await(pipeline.submit(new RawBatch("s", "in", List.of(new RawEvent(raw, 0, Map.of(), 1)))), 10);
@@ -370,8 +373,7 @@ class PipelineTest {
     @Test
     void eventsWhoseDetectionFailsAreDroppedAndCountedNeverForwarded(@TempDir Path dir) throws Exception {
         Path outFile = dir.resolve("out.ndjson");
-        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
-        await(out.start(), 10);
+        FileOutput out = startedFileOutput(outFile);
         Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 1, 4, new PipelineMetrics(registry), "h");
         // Over the detectors' per-line limit: detection refuses it (fail closed).
         String huge = "ssn 123-45-6789 " + "z".repeat(2 * 1024 * 1024);
@@ -397,8 +399,7 @@ class PipelineTest {
     @Test
     void pairedDetectionGivesEveryEventItsOwnOutcomeInOrder(@TempDir Path dir) throws Exception {
         Path outFile = dir.resolve("out.ndjson");
-        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
-        await(out.start(), 10);
+        FileOutput out = startedFileOutput(outFile);
         Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 1, 4, new PipelineMetrics(registry), "h");
         String huge = "ssn 123-45-6789 " + "z".repeat(2 * 1024 * 1024);
         List<String> messages = List.of(huge, "first ssn 123-45-6789", "GET /health 200",

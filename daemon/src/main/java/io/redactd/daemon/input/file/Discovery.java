@@ -34,7 +34,6 @@ final class Discovery {
     private record Glob(String text, Path base, int maxDepth, List<PathMatcher> matchers) {
     }
 
-    private final String inputId;
     private final List<Glob> globs = new ArrayList<>();
     private final List<PathMatcher> excludePaths = new ArrayList<>();
     private final List<PathMatcher> excludeNames = new ArrayList<>();
@@ -48,8 +47,7 @@ final class Discovery {
      *                  {@code symlink_loop}, {@code symlink_out_of_tree}, {@code not_regular_file},
      *                  {@code not_a_directory}, {@code too_many_open_files}, {@code io_error})
      */
-    Discovery(String inputId, List<String> paths, List<String> exclude, BiConsumer<Path, String> onProblem) {
-        this.inputId = inputId;
+    Discovery(List<String> paths, List<String> exclude, BiConsumer<Path, String> onProblem) {
         this.onProblem = onProblem;
         for (String glob : paths) {
             globs.add(compile(glob));

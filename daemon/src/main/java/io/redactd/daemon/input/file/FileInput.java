@@ -137,7 +137,7 @@ public final class FileInput implements Input {
         this.sink = sink;
         this.checkpoints = new Checkpoints(stateDir, config.id());
         this.metrics = new FileInputMetrics(registry, config.id());
-        this.discovery = new Discovery(config.id(), config.paths(), config.exclude(), (path, reason) -> {
+        this.discovery = new Discovery(config.paths(), config.exclude(), (path, reason) -> {
             LOG.warn("file input '{}': cannot read {} ({}); it is skipped until this is fixed", config.id(),
                     shown(path), reason.replace('_', ' '));
             metrics.problem(reason);

@@ -152,7 +152,7 @@ public record FileInputConfig(
      * @param file absolute and normalized
      */
     public Optional<Reading> reading(Path file) {
-        Discovery discovery = new Discovery(id, paths, exclude, (p, reason) -> { });
+        Discovery discovery = new Discovery(paths, exclude, (p, reason) -> { });
         int direct = discovery.globMatching(file);
         if (direct >= 0) {
             return Optional.of(new Reading("paths[" + direct + "]", file));

@@ -1,13 +1,30 @@
 package io.redactd.daemon.input.file;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Polls a condition with a deadline instead of sleeping a fixed time. */
-final class Await {
+public final class Await {
 
     private Await() {
+    }
+
+    /** Lines in a file something else is writing: 0 while it does not exist or cannot be read yet. */
+    public static long lines(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                return 0;
+            }
+            try (var s = Files.lines(file)) {
+                return s.count();
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
     }
 
     static void until(String what, Duration timeout, BooleanSupplier condition) {

@@ -13,7 +13,7 @@ public final class DiscoveryProbe {
     }
 
     public static void main(String[] args) {
-        Discovery d = new Discovery("probe", List.of(args[0]), List.of(),
+        Discovery d = new Discovery(List.of(args[0]), List.of(),
                 (path, reason) -> System.out.println("PROBLEM " + path + " " + reason));
         for (int i = 0; i < 3; i++) {
             for (Path p : d.scan()) {

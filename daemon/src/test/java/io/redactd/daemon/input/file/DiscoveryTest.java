@@ -22,7 +22,7 @@ class DiscoveryTest {
     private final List<String> problems = new ArrayList<>();
 
     private Discovery discovery(List<String> paths, List<String> exclude) {
-        return new Discovery("t", paths, exclude, (path, reason) -> problems.add(dir.relativize(path) + " " + reason));
+        return new Discovery(paths, exclude, (path, reason) -> problems.add(dir.relativize(path) + " " + reason));
     }
 
     private Path touch(String relative) throws IOException {
@@ -112,7 +112,7 @@ class DiscoveryTest {
         List<String> out = new ArrayList<>();
         try {
             if (!Files.isReadable(closed)) {
-                Discovery d = new Discovery("t", List.of(glob), List.of(),
+                Discovery d = new Discovery(List.of(glob), List.of(),
                         (path, reason) -> out.add("PROBLEM " + path + " " + reason));
                 for (int i = 0; i < 3; i++) {
                     d.scan().forEach(p -> out.add("FOUND " + p));
