@@ -1,6 +1,7 @@
 package io.redactd.outputs.elasticsearch;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.itopensearch.OpenSearchNode;
 import io.redactd.outputs.buffer.BufferedFanOut;
 import io.redactd.outputs.buffer.DiskBuffer;
 import io.redactd.outputs.buffer.DiskBufferConfig;

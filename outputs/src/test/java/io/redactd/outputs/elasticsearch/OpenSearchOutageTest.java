@@ -2,6 +2,7 @@ package io.redactd.outputs.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.itopensearch.OpenSearchNode;
 import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.buffer.BufferedFanOut;
 import io.redactd.outputs.buffer.CursorPump;

@@ -3,6 +3,7 @@ package io.redactd.outputs.elasticsearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.itopensearch.OpenSearchNode;
 import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.delivery.BatchConfig;
 import io.redactd.outputs.delivery.RetryConfig;

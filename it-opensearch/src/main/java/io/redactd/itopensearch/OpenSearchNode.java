@@ -1,4 +1,4 @@
-package io.redactd.outputs.elasticsearch;
+package io.redactd.itopensearch;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real single-node OpenSearch 2.19 running in its own JVM (launched from the it-opensearch module's classpath), shared
- * by the tests of this JVM and stopped when it exits. Ports are picked once, up front, and passed explicitly: a clash
- * fails the start rather than moving silently to another port. The data directory survives {@link #stop()} so a
- * restart keeps the indices (the outage test relies on it).
+ * by the tests of this JVM (those of {@code outputs} and {@code daemon}) and stopped when it exits. Ports are picked
+ * once, up front, and passed explicitly: a clash fails the start rather than moving silently to another port. The
+ * data directory survives {@link #stop()} so a restart keeps the indices (the outage test relies on it).
  */
-final class OpenSearchNode {
+public final class OpenSearchNode {
     private static OpenSearchNode shared;
 
     private final Path home;
@@ -33,7 +33,7 @@ final class OpenSearchNode {
         this.transportPort = transportPort;
     }
 
-    static synchronized OpenSearchNode shared() throws Exception {
+    public static synchronized OpenSearchNode shared() throws Exception {
         if (shared == null) {
             Path home = Files.createTempDirectory("redactd-opensearch");
             shared = new OpenSearchNode(home, freePort(), freePort());
@@ -43,20 +43,20 @@ final class OpenSearchNode {
         return shared;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + httpPort;
     }
 
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
     }
 
-    synchronized void start() throws Exception {
+    public synchronized void start() throws Exception {
         Path moduleRoot = Path.of(System.getProperty("redactd.it-opensearch.dir", "../it-opensearch/target"));
         Path classpathFile = moduleRoot.resolve("opensearch.classpath");
         if (!Files.exists(classpathFile)) {
             throw new IllegalStateException(classpathFile.toAbsolutePath()
-                    + " is missing: build with './mvnw -pl outputs -am verify' so the it-opensearch module runs first");
+                    + " is missing: build with './mvnw -pl outputs,daemon -am verify' so the it-opensearch module runs first");
         }
         String classpath = moduleRoot.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator
                 + Files.readString(classpathFile).strip();
@@ -87,7 +87,7 @@ final class OpenSearchNode {
     }
 
     /** Graceful stop (SIGTERM, the node's shutdown hook closes it); the data directory stays. */
-    synchronized void stop() throws InterruptedException {
+    public synchronized void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -106,12 +106,12 @@ final class OpenSearchNode {
         }
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    public HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(60))
                         .header("Content-Type", path.contains("_bulk") ? "application/x-ndjson" : "application/json")
                         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
