@@ -7,9 +7,20 @@ import io.redactd.daemon.input.Newlines;
  * connection: a digit means octet counting ({@code LEN SP MSG}, RFC 5425/6587 3.4.1), anything else newline-terminated
  * ("non-transparent", 3.4.2). Pure byte work, no Vert.x, one instance per connection, not thread-safe.
  *
- * <p>Memory is bounded by {@code maxFrameBytes} plus a header: an octet-counted frame announced larger than the limit
- * is skipped as it streams past (framing stays intact), an over-long line is skipped to its newline. After a broken
- * octet-count header the decoder resynchronises on the next {@code DIGITS SP <} (the start of a counted frame).
+ * <p>Memory is bounded by {@code maxFrameBytes} plus a header: an over-long line is skipped to its newline, and an
+ * octet-counted frame announced larger than the limit is skipped as it streams past. After a broken octet-count header
+ * the decoder resynchronises on the next {@code DIGITS SP <} (the start of a counted frame).
+ *
+ * <p>A count above the limit is not trusted blindly: it may be a corrupt header ({@code 99999999 <34>...}, a stray digit
+ * turning {@code 1234} into {@code 91234}), and skipping it would lose every frame it covers. So the bytes it covers
+ * are searched as they stream past (keeping a short tail, or one candidate until it is decided) for a frame that is
+ * plainly one: {@code DIGITS SP <PRI>}, followed by a complete {@code DIGITS SP <PRI>} (or the end of the stream). The
+ * shorter readings of the count's own digits are candidates too ({@code 9} glued to {@code 1234 <34>}). A candidate
+ * proves the count wrong: counted as {@link Malformation#BAD_OCTET_COUNT}, decoding goes on from it, and only the bytes
+ * before it are lost. Reaching the announced end without one makes it a real oversize frame
+ * ({@link Malformation#FRAME_TOO_LARGE}, reported then), and decoding goes on there; a candidate spanning that end wins
+ * only when the end is not a frame start itself (a count a few bytes too long). The price: a message over the limit
+ * whose text holds such a run of counted frames is read as those frames (each within the limit, redacted as usual).
  *
  * <p>A count is only trusted while it is consistent: the body starts with {@code <} (when the connection's first frame
  * did) and what follows it is filler, the next {@code DIGITS SP <}, or not here yet. A wrong count (a sender that
@@ -24,7 +35,7 @@ public final class SyslogFrameDecoder {
     public enum Malformation {
         /** an octet-counting header that is not {@code DIGITS SP} */
         BAD_OCTET_COUNT,
-        /** an octet-counted frame larger than max_frame_bytes (skipped) */
+        /** an octet-counted frame larger than max_frame_bytes (skipped; reported once its end is reached) */
         FRAME_TOO_LARGE,
         /** a newline-terminated line longer than max_frame_bytes (skipped to its newline) */
         LINE_TOO_LONG,
@@ -50,7 +61,14 @@ public final class SyslogFrameDecoder {
     private int lineScanFrom;
     private long bufBase; // stream offset of buf[0]
     private Framing framing = Framing.UNDECIDED;
-    private long skipBytes;
+    /** Stream offset where the oversize frame being skipped (and searched) ends; -1 when there is none. */
+    private long oversizeEnd = -1;
+    /** Stream offsets of that frame's header, of its body, and where the search in it resumes. */
+    private long oversizeAt;
+    private long oversizeBody;
+    private long scanAt;
+    /** Whether a shorter reading of that header's digits may still prove to be the real count. */
+    private boolean shorterPending;
     private boolean skippingLine;
     private boolean resyncing;
     /** Resync starts past the rest of a broken header's digits, which had not all arrived. */
@@ -86,14 +104,6 @@ public final class SyslogFrameDecoder {
         int pos = offset;
         int limit = offset + length;
         while (pos < limit) {
-            if (skipBytes > 0 && start == end) {
-                // skip an oversize counted frame straight from the input, without buffering it
-                int n = (int) Math.min(skipBytes, limit - pos);
-                skipBytes -= n;
-                pos += n;
-                bufBase += n;
-                continue;
-            }
             makeRoom();
             int n = Math.min(buf.length - end, limit - pos);
             if (n == 0) {
@@ -111,16 +121,17 @@ public final class SyslogFrameDecoder {
     public void end(Listener listener) {
         if (framing == Framing.NON_TRANSPARENT && !skippingLine && end > start) {
             emitLine(start, end, listener);
-        } else if (framing == Framing.OCTET_COUNTING && skipBytes > 0) {
-            listener.malformed(Malformation.TRUNCATED, bufBase + start);
         } else if (framing == Framing.OCTET_COUNTING) {
             // nothing more will come: a frame still waiting for its body is truncated, and the frames that a wrong
             // count had covered are still found (what a resync leaves is junk, already counted)
             eof = true;
             process(listener);
+            if (oversizeEnd >= 0) {
+                oversized(listener); // process stops when no bytes are left, so a search over filler only is decided here
+            }
         }
         start = end;
-        skipBytes = 0;
+        oversizeEnd = -1;
     }
 
     private void makeRoom() {
@@ -142,14 +153,6 @@ public final class SyslogFrameDecoder {
 
     private void process(Listener listener) {
         while (true) {
-            if (skipBytes > 0) {
-                int n = (int) Math.min(skipBytes, end - start);
-                start += n;
-                skipBytes -= n;
-                if (skipBytes > 0) {
-                    return;
-                }
-            }
             if (start == end) {
                 return;
             }
@@ -242,17 +245,129 @@ public final class SyslogFrameDecoder {
 
     private boolean oversize(Listener listener, int body, long count) {
         if (body == end && !eof) {
-            return false; // need the body's first byte to check the count
+            return false; // need the body's first byte to know whether shorter readings of the count are possible
         }
-        if (findFrameStart(start + 1, body + 1, false) >= 0) {
-            // stray digits glued in front of a real header ("999" + "43 <") make a huge count: skipping it would
-            // lose everything it covers, so a consistent shorter reading of the same digits wins
-            return suspect(listener);
-        }
-        listener.malformed(Malformation.FRAME_TOO_LARGE, bufBase + start);
-        start = body;
-        skipBytes = count;
+        // Too large, or wrong: skipped while searched (see oversized); which one it was is reported once known. Stray
+        // digits glued in front of a real header ("999" + "43 <") make a huge count too: a consistent shorter reading
+        // of the same digits wins.
+        oversizeAt = bufBase + start;
+        oversizeBody = bufBase + body;
+        oversizeEnd = oversizeBody + count;
+        shorterPending = buf[body] == '<' && body - start > 2;
+        scanAt = oversizeBody;
+        startResync(start + 1);
         return true;
+    }
+
+    /**
+     * Error path only: the bytes an oversize count covers stream past while a consistent frame start is looked for
+     * among them, keeping only a short tail, or one candidate until it is decided. A candidate must start before the
+     * announced end; its frame must be followed by a complete next frame start (waited for while the buffer has room;
+     * the end of the stream also counts), since a real oversize message is arbitrary text and a read can end anywhere
+     * in it. The shorter readings of the count's own digits ({@code 7777} glued in front of {@code 43 <}) are checked
+     * beside that search, holding their bytes until their frames have arrived, without holding the search up.
+     */
+    private boolean oversized(Listener listener) {
+        long boundary = oversizeEnd - bufBase; // buffer index where the announced frame ends
+        // the count's digits after its first, held in the buffer while its shorter readings are pending
+        int digits = shorterPending ? (int) (oversizeAt + 1 - bufBase) : -1;
+        if (shorterPending) {
+            int found = shorterReading(digits);
+            if (found >= 0) {
+                return countWasWrong(listener, found);
+            }
+            shorterPending = found == WAIT;
+        }
+        int from = (int) Math.max(scanAt - bufBase, start);
+        if (from < boundary) {
+            int found = findFrameStart(from, end, !eof, boundary, true);
+            if (found >= 0) {
+                return countWasWrong(listener, found);
+            }
+            if (found == WAIT) {
+                from = waitFrom;
+            } else if (boundary > end || !eof && headerMayStraddle(from, boundary)) {
+                // keep the tail a candidate's digits may have started in (it stays before the boundary)
+                from = (int) Math.min(Math.max(from, end - HEADER_ROOM), boundary);
+            } else {
+                from = (int) boundary; // searched up to the announced end
+            }
+        }
+        if (from < boundary || shorterPending) {
+            if (eof) {
+                listener.malformed(Malformation.FRAME_TOO_LARGE, oversizeAt);
+                listener.malformed(Malformation.TRUNCATED, oversizeAt);
+                endOversize(end);
+                return false;
+            }
+            scanAt = bufBase + from;
+            start = shorterPending ? digits : from;
+            return false;
+        }
+        listener.malformed(Malformation.FRAME_TOO_LARGE, oversizeAt);
+        endOversize(from);
+        return true;
+    }
+
+    /** A consistent frame inside what an oversize count claimed: the count was wrong, not the frame too large. */
+    private boolean countWasWrong(Listener listener, int frameStart) {
+        listener.malformed(Malformation.BAD_OCTET_COUNT, oversizeAt);
+        endOversize(frameStart);
+        return true;
+    }
+
+    private void endOversize(int at) {
+        oversizeEnd = -1;
+        shorterPending = false;
+        resyncing = false;
+        start = at;
+    }
+
+    /**
+     * The oversize header's shorter readings ({@code digits} is its second digit): the first whose frame is followed
+     * by a complete next frame start (or the end of the stream, or a full buffer), {@link #WAIT} while one may still
+     * be, else {@link #NONE}. None can reach the announced end: a reading is at most max_frame_bytes.
+     */
+    private int shorterReading(int digits) {
+        int lt = (int) (oversizeBody - bufBase);
+        boolean waiting = false;
+        for (int c = digits; c < lt - 1; c++) {
+            if (buf[c] == '0') {
+                continue;
+            }
+            long count = parseCount(c, lt - 1);
+            if (count > maxFrameBytes) {
+                continue;
+            }
+            long bodyEnd = lt + count;
+            if (bodyEnd > end) {
+                waiting |= !eof;
+                continue;
+            }
+            if (priAt(lt, bodyEnd) != YES) {
+                continue;
+            }
+            int next = nextFrameStart((int) bodyEnd);
+            if (next == UNKNOWN && !eof && end - digits < maxFrameBytes + HEADER_ROOM) {
+                waiting = true;
+            } else if (next != NO) {
+                return c;
+            }
+        }
+        return waiting ? WAIT : NONE;
+    }
+
+    /** Whether the bytes received last are digits (and maybe a space) of a header that may start before boundary. */
+    private boolean headerMayStraddle(int from, long boundary) {
+        int k = end;
+        if (k > from && buf[k - 1] == ' ') {
+            k--;
+        }
+        int d = k;
+        while (d > from && isDigit(buf[d - 1])) {
+            d--;
+        }
+        return d < k && Math.max(d, k - MAX_COUNT_DIGITS) < boundary;
     }
 
     /** The header at {@code start} is wrong: count it, and look for the next frame from the byte after it. */
@@ -280,6 +395,9 @@ public final class SyslogFrameDecoder {
      * max_frame_bytes), unless a shorter reading of the same digits is already consistent or the stream has ended.
      */
     private boolean resync(Listener listener) {
+        if (oversizeEnd >= 0) {
+            return oversized(listener);
+        }
         if (skipDigitRun) {
             while (start < end && isDigit(buf[start])) {
                 start++;
@@ -312,9 +430,21 @@ public final class SyslogFrameDecoder {
      * body), with its {@code <} before {@code anchorLimit}. The digits of a candidate may be a suffix of a longer run
      * ({@code 243 <} is also tried as {@code 43 <} and {@code 3 <}): the leading ones can be the tail of a frame whose
      * count was short. Returns {@link #NONE}, or {@link #WAIT} (with {@link #waitFrom}) when {@code mayWait} and a
-     * candidate's body is incomplete.
+     * candidate's body is incomplete. A shorter reading is only taken over a longer one still waiting for its body
+     * when a complete next frame start follows it.
      */
     private int findFrameStart(int from, int anchorLimit, boolean mayWait) {
+        return findFrameStart(from, anchorLimit, mayWait, Long.MAX_VALUE, false);
+    }
+
+    /**
+     * {@link #findFrameStart(int, int, boolean)} for the bytes of an oversize frame: a candidate must start before
+     * {@code boundary} (the announced end, whose own reading is the count's); one whose frame spans it loses to a
+     * frame start at it. When {@code strict}, a candidate's body must open with a PRI ({@code <13>}) and its frame be
+     * followed by a complete next frame start: an incomplete one is waited for while the candidate and what follows it
+     * fit in the buffer.
+     */
+    private int findFrameStart(int from, int anchorLimit, boolean mayWait, long boundary, boolean strict) {
         int limit = Math.min(anchorLimit, end);
         for (int lt = from + 2; lt < limit; lt++) {
             if (buf[lt] != '<' || buf[lt - 1] != ' ' || !isDigit(buf[lt - 2])) {
@@ -326,7 +456,7 @@ public final class SyslogFrameDecoder {
                 first--;
             }
             boolean incomplete = false;
-            for (int c = first; c < sp; c++) {
+            for (int c = first; c < sp && c < boundary; c++) {
                 if (buf[c] == '0') {
                     continue;
                 }
@@ -335,9 +465,36 @@ public final class SyslogFrameDecoder {
                     continue;
                 }
                 long bodyEnd = lt + count;
+                // waiting is bounded: the candidate and what decides it fit in the buffer, or it is decided as is
+                boolean room = !eof && end - first < maxFrameBytes + HEADER_ROOM;
+                if (strict) {
+                    // decided before its body is awaited: a PRI, and no frame start at the count's end if it spans it
+                    int pri = priAt(lt, bodyEnd);
+                    int holds = bodyEnd <= boundary ? NO : boundary >= end ? UNKNOWN : boundaryHolds(boundary, lt, sp);
+                    if (pri == NO || holds == YES) {
+                        continue;
+                    }
+                    if (pri == UNKNOWN || holds == UNKNOWN) {
+                        incomplete |= mayWait && room;
+                        continue;
+                    }
+                }
                 if (bodyEnd > end) {
                     incomplete = true;
-                } else if (nextLooksLikeFrame((int) bodyEnd)) {
+                    continue;
+                }
+                // a shorter reading while a longer one waits for its body ("3 <" inside "43 <") must be vouched for
+                // by a whole next header: the end of a read proves nothing, and a byte at a time it always ends there
+                int next = strict || incomplete ? nextFrameStart((int) bodyEnd)
+                        : nextLooksLikeFrame((int) bodyEnd) ? YES : NO;
+                if (next == UNKNOWN) {
+                    if (room) {
+                        incomplete |= mayWait; // (a check that cannot wait takes it as no)
+                        continue;
+                    }
+                    next = YES; // the stream ended, or the buffer cannot hold more: decided on what is here
+                }
+                if (next == YES) {
                     return c;
                 }
             }
@@ -379,6 +536,81 @@ public final class SyslogFrameDecoder {
         }
         // an oversize frame is skipped unseen whatever its body is, so its first byte proves nothing either way
         return buf[q + 1] == '<' || bodyStart == BODY_OTHER || parseCount(p, q) > maxFrameBytes;
+    }
+
+    /**
+     * Whether the announced end {@code b} (arrived) of an oversize frame is a frame start, so that a candidate whose
+     * frame spans it ({@code <} at {@code lt}, after the space at {@code sp}) loses to the count. When {@code b} falls
+     * inside the candidate's digits it reads the same {@code <} with a shorter count, whose frame is checked whole (a
+     * count one byte too long: {@code 43 <} read from its {@code 3}).
+     */
+    private int boundaryHolds(long b, int lt, int sp) {
+        if (b >= sp) {
+            return nextFrameStart((int) b);
+        }
+        if (buf[(int) b] == '0') {
+            return NO;
+        }
+        long p = lt + parseCount((int) b, sp);
+        return p > end ? UNKNOWN : nextFrameStart((int) p);
+    }
+
+    /** Whether the body at {@code lt} (a {@code <}) opens with a PRI, {@code <} 1 to 3 digits {@code >}. */
+    private int priAt(int lt, long bodyEnd) {
+        int limit = (int) Math.min(bodyEnd, end);
+        int p = lt + 1;
+        while (p < limit && p - lt <= 3 && isDigit(buf[p])) {
+            p++;
+        }
+        if (p < limit) {
+            return p > lt + 1 && buf[p] == '>' ? YES : NO;
+        }
+        return limit == bodyEnd ? NO : UNKNOWN;
+    }
+
+    private static final int NO = 0;
+    private static final int YES = 1;
+    private static final int UNKNOWN = 2;
+
+    /**
+     * A stricter {@link #nextLooksLikeFrame}: the next frame's {@code <} must open a PRI ({@code 43 <13>}), and a start
+     * that has not fully arrived is {@link #UNKNOWN}, not consistent. Error path only.
+     */
+    private int nextFrameStart(int p) {
+        while (p < end && isFiller(buf[p])) {
+            p++;
+        }
+        if (p == end) {
+            return UNKNOWN;
+        }
+        if (buf[p] < '1' || buf[p] > '9') {
+            return NO;
+        }
+        int q = p + 1;
+        while (q < end && isDigit(buf[q])) {
+            q++;
+        }
+        if (q - p > MAX_COUNT_DIGITS) {
+            return NO;
+        }
+        if (q == end) {
+            return UNKNOWN;
+        }
+        if (buf[q] != ' ') {
+            return NO;
+        }
+        if (bodyStart == BODY_OTHER || parseCount(p, q) > maxFrameBytes) {
+            return YES;
+        }
+        // then a PRI: "<", 1 to 3 digits, ">"
+        int r = q + 1;
+        while (r < end && r - q <= 4 && (r == q + 1 ? buf[r] == '<' : isDigit(buf[r]))) {
+            r++;
+        }
+        if (r == end) {
+            return UNKNOWN;
+        }
+        return r - q >= 3 && buf[r] == '>' ? YES : NO;
     }
 
     private long parseCount(int from, int to) {

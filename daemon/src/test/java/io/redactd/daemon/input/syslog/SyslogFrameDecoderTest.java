@@ -199,6 +199,161 @@ class SyslogFrameDecoderTest {
         assertThat(errors).containsExactly("TRUNCATED@0");
     }
 
+    /** Ways a stream reaches the decoder: whole, a byte at a time, and in random read sizes (fixed seeds). */
+    private static final int[] CHUNKINGS = {0, 1, 7, 23, 6587};
+
+    /**
+     * Feeds {@code stream} in reads shaped by {@code chunking} (0: one read, 1: a byte at a time, else the seed of
+     * random sizes up to 300), checking the buffer bound after each, then returns the frames delivered before the end
+     * of the stream is signalled; {@link #frames} then holds those after it too.
+     */
+    private List<String> decodeInReads(int maxFrameBytes, String stream, int chunking) {
+        frames.clear();
+        errors.clear();
+        byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(maxFrameBytes);
+        java.util.Random sizes = new java.util.Random(chunking);
+        for (int pos = 0; pos < bytes.length; ) {
+            int n = chunking == 0 ? bytes.length : chunking == 1 ? 1 : 1 + sizes.nextInt(300);
+            n = Math.min(n, bytes.length - pos);
+            decoder.feed(bytes, pos, n, listener);
+            assertThat(decoder.pendingBytes()).isLessThanOrEqualTo(maxFrameBytes + 12);
+            pos += n;
+        }
+        List<String> beforeEnd = new ArrayList<>(frames);
+        decoder.end(listener);
+        return beforeEnd;
+    }
+
+    @Test
+    void hugeBogusCountLosesOnlyTheFrameItHeads() {
+        // a corrupt header announcing far more than max_frame_bytes used to be skipped, and every frame it covered too
+        for (int n : new int[] {1, 3, 28}) {
+            List<String> expected = new ArrayList<>();
+            String before = validFrames(2, expected);
+            String stream = before + "99999999 " + HEAD + "header was corrupted" + validFrames(n, expected);
+            for (int chunking : CHUNKINGS) {
+                List<String> beforeEnd = decodeInReads(65536, stream, chunking);
+                String as = n + " frames after, chunking " + chunking;
+                assertThat(frames).as(as).containsExactlyElementsOf(expected);
+                assertThat(errors).as(as).containsExactly("BAD_OCTET_COUNT@" + before.length());
+                if (n > 1) {
+                    // only a lone frame after the bad count waits for what follows it (here: the end of the stream)
+                    assertThat(beforeEnd).as(as).containsExactlyElementsOf(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void hugeBogusCountAsTheConnectionsFirstHeader() {
+        List<String> expected = new ArrayList<>();
+        String stream = "4294967295 " + HEAD + "first frame" + validFrames(5, expected);
+        for (int chunking : CHUNKINGS) {
+            decodeInReads(1024, stream, chunking);
+            assertThat(frames).as("chunking %d", chunking).containsExactlyElementsOf(expected);
+            assertThat(errors).as("chunking %d", chunking).containsExactly("BAD_OCTET_COUNT@0");
+        }
+    }
+
+    @Test
+    void realOversizeFrameIsCountedAndTheFramesAfterItDelivered() {
+        // its text holds frame-start look-alikes: "12 </td>" (read a byte at a time, the end of the bytes received so
+        // far must not vouch for it), "5 <b>ab" over and over (each vouching for the next, but no PRI), "6 <b>abc"
+        // vouched for by "12 <13>" (but no PRI of its own), and near its end "1000 <14>", whose body would reach past
+        // it: the frames after it must not wait for that
+        String big = HEAD + "<table>" + "<tr><td>12 </td><td>7 </td></tr> ".repeat(90) + "</table>"
+                + "5 <b>ab".repeat(20) + " 6 <b>abc12 <13>zz 1000 <14> end";
+        assertThat(big.length()).isGreaterThan(2 * 1024);
+        for (int n : new int[] {3, 28}) {
+            List<String> expected = new ArrayList<>();
+            String before = validFrames(3, expected);
+            String stream = before + big.length() + " " + big + validFrames(n, expected);
+            for (int chunking : CHUNKINGS) {
+                List<String> beforeEnd = decodeInReads(1024, stream, chunking);
+                String as = n + " frames after, chunking " + chunking;
+                assertThat(beforeEnd).as(as).containsExactlyElementsOf(expected);
+                assertThat(errors).as(as).containsExactly("FRAME_TOO_LARGE@" + before.length());
+            }
+        }
+    }
+
+    @Test
+    void countWithLeadingGarbageDigitsCostsNoOtherFrame() {
+        String frame1234 = HEAD + "x".repeat(1234 - HEAD.length());
+        String[][] cases = {
+                // garbage digits and a space in front of a header: a huge count whose body is the real frame's header
+                {"12345678 ", ""},
+                // digits glued to the header: its shorter reading is the real count, so even this frame is kept
+                {"7777777", ""},
+                // a stray digit turning 1234 into 91234 (over the limit of 2048)
+                {"9", "1234 " + frame1234}};
+        for (String[] c : cases) {
+            List<String> expected = new ArrayList<>();
+            String before = validFrames(1, expected);
+            if (!c[1].isEmpty()) {
+                expected.add(frame1234);
+            }
+            String stream = before + c[0] + c[1] + validFrames(28, expected);
+            for (int chunking : CHUNKINGS) {
+                decodeInReads(2048, stream, chunking);
+                String as = "'" + c[0] + "', chunking " + chunking;
+                assertThat(frames).as(as).containsExactlyElementsOf(expected);
+                assertThat(errors).as(as).containsExactly("BAD_OCTET_COUNT@" + before.length());
+            }
+        }
+    }
+
+    @Test
+    void oversizeCountAFewBytesTooLongCostsNoOtherFrame() {
+        // the announced end falls in the next header's digits, on its space or on its "<": the frame spanning it wins
+        String big = HEAD + "y".repeat(3000);
+        for (int tooLong : new int[] {1, 2, 3}) {
+            List<String> expected = new ArrayList<>();
+            String before = validFrames(1, expected);
+            String stream = before + (big.length() + tooLong) + " " + big + validFrames(28, expected);
+            for (int chunking : CHUNKINGS) {
+                decodeInReads(1024, stream, chunking);
+                String as = tooLong + " too long, chunking " + chunking;
+                assertThat(frames).as(as).containsExactlyElementsOf(expected);
+                assertThat(errors).as(as).containsExactly("BAD_OCTET_COUNT@" + before.length());
+            }
+        }
+    }
+
+    @Test
+    void oversizeFrameEndingInADigitKeepsItsCountsEnd() {
+        // "...9" + "42 <": the reading 942 spans the announced end and lands on a frame start 21 frames later; the
+        // count's own end is a frame start too, so the count wins and none of the 21 is lost
+        String big = HEAD + "z".repeat(2000) + "9";
+        List<String> expected = new ArrayList<>();
+        String before = validFrames(1, expected);
+        StringBuilder after = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            String msg = HEAD + String.format("ms %02d", i);
+            assertThat(msg).hasSize(42);
+            expected.add(msg);
+            after.append("42 ").append(msg);
+        }
+        String stream = before + big.length() + " " + big + after;
+        for (int chunking : CHUNKINGS) {
+            decodeInReads(1024, stream, chunking);
+            assertThat(frames).as("chunking %d", chunking).containsExactlyElementsOf(expected);
+            assertThat(errors).as("chunking %d", chunking).containsExactly("FRAME_TOO_LARGE@" + before.length());
+        }
+    }
+
+    @Test
+    void streamEndingInsideAnOversizeFrameIsTooLargeAndTruncated() {
+        for (String body : new String[] {"<13>" + "x".repeat(60), "<13>" + "\n".repeat(60)}) {
+            for (int chunking : CHUNKINGS) {
+                decodeInReads(32, "5 <13>a100 " + body, chunking);
+                assertThat(frames).containsExactly("<13>a");
+                assertThat(errors).as("chunking %d", chunking).containsExactly("FRAME_TOO_LARGE@7", "TRUNCATED@7");
+            }
+        }
+    }
+
     @Test
     void overlongLineIsSkippedToItsNewline() {
         SyslogFrameDecoder decoder = new SyslogFrameDecoder(16);

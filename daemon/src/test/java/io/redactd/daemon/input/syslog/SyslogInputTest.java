@@ -497,6 +497,23 @@ class SyslogInputTest {
     }
 
     @Test
+    void hugeBogusOctetCountCostsOnlyItsOwnFrame() throws Exception {
+        SyslogInput input = start(config(null, true, null, null, null, null, null, null));
+        try (Socket socket = new Socket("127.0.0.1", input.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write((counted("<13>1 - h a - - - one") + "99999999 <13>1 - h a - - - header corrupted"
+                    + counted("<13>1 - h a - - - two") + counted("<13>1 - h a - - - three"))
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertThat(sink.awaitMessages(3, WAIT)).containsExactly("one", "two", "three");
+        }
+        assertThat(metrics.get("redactd.input.errors").tag("reason", "bad_octet_count").counter().count())
+                .isEqualTo(1.0);
+        assertThat(metrics.get("redactd.input.errors").tag("reason", "frame_too_large").counter().count())
+                .isZero();
+    }
+
+    @Test
     void connectionResetsAreCountedEachButLoggedOncePerSecond() throws Exception {
         SyslogInput input = start(config(null, true, null, null, null, null, null, null));
         try (io.redactd.daemon.tls.LogCapture log = new io.redactd.daemon.tls.LogCapture()) {
