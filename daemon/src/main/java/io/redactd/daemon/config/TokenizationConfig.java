@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * {@code detectors.tokenization:} the HMAC-SHA-256 key for the {@code tokenize} action. Exactly one of
- * {@code key_file} and {@code key_env}; the key is the trimmed content, at least 32 characters
- * ({@code openssl rand -hex 32}). The key id goes into every token so keys can be rotated.
+ * {@code key_file} and {@code key_env}; the key is the trimmed content (its characters are the HMAC key, not
+ * decoded), at least 32 characters and random: placeholders and keys that are obviously not random are refused
+ * ({@link TokenizationKeyCheck}; {@code openssl rand -hex 32}). The key id goes into every token so keys can be rotated.
  *
  * @param keyFile file holding the key (mode 0600)
  * @param keyEnv  environment variable holding the key
@@ -51,9 +52,9 @@ public record TokenizationConfig(String keyFile, String keyEnv, String keyId) {
             }
             key = key.strip();
         }
-        if (key.length() < MIN_KEY_CHARS) {
-            problems.add(ConfigProblem.of(keyFile != null ? "key_file" : "key_env",
-                    "the key is too short: at least " + MIN_KEY_CHARS + " characters (openssl rand -hex 32)"));
+        String weak = TokenizationKeyCheck.problem(key);
+        if (weak != null) {
+            problems.add(ConfigProblem.of(keyFile != null ? "key_file" : "key_env", weak));
             return null;
         }
         return key.getBytes(StandardCharsets.UTF_8);

@@ -399,7 +399,7 @@ class ConfigLoaderTest {
 
     @Test
     void tokenizationKeyFromFileOrEnvironment(@TempDir Path tmp) throws IOException {
-        String key = "0123456789abcdef0123456789abcdef";
+        String key = "9f3c1e7a52d04b8e6a1f0c9d3b7e2a54"; // openssl rand -hex 16
         Path keyFile = tmp.resolve("key");
         Files.writeString(keyFile, key + "\n");
         ConfigLoader.Result fromFile = load("""
@@ -421,7 +421,7 @@ class ConfigLoaderTest {
                   tokenization: {key_env: TOKEN_KEY, key_id: k2}
                 """, Map.of("TOKEN_KEY", "short")).problems().stream().map(Problem::toString).toList();
         assertThat(p).containsExactly(
-                "detectors.tokenization.key_env: the key is too short: at least 32 characters (openssl rand -hex 32) (line 5)");
+                "detectors.tokenization.key_env: the key is too short: at least 32 characters, 128 bits as hex (openssl rand -hex 32) (line 5)");
         assertThat(String.join("\n", p)).doesNotContain("short\"").doesNotContain(": short");
 
         List<String> noKey = problems("""
@@ -431,6 +431,66 @@ class ConfigLoaderTest {
                   actions: {SSN: tokenize}
                 """);
         assertThat(noKey).singleElement().asString().startsWith("detectors.actions.SSN: tokenize needs a key");
+    }
+
+    /**
+     * The Secret template's placeholder (once shipped in kubernetes/secret.yaml) and other keys no generator made are
+     * refused with the key's path and line, and the message holds no part of the key.
+     */
+    @Test
+    void tokenizationKeysThatAreNotSecretAreRefused(@TempDir Path tmp) throws IOException {
+        Map<String, String> refused = Map.of(
+                "REPLACE_WITH_32_RANDOM_BYTES_BASE64", "placeholder",
+                "changeme", "placeholder",
+                "my-super-secret-tokenization-key-for-prod", "placeholder",
+                "Kq8v", "too short",
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "too few different characters",
+                "abababababababababababababababababababab", "too few different characters",
+                "0123456789abcdef0123456789abcdef", "run of 8",
+                "hospital-a-key-2026/hospital-a-key-2026", "run of 8",
+                "k3y-1234567890-qwerty-zxcvbnm-asdfghj", "run of 8");
+        Path keyFile = tmp.resolve("tokenization.key");
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            Files.writeString(keyFile, bad.getKey() + "\n");
+            List<String> p = load("""
+                    inputs: [{type: stdin}]
+                    outputs: [{type: stdout}]
+                    detectors:
+                      actions: {SSN: tokenize}
+                      tokenization: {key_file: %s, key_id: k1}
+                    """.formatted(keyFile), Map.of()).problems().stream().map(Problem::toString).toList();
+            assertThat(p).as(bad.getValue()).singleElement().asString()
+                    .startsWith("detectors.tokenization.key_file: the key ").contains(bad.getValue()).endsWith("(line 5)");
+            String message = p.get(0).substring("detectors.tokenization.key_file: ".length());
+            for (int i = 0; i + 4 <= bad.getKey().length(); i++) {
+                assertThat(message).as("no part of the key in the message").doesNotContain(bad.getKey().substring(i, i + 4));
+            }
+        }
+        // The same rules for a key from the environment.
+        assertThat(load("""
+                inputs: [{type: stdin}]
+                outputs: [{type: stdout}]
+                detectors:
+                  actions: {SSN: tokenize}
+                  tokenization: {key_env: K, key_id: k1}
+                """, Map.of("K", "REPLACE_WITH_32_RANDOM_BYTES_BASE64")).problems().stream().map(Problem::toString))
+                .singleElement().asString().startsWith("detectors.tokenization.key_env: the key is a placeholder");
+    }
+
+    /** Keys from the documented generators pass: 16 and 32 random bytes as hex, 32 as base64, thousands of each. */
+    @Test
+    void randomTokenizationKeysPass() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        for (int i = 0; i < 3000; i++) {
+            byte[] sixteen = new byte[16];
+            byte[] thirtyTwo = new byte[32];
+            random.nextBytes(sixteen);
+            random.nextBytes(thirtyTwo);
+            for (String key : List.of(java.util.HexFormat.of().formatHex(sixteen), java.util.HexFormat.of().formatHex(thirtyTwo),
+                    java.util.Base64.getEncoder().encodeToString(thirtyTwo))) {
+                assertThat(TokenizationKeyCheck.problem(key)).as(key).isNull();
+            }
+        }
     }
 
     @Test

@@ -292,6 +292,66 @@ class DebianPackageIT {
         return r.stdout().strip();
     }
 
+    /**
+     * The runtime the installed launcher picks: JAVA_HOME before PATH, Java 17 or newer, and without one a message that
+     * names what to install and exit 3 (not the shell's `exec: java: not found`, 127). Run with `env -i` and a PATH
+     * that holds only the two tools the launcher needs besides java, as on a host without a JRE.
+     */
+    @Test
+    void launcherFindsJava17OrSaysWhatToInstall(@TempDir Path tmp) throws IOException {
+        Path bin = Files.createDirectory(tmp.resolve("bin"));
+        for (String tool : List.of("dirname", "readlink")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of(Command.run(LIMIT, "sh", "-c", "command -v " + tool)
+                    .requireSuccess().stdout().strip()));
+        }
+        String launcher = root.resolve("usr/bin/redactd").toString();
+        String realHome = System.getProperty("java.home"); // the JDK running this test: 17 or newer
+        Path java11 = fakeJava(tmp.resolve("jdk11"), "openjdk version \"11.0.22\" 2024-01-16");
+        Path java8 = fakeJava(tmp.resolve("jdk8"), "java version \"1.8.0_402\"");
+        Path noJava = Files.createDirectory(tmp.resolve("empty"));
+
+        Command.Result none = launch(launcher, "PATH=" + bin);
+        assertThat(none.exit()).as(none.stderr()).isEqualTo(3);
+        assertThat(none.stderr()).contains("no Java runtime found", "Java 17 or newer",
+                "apt install openjdk-17-jre-headless", "JAVA_HOME").doesNotContain("not found:");
+
+        Command.Result home = launch(launcher, "PATH=" + bin, "JAVA_HOME=" + realHome);
+        assertThat(home.exit()).as(home.stderr()).isZero();
+        assertThat(home.stdout()).contains("redactd " + PROJECT_VERSION);
+        // JAVA_HOME wins over an old java on PATH.
+        Command.Result homeFirst = launch(launcher, "PATH=" + bin + ":" + java11.getParent(), "JAVA_HOME=" + realHome);
+        assertThat(homeFirst.exit()).as(homeFirst.stderr()).isZero();
+
+        for (Path old : List.of(java11, java8)) {
+            String version = old.equals(java11) ? "11.0.22" : "1.8.0_402";
+            for (Command.Result r : List.of(launch(launcher, "PATH=" + bin, "JAVA_HOME=" + old.getParent().getParent()),
+                    launch(launcher, "PATH=" + bin + ":" + old.getParent()), launch(launcher, "PATH=" + bin, "JAVA=" + old))) {
+                assertThat(r.exit()).as(r.stderr()).isEqualTo(3);
+                assertThat(r.stderr()).contains("is Java " + version + ".", "apt install openjdk-17-jre-headless");
+                assertThat(r.stdout()).isEmpty();
+            }
+        }
+        Command.Result badHome = launch(launcher, "PATH=" + bin, "JAVA_HOME=" + noJava);
+        assertThat(badHome.exit()).isEqualTo(3);
+        assertThat(badHome.stderr()).contains("JAVA_HOME=" + noJava + " has no bin/java");
+    }
+
+    private static Command.Result launch(String launcher, String... env) {
+        List<String> argv = new java.util.ArrayList<>(List.of("env", "-i"));
+        argv.addAll(List.of(env));
+        argv.addAll(List.of("/bin/sh", launcher, "version"));
+        return Command.run(LIMIT, argv);
+    }
+
+    /** A java that only answers -version as an old JDK does (on stderr), in HOME/bin/java; anything else fails. */
+    private static Path fakeJava(Path home, String versionLine) throws IOException {
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\n[ \"$1\" = -version ] || exit 99\necho '" + versionLine
+                + "' >&2\necho 'Runtime Environment' >&2\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return java;
+    }
+
     @Test
     void launcherExplainsAMissingJar() throws IOException {
         Path bare = Files.createTempDirectory("bare").resolve("usr/bin");

@@ -56,8 +56,9 @@ class KubernetesManifestsTest {
 
     @Test
     void shipsEveryPieceInOneNamespace() {
+        // No Secret: the operator creates it (see secretIsTheOperatorsAndNeverAPlaceholder).
         assertThat(BY_KIND.keySet()).containsExactlyInAnyOrder("Namespace", "ServiceAccount", "PriorityClass",
-                "ConfigMap", "Secret", "Service", "NetworkPolicy", "DaemonSet");
+                "ConfigMap", "Service", "NetworkPolicy", "DaemonSet");
         for (JsonNode doc : DOCUMENTS) {
             String kind = doc.get("kind").asText();
             if (!kind.equals("Namespace") && !kind.equals("PriorityClass")) { // cluster-scoped
@@ -101,12 +102,96 @@ class KubernetesManifestsTest {
         assertThat(sc.at("/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
     }
 
+    /**
+     * `kubectl apply -k` must never replace the operator's Secret: the kustomization ships none, no manifest holds a
+     * placeholder value, and the keys the DaemonSet mounts are the keys the documented `kubectl create secret` makes.
+     */
+    @Test
+    void secretIsTheOperatorsAndNeverAPlaceholder() throws IOException {
+        String kustomization = Files.readString(DIR.resolve("kustomization.yaml"));
+        assertThat(YAML.readTree(kustomization).path("resources").toString()).doesNotContain("secret");
+        assertThat(YAML.readTree(kustomization).has("secretGenerator")).isFalse();
+        try (Stream<Path> files = Files.list(DIR)) {
+            for (Path file : files.toList()) {
+                assertThat(Files.readString(file)).as(file + " holds a placeholder").doesNotContainIgnoringCase("REPLACE_WITH");
+            }
+        }
+        List<String> keys = secretItems();
+        assertThat(keys).containsExactlyInAnyOrder("elasticsearch-api-key", "ca.crt", "tokenization.key");
+        // The Secret's name in the volume and in both places that tell the operator how to create it.
+        String secretName = podSpec().at("/volumes").findParent("secretName").get("secretName").asText();
+        for (Path doc : List.of(DIR.resolve("kustomization.yaml"), Command.repo().resolve("docs/deployment.md"))) {
+            String text = Files.readString(doc);
+            // The command with its continuation lines (a backslash at the end of a line).
+            java.util.regex.Matcher create = java.util.regex.Pattern.compile(
+                    "create secret generic " + secretName + "((?:\\\\\\n|[^\\n])*)").matcher(text);
+            assertThat(create.find()).as(doc + " shows how to create the Secret").isTrue();
+            List<String> created = new ArrayList<>();
+            java.util.regex.Matcher key = java.util.regex.Pattern.compile("--from-file=([^=\\s]+)=").matcher(create.group(1));
+            while (key.find()) {
+                created.add(key.group(1));
+            }
+            assertThat(created).as(doc + ": the keys its command creates").containsExactlyInAnyOrderElementsOf(keys);
+            // The tokenization key comes from a generator, never from text the operator types.
+            assertThat(create.group(1)).contains("tokenization.key=<(openssl rand -hex 32)");
+        }
+    }
+
+    /**
+     * The init container runs as root on every start of the pod (restart, rollout, node reboot), so its command must
+     * succeed whatever state the previous start left, with exactly the capabilities the manifest grants: run here
+     * with those credentials (setpriv: uid 0, that bounding set, no_new_privs) on a directory kubelet just created
+     * (root 0755), again on the result, and after the mode drifted; and each capability must be needed.
+     */
+    @Test
+    void initContainerSucceedsOnEveryStartWithExactlyTheCapabilitiesItNeeds(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        JsonNode init = podSpec().at("/initContainers/0");
+        List<String> caps = texts(init.at("/securityContext/capabilities/add"));
+        String stateMount = init.at("/volumeMounts/0/mountPath").asText();
+        Path state = tmp.resolve("state");
+        List<String> command = texts(init.path("command")).stream().map(a -> a.replace(stateMount, state.toString())).toList();
+        int uid = containerfileUid();
+
+        Files.createDirectory(state); // as kubelet's DirectoryOrCreate: root-owned 0755
+        Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String start : List.of("first start", "second start", "third start")) {
+            initAs(caps, command).requireSuccess();
+            assertThat(ownerAndMode(state)).as(start).isEqualTo(uid + ":" + uid + ":700");
+        }
+        // The daemon (the owner) or an operator loosened the mode: the next start puts it back.
+        Command.run(Duration.ofSeconds(10), "chmod", "0755", state.toString()).requireSuccess();
+        initAs(caps, command).requireSuccess();
+        assertThat(ownerAndMode(state)).as("after drift").isEqualTo(uid + ":" + uid + ":700");
+
+        // Least privilege: without any one of the granted capabilities the first start fails.
+        for (String cap : caps) {
+            Command.run(Duration.ofSeconds(10), "chown", "0:0", state.toString()).requireSuccess();
+            Command.run(Duration.ofSeconds(10), "chmod", "0755", state.toString()).requireSuccess();
+            List<String> fewer = caps.stream().filter(c -> !c.equals(cap)).toList();
+            assertThat(initAs(fewer, command).exit()).as("needs " + cap).isNotZero();
+        }
+    }
+
+    private static Command.Result initAs(List<String> caps, List<String> command) {
+        String set = "-all" + caps.stream().map(c -> ",+" + c.toLowerCase(java.util.Locale.ROOT)).reduce("", String::concat);
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=0", "--regid=0", "--clear-groups",
+                "--inh-caps=" + set, "--bounding-set=" + set, "--no-new-privs"));
+        argv.addAll(command);
+        return Command.run(Duration.ofSeconds(10), argv);
+    }
+
+    private static String ownerAndMode(Path dir) {
+        return Command.run(Duration.ofSeconds(10), "stat", "-c", "%u:%g:%a", dir.toString()).requireSuccess().stdout().strip();
+    }
+
     @Test
     void theOnlyRootStepChownsTheStateDirectoryWithChownAlone() {
         JsonNode inits = podSpec().path("initContainers");
         assertThat(inits).hasSize(1);
         JsonNode init = inits.get(0);
         JsonNode sc = init.path("securityContext");
+        assertThat(sc.path("runAsUser").asInt(-1)).isZero();
         assertThat(texts(sc.at("/capabilities/drop"))).containsExactly("ALL");
         assertThat(texts(sc.at("/capabilities/add"))).containsExactly("CHOWN");
         assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
@@ -138,8 +223,7 @@ class KubernetesManifestsTest {
         assertThat(mounts.values().stream().filter(m -> !m.path("readOnly").asBoolean(false))
                 .map(m -> m.get("mountPath").asText())).containsExactlyInAnyOrder("/var/lib/redactd", "/tmp");
         assertThat(volumes.get("tmp").has("emptyDir")).isTrue();
-        assertThat(volumes.get("secrets").at("/secret/secretName").asText())
-                .isEqualTo(BY_KIND.get("Secret").at("/metadata/name").asText());
+        assertThat(volumes.get("secrets").at("/secret/secretName").asText()).isEqualTo("redactd-secrets");
         assertThat(volumes.get("config").at("/configMap/name").asText())
                 .isEqualTo(BY_KIND.get("ConfigMap").at("/metadata/name").asText());
         assertThat(volumes.get("secrets").at("/secret/defaultMode").asInt()).isEqualTo(0440);
@@ -213,8 +297,7 @@ class KubernetesManifestsTest {
         assertThat(texts(input.path("paths"))).containsExactly("/var/log/pods/**/*.log");
         assertThat(config.at("/admin/listen").asText()).endsWith(":9780");
 
-        Set<String> secretKeys = new HashSet<>();
-        BY_KIND.get("Secret").path("stringData").fieldNames().forEachRemaining(secretKeys::add);
+        Set<String> secretKeys = new HashSet<>(secretItems());
         String secretsDir = mountPathOf("secrets") + "/";
         List<String> referenced = new ArrayList<>();
         collectPaths(config, secretsDir, referenced);
@@ -256,6 +339,21 @@ class KubernetesManifestsTest {
         long heapMi = limitMi * Integer.parseInt(m.group(1)) / 100;
         assertThat(heapMi).as("heap of a " + limitMi + " MiB limit").isBetween(256L, limitMi - 384);
         assertThat(container("redactd").path("env").toString()).doesNotContain("-Xmx").doesNotContain("MaxRAM");
+    }
+
+    /** The keys of the operator's Secret the DaemonSet mounts (items: a missing key stops the pod, naming it). */
+    private static List<String> secretItems() {
+        for (JsonNode v : podSpec().path("volumes")) {
+            if (v.has("secret")) {
+                List<String> keys = new ArrayList<>();
+                v.at("/secret/items").forEach(item -> {
+                    assertThat(item.path("path").asText()).as("mounted under its own name").isEqualTo(item.path("key").asText());
+                    keys.add(item.path("key").asText());
+                });
+                return keys;
+            }
+        }
+        throw new AssertionError("no secret volume");
     }
 
     private static long mebibytes(String quantity) {
