@@ -128,6 +128,11 @@ public final class HashChain {
             LOG.warn("integrity: no sealing key in {}; events are chained but not sealed (run `redactd keygen`)",
                     SealingKey.file(stateDir).getParent());
         }
+        if (key != null) {
+            // Whoever can read it can forge checkpoints from now on (not earlier ones): say so, keep running.
+            KeyFilePermissions.warning(SealingKey.file(stateDir), "integrity: the sealing key file")
+                    .ifPresent(LOG::warn);
+        }
         Optional<ChainHead> head = Optional.empty();
         RestartReason restart = null;
         try {

@@ -14,7 +14,9 @@ public record Issue(Type type, String stream, long seq, String detail) {
         /** Same seq, same hash, content intact: at-least-once redelivery. */
         DUPLICATE(false),
         /** A chain_restart event: the daemon lost its chain head and began a new stream. Visible, not tampering. */
-        RESTART(false);
+        RESTART(false),
+        /** --retained: the stream's earlier seqs are not in the input by the caller's word (rotated away). */
+        BEGINS_LATER(false);
 
         private final boolean tampering;
 
@@ -27,7 +29,7 @@ public record Issue(Type type, String stream, long seq, String detail) {
         }
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            return this == BEGINS_LATER ? "begins" : name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         }
     }
 

@@ -1,6 +1,7 @@
 package io.redactd.daemon.integrity;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -33,6 +34,8 @@ final class StreamState {
     long sealedThrough; // head_seq of the last checkpoint whose MAC verified
     long lastSealedCheckpointSeq = -1; // own seq of the last checkpoint whose MAC verified
     long macFailures; // checkpoints consistent with the chain whose MAC (or signature) did not verify
+    long signatureFailures; // of macFailures, those whose MAC verified (or was not checked) but not the signature
+    final List<Issue> macIssues = new ArrayList<>(); // the first of them, listed only if another checkpoint verifies
     long checkedThrough; // head_seq of the last checkpoint consistent with the chain (MAC unchecked without a key)
     long firstKeyIndex = -1;
     boolean startsWithRestart;
@@ -66,6 +69,50 @@ final class StreamState {
         if (issues.size() < MAX_ISSUES) {
             issues.add(issue);
         }
+    }
+
+    /** A checkpoint in its place whose MAC or signature fails: decided on by {@link #settleMacFailures}. */
+    void macFailure(Issue issue) {
+        macFailures++;
+        tamperCount++;
+        if (macIssues.size() < MAX_ISSUES) {
+            macIssues.add(issue);
+        }
+    }
+
+    /**
+     * At the end of the input: if some checkpoint of the stream verified, the key is right and each failing one is a
+     * finding of its own, listed in seq order with the rest. If none verified, they stay a count: the report leads
+     * with "wrong key?" rather than one TAMPERED line per checkpoint.
+     */
+    void settleMacFailures() {
+        if (checkpoints == 0 || macIssues.isEmpty()) {
+            return;
+        }
+        for (Issue i : macIssues) {
+            issueCount++;
+            if (issues.size() < MAX_ISSUES) {
+                issues.add(i);
+            }
+        }
+        macIssues.clear();
+        issues.sort(Comparator.comparingLong(Issue::seq));
+    }
+
+    /** Every checkpoint in its place failed its MAC or signature and none verified. */
+    boolean noMacVerifies() {
+        return checkpoints == 0 && macFailures > 0;
+    }
+
+    /** Own seq of the last checkpoint whose MAC verified, 0 if none; the events after it are not authenticated. */
+    long authenticatedThrough() {
+        return Math.max(0, lastSealedCheckpointSeq);
+    }
+
+    /** Events read after the last verified checkpoint (all of them if none verified): not authenticated. */
+    long unsealedEvents() {
+        long from = lastSealedCheckpointSeq > 0 ? lastSealedCheckpointSeq + 1 : Math.max(firstSeq, 1);
+        return lastSeq >= from ? lastSeq - from + 1 : 0;
     }
 
     boolean tampered() {

@@ -25,8 +25,12 @@ public final class StreamVerifier {
     private final boolean unordered;
     private final int window;
     private final String onlyStream;
+    private final boolean retained;
     private final Map<String, StreamState> streams = new LinkedHashMap<>();
     private final List<Issue> readIssues = new ArrayList<>();
+    private long readIssueCount;
+    private long malformed;
+    private final List<String> malformedWhere = new ArrayList<>();
     private final CanonicalWriter canonical = new CanonicalWriter(1024);
     private final MessageDigest sha = Sha256.newDigest();
     private final byte[] digest = new byte[32];
@@ -46,10 +50,21 @@ public final class StreamVerifier {
      * @param onlyStream verify only this chain.stream (null: every stream found)
      */
     public StreamVerifier(byte[] k0, byte[] publicKey, boolean unordered, int window, String onlyStream) {
+        this(k0, publicKey, unordered, window, onlyStream, false);
+    }
+
+    /**
+     * @param retained the input is what retention kept (rotated files deleted, a partial export): a stream whose
+     *                 lowest seq read is above 1 begins there, reported as a note, instead of its earlier seqs being
+     *                 reported deleted
+     */
+    public StreamVerifier(byte[] k0, byte[] publicKey, boolean unordered, int window, String onlyStream,
+                          boolean retained) {
         this.keys = new VerifyKeys(k0, publicKey);
         this.unordered = unordered;
         this.window = Math.max(1, window);
         this.onlyStream = onlyStream;
+        this.retained = retained;
     }
 
     /** One event as stored; {@code ordinal} locates it for messages ("line 42" or "document 42", see {@link #unit}). */
@@ -68,7 +83,11 @@ public final class StreamVerifier {
         try {
             doc = ChainedDoc.parse(buf, off, len, canonical);
         } catch (IllegalArgumentException e) {
-            readIssues.add(new Issue(Issue.Type.MALFORMED, lastStream, lastSeqRead,
+            malformed++;
+            if (malformedWhere.size() < 5) {
+                malformedWhere.add(unit + " " + ordinal);
+            }
+            readIssue(new Issue(Issue.Type.MALFORMED, lastStream, lastSeqRead,
                     unit + " " + ordinal + " cannot be verified (" + e.getMessage() + ")"
                             + (lastStream == null ? "" : "; it follows seq " + lastSeqRead)));
             return;
@@ -99,14 +118,26 @@ public final class StreamVerifier {
 
     /** An input that ended mid-event (a torn last line). */
     public void truncatedInput(long ordinal) {
-        readIssues.add(new Issue(Issue.Type.TRUNCATED, lastStream, lastSeqRead,
+        readIssue(new Issue(Issue.Type.TRUNCATED, lastStream, lastSeqRead,
                 unit + " " + ordinal + " ends without a line terminator and is not a complete event"));
+    }
+
+    /** Findings that belong to no stream: capped like a stream's, so a file of anything else is not one per line. */
+    private void readIssue(Issue issue) {
+        readIssueCount++;
+        if (readIssues.size() < StreamState.MAX_ISSUES) {
+            readIssues.add(issue);
+        }
     }
 
     private void offer(StreamState st, ChainedDoc doc, String computed) {
         long seq = doc.seq();
         long maxBefore = st.maxSeqSeen;
         st.maxSeqSeen = Math.max(st.maxSeqSeen, seq);
+        if (retained && !unordered && st.firstSeq < 0 && st.lastSeq == 0 && seq > 1 && st.pending.isEmpty()) {
+            // In file order the first event read is where the retained part of the stream begins.
+            beginsLater(st, seq, doc.prev());
+        }
         if (seq <= st.lastSeq) {
             seenBefore(st, doc, computed);
         } else if (seq == st.lastSeq + 1) {
@@ -139,17 +170,28 @@ public final class StreamVerifier {
     /** The seqs before the lowest waiting event never came: report them deleted and continue after them. */
     private void skipGap(StreamState st) {
         StreamState.Pending next = st.pending.peek();
+        if (st.lastSeq == 0 && retained) {
+            beginsLater(st, next.doc().seq(), next.doc().prev());
+            return;
+        }
         long from = st.lastSeq + 1;
         long to = next.doc().seq() - 1;
         String what = from == to ? "event seq " + from + " is missing" : "events seq " + from + ".." + to
                 + " are missing (" + (to - from + 1) + ")";
-        if (st.lastSeq == 0) {
-            what += "; the stream begins at seq " + next.doc().seq();
-        }
-        st.add(new Issue(Issue.Type.DELETED, st.stream, from, what + " (deleted)"));
+        what += st.lastSeq == 0 ? "; the stream begins at seq " + next.doc().seq() + " (deleted; if older files "
+                + "were rotated away or not exported, verify with --retained)" : " (deleted)";
+        st.add(new Issue(Issue.Type.DELETED, st.stream, from, what));
         st.lastSeq = to;
         // Resynchronise on what the next event claims, so one deletion is reported once, not as a cascade.
         st.lastHash = st.lastSeq == 0 ? HashChain.GENESIS_PREV : next.doc().prev();
+    }
+
+    /** --retained: the seqs before {@code first} are not in the input by the caller's word, so the stream starts there. */
+    private void beginsLater(StreamState st, long first, String prev) {
+        st.add(new Issue(Issue.Type.BEGINS_LATER, st.stream, first, "events seq 1.." + (first - 1) + " are not in the "
+                + "input (rotated away or not exported?); accepted with --retained, so a deletion there would not show"));
+        st.lastSeq = first - 1;
+        st.lastHash = prev;
     }
 
     private void seenBefore(StreamState st, ChainedDoc doc, String computed) {
@@ -200,8 +242,9 @@ public final class StreamVerifier {
             }
             st.restartReason = doc.restartReason();
             st.previousStream = doc.previousStream();
-            st.add(new Issue(Issue.Type.RESTART, st.stream, seq, "the daemon lost its chain head ("
-                    + (doc.restartReason() == null ? "no reason given" : doc.restartReason()) + ") and began this stream"
+            // Its words, not a fact: only a checkpoint of this stream that verifies authenticates them.
+            st.add(new Issue(Issue.Type.RESTART, st.stream, seq, "the stream says the daemon lost its chain head ("
+                    + (doc.restartReason() == null ? "no reason given" : doc.restartReason()) + ") and began it"
                     + (doc.previousStream() == null ? "" : " after stream " + doc.previousStream())));
         }
         if (doc.isCheckpoint()) {
@@ -246,10 +289,13 @@ public final class StreamVerifier {
                     + " (events up to seq " + cp.headSeq() + " were rewritten, or the checkpoint was forged)";
         } else if (keys.hasPublicKey() && !keys.signatureValid(cp)) {
             problem = "has a missing or invalid Ed25519 signature";
+            st.signatureFailures++;
         }
         if (problem != null) {
-            st.macFailures++;
-            st.add(new Issue(Issue.Type.CHECKPOINT_INVALID, st.stream, seq, "checkpoint at seq " + seq + " " + problem));
+            // Held apart until the end: if no checkpoint of the stream verifies, the key is the likelier cause and
+            // the report says so once instead of listing every checkpoint as tampered.
+            st.macFailure(new Issue(Issue.Type.CHECKPOINT_INVALID, st.stream, seq, "checkpoint at seq " + seq + " "
+                    + problem));
             return;
         }
         st.checkpoints++;
@@ -277,6 +323,7 @@ public final class StreamVerifier {
                 skipGap(st);
                 drain(st);
             }
+            st.settleMacFailures();
         }
         if (expectSeq > 0) {
             for (StreamState st : streams.values()) {
@@ -286,8 +333,8 @@ public final class StreamVerifier {
                 }
             }
         }
-        return new VerifyReport(new ArrayList<>(streams.values()), readIssues, docs, skipped, keys.hasMacKey(),
-                keys.hasPublicKey(), unordered);
+        return new VerifyReport(new ArrayList<>(streams.values()), readIssues, readIssueCount, malformed,
+                malformedWhere, docs, skipped, keys.hasMacKey(), keys.hasPublicKey(), unordered);
     }
 
     /** What {@link #accept}'s ordinal counts, for messages: "line" for a file, "document" for an index. */

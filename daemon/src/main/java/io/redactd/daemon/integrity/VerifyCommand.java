@@ -12,6 +12,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
@@ -26,21 +28,43 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code redactd verify}: reads a forwarded stream back and checks its hash chain and checkpoints.
- * Exit 0 intact, 1 tampered, 2 usage or I/O error.
+ * Exit 0 intact, 1 tampered, 2 usage or I/O error, 3 unsealed events (with a key), 4 no chained event.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Verify a forwarded stream: every event's hash, the links between them, and every checkpoint's "
                 + "MAC (with the verification key from `redactd keygen`). Reports the first modified, inserted, "
-                + "deleted, duplicated or reordered event by seq and how far the stream is sealed."},
+                + "deleted, duplicated or reordered event by seq and how far the stream is sealed.",
+                "Several FILEs are one input: rotated siblings (out.ndjson.N .. out.ndjson.1, out.ndjson) are read "
+                        + "oldest first whatever order they are given in; --rotated finds them for you."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:intact", "1:tampered (the findings name the seq)", "2:usage or I/O error"})
+        exitCodeList = {
+                "0:intact (with a key: every event authenticated by a checkpoint MAC)",
+                "1:tampered (the findings name the seq), or no checkpoint MAC verifies with the key (wrong key?)",
+                "2:usage or I/O error",
+                "3:unsealed: the chain is intact but, with a key, some events are not authenticated by any "
+                        + "checkpoint. A crash, or a file still being written, leaves a tail of at most "
+                        + "checkpoint_events / checkpoint_interval_ms of events (the report gives the count, and "
+                        + "names a later stream whose restart follows it); a longer run, or a whole stream without "
+                        + "one valid checkpoint, was written without the key",
+                "4:no chained event in the input (empty, or not a redactd stream)"})
 public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "FILE",
-            description = "NDJSON file (the file output, or a SIEM export); - for standard input")
-    Path file;
+    @Parameters(arity = "0..*", paramLabel = "FILE",
+            description = "NDJSON file(s) (the file output and its rotated files, or a SIEM export), read as one "
+                    + "input, rotated siblings oldest first; - for standard input")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--rotated", description = "also read the rotated files FILE.1 .. FILE.N that exist beside each "
+            + "FILE (the file output's max_files), oldest first")
+    boolean rotated;
+
+    @Option(names = "--retained", description = "the input is what retention kept (older rotated files deleted, "
+            + "an export that starts later): a stream that begins after seq 1 is a note, 'begins at seq N', instead "
+            + "of 'deleted at seq 1'; checkpoints are verified from the first one read. Omit it when the input "
+            + "should hold whole streams: then a deletion at the start is still caught")
+    boolean retained;
 
     @ArgGroup(exclusive = true)
     KeyOptions keyOptions;
@@ -101,8 +125,11 @@ public final class VerifyCommand implements Callable<Integer> {
         byte[] k0 = null;
         byte[] pub = null;
         try {
-            if ((file == null) == (es == null)) {
-                throw new ParameterException(spec.commandLine(), "give either FILE or --es URL --index NAME");
+            if (files.isEmpty() == (es == null)) {
+                throw new ParameterException(spec.commandLine(), "give either FILE... or --es URL --index NAME");
+            }
+            if (files.size() > 1 && files.stream().anyMatch(f -> f.toString().equals("-"))) {
+                throw new ParameterException(spec.commandLine(), "- (standard input) cannot be combined with files");
             }
             if (es != null && index == null) {
                 throw new ParameterException(spec.commandLine(), "--es needs --index NAME");
@@ -114,13 +141,15 @@ public final class VerifyCommand implements Callable<Integer> {
                 k0 = Hex.decode(keyOptions.keyHex, 32, "--key");
             } else if (keyOptions != null) {
                 VerificationKeyFile kf = VerificationKeyFile.read(keyOptions.keyFile);
+                KeyFilePermissions.warning(keyOptions.keyFile, "redactd verify: warning: the key file")
+                        .ifPresent(err::println);
                 k0 = kf.k0();
                 pub = kf.ed25519Public();
             }
             if (publicKeyHex != null) {
                 pub = Hex.decode(publicKeyHex, 32, "--public-key");
             }
-            source = file != null ? new NdjsonFileSource(file) : searchSource();
+            source = files.isEmpty() ? searchSource() : fileSource();
         } catch (ParameterException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -139,7 +168,7 @@ public final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // A search index is read in seq order by the query itself; a file's own order is evidence unless --unordered.
-        StreamVerifier verifier = new StreamVerifier(k0, pub, unordered, window, stream);
+        StreamVerifier verifier = new StreamVerifier(k0, pub, unordered, window, stream, retained);
         try {
             source.readAll(verifier, progress);
         } catch (NoSuchFileException e) {
@@ -167,6 +196,30 @@ public final class VerifyCommand implements Callable<Integer> {
         report.print(out);
         out.flush();
         return report.exitCode();
+    }
+
+    /** The files in reading order, rotated siblings oldest first; the order is printed when there are several. */
+    private EventSource fileSource() throws IOException {
+        List<Path> all = new ArrayList<>(files);
+        if (rotated) {
+            for (Path f : files) {
+                if (!f.toString().equals("-")) {
+                    NdjsonFileSource.rotatedSiblings(f).stream().filter(p -> !all.contains(p)).forEach(all::add);
+                }
+            }
+        }
+        List<Path> ordered = NdjsonFileSource.rotationOrder(all);
+        for (Path f : ordered) {
+            if (!f.toString().equals("-") && !Files.exists(f)) {
+                throw new NoSuchFileException(f.toString());
+            }
+        }
+        if (ordered.size() > 1) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("files, read in this order (oldest first): "
+                    + String.join(", ", ordered.stream().map(Path::toString).toList()));
+        }
+        return new NdjsonFileSource(ordered);
     }
 
     private EventSource searchSource() throws IOException, GeneralSecurityException {

@@ -65,7 +65,7 @@ class AppendToEventDocumentTest {
         int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
                 .execute(file.toString(), "--key", k0, "--no-progress");
         assertThat(rc).as(sw.toString()).isZero();
-        assertThat(sw.toString()).contains("2,004 events, 4 checkpoints").contains("sealed to its end");
+        assertThat(sw.toString()).contains("2,004 events, 4 checkpoints").contains("covers every event of this stream");
     }
 
     @Test

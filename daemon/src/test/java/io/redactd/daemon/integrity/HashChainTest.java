@@ -215,4 +215,27 @@ class HashChainTest {
         assertThat(SealingKey.load(dir).orElseThrow().index()).isEqualTo(1);
         assertThat(reopened.nextSeq()).isEqualTo(3);
     }
+
+    @Test
+    void aSealingKeyOthersCanReadIsWarnedAboutAtOpenAndStillUsed() throws Exception {
+        Path state = dir.resolve("loose");
+        SealingKey.generate(false).create(state);
+        Path keyFile = SealingKey.file(state);
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+        HashChain chain;
+        String log;
+        try (io.redactd.daemon.tls.LogCapture capture = new io.redactd.daemon.tls.LogCapture()) {
+            chain = HashChain.open(state, "web-01", new CheckpointPolicy(1, 3_600_000), T0);
+            log = capture.text();
+        }
+        assertThat(log).contains("the sealing key file " + keyFile + " is readable by other users (rw-r--r--)")
+                .contains("chmod 600 " + keyFile);
+        assertThat(chain.sealing()).as("warned, not refused").isTrue();
+
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        try (io.redactd.daemon.tls.LogCapture capture = new io.redactd.daemon.tls.LogCapture()) {
+            HashChain.open(state, "web-01", new CheckpointPolicy(1, 3_600_000), T0);
+            assertThat(capture.text()).doesNotContain("readable by other users");
+        }
+    }
 }

@@ -55,6 +55,32 @@ public final class Tampering {
         return (ObjectNode) MAPPER.readTree(line);
     }
 
+    /**
+     * A whole stream made up by someone without the key, as a forger would: a chain_restart naming a real stream as
+     * the one before it, then {@code events} copies of {@code template} with new messages, every hash recomputed per
+     * daemon/README "The chain, precisely". No checkpoint: its MAC would need the key.
+     */
+    public static List<String> forgedRestartStream(String previousStream, String stream, String template, int events)
+            throws Exception {
+        List<String> out = new ArrayList<>();
+        ObjectNode restart = (ObjectNode) MAPPER.readTree("{\"@timestamp\":\"2026-12-07T19:15:00.000Z\","
+                + "\"chain\":{\"seq\":1,\"stream\":\"" + stream + "\"},"
+                + "\"chain_restart\":{\"previous_stream\":\"" + previousStream + "\",\"reason\":\"head_missing\"},"
+                + "\"event\":{\"dataset\":\"redactd.integrity\",\"kind\":\"chain_restart\"},"
+                + "\"message\":\"redactd chain restarted: head_missing\"}");
+        ((ObjectNode) restart.get("chain")).put("prev", HashChain.GENESIS_PREV);
+        out.add(rehash(restart));
+        String prev = restart.at("/chain/hash").asText();
+        for (int seq = 2; seq <= events + 1; seq++) {
+            ObjectNode e = parse(template);
+            e.put("message", "FORGED event " + seq);
+            ((ObjectNode) e.get("chain")).put("seq", seq).put("stream", stream).put("prev", prev);
+            out.add(rehash(e));
+            prev = e.at("/chain/hash").asText();
+        }
+        return out;
+    }
+
     /** Recomputes chain.hash of an edited event from its chain.prev, as anyone can: only the checkpoint MAC needs a key. */
     public static String rehash(ObjectNode doc) throws Exception {
         ObjectNode c = doc.deepCopy();

@@ -37,6 +37,8 @@ class VerifyCommandTest {
     Path dir;
 
     private static List<String> pristine;
+    /** pristine up to and including its last checkpoint: every event authenticated by a MAC. */
+    private static List<String> sealed;
     private static Path keyFile;
     private static String publicKey;
 
@@ -50,6 +52,7 @@ class VerifyCommandTest {
         keyFile = shared.resolve("auditor.key");
         List<String> keyLines = keygenOut.toString().lines().filter(l -> l.contains("=")).toList();
         Files.write(keyFile, keyLines);
+        Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         publicKey = keyLines.stream().filter(l -> l.startsWith("ed25519-public-key=")).findFirst().orElseThrow()
                 .substring("ed25519-public-key=".length());
 
@@ -61,6 +64,8 @@ class VerifyCommandTest {
             w.write(TAIL, TAIL); // a tail after the last checkpoint: unsealed
         }
         pristine = Files.readAllLines(out);
+        List<Integer> cps = checkpointIndexes(pristine);
+        sealed = List.copyOf(pristine.subList(0, cps.get(cps.size() - 1) + 1));
     }
 
     private record Result(int exit, String out) {
@@ -82,16 +87,37 @@ class VerifyCommandTest {
     }
 
     @Test
-    void intactStreamVerifiesAndStatesHowFarItIsSealed() throws Exception {
-        Result r = verify(pristine);
+    void aStreamEndingAtItsLastCheckpointIsIntactAndSaysOnlyWhatThatCheckpointCovers() throws Exception {
+        Result r = verify(sealed);
         assertThat(r.exit()).as(r.out()).isZero();
-        long lastCheckpointSeq = seqOf(pristine.get(checkpointIndexes(pristine).get(checkpointIndexes(pristine).size() - 1)));
-        long last = seqOf(pristine.get(pristine.size() - 1));
+        long lastCheckpointSeq = seqOf(sealed.get(sealed.size() - 1));
         assertThat(r.out()).contains("RESULT: INTACT")
                 .contains("sealed through seq " + (lastCheckpointSeq - 1))
-                .contains("checkpoint MAC(s)")
-                .contains("UNSEALED: seq " + lastCheckpointSeq + ".." + last);
+                .contains("the last checkpoint, at seq " + lastCheckpointSeq + ", covers every event of this stream")
+                .doesNotContain("UNSEALED")
+                // A periodic checkpoint looks the same as a final one: a cut there must not read as a clean end.
+                .doesNotContain("sealed to its end");
+    }
+
+    @Test
+    void anUnsealedTailIsNotIntactWithAKeyAndGetsItsOwnExitStatus() throws Exception {
+        Result r = verify(pristine);
+        assertThat(r.exit()).as(r.out()).isEqualTo(VerifyReport.UNSEALED).isEqualTo(3);
+        long lastCheckpointSeq = seqOf(pristine.get(checkpointIndexes(pristine).get(checkpointIndexes(pristine).size() - 1)));
+        long last = seqOf(pristine.get(pristine.size() - 1));
         assertThat(last).isEqualTo(EVENTS + TAIL + checkpointIndexes(pristine).size());
+        assertThat(r.out()).contains("sealed through seq " + (lastCheckpointSeq - 1))
+                .contains("UNSEALED: seq " + (lastCheckpointSeq + 1) + ".." + last + " of stream web-01-")
+                .contains("(" + TAIL + " events): not authenticated by any checkpoint")
+                .contains("a file still being written, or a daemon stopped without a clean shutdown")
+                .contains("RESULT: UNSEALED").doesNotContain("RESULT: INTACT").doesNotContain("TAMPERED");
+
+        // Without the key nothing is authenticated either way: the chain's consistency is all that is claimed.
+        StringWriter sw = new StringWriter();
+        int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
+                .execute(dir.resolve("stream.ndjson").toString(), "--no-progress");
+        assertThat(rc).as(sw.toString()).isZero();
+        assertThat(sw.toString()).contains("checkpoint MACs NOT checked");
     }
 
     @Test
@@ -251,6 +277,7 @@ class VerifyCommandTest {
         int i = indexOfSeq(lines, 4321);
         lines.add(i + 1, lines.get(i));                          // adjacent duplicate
         lines.addAll(indexOfSeq(lines, 9000), pristine.subList(indexOfSeq(pristine, 8800), indexOfSeq(pristine, 8810)));
+        lines.subList(lines.size() - TAIL, lines.size()).clear(); // end at the last checkpoint: all of it sealed
         Result r = verify(lines);
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).contains("note: duplicate at seq 4321").contains("11 duplicate deliveries")
@@ -261,7 +288,7 @@ class VerifyCommandTest {
     void aStoreThatReordersKeysAndEventsVerifiesWithUnordered() throws Exception {
         // What Elasticsearch's _source or a SIEM export hands back: keys in another order, whitespace, any order.
         List<String> lines = new ArrayList<>();
-        for (String l : pristine.subList(0, 3000)) {
+        for (String l : pristine.subList(0, 3003)) { // through the checkpoint at seq 3003
             ObjectNode d = (ObjectNode) MAPPER.readTree(l);
             ObjectNode reversed = MAPPER.createObjectNode();
             List<String> names = new ArrayList<>();
@@ -271,34 +298,103 @@ class VerifyCommandTest {
             lines.add(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(reversed).replace("\n", " "));
         }
         Collections.shuffle(lines.subList(0, 1500), new Random(7));
-        Collections.shuffle(lines.subList(1500, 3000), new Random(8));
+        Collections.shuffle(lines.subList(1500, 3003), new Random(8));
         assertThat(verify(lines).exit()).as("strict order by default").isEqualTo(1);
         Result r = verify(lines, "--unordered");
         assertThat(r.exit()).as(r.out()).isZero();
-        assertThat(r.out()).contains("3,000 events").contains("sealed through seq 2001");
+        assertThat(r.out()).contains("3,003 events").contains("sealed through seq 3002");
     }
 
     @Test
     void signaturesAreCheckedWithThePublicKey() throws Exception {
-        Result ok = verify(pristine, "--public-key", publicKey);
+        Result ok = verify(sealed, "--public-key", publicKey);
         assertThat(ok.exit()).as(ok.out()).isZero();
         assertThat(ok.out()).contains("Ed25519 signatures valid");
         String other = SealingKey.generate(true).publicKeyHex().orElseThrow();
-        Result wrong = verify(pristine, "--public-key", other);
+        Result wrong = verify(sealed, "--public-key", other);
         assertThat(wrong.exit()).isEqualTo(1);
-        assertThat(wrong.out()).contains("invalid Ed25519 signature");
+        assertThat(wrong.out()).contains("no checkpoint Ed25519 signature verifies with this public key: wrong public key?")
+                .contains("RESULT: NOT VERIFIED (no checkpoint Ed25519 signature verifies with this public key");
+        // One forged signature among good ones is a finding of its own.
+        List<String> lines = new ArrayList<>(sealed);
+        int i = checkpointIndexes(lines).get(3);
+        ObjectNode cp = (ObjectNode) MAPPER.readTree(lines.get(i));
+        ((ObjectNode) cp.get("checkpoint")).put("sig", "cd".repeat(64));
+        lines.set(i, rehash(cp));
+        Result one = verify(lines, "--public-key", publicKey);
+        assertThat(one.exit()).isEqualTo(1);
+        assertThat(one.out()).contains("TAMPERED: checkpoint invalid at seq " + seqOf(lines.get(i))
+                + ": checkpoint at seq " + seqOf(lines.get(i)) + " has a missing or invalid Ed25519 signature");
     }
 
     @Test
-    void theWrongVerificationKeyFailsEveryCheckpoint() throws Exception {
+    void theWrongVerificationKeyIsTheHeadlineNotOneTamperedLinePerCheckpoint() throws Exception {
         Path f = dir.resolve("stream.ndjson");
-        Files.write(f, pristine);
+        Files.write(f, sealed);
         StringWriter sw = new StringWriter();
         int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
                 .execute(f.toString(), "--key", "11".repeat(32), "--no-progress");
-        assertThat(rc).isEqualTo(1);
-        assertThat(sw.toString()).contains("checkpoint invalid at seq 1001")
-                .contains("no checkpoint MAC verifies with this key");
+        String out = sw.toString();
+        assertThat(rc).as(out).isEqualTo(1);
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(1)).as(out).startsWith("no checkpoint MAC verifies with this key: wrong key?");
+        assertThat(out).doesNotContain("TAMPERED: checkpoint invalid")
+                .contains("10 checkpoint MAC(s) do not verify with this key (seq 1001, 2002, 3003, 4004, 5005, ...)")
+                .contains("RESULT: NOT VERIFIED (no checkpoint MAC verifies with this key: wrong key?)");
+    }
+
+    @Test
+    void aFileThatIsNotARedactdStreamGetsOneSummaryLine() throws Exception {
+        List<String> raw = new ArrayList<>();
+        for (int i = 0; i < 830; i++) {
+            raw.add("2026-12-07T19:00:00Z app[" + i + "]: GET /patients/search 200");
+        }
+        Result r = verify(raw);
+        assertThat(r.exit()).as(r.out()).isEqualTo(VerifyReport.NO_EVENTS).isEqualTo(4);
+        assertThat(r.out()).contains("830 lines are not redactd events (first: line 1, line 2, line 3, line 4, line 5, ...)")
+                .contains("RESULT: NO EVENTS (not a redactd stream")
+                .doesNotContain("cannot be verified").doesNotContain("TAMPERED").doesNotContain("GET /patients");
+        assertThat(r.out().lines().count()).as(r.out()).isLessThan(6);
+    }
+
+    @Test
+    void manyBadLinesAmongEventsAreCapped() throws Exception {
+        List<String> lines = new ArrayList<>(sealed);
+        for (int i = 0; i < 50; i++) {
+            lines.add(indexOfSeq(lines, 600), "not an event " + i);
+        }
+        Result r = verify(lines);
+        assertThat(r.exit()).as(r.out()).isEqualTo(1);
+        assertThat(r.out().split("TAMPERED: malformed", -1)).hasSize(StreamState.MAX_ISSUES + 1);
+        assertThat(r.out()).contains("... 30 more lines that cannot be verified not listed");
+    }
+
+    @Test
+    void anEmptyFileHasNoEventsRatherThanABareTampered() throws Exception {
+        Result r = verify(List.of());
+        assertThat(r.exit()).as(r.out()).isEqualTo(VerifyReport.NO_EVENTS);
+        assertThat(r.out()).contains("no events: the input is empty").contains("RESULT: NO EVENTS (empty input)")
+                .doesNotContain("TAMPERED");
+    }
+
+    @Test
+    void aKeyFileOthersCanReadIsWarnedAboutNotRefused() throws Exception {
+        Path loose = dir.resolve("loose.key");
+        Files.copy(keyFile, loose);
+        Files.setPosixFilePermissions(loose, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path f = dir.resolve("stream.ndjson");
+        Files.write(f, sealed);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(f.toString(), "--key-file", loose.toString(), "--no-progress");
+        assertThat(rc).as(out.toString()).isZero();
+        assertThat(err.toString()).contains("warning: the key file " + loose + " is readable by other users (rw-r--r--)")
+                .contains("chmod 600 " + loose);
+        StringWriter quiet = new StringWriter();
+        new CommandLine(new VerifyCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(quiet))
+                .execute(f.toString(), "--key-file", keyFile.toString(), "--no-progress");
+        assertThat(quiet.toString()).as("keygen's 0600 file").doesNotContain("readable by other users");
     }
 
     @Test
@@ -320,6 +416,7 @@ class VerifyCommandTest {
         assertThat(sw.toString()).contains("no such file");
         assertThat(cl.execute("x.ndjson", "--es", "http://localhost:9", "--index", "i")).isEqualTo(2);
         assertThat(cl.execute("x.ndjson", "--key", "zz")).isEqualTo(2);
+        assertThat(cl.execute("-", "x.ndjson")).as("stdin with files").isEqualTo(2);
         assertThat(cl.execute("--es", "http://127.0.0.1:9", "--index", "logs")).as("connection refused").isEqualTo(2);
     }
 }

@@ -187,7 +187,7 @@ class DeliveryStageTest {
         int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
                 .execute(file.toString(), "--key", k0, "--no-progress");
         assertThat(rc).as(sw.toString()).isZero();
-        assertThat(sw.toString()).contains("10 events, 1 checkpoint").contains("sealed to its end");
+        assertThat(sw.toString()).contains("10 events, 1 checkpoint").contains("covers every event of this stream");
     }
 
     @Test
