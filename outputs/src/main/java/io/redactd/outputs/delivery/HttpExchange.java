@@ -39,6 +39,10 @@ public final class HttpExchange {
         client.request(options)
                 .compose(r -> {
                     request.set(r);
+                    if (promise.future().isComplete()) {
+                        r.reset(); // the deadline passed while connecting: do not send a request already given up
+                        return Future.failedFuture(new ExchangeException("abandoned after the deadline"));
+                    }
                     return r.send(body);
                 })
                 .compose(response -> response.body().map(b -> new Reply(response.statusCode(), b.getBytes())))
