@@ -226,7 +226,8 @@ public final class Daemon {
         }
         for (Output o : outputs) {
             if (!o.ready()) {
-                missing.add("output " + o.id());
+                String reason = o.notReadyReason(); // why, and since when (statuses, hosts; never event data)
+                missing.add("output " + o.id() + (reason == null ? "" : " (" + reason + ")"));
             }
         }
         return missing;

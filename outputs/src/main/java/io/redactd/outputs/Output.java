@@ -17,5 +17,13 @@ public interface Output {
     /** True while the output accepts events (for /readyz). */
     boolean ready();
 
+    /**
+     * Why {@link #ready()} is false, and since when, for /readyz (e.g. {@code "HTTP 403, HEC code 4 (Invalid token)
+     * (since 2026-12-07T19:06:13Z)"}); null when ready or unknown. Statuses, codes and hosts only, never event data.
+     */
+    default String notReadyReason() {
+        return null;
+    }
+
     Future<Void> stop();
 }

@@ -43,6 +43,11 @@ public final class CountedOutput implements Output {
     }
 
     @Override
+    public String notReadyReason() {
+        return output.notReadyReason();
+    }
+
+    @Override
     public Future<Void> stop() {
         return output.stop();
     }

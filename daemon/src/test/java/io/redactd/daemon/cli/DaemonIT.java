@@ -51,6 +51,45 @@ class DaemonIT {
     }
 
     @Test
+    void readyzSaysWhyAnOutputIsNotReady(@TempDir Path dir) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Path cfg = dir.resolve("redactd.yaml");
+        Files.writeString(cfg, """
+                inputs:
+                  - id: in
+                    type: stdin
+                outputs:
+                  - id: es
+                    type: elasticsearch
+                    endpoint: http://127.0.0.1:%d
+                    template: {install: true}
+                    dead_letter_path: %s
+                state_dir: %s
+                admin:
+                  listen: 127.0.0.1:0
+                """.formatted(closedPort, dir.resolve("dl.ndjson"), dir.resolve("state")));
+        Process p = RedactdProcess.builder("run", "--config", cfg.toString()).start();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RedactdProcess.drain(p.getErrorStream(), err);
+        RedactdProcess.drain(p.getInputStream(), OutputStream.nullOutputStream());
+        try {
+            poll("the start line", Duration.ofSeconds(30), () -> ADMIN.matcher(err.toString(StandardCharsets.UTF_8)).find());
+            Matcher m = ADMIN.matcher(err.toString(StandardCharsets.UTF_8));
+            assertThat(m.find()).isTrue();
+            String[] ready = curl(Integer.parseInt(m.group(1)), "/readyz");
+            // The node is down: /readyz names the output and why, not just "output es" (bb7 D12).
+            assertThat(ready[1]).isEqualTo("503");
+            assertThat(ready[0]).contains("output es (index template not installed: cannot connect (connection refused"
+                    + " or unreachable) (since ");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void runsServesAdminEndpointsAndDrainsOnSigterm(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out").resolve("events.ndjson");
         Path cfg = dir.resolve("redactd.yaml");

@@ -7,6 +7,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemTrustOptions;
 
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A parsed {@code http(s)://host:port/base} endpoint and the Vert.x client for it.
@@ -59,6 +60,9 @@ public record HttpEndpoint(boolean tls, String host, int port, String basePath) 
                 options.setTrustOptions(new PemTrustOptions().addCertPath(tlsConfig.caFile()));
             }
             options.setVerifyHost(tlsConfig.verifyHostname());
+            // Without a CA file the client keeps the JVM's default trust store; the SSL options exist only once an
+            // SSL setting is made, so set the handshake bound first (it was read while still null: bb7 D7).
+            options.setSslHandshakeTimeout(connectTimeoutMs).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
             options.getSslOptions().setHostnameVerificationAlgorithm(tlsConfig.verifyHostname() ? "HTTPS" : "");
         }
         return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));

@@ -9,9 +9,13 @@ import io.redactd.outputs.Output;
 import io.redactd.outputs.delivery.Backoff;
 import io.redactd.outputs.delivery.DeadLetterFile;
 import io.redactd.outputs.delivery.EventTime;
+import io.redactd.outputs.delivery.ExchangeException;
+import io.redactd.outputs.delivery.Failures;
 import io.redactd.outputs.delivery.HttpEndpoint;
+import io.redactd.outputs.delivery.HttpExchange;
 import io.redactd.outputs.delivery.OutputFailure;
 import io.redactd.outputs.delivery.OutputMetrics;
+import io.redactd.outputs.delivery.Readiness;
 import io.redactd.outputs.delivery.SecretFile;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,12 +37,16 @@ import java.util.List;
 /**
  * Ships documents to Elasticsearch or OpenSearch through {@code _bulk}, with no vendor client.
  *
- * <p>Every response is read item by item. Items answered 429 or 5xx are sent again, alone, with exponential backoff
- * and jitter, up to {@code retry.max_attempts}; then they are dead-lettered. Items answered with any other error
- * (mapping conflicts, bad documents) go to the dead-letter file at once. When the whole request fails (node down,
- * timeout, 429/502/503/504 for the request), it is retried with capped backoff for as long as it takes: the disk buffer
- * behind this output holds the events, and giving up on an outage would turn it into data loss. 401/403 fail the
- * write: a credential problem needs an operator, and the events stay in the buffer meanwhile.
+ * <p>Every response is read item by item. Items answered 429 (flood-stage block, rejected execution: "come back
+ * later") are held back and sent again with capped backoff until accepted, like an outage, with {@code ready()} false;
+ * items answered 5xx are sent again up to {@code retry.max_attempts}, then dead-lettered. Items answered with any other
+ * error (mapping conflicts, bad documents) go to the dead-letter file at once. When the whole request fails (node down,
+ * deadline, 408/429/5xx, an answer that is not a bulk response), it is retried with capped backoff for as long as it
+ * takes: the disk buffer behind this output holds the events, and giving up on an outage would turn it into data loss.
+ * 401/403 (credentials) and 3xx/404/405/other 4xx (wrong endpoint or proxy route) fail the write with an
+ * {@link OutputFailure}: a configuration problem needs an operator, and the events stay in the buffer meanwhile. Only
+ * 400/422 for the whole request and a single document too large (413) are dead-lettered: the store rejected the data.
+ * The classification table is in the module README.
  */
 public final class ElasticsearchOutput implements Output {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchOutput.class);
@@ -52,9 +60,9 @@ public final class ElasticsearchOutput implements Output {
     private final IndexName indexName;
     private final DeadLetterFile deadLetters;
     private final Backoff backoff;
+    private final Readiness readiness;
     private HttpClientAgent client;
     private String authorization;
-    private volatile boolean ready;
     private volatile boolean templateInstalled;
 
     public ElasticsearchOutput(String id, ElasticsearchOutputConfig config, Vertx vertx, MeterRegistry registry) {
@@ -66,6 +74,7 @@ public final class ElasticsearchOutput implements Output {
         this.indexName = new IndexName(config.index());
         this.deadLetters = new DeadLetterFile(Path.of(config.deadLetterPath()), id);
         this.backoff = config.retry().backoff();
+        this.readiness = new Readiness(id);
     }
 
     @Override
@@ -89,17 +98,22 @@ public final class ElasticsearchOutput implements Output {
             client = endpoint.createClient(vertx, config.tls(), 10_000, 4);
             if (!config.template().install()) {
                 templateInstalled = true;
-                ready = true;
+                readiness.ready();
                 return Future.succeededFuture();
             }
             // A node that is down at start must not stop the daemon: the template is installed before the first bulk.
-            return installTemplate().recover(e -> {
+            return installTemplate().map(v -> {
+                readiness.ready();
+                return (Void) null;
+            }).recover(e -> {
                 if (e instanceof OutputFailure) {
                     return Future.failedFuture(e);
                 }
-                LOG.warn("output {}: index template not installed yet ({}); will retry before sending", id, e.getMessage());
+                String why = Failures.describe(e);
+                readiness.notReady("index template not installed: " + why);
+                LOG.warn("output {}: index template not installed yet ({}); will retry before sending", id, why);
                 return Future.succeededFuture();
-            }).onSuccess(v -> ready = true);
+            });
         });
     }
 
@@ -124,17 +138,21 @@ public final class ElasticsearchOutput implements Output {
                                 indexName.wildcard());
                         return Future.succeededFuture();
                     }
+                    if (response.status() != 401 && response.status() != 403 && response.status() != 400) {
+                        return Future.failedFuture(new ExchangeException("HTTP " + response.status() + " from "
+                                + endpoint.host()));
+                    }
                     // A template rejection quotes the template, never event data: the reason is safe to surface.
                     String message = "index template rejected: HTTP " + response.status() + " "
                             + new String(response.body(), 0, Math.min(response.body().length, 600), StandardCharsets.UTF_8);
-                    return Future.failedFuture(response.status() == 401 || response.status() == 403 || response.status() == 400
-                            ? new OutputFailure(message) : new IOException(message));
+                    readiness.notReady("index template rejected: HTTP " + response.status());
+                    return Future.failedFuture(new OutputFailure(message));
                 });
     }
 
     @Override
     public Future<Void> write(EventBatch batch) {
-        Future<Void> chain = templateInstalled ? Future.succeededFuture() : ensureTemplate(0);
+        Future<Void> chain = templateInstalled ? Future.succeededFuture() : ensureTemplate(0, batch.documents().size());
         List<BulkRequest.Item> current = new ArrayList<>();
         long bytes = 0;
         long now = System.currentTimeMillis();
@@ -157,13 +175,24 @@ public final class ElasticsearchOutput implements Output {
         return chain;
     }
 
-    private Future<Void> ensureTemplate(int failures) {
+    /**
+     * Installs the template before the first bulk, retrying while the node cannot be reached; every failed round
+     * counts the batch's documents as retried (they wait for it) and is logged, rate-limited (bb7 D15).
+     */
+    private Future<Void> ensureTemplate(int failures, int documents) {
         return installTemplate().recover(e -> {
             if (e instanceof OutputFailure) {
                 return Future.failedFuture(e);
             }
-            ready = false;
-            return delay(backoff.delayMs(failures)).compose(v -> ensureTemplate(failures + 1));
+            String why = Failures.describe(e);
+            readiness.notReady("index template not installed: " + why);
+            metrics.retried(documents);
+            long delay = backoff.delayMs(failures);
+            if (failures == 0 || failures % 10 == 0) {
+                LOG.warn("output {}: installing index template {} failed ({}); {} documents wait, retry {} in {} ms", id,
+                        config.template().name(), why, documents, failures + 1, delay);
+            }
+            return delay(delay).compose(v -> ensureTemplate(failures + 1, documents));
         });
     }
 
@@ -175,35 +204,36 @@ public final class ElasticsearchOutput implements Output {
         byte[] body = BulkRequest.encode(items, config.dataStream(), config.gzip());
         return request(HttpMethod.POST, "/_bulk", Buffer.buffer(body), config.gzip()).transform(result -> {
             if (result.failed()) {
-                return retryRequest(items, outageRetries, result.cause().getClass().getSimpleName());
+                return retryRequest(items, outageRetries, Failures.describe(result.cause()));
             }
             Response response = result.result();
             int status = response.status();
-            if (status == 200) {
-                ready = true;
-                return settle(items, response.body());
+            if (status / 100 == 2) {
+                return settle(items, response.body(), outageRetries);
             }
-            if (status == 429 || status == 502 || status == 503 || status == 504) {
-                return retryRequest(items, outageRetries, "HTTP " + status);
-            }
-            if (status == 401 || status == 403) {
-                ready = false;
-                return Future.failedFuture(new OutputFailure("output " + id + ": " + endpoint.host()
-                        + " refused the credentials (HTTP " + status + ")"));
+            if (status == 408 || status == 429 || status >= 500) {
+                return retryRequest(items, outageRetries, "HTTP " + status + " from " + endpoint.host());
             }
             if (status == 413 && items.size() > 1) {
                 int half = items.size() / 2;
                 return deliver(items.subList(0, half), 0).compose(v -> deliver(items.subList(half, items.size()), 0));
             }
-            if (status >= 500) {
-                return retryRequest(items, outageRetries, "HTTP " + status);
+            if (status == 400 || status == 413 || status == 422) {
+                return deadLetter(items, status, errorType(response.body()), "request rejected as a whole");
             }
-            return deadLetter(items, status, errorType(response.body()), "request rejected as a whole");
+            // Refused credentials, or a request that never reached _bulk (wrong path prefix, a proxy's 404/405, a
+            // redirect): configuration, not data. The batch stays in the buffer (bb7 D10).
+            String message = status == 401 || status == 403
+                    ? endpoint.host() + " refused the credentials (HTTP " + status + ")"
+                    : endpoint.host() + " answered HTTP " + status + " for " + endpoint.basePath() + "/_bulk: not a bulk"
+                    + " endpoint; check the endpoint (path prefix, proxy route)";
+            readiness.notReady(message);
+            return Future.failedFuture(new OutputFailure("output " + id + ": " + message));
         });
     }
 
     private Future<Void> retryRequest(List<BulkRequest.Item> items, int outageRetries, String why) {
-        ready = false;
+        readiness.notReady(why);
         metrics.retried(items.size());
         long delay = backoff.delayMs(outageRetries);
         if (outageRetries == 0 || outageRetries % 10 == 0) {
@@ -212,30 +242,41 @@ public final class ElasticsearchOutput implements Output {
         return delay(delay).compose(v -> deliver(items, outageRetries + 1));
     }
 
-    private Future<Void> settle(List<BulkRequest.Item> items, byte[] body) {
+    private Future<Void> settle(List<BulkRequest.Item> items, byte[] body, int outageRetries) {
         BulkResponse response;
         try {
             response = BulkResponse.parse(body);
         } catch (IOException e) {
-            LOG.warn("output {}: unreadable bulk response ({}); resending the request", id, e.getMessage());
-            return retryItems(items, "unreadable bulk response");
+            // Not a bulk answer (an HTML page, an empty body from a proxy): nothing says the documents were indexed.
+            metrics.protocolError();
+            return retryRequest(items, outageRetries, "unreadable bulk response from " + endpoint.host());
         }
         if (!response.errors()) {
+            readiness.ready();
             metrics.sent(items.size());
             return Future.succeededFuture();
         }
         List<BulkResponse.ItemResult> results = response.items();
         if (results.size() != items.size()) {
-            return retryItems(items, "bulk response has " + results.size() + " items for " + items.size() + " documents");
+            metrics.protocolError();
+            return retryRequest(items, outageRetries, "bulk response from " + endpoint.host() + " has " + results.size()
+                    + " items for " + items.size() + " documents");
         }
         List<BulkRequest.Item> retry = new ArrayList<>();
         List<DeadLetterFile.Entry> rejected = new ArrayList<>();
         int sent = 0;
+        int throttled = 0;
+        String throttledType = null;
         for (int i = 0; i < items.size(); i++) {
             BulkResponse.ItemResult result = results.get(i);
             BulkRequest.Item item = items.get(i);
             if (result.ok()) {
                 sent++;
+            } else if (result.status() == 429) {
+                // Back-pressure from the cluster (flood stage, full queues): hold back, never dead-letter (bb7 D5).
+                retry.add(item.retried());
+                throttled++;
+                throttledType = throttledType == null ? nullToEmpty(result.errorType()) : throttledType;
             } else if (result.retryable() && item.attempts() < config.retry().maxAttempts()) {
                 retry.add(item.retried());
             } else {
@@ -247,31 +288,22 @@ public final class ElasticsearchOutput implements Output {
         metrics.sent(sent);
         Future<Void> done = rejected.isEmpty() ? Future.succeededFuture() : writeDeadLetters(rejected);
         if (retry.isEmpty()) {
+            readiness.ready();
             return done;
         }
         metrics.retried(retry.size());
-        long delay = backoff.delayMs(retry.get(0).attempts() - 2);
-        return done.compose(v -> delay(delay)).compose(v -> deliver(retry, 0));
-    }
-
-    /** Resends every item as an item-level retry (bounded by max_attempts). */
-    private Future<Void> retryItems(List<BulkRequest.Item> items, String why) {
-        List<BulkRequest.Item> retry = new ArrayList<>();
-        List<DeadLetterFile.Entry> rejected = new ArrayList<>();
-        for (BulkRequest.Item item : items) {
-            if (item.attempts() < config.retry().maxAttempts()) {
-                retry.add(item.retried());
-            } else {
-                rejected.add(new DeadLetterFile.Entry(item.document(), 0, "protocol_error", "retries exhausted: " + why,
-                        item.attempts()));
+        int round = retry.get(0).attempts() - 2;
+        if (throttled > 0) {
+            String why = "HTTP 429 " + throttledType + " for " + throttled + " of " + items.size()
+                    + " documents: the cluster asks to slow down (disk flood stage, full queues); holding them back";
+            readiness.notReady(why);
+            if (round == 0 || round % 10 == 0) {
+                LOG.warn("output {}: {} (retry round {})", id, why, round + 1);
             }
+        } else {
+            readiness.ready();
         }
-        metrics.retried(retry.size());
-        Future<Void> done = rejected.isEmpty() ? Future.succeededFuture() : writeDeadLetters(rejected);
-        if (retry.isEmpty()) {
-            return done;
-        }
-        long delay = backoff.delayMs(retry.get(0).attempts() - 2);
+        long delay = backoff.delayMs(round);
         return done.compose(v -> delay(delay)).compose(v -> deliver(retry, 0));
     }
 
@@ -302,7 +334,7 @@ public final class ElasticsearchOutput implements Output {
         RequestOptions options = new RequestOptions()
                 .setMethod(method)
                 .setURI(endpoint.basePath() + path)
-                .setIdleTimeout(config.requestTimeoutMs())
+                .setIdleTimeout(config.requestTimeoutMs()) // HttpExchange bounds the whole exchange by the same time
                 .putHeader("Content-Type", method == HttpMethod.POST ? "application/x-ndjson" : "application/json")
                 .putHeader("Accept-Encoding", "gzip");
         if (gzipped) {
@@ -311,9 +343,8 @@ public final class ElasticsearchOutput implements Output {
         if (authorization != null) {
             options.putHeader("Authorization", authorization);
         }
-        return client.request(options)
-                .compose(request -> request.send(body))
-                .compose(response -> response.body().map(b -> new Response(response.statusCode(), b.getBytes())));
+        return HttpExchange.send(vertx, client, options, body, config.requestTimeoutMs())
+                .map(reply -> new Response(reply.status(), reply.body()));
     }
 
     private Future<Void> delay(long millis) {
@@ -356,12 +387,17 @@ public final class ElasticsearchOutput implements Output {
 
     @Override
     public boolean ready() {
-        return ready;
+        return readiness.isReady();
+    }
+
+    @Override
+    public String notReadyReason() {
+        return readiness.reason();
     }
 
     @Override
     public Future<Void> stop() {
-        ready = false;
+        readiness.down("stopped");
         return client == null ? Future.succeededFuture() : client.close();
     }
 }

@@ -5,9 +5,12 @@ import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.Output;
 import io.redactd.outputs.delivery.Backoff;
 import io.redactd.outputs.delivery.DeadLetterFile;
+import io.redactd.outputs.delivery.Failures;
 import io.redactd.outputs.delivery.HttpEndpoint;
+import io.redactd.outputs.delivery.HttpExchange;
 import io.redactd.outputs.delivery.OutputFailure;
 import io.redactd.outputs.delivery.OutputMetrics;
+import io.redactd.outputs.delivery.Readiness;
 import io.redactd.outputs.delivery.SecretFile;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -31,12 +34,14 @@ import java.util.UUID;
  * Ships documents to Splunk's HTTP Event Collector.
  *
  * <p>Answers are handled by HEC status code, as Splunk documents them: 8 (internal error), 9 (server busy) and 18-20
- * (unhealthy), like HTTP 429/5xx and unreachable collectors, are retried with capped exponential backoff for as long
+ * (unhealthy), like HTTP 408/429/5xx and unreachable collectors, are retried with capped exponential backoff for as long
  * as it takes (the buffer holds the events); 1-4 (token disabled, missing, malformed, invalid), 7 (index not allowed),
  * 10/11 (channel missing/invalid) and 14 (acknowledgement disabled) need an operator: the write fails with the code and
- * Splunk's text, and the events stay in the buffer; 5, 6, 12, 13 and 15 reject data: the event Splunk names by
- * {@code invalid-event-number} is sent alone to confirm and dead-lettered if rejected again, the others are resent
- * (Splunk may have indexed those before the bad one, so this can duplicate, never lose; resends are counted).
+ * Splunk's text, and the events stay in the buffer; 5, 6, 12, 13 and 15 reject data: Splunk indexes the events before
+ * the one it names by {@code invalid-event-number}, so (without ack) those count as delivered, the named one is
+ * dead-lettered and only the events after it are resent; without a number the request is halved until the bad event
+ * is alone. A success is only an answer that reads {@code "code":0}: a 2xx with any other body (an HTML page from a
+ * proxy, an empty body) is a protocol error, retried and counted, never taken for delivery.
  *
  * <p>With {@code ack.enabled}, every request carries the {@code X-Splunk-Request-Channel} header, its {@code ackId} is
  * polled at {@code /services/collector/ack}, and {@link #write} completes (so the buffer releases the events) only when
@@ -56,11 +61,17 @@ public final class SplunkHecOutput implements Output {
     private final DeadLetterFile deadLetters;
     private final Backoff backoff;
     private final String channel;
+    private final Readiness readiness;
     private HttpClientAgent client;
     private String authorization;
-    private volatile boolean ready;
 
-    private enum Verdict { SUCCESS, RETRY, FATAL, BAD_DATA }
+    private enum Verdict { SUCCESS, RETRY, FATAL, BAD_DATA, PROTOCOL }
+
+    /** Events dead-lettered during one write, for the one summary line it logs. */
+    private static final class Tally {
+        int events;
+        String firstType;
+    }
 
     /** A request Splunk accepted and has not yet acknowledged. */
     private record Unacknowledged(long ackId, List<byte[]> events, long deadlineMillis, int sends) {
@@ -80,6 +91,7 @@ public final class SplunkHecOutput implements Output {
         this.deadLetters = new DeadLetterFile(Path.of(config.deadLetterPath()), id);
         this.backoff = config.retry().backoff();
         this.channel = config.channel() != null ? config.channel() : UUID.randomUUID().toString();
+        this.readiness = new Readiness(id);
     }
 
     private static String localHostName() {
@@ -109,7 +121,7 @@ public final class SplunkHecOutput implements Output {
                 LOG.warn("output {}: TLS hostname verification is off", id);
             }
             client = endpoint.createClient(vertx, config.tls(), 10_000, 4);
-            ready = true;
+            readiness.ready();
             return null;
         });
     }
@@ -133,21 +145,30 @@ public final class SplunkHecOutput implements Output {
             requests.add(current);
         }
         List<Unacknowledged> unacknowledged = new ArrayList<>();
+        Tally tally = new Tally();
         Future<Void> chain = Future.succeededFuture();
         for (List<byte[]> events : requests) {
-            chain = chain.compose(v -> send(events, 0, 1).map(accepted -> {
+            chain = chain.compose(v -> send(events, 0, 1, tally).map(accepted -> {
                 unacknowledged.addAll(accepted);
                 return null;
             }));
         }
-        return config.ack().enabled() ? chain.compose(v -> awaitAcknowledgements(unacknowledged, 0)) : chain;
+        if (config.ack().enabled()) {
+            chain = chain.compose(v -> awaitAcknowledgements(unacknowledged, 0, tally));
+        }
+        return chain.onComplete(done -> {
+            if (tally.events > 0) {
+                LOG.warn("output {}: {} of {} events dead-lettered to {} (first: {})", id, tally.events,
+                        batch.documents().size(), deadLetters.path(), tally.firstType);
+            }
+        });
     }
 
     /**
      * Sends events until the collector accepts or rejects each of them for good. Returns the accepted requests awaiting
      * acknowledgement (empty without ack). {@code sends} counts sends of these events, for the ack-timeout bound.
      */
-    private Future<List<Unacknowledged>> send(List<byte[]> events, int outageRetries, int sends) {
+    private Future<List<Unacknowledged>> send(List<byte[]> events, int outageRetries, int sends, Tally tally) {
         byte[] body = envelope.encode(events, config.gzip());
         RequestOptions options = request(EVENT_PATH);
         if (config.gzip()) {
@@ -155,79 +176,100 @@ public final class SplunkHecOutput implements Output {
         }
         return post(options, Buffer.buffer(body)).transform(result -> {
             if (result.failed()) {
-                return retry(events, outageRetries, sends, result.cause().getClass().getSimpleName());
+                return retry(events, outageRetries, sends, tally, Failures.describe(result.cause()));
             }
             Response response = result.result();
             HecResponse hec = response.hec();
             switch (classify(response.status(), hec.code())) {
                 case SUCCESS -> {
-                    ready = true;
                     if (!config.ack().enabled()) {
+                        readiness.ready();
                         metrics.sent(events.size());
                         return Future.succeededFuture(List.of());
                     }
                     if (hec.ackId() < 0) {
-                        ready = false;
-                        return Future.failedFuture(new OutputFailure("output " + id + ": ack is enabled but the collector"
-                                + " returned no ackId; turn on indexer acknowledgement for the token"));
+                        // A real HEC answer ({"code":0}) without an ackId: the token has acknowledgement turned off.
+                        String message = "Splunk HEC at " + endpoint.host() + " accepted the events but returned no ackId"
+                                + " although ack is enabled; turn on indexer acknowledgement for the token";
+                        readiness.notReady(message);
+                        return Future.failedFuture(new OutputFailure("output " + id + ": " + message));
                     }
+                    readiness.ready();
                     return Future.succeededFuture(List.of(new Unacknowledged(hec.ackId(), events,
                             System.currentTimeMillis() + config.ack().timeoutMs(), sends)));
                 }
+                case PROTOCOL -> {
+                    // Never a delivery: a proxy, a load balancer or the Splunk Web port answered (bb7 D1).
+                    metrics.protocolError();
+                    return retry(events, outageRetries, sends, tally, "HTTP " + response.status() + " from "
+                            + endpoint.host() + " is not a HEC response (no \"code\":0); check the endpoint");
+                }
                 case RETRY -> {
-                    return retry(events, outageRetries, sends, describe(response));
+                    return retry(events, outageRetries, sends, tally, describe(response));
                 }
                 case FATAL -> {
-                    ready = false;
-                    return Future.failedFuture(new OutputFailure("output " + id + ": Splunk HEC at " + endpoint.host()
-                            + " refused the events: " + describe(response)));
+                    String message = "Splunk HEC at " + endpoint.host() + " refused the events: " + describe(response);
+                    readiness.notReady(message);
+                    return Future.failedFuture(new OutputFailure("output " + id + ": " + message));
                 }
                 default -> {
-                    return rejected(events, response, sends);
+                    return rejected(events, response, sends, tally);
                 }
             }
         });
     }
 
-    private Future<List<Unacknowledged>> retry(List<byte[]> events, int outageRetries, int sends, String why) {
-        ready = false;
+    private Future<List<Unacknowledged>> retry(List<byte[]> events, int outageRetries, int sends, Tally tally,
+                                                String why) {
+        readiness.notReady(why);
         metrics.retried(events.size());
         long delay = backoff.delayMs(outageRetries);
         if (outageRetries == 0 || outageRetries % 10 == 0) {
             LOG.warn("output {}: HEC request of {} events failed ({}); retrying in {} ms", id, events.size(), why, delay);
         }
-        return delay(delay).compose(v -> send(events, outageRetries + 1, sends));
+        return delay(delay).compose(v -> send(events, outageRetries + 1, sends, tally));
     }
 
-    /** The collector rejected data: isolate the event it named (or halve), dead-letter what is rejected alone. */
-    private Future<List<Unacknowledged>> rejected(List<byte[]> events, Response response, int sends) {
-        if (events.size() == 1) {
-            return writeDeadLetters(List.of(new DeadLetterFile.Entry(events.get(0), response.status(),
-                    "hec_code_" + response.hec().code(), response.hec().text(), sends))).map(v -> List.of());
+    /**
+     * The collector rejected data. Splunk indexes the events of a request up to the first invalid one and names that
+     * one by {@code invalid-event-number}: the events before it are delivered (without ack; with ack no ackId covers
+     * them, so they are resent), the named one is dead-lettered, and only the events after it are sent again. Without
+     * a number the request is halved until the rejected event is alone (bb7 D13).
+     */
+    private Future<List<Unacknowledged>> rejected(List<byte[]> events, Response response, int sends, Tally tally) {
+        HecResponse hec = response.hec();
+        int named = hec.invalidEventNumber();
+        if (events.size() == 1 || (named >= 0 && named < events.size())) {
+            int bad = events.size() == 1 ? 0 : named;
+            List<byte[]> again = new ArrayList<>();
+            if (config.ack().enabled()) {
+                again.addAll(events.subList(0, bad));
+            } else {
+                metrics.sent(bad);
+            }
+            again.addAll(events.subList(bad + 1, events.size()));
+            Future<Void> deadLettered = writeDeadLetters(List.of(new DeadLetterFile.Entry(events.get(bad),
+                    response.status(), "hec_code_" + hec.code(), hec.text(), sends)), tally);
+            if (again.isEmpty()) {
+                return deadLettered.map(v -> List.of());
+            }
+            metrics.retried(again.size());
+            return deadLettered.compose(v -> send(again, 0, sends, tally));
         }
-        int named = response.hec().invalidEventNumber();
-        List<byte[]> first;
-        List<byte[]> second;
-        if (named >= 0 && named < events.size()) {
-            first = List.of(events.get(named));
-            second = new ArrayList<>(events.subList(0, named));
-            second.addAll(events.subList(named + 1, events.size()));
-        } else {
-            first = events.subList(0, events.size() / 2);
-            second = events.subList(events.size() / 2, events.size());
-        }
+        List<byte[]> first = events.subList(0, events.size() / 2);
+        List<byte[]> second = events.subList(events.size() / 2, events.size());
         metrics.retried(events.size());
         List<Unacknowledged> accepted = new ArrayList<>();
-        return send(first, 0, sends).compose(a -> {
+        return send(first, 0, sends, tally).compose(a -> {
             accepted.addAll(a);
-            return send(second, 0, sends);
+            return send(second, 0, sends, tally);
         }).map(b -> {
             accepted.addAll(b);
             return accepted;
         });
     }
 
-    private Future<Void> awaitAcknowledgements(List<Unacknowledged> pending, int pollFailures) {
+    private Future<Void> awaitAcknowledgements(List<Unacknowledged> pending, int pollFailures, Tally tally) {
         if (pending.isEmpty()) {
             return Future.succeededFuture();
         }
@@ -238,9 +280,9 @@ public final class SplunkHecOutput implements Output {
         ids.append("]}");
         RequestOptions options = request(ACK_PATH);
         return delay(config.ack().pollIntervalMs())
-                .compose(v -> client.request(options))
-                .compose(request -> request.send(Buffer.buffer(ids.toString())))
-                .compose(response -> response.body().map(body -> new AckPoll(response.statusCode(), body.getBytes())))
+                .compose(v -> HttpExchange.send(vertx, client, options, Buffer.buffer(ids.toString()),
+                        config.requestTimeoutMs()))
+                .map(reply -> new AckPoll(reply.status(), reply.body()))
                 .transform(result -> {
                     Map<Long, Boolean> acks = Map.of();
                     int failures = pollFailures;
@@ -254,9 +296,9 @@ public final class SplunkHecOutput implements Output {
                     } else if (result.succeeded()) {
                         HecResponse hec = HecResponse.parse(result.result().body());
                         if (classify(result.result().status(), hec.code()) == Verdict.FATAL) {
-                            ready = false;
-                            return Future.failedFuture(new OutputFailure("output " + id + ": ack polling refused: "
-                                    + describe(new Response(result.result().status(), hec))));
+                            String message = "ack polling refused: " + describe(new Response(result.result().status(), hec));
+                            readiness.notReady(message);
+                            return Future.failedFuture(new OutputFailure("output " + id + ": " + message));
                         }
                         failures++;
                     } else {
@@ -265,14 +307,15 @@ public final class SplunkHecOutput implements Output {
                     if (failures == 1 || failures % 10 == 0) {
                         LOG.warn("output {}: ack poll failed {} times in a row", id, failures);
                     }
-                    return settleAcks(pending, acks, failures);
+                    return settleAcks(pending, acks, failures, tally);
                 });
     }
 
     private record AckPoll(int status, byte[] body) {
     }
 
-    private Future<Void> settleAcks(List<Unacknowledged> pending, Map<Long, Boolean> acks, int pollFailures) {
+    private Future<Void> settleAcks(List<Unacknowledged> pending, Map<Long, Boolean> acks, int pollFailures,
+                                    Tally tally) {
         long now = System.currentTimeMillis();
         List<Unacknowledged> stillPending = new ArrayList<>();
         List<Unacknowledged> expired = new ArrayList<>();
@@ -293,23 +336,32 @@ public final class SplunkHecOutput implements Output {
                     entries.add(new DeadLetterFile.Entry(event, 200, "not_acknowledged",
                             "no indexer acknowledgement after " + request.sends() + " sends", request.sends()));
                 }
-                chain = chain.compose(v -> writeDeadLetters(entries));
+                chain = chain.compose(v -> writeDeadLetters(entries, tally));
             } else {
                 LOG.warn("output {}: ackId {} not acknowledged in {} ms; resending {} events", id, request.ackId(),
                         config.ack().timeoutMs(), request.events().size());
                 metrics.retried(request.events().size());
-                chain = chain.compose(v -> send(request.events(), 0, request.sends() + 1).map(again -> {
+                chain = chain.compose(v -> send(request.events(), 0, request.sends() + 1, tally).map(again -> {
                     stillPending.addAll(again);
                     return null;
                 }));
             }
         }
-        return chain.compose(v -> awaitAcknowledgements(stillPending, pollFailures));
+        return chain.compose(v -> awaitAcknowledgements(stillPending, pollFailures, tally));
     }
 
+    /**
+     * A 2xx is a success only when it reads {@code "code":0}; a 2xx without a HEC code (not JSON, empty, another
+     * document) is a protocol error. Other statuses go by HEC code first, then by HTTP status.
+     */
     private static Verdict classify(int status, int code) {
-        if (status == 200 && (code == 0 || code == -1)) {
-            return Verdict.SUCCESS;
+        if (status / 100 == 2) {
+            if (code == 0) {
+                return Verdict.SUCCESS;
+            }
+            if (code < 0) {
+                return Verdict.PROTOCOL;
+            }
         }
         switch (code) {
             case 8, 9, 18, 19, 20:
@@ -323,6 +375,9 @@ public final class SplunkHecOutput implements Output {
         }
         if (status == 429 || status >= 500 || status == 408) {
             return Verdict.RETRY;
+        }
+        if (status / 100 == 2) {
+            return Verdict.PROTOCOL; // a 2xx with a code HEC does not use
         }
         if (status == 400 || status == 413) {
             return Verdict.BAD_DATA;
@@ -338,7 +393,7 @@ public final class SplunkHecOutput implements Output {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setURI(endpoint.basePath() + path)
-                .setIdleTimeout(config.requestTimeoutMs())
+                .setIdleTimeout(config.requestTimeoutMs()) // HttpExchange bounds the whole exchange by the same time
                 .putHeader("Authorization", authorization)
                 .putHeader("Content-Type", "application/json");
         if (config.ack().enabled() || config.channel() != null) {
@@ -348,20 +403,21 @@ public final class SplunkHecOutput implements Output {
     }
 
     private Future<Response> post(RequestOptions options, Buffer body) {
-        return client.request(options)
-                .compose(request -> request.send(body))
-                .compose(response -> response.body().map(b -> new Response(response.statusCode(),
-                        HecResponse.parse(b.getBytes()))));
+        return HttpExchange.send(vertx, client, options, body, config.requestTimeoutMs())
+                .map(reply -> new Response(reply.status(), HecResponse.parse(reply.body())));
     }
 
-    private Future<Void> writeDeadLetters(List<DeadLetterFile.Entry> entries) {
+    /** Fsyncs the entries to the dead-letter file and counts them; {@link #write} logs one summary per batch. */
+    private Future<Void> writeDeadLetters(List<DeadLetterFile.Entry> entries, Tally tally) {
         return vertx.executeBlocking(() -> {
             deadLetters.write(entries);
             return null;
         }, false).<Void>mapEmpty().onSuccess(v -> {
             metrics.deadLettered(entries.size());
-            LOG.warn("output {}: {} events dead-lettered to {} ({})", id, entries.size(), deadLetters.path(),
-                    entries.get(0).errorType());
+            if (tally.events == 0) {
+                tally.firstType = entries.get(0).errorType();
+            }
+            tally.events += entries.size();
         });
     }
 
@@ -377,12 +433,17 @@ public final class SplunkHecOutput implements Output {
 
     @Override
     public boolean ready() {
-        return ready;
+        return readiness.isReady();
+    }
+
+    @Override
+    public String notReadyReason() {
+        return readiness.reason();
     }
 
     @Override
     public Future<Void> stop() {
-        ready = false;
+        readiness.down("stopped");
         return client == null ? Future.succeededFuture() : client.close();
     }
 }

@@ -3,6 +3,7 @@ package io.redactd.outputs.elasticsearch;
 import io.redactd.outputs.ConfigProblem;
 import io.redactd.outputs.delivery.BatchConfig;
 import io.redactd.outputs.delivery.RetryConfig;
+import io.redactd.outputs.delivery.TlsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,27 @@ class ElasticsearchOutputConfigTest {
         ElasticsearchOutputConfig clearText = new ElasticsearchOutputConfig("http://es:9200", null, null, null, null,
                 key.toString(), null, null, null, null, "dead.ndjson", null, null, null);
         assertThat(clearText.validate()).singleElement().satisfies(p -> assertThat(p.message()).contains("clear text"));
+    }
+
+    @Test
+    void aCaFileThatHoldsNoCertificateIsAConfigProblemNamingKeyFileAndLine() throws Exception {
+        Path notACert = dir.resolve("badca.pem");
+        Files.writeString(notACert, "not a cert\n");
+        Path brokenBlock = dir.resolve("broken.pem");
+        Files.writeString(brokenBlock, "# our CA\n-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
+        for (Path file : List.of(notACert, brokenBlock)) {
+            ElasticsearchOutputConfig config = new ElasticsearchOutputConfig("https://es.example:9200", null, null, null,
+                    null, null, new TlsConfig(file.toString(), null), null, null, null,
+                    dir.resolve("dead.ndjson").toString(), null, null, null);
+            assertThat(config.validate()).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("tls.ca_file");
+                assertThat(p.message()).contains(file.toString());
+            });
+        }
+        assertThat(new TlsConfig(notACert.toString(), null).validate("tls.").get(0).message())
+                .startsWith("no PEM certificate");
+        assertThat(new TlsConfig(brokenBlock.toString(), null).validate("tls.").get(0).message())
+                .startsWith("certificate at line 2 of").endsWith("is not a valid X.509 certificate");
     }
 
     @Test

@@ -50,6 +50,16 @@ public final class HecReceiver implements AutoCloseable {
     /** Every request, whatever its outcome. */
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger busyAnswers = new AtomicInteger();
+    /**
+     * Misbehaviour on demand: the next {@code forcedLeft} event requests are answered {@code forcedStatus} with
+     * {@code forcedBody} (what a proxy, a load balancer or the Splunk Web port answers when the endpoint is wrong),
+     * and nothing is indexed.
+     */
+    final AtomicInteger forcedLeft = new AtomicInteger();
+    volatile int forcedStatus = 200;
+    volatile String forcedContentType = "application/json";
+    volatile String forcedBody = "";
+    final AtomicInteger forcedAnswers = new AtomicInteger();
     /** While true, acks are answered false. */
     volatile boolean holdAcks;
     /** Ack ids whose events were "lost" by the indexer: never acknowledged. */
@@ -120,6 +130,11 @@ public final class HecReceiver implements AutoCloseable {
     }
 
     private void events(HttpServerRequest request, String channel, Buffer body) {
+        if (forcedLeft.getAndDecrement() > 0) {
+            forcedAnswers.incrementAndGet();
+            request.response().setStatusCode(forcedStatus).putHeader("Content-Type", forcedContentType).end(forcedBody);
+            return;
+        }
         if (busyLeft.getAndDecrement() > 0) {
             busyAnswers.incrementAndGet();
             reply(request, 503, "{\"text\":\"Server is busy\",\"code\":9}");

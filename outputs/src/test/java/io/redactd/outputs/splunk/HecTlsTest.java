@@ -70,10 +70,14 @@ class HecTlsTest {
     }
 
     private SplunkHecOutput output(int port, boolean verifyHostname) throws Exception {
+        return output(port, new TlsConfig(certs.resolve("ca.pem").toString(), verifyHostname));
+    }
+
+    private SplunkHecOutput output(int port, TlsConfig tls) throws Exception {
         Path token = dir.resolve("token");
         Files.writeString(token, TOKEN);
         SplunkHecOutputConfig config = new SplunkHecOutputConfig("https://localhost:" + port, token.toString(), "main",
-                null, null, "ward-7", true, null, null, new TlsConfig(certs.resolve("ca.pem").toString(), verifyHostname),
+                null, null, "ward-7", true, null, null, tls,
                 new BatchConfig(100, null, 100L), new RetryConfig(3, 5L, 50L), dir.resolve("dead.ndjson").toString(),
                 null, null);
         assertThat(config.validate()).isEmpty();
@@ -99,6 +103,23 @@ class HecTlsTest {
             waitFor("handshake failures to be retried", () -> output.metrics().retriedCount() >= 6);
             assertThat(receiver.requests).hasValue(0);
             assertThat(output.ready()).isFalse();
+            assertThat(output.notReadyReason()).contains("the server certificate does not name the endpoint's host");
+            await(output.stop());
+        }
+    }
+
+    @Test
+    void withoutACaFileTheJvmTrustStoreIsUsedAndAnUntrustedServerIsNamedSo() throws Exception {
+        // No tls.ca_file: the documented default, the JVM's trust store. Starting used to fail with an NPE (bb7 D7);
+        // the JVM does not trust the test CA, so the handshake must fail, and say why.
+        try (HecReceiver receiver = receiver("good")) {
+            SplunkHecOutput output = output(receiver.port(), TlsConfig.DEFAULT);
+            output.write(new EventBatch(docs(2)));
+            waitFor("the handshake failure to be named", () -> String.valueOf(output.notReadyReason())
+                    .contains("TLS handshake failed: server certificate not trusted"));
+            assertThat(output.ready()).isFalse();
+            assertThat(output.metrics().retriedCount()).isPositive();
+            assertThat(receiver.requests).hasValue(0);
             await(output.stop());
         }
     }
