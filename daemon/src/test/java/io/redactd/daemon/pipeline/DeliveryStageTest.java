@@ -433,9 +433,10 @@ class DeliveryStageTest {
                     .as("a commit failed while the third write was waiting for space").isGreaterThan(before);
             assertThat(thirdAck.isComplete()).as("the buffer is full of events no head covers").isFalse();
 
-            // The state directory works again: the retried commit frees the space and the write completes.
-            Files.delete(blocker);
-            Files.delete(blocker.getParent());
+            // The state directory works again: the retried commit frees the space and the write completes. One
+            // atomic rename unblocks it (deleting the blocker and then its directory raced with a retry that had
+            // already removed the emptied directory).
+            Files.move(blocker.getParent(), dir.resolve("unblocked"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             await(thirdAck);
             await(stage.close());
             assertThat(headSeq(state)).isEqualTo(185);
