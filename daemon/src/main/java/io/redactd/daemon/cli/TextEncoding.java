@@ -85,10 +85,12 @@ final class TextEncoding {
         int pairs = len / 2;
         if (len >= MIN_BOMLESS_BYTES) {
             // Little-endian Latin text: the high byte (odd offsets) is zero, the low byte almost never.
-            if (zerosOdd * 10 >= pairs * 7 && zerosEven * 4 <= zerosOdd && readsAsText(b, len, StandardCharsets.UTF_16LE)) {
+            if (zerosOdd * 10 >= pairs * 7 && zerosEven * 4 <= zerosOdd
+                    && readsAsText(b, len, StandardCharsets.UTF_16LE)) {
                 return new Sniffed(StandardCharsets.UTF_16LE, 0, false);
             }
-            if (zerosEven * 10 >= pairs * 7 && zerosOdd * 4 <= zerosEven && readsAsText(b, len, StandardCharsets.UTF_16BE)) {
+            if (zerosEven * 10 >= pairs * 7 && zerosOdd * 4 <= zerosEven
+                    && readsAsText(b, len, StandardCharsets.UTF_16BE)) {
                 return new Sniffed(StandardCharsets.UTF_16BE, 0, false);
             }
         }

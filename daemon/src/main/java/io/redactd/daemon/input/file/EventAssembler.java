@@ -122,7 +122,8 @@ final class EventAssembler implements Tailer.Lines {
                     : LineFormat.parseDocker(buf, off, len, decoded);
             if (!ok) {
                 flushPartial();
-                accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, FLAG_UNPARSED, null, null);
+                accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, FLAG_UNPARSED, null,
+                        null);
             } else {
                 long ts = decoded.timestampMs == Long.MIN_VALUE ? readTimeMs : decoded.timestampMs;
                 reassemble(start, end, ts);
