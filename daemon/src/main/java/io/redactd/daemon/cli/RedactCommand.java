@@ -25,10 +25,12 @@ import java.util.concurrent.Callable;
 /**
  * {@code redactd redact [FILE...]}: a streaming filter, exactly one output line per input line. A line whose
  * detection cannot complete, or that is longer than the limit, is replaced rather than passed on (fail closed), and a
- * line that a {@code drop} action removes is replaced too, so line numbers still match the input.
+ * line that a {@code drop} action removes is replaced too, so line numbers still match the input. Output is UTF-8:
+ * UTF-16/UTF-32 input ({@link TextEncoding}) is transcoded, since detection on its bytes would find nothing.
  */
 @Command(name = "redact", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = {
-        "Redact PHI from FILEs (or stdin) to stdout, one output line per input line.",
+        "Redact PHI from FILEs (or stdin) to stdout, one output line per input line, as UTF-8.",
+        "UTF-16/UTF-32 input (with a byte order mark, or UTF-16 recognised without one) is transcoded (noted on stderr).",
         "Lines removed by a drop action print as [REDACTED:DROPPED]; lines that cannot be checked (detection error,",
         "longer than --max-line-bytes) print as [REDACTED:ERROR] / [REDACTED:OVERSIZE] and make the exit code 2."})
 final class RedactCommand implements Callable<Integer> {
@@ -54,18 +56,24 @@ final class RedactCommand implements Callable<Integer> {
         OutputStream out = new BufferedOutputStream(new java.io.FileOutputStream(FileDescriptor.out), 64 * 1024);
         try {
             if (files == null || files.isEmpty()) {
-                filter(System.in, redactor, out);
+                filterStdin(redactor, out);
             } else {
                 for (Path f : files) {
                     if (f.toString().equals("-")) {
-                        filter(System.in, redactor, out);
+                        filterStdin(redactor, out);
                         continue;
                     }
-                    try (InputStream in = Files.newInputStream(f)) {
-                        filter(in, redactor, out);
+                    if (Files.isDirectory(f)) {
+                        out.flush();
+                        throw new CliFailure(2, "cannot read " + f + ": is a directory");
+                    }
+                    try (InputStream raw = Files.newInputStream(f)) {
+                        byte[] head = new byte[TextEncoding.SNIFF_BYTES];
+                        int n = TextEncoding.readHead(raw, head);
+                        filter(text(f.toString(), head, n, raw), redactor, out);
                     } catch (IOException e) {
                         out.flush();
-                        throw new CliFailure(2, "cannot read " + f + ": " + e.getClass().getSimpleName());
+                        throw new CliFailure(2, "cannot read " + f + ": " + IoReason.of(e));
                     }
                 }
             }
@@ -77,6 +85,25 @@ final class RedactCommand implements Callable<Integer> {
             return 2;
         }
         return 0;
+    }
+
+    private void filterStdin(Redactor redactor, OutputStream out) throws IOException {
+        byte[] head = new byte[TextEncoding.SNIFF_BYTES];
+        int n = TextEncoding.readHeadAvailable(System.in, head);
+        filter(text("stdin", head, n, System.in), redactor, out);
+    }
+
+    /**
+     * The input as UTF-8: transcoded when it is UTF-16/UTF-32; otherwise byte for byte (binary included, as before:
+     * a filter passes on what it cannot read as text, line by line, redacted where it can).
+     */
+    private static InputStream text(String name, byte[] head, int n, InputStream rest) {
+        TextEncoding.Sniffed text = TextEncoding.sniff(head, n);
+        if (!text.transcoded()) {
+            return TextEncoding.utf8(TextEncoding.Sniffed.UTF8, head, n, rest, false);
+        }
+        System.err.println("redactd: " + name + ": " + text.name() + " text, written as UTF-8");
+        return TextEncoding.utf8(text, head, n, rest, true);
     }
 
     private void filter(InputStream in, Redactor redactor, OutputStream out) throws IOException {

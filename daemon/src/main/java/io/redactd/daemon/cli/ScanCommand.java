@@ -10,6 +10,7 @@ import io.redactd.detectors.redact.LineRedactor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -25,16 +26,22 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code redactd scan PATH...}: the CI gate. Reports {@code path:line:column TYPE} per finding (never the value),
- * exit 1 when anything was found, 0 when clean, 2 when a path could not be scanned. Binary files (a NUL byte in the
- * first 8 KiB) are skipped and named on stderr; {@code .git} directories are not entered; symbolic links are not
- * followed.
+ * {@code redactd scan PATH...}: the CI gate. Reports {@code path:line:column TYPE} per finding (never the value).
+ * UTF-16 and UTF-32 text ({@link TextEncoding}) is transcoded to UTF-8 and scanned like any file. Binary files (a NUL
+ * byte in the first 8 KiB and no UTF-16/32) are skipped and named on stderr, and are not "clean": with nothing found
+ * and no error, skipped files make the exit code 3 unless {@code --allow-binary}. {@code .git} directories are not
+ * entered; symbolic links are not followed.
  */
 @Command(name = "scan", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = {
         "Scan files and directories for PHI; print path:line:column TYPE per finding (never the value).",
-        "Exit 1 if anything was found, 0 if clean, 2 on errors. Binary files are skipped (listed on stderr)."})
+        "UTF-16/UTF-32 text (with a byte order mark, or UTF-16 recognised without one) is scanned as text.",
+        "Binary files are skipped and listed on stderr (\"skipped binary file\"): they were not scanned.",
+        "Exit codes: 0 every file scanned, nothing found; 1 something found; 2 a path could not be scanned;",
+        "3 nothing found, but binary files were skipped (0 with --allow-binary)."})
 final class ScanCommand implements Callable<Integer> {
-    private static final int SNIFF_BYTES = 8192;
+    /** Exit code: nothing found and no error, but some files were skipped as binary, unscanned. */
+    static final int EXIT_BINARY_SKIPPED = 3;
+    private static final int SNIFF_BYTES = TextEncoding.SNIFF_BYTES;
     private static final int MAX_LINE_BYTES = LineRedactor.MAX_EVENT_BYTES; // the detectors' per-line limit
 
     @Mixin
@@ -43,6 +50,10 @@ final class ScanCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories to scan.")
     List<Path> paths;
 
+    @Option(names = "--allow-binary",
+            description = "Skipped binary files do not make the exit code 3 (they are still listed on stderr).")
+    boolean allowBinary;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,6 +61,7 @@ final class ScanCommand implements Callable<Integer> {
     private PrintWriter out;
     private PrintWriter err;
     private long files;
+    private long transcoded;
     private long skipped;
     private long findings;
     private long errors;
@@ -70,9 +82,15 @@ final class ScanCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        err.printf("scanned %d file(s), %d finding(s), %d binary skipped, %d error(s)%n", files, findings, skipped, errors);
+        err.printf("scanned %d file(s)%s, %d finding(s), %d binary skipped (not scanned), %d error(s)%n", files,
+                transcoded > 0 ? " (" + transcoded + " as UTF-16/UTF-32)" : "", findings, skipped, errors);
+        int exit = errors > 0 ? 2 : findings > 0 ? 1 : skipped > 0 && !allowBinary ? EXIT_BINARY_SKIPPED : 0;
+        if (exit == EXIT_BINARY_SKIPPED) {
+            err.println("redactd: nothing found, but " + skipped + " binary file(s) were not scanned (exit 3; "
+                    + "--allow-binary accepts them)");
+        }
         err.flush();
-        return errors > 0 ? 2 : findings > 0 ? 1 : 0;
+        return exit;
     }
 
     private void walk(Path dir) {
@@ -94,26 +112,33 @@ final class ScanCommand implements Callable<Integer> {
 
                 @Override
                 public FileVisitResult visitFileFailed(Path f, IOException e) {
-                    err.println("redactd: " + f + ": cannot read (" + e.getClass().getSimpleName() + ")");
+                    err.println("redactd: " + f + ": cannot read: " + IoReason.of(e));
                     errors++;
                     return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
-            err.println("redactd: " + dir + ": cannot walk (" + e.getClass().getSimpleName() + ")");
+            err.println("redactd: " + dir + ": cannot walk: " + IoReason.of(e));
             errors++;
         }
     }
 
     private void scanFile(Path f) {
-        try {
-            if (binary(f)) {
-                err.println("skipped binary file: " + f);
+        try (InputStream raw = Files.newInputStream(f)) {
+            byte[] head = new byte[SNIFF_BYTES];
+            int n = TextEncoding.readHead(raw, head);
+            TextEncoding.Sniffed text = TextEncoding.sniff(head, n);
+            if (text.binary()) {
+                err.println("skipped binary file: " + f + " (not scanned)");
                 skipped++;
                 return;
             }
             files++;
-            try (InputStream in = Files.newInputStream(f)) {
+            if (text.transcoded()) {
+                transcoded++;
+            }
+            // One line of the transcoded text per line of the file: line numbers and columns (code points) hold.
+            try (InputStream in = TextEncoding.utf8(text, head, n, raw, true)) {
                 LineReader lines = new LineReader(in, MAX_LINE_BYTES, () -> { });
                 long lineNo = 0;
                 while (lines.next()) {
@@ -127,7 +152,7 @@ final class ScanCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            err.println("redactd: " + f + ": cannot read (" + e.getClass().getSimpleName() + ")");
+            err.println("redactd: " + f + ": cannot read: " + IoReason.of(e));
             errors++;
         }
     }
@@ -162,17 +187,5 @@ final class ScanCommand implements Callable<Integer> {
             }
         }
         return col;
-    }
-
-    private static boolean binary(Path f) throws IOException {
-        try (InputStream in = Files.newInputStream(f)) {
-            byte[] head = in.readNBytes(SNIFF_BYTES);
-            for (byte b : head) {
-                if (b == 0) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 }

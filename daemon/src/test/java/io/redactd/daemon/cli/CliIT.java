@@ -88,6 +88,73 @@ class CliIT {
         assertThat(missing.stderr()).contains("nope: no such file or directory");
     }
 
+    /** bb7-ops #14: UTF-16 text was "binary", skipped, and the gate passed with exit 0. */
+    @Test
+    void scanReadsUtf16AndUtf32TextAndNeverCallsASkippedFileClean(@TempDir Path dir) throws Exception {
+        String text = "first line\n\u00e9 \uD83D\uDE00 " + PHI_LINE + "\n";
+        Path le = dir.resolve("export-le.txt");
+        Files.write(le, text.getBytes(StandardCharsets.UTF_16LE)); // no BOM
+        Path be = dir.resolve("export-be.txt");
+        Files.write(be, concat(new byte[] {(byte) 0xFE, (byte) 0xFF}, text.getBytes(StandardCharsets.UTF_16BE)));
+        Path u32 = dir.resolve("export-32.txt");
+        Files.write(u32, concat(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 0}, text.getBytes("UTF-32LE")));
+        for (Path f : List.of(le, be, u32)) {
+            RedactdProcess.Result r = RedactdProcess.run("scan", f.toString());
+            assertThat(r.exit()).as(f + ": " + r.stderr()).isEqualTo(1);
+            // Line 2, columns in characters: the emoji is one.
+            assertThat(r.stdout().lines()).as(f.toString()).containsExactly(f + ":2:17 SSN", f + ":2:34 EMAIL");
+            assertThat(r.stderr()).contains("scanned 1 file(s) (1 as UTF-16/UTF-32)");
+        }
+
+        Path bin = dir.resolve("image.bin");
+        Files.write(bin, concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13}, "IHDR".getBytes(StandardCharsets.US_ASCII)));
+        RedactdProcess.Result skipped = RedactdProcess.run("scan", bin.toString());
+        assertThat(skipped.exit()).as("a skipped file is not clean: " + skipped.stderr()).isEqualTo(3);
+        assertThat(skipped.stderr()).contains("skipped binary file: " + bin + " (not scanned)")
+                .contains("1 binary file(s) were not scanned (exit 3");
+        RedactdProcess.Result allowed = RedactdProcess.run("scan", "--allow-binary", bin.toString());
+        assertThat(allowed.exit()).as(allowed.stderr()).isZero();
+        assertThat(allowed.stderr()).contains("skipped binary file: " + bin);
+        RedactdProcess.Result mixed = RedactdProcess.run("scan", bin.toString(), le.toString());
+        assertThat(mixed.exit()).as("findings outrank skipped files").isEqualTo(1);
+
+        RedactdProcess.Result help = RedactdProcess.run("scan", "--help");
+        assertThat(help.stdout()).contains("UTF-16").contains("--allow-binary").contains("3 nothing found");
+    }
+
+    @Test
+    void redactTranscodesUtf16FilesAndStdinToUtf8(@TempDir Path dir) throws Exception {
+        String text = "first line\r\n" + PHI_LINE + "\n";
+        Path le = dir.resolve("export.txt");
+        Files.write(le, text.getBytes(StandardCharsets.UTF_16LE));
+        RedactdProcess.Result file = RedactdProcess.run("redact", le.toString());
+        assertThat(file.exit()).as(file.stderr()).isZero();
+        assertThat(file.stdout()).isEqualTo("first line\r\npatient ssn [REDACTED:SSN] mail [REDACTED:EMAIL]\n");
+        assertThat(file.stderr()).contains(le + ": UTF-16LE text, written as UTF-8");
+
+        byte[] withBom = concat(new byte[] {(byte) 0xFE, (byte) 0xFF}, text.getBytes(StandardCharsets.UTF_16BE));
+        RedactdProcess.Result stdin = RedactdProcess.run(withBom, "redact");
+        assertThat(stdin.exit()).as(stdin.stderr()).isZero();
+        assertThat(stdin.stdout()).isEqualTo("first line\r\npatient ssn [REDACTED:SSN] mail [REDACTED:EMAIL]\n");
+    }
+
+    /** bb7-ops #16: "cannot read /tmp: IOException". */
+    @Test
+    void unreadablePathsAreExplainedInWords(@TempDir Path dir) throws Exception {
+        RedactdProcess.Result directory = RedactdProcess.run("redact", dir.toString());
+        assertThat(directory.exit()).isEqualTo(2);
+        assertThat(directory.stderr()).contains("cannot read " + dir + ": is a directory").doesNotContain("Exception");
+        RedactdProcess.Result missing = RedactdProcess.run("redact", dir.resolve("nope.log").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.stderr()).contains("cannot read " + dir.resolve("nope.log") + ": no such file or directory")
+                .doesNotContain("Exception");
+        Path loop = dir.resolve("loop");
+        Files.createSymbolicLink(loop, loop);
+        RedactdProcess.Result looped = RedactdProcess.run("scan", loop.toString());
+        assertThat(looped.exit()).isEqualTo(2);
+        assertThat(looped.stderr()).contains(loop + ": cannot read: ").doesNotContain("Exception");
+    }
+
     @Test
     void checkConfigReportsEveryProblemWithLineAndExits2(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");

@@ -11,12 +11,20 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns the lines of one file into events: decodes the container log format, reassembles partial lines, joins
  * multiline events, and collects them into the current batch. Every event's {@code position} is an offset from
  * which reading again loses nothing: the end of its last line, or for a piece of a reassembled line the start of
  * the physical line it came from. Single-threaded (the reading thread).
+ *
+ * <p>Partial lines are reassembled per stream: container runtimes interleave the stdout and stderr records of one
+ * container in one file, and a logical line is its stream's {@code P} pieces up to and including its {@code F}. While
+ * a reassembly is open, no event's position, whichever stream the event belongs to, goes past its first physical line
+ * (or, when both streams' lines overlapped, past the last offset where neither was open): a restart re-reads the held
+ * records, and the lines after them again (duplicates), instead of losing them or starting inside a line of the other
+ * stream.
  *
  * <p>Every piece of a split line carries the raw bytes around it ({@link SplitContext} under
  * {@link SplitContext#FIELD}) for the redactor; such pieces are never joined into multiline events.
@@ -51,19 +59,12 @@ final class EventAssembler implements Tailer.Lines {
     private long splitLines;
     private long unparsedLines;
 
-    // Partial line reassembly (CRI P / Docker without newline).
-    private final Growable partial = new Growable();
-    private boolean partialActive;
-    private long partialStart;
-    private long partialEnd;
-    private long partialTs;
-    private String partialStream;
-    private int partialFlags;
-    private long partialLastNanos;
-    /** The last bytes (up to the context size) of the reassembled line before {@link #partial}, once it is split. */
-    private byte[] partialBefore;
-    /** Where each physical line's bytes begin in {@link #partial}, and its file offset: a piece's resume position. */
-    private final LineStarts partialLines = new LineStarts();
+    // Partial line reassembly (CRI P / Docker without newline), one per stream; Docker lines without "stream" share
+    // the third.
+    private final Reassembly stdout = new Reassembly("stdout");
+    private final Reassembly stderr = new Reassembly("stderr");
+    private final Reassembly noStream = new Reassembly(null);
+    private final Reassembly[] reassemblies = {stdout, stderr, noStream};
 
     // Multiline group.
     private final Growable group = new Growable();
@@ -115,13 +116,14 @@ final class EventAssembler implements Tailer.Lines {
             // A piece of an over-long physical line cannot be decoded; it is passed on as it is.
             int extra = format == Format.RAW ? 0 : FLAG_UNPARSED;
             flushPartial();
-            accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, flags | extra, context);
+            accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, flags | extra, context, null);
         } else {
             boolean ok = format == Format.CRI ? LineFormat.parseCri(buf, off, len, decoded)
                     : LineFormat.parseDocker(buf, off, len, decoded);
             if (!ok) {
                 flushPartial();
-                accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, FLAG_UNPARSED, null);
+                accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, FLAG_UNPARSED, null,
+                        null);
             } else {
                 long ts = decoded.timestampMs == Long.MIN_VALUE ? readTimeMs : decoded.timestampMs;
                 reassemble(start, end, ts);
@@ -138,33 +140,42 @@ final class EventAssembler implements Tailer.Lines {
         return LineFormat.parseCri(buf, off, len, probe) ? Format.CRI : Format.RAW;
     }
 
+    private Reassembly reassembly(String stream) {
+        if (stream == null) {
+            return noStream;
+        }
+        return stream.equals("stderr") ? stderr : stdout;
+    }
+
     private void reassemble(long start, long end, long ts) {
         LineFormat.Decoded d = decoded;
-        if (!partialActive && !d.partial && d.len <= maxLineBytes) {
-            accept(Arrays.copyOfRange(d.bytes, d.off, d.off + d.len), start, end, ts, d.stream, 0, null);
+        Reassembly r = reassembly(d.stream);
+        if (!r.active && !d.partial && d.len <= maxLineBytes) {
+            accept(Arrays.copyOfRange(d.bytes, d.off, d.off + d.len), start, end, ts, d.stream, 0, null, null);
             return;
         }
-        if (!partialActive) {
-            partialActive = true;
-            partialStart = start;
-            partialTs = ts;
-            partialStream = d.stream;
-            partialFlags = 0;
-            partial.len = 0;
-            partialBefore = null;
-            partialLines.clear();
+        if (!r.active) {
+            r.active = true;
+            r.start = start;
+            // Opened while the other stream's line is open: the last offset where no line was open is that one's.
+            r.hold = Math.min(start, heldFrom(r));
+            r.ts = ts;
+            r.flags = 0;
+            r.buf.len = 0;
+            r.before = null;
+            r.lines.clear();
         }
-        partialLines.add(partial.len, start);
-        partial.append(d.bytes, d.off, d.len);
-        partialEnd = end;
-        partialLastNanos = System.nanoTime();
+        r.lines.add(r.buf.len, start);
+        r.buf.append(d.bytes, d.off, d.len);
+        r.end = end;
+        r.lastNanos = System.nanoTime();
         // A reassembled line longer than the maximum is handed on in pieces, each once the context after it is
         // known (or the line ends).
-        while (partial.len >= maxLineBytes + Tailer.CONTEXT) {
-            emitPartialPiece(Tailer.CONTEXT);
+        while (r.buf.len >= maxLineBytes + Tailer.CONTEXT) {
+            emitPartialPiece(r, Tailer.CONTEXT);
         }
         if (!d.partial) {
-            finishPartial(end, 0);
+            finishPartial(r, end, 0);
         }
     }
 
@@ -172,41 +183,78 @@ final class EventAssembler implements Tailer.Lines {
      * Hands on the first maxLineBytes of the reassembled line with its context. Its position is the start of the
      * physical line holding the first byte not handed on, so a restart re-reads from there rather than skipping.
      */
-    private void emitPartialPiece(int after) {
+    private void emitPartialPiece(Reassembly r, int after) {
         int max = maxLineBytes;
-        long resume = partialLines.startOf(max);
-        accept(Arrays.copyOf(partial.bytes, max), partialStart, resume, partialTs, partialStream,
-                partialFlags | FLAG_SPLIT, new SplitContext(partialBefore,
-                        Arrays.copyOfRange(partial.bytes, max, max + after)));
-        partialBefore = SplitContext.nextBefore(partialBefore, partial.bytes, max);
-        partial.dropFirst(max);
-        partialLines.dropFirst(max);
-        partialFlags |= FLAG_SPLIT;
-        partialStart = resume;
+        long resume = r.lines.startOf(max);
+        accept(Arrays.copyOf(r.buf.bytes, max), r.start, resume, r.ts, r.stream, r.flags | FLAG_SPLIT,
+                new SplitContext(r.before, Arrays.copyOfRange(r.buf.bytes, max, max + after)), r);
+        r.before = SplitContext.nextBefore(r.before, r.buf.bytes, max);
+        r.buf.dropFirst(max);
+        r.lines.dropFirst(max);
+        r.flags |= FLAG_SPLIT;
+        r.start = resume;
+        // Once pieces are handed on, a restart resumes inside this line anyway (as for a line of one stream).
+        r.hold = resume;
     }
 
     /** Hands on the rest of the reassembled line: pieces held for their context, then the last part. */
-    private void finishPartial(long end, int extraFlags) {
-        while (partial.len > maxLineBytes) {
-            emitPartialPiece(Math.min(Tailer.CONTEXT, partial.len - maxLineBytes));
+    private void finishPartial(Reassembly r, long end, int extraFlags) {
+        while (r.buf.len > maxLineBytes) {
+            emitPartialPiece(r, Math.min(Tailer.CONTEXT, r.buf.len - maxLineBytes));
         }
-        SplitContext context = (partialFlags & FLAG_SPLIT) != 0 ? new SplitContext(partialBefore, null) : null;
-        accept(Arrays.copyOf(partial.bytes, partial.len), partialStart, end, partialTs, partialStream,
-                partialFlags | extraFlags, context);
-        partialActive = false;
-        partial.len = 0;
-        partialBefore = null;
-        partialLines.clear();
+        SplitContext context = (r.flags & FLAG_SPLIT) != 0 ? new SplitContext(r.before, null) : null;
+        // Still open during the call: a multiline event it makes the stage hand on is held back to its start.
+        accept(Arrays.copyOf(r.buf.bytes, r.buf.len), r.start, end, r.ts, r.stream, r.flags | extraFlags, context, r);
+        r.active = false;
+        r.buf.len = 0;
+        r.before = null;
+        r.lines.clear();
     }
 
+    /** Hands on every stream's unfinished line, the one that began first first. */
     private void flushPartial() {
-        if (partialActive) {
-            finishPartial(partialEnd, FLAG_PARTIAL);
+        Reassembly r;
+        while ((r = firstOpen()) != null) {
+            finishPartial(r, r.end, FLAG_PARTIAL);
         }
     }
 
-    /** Multiline stage. */
-    private void accept(byte[] msg, long start, long end, long ts, String stream, int flags, SplitContext context) {
+    private Reassembly firstOpen() {
+        return firstOpen(false, 0);
+    }
+
+    /** The open reassembly that began first (of those idle for the flush timeout at {@code nowNanos}), or null. */
+    private Reassembly firstOpen(boolean idleOnly, long nowNanos) {
+        Reassembly first = null;
+        for (Reassembly r : reassemblies) {
+            boolean candidate = r.active && (!idleOnly || nowNanos - r.lastNanos >= flushTimeoutNanos);
+            if (candidate && (first == null || r.start < first.start)) {
+                first = r;
+            }
+        }
+        return first;
+    }
+
+    /**
+     * The offset no event may be positioned past: the earliest {@link Reassembly#hold} of the open reassemblies other
+     * than {@code owner} (whose own bytes the event carries), or MAX_VALUE when none is open.
+     */
+    private long heldFrom(Reassembly owner) {
+        long held = Long.MAX_VALUE;
+        for (Reassembly r : reassemblies) {
+            if (r.active && r != owner) {
+                held = Math.min(held, r.hold);
+            }
+        }
+        return held;
+    }
+
+    /**
+     * Multiline stage. {@code owner} is the reassembly whose bytes {@code msg} is (null for a line of its own): an
+     * event handed on here is held back only by the other streams' open reassemblies.
+     */
+    private void accept(byte[] msg, long start, long end, long ts, String stream, int flags, SplitContext context,
+                        Reassembly owner) {
         if ((flags & FLAG_SPLIT) != 0) {
             splitLines++;
         }
@@ -214,17 +262,18 @@ final class EventAssembler implements Tailer.Lines {
             unparsedLines++;
         }
         if (multiline == MultilineMode.NONE) {
-            emit(msg, msg.length, start, end, ts, stream, flags, context);
+            emit(msg, msg.length, start, end, ts, stream, flags, context, owner);
             return;
         }
         if (context != null) {
             // A piece of a split line stands alone: joined with '\n' to other lines, its context would no longer
             // be the bytes next to it.
             flushGroup();
-            emit(msg, msg.length, start, end, ts, stream, flags, context);
+            emit(msg, msg.length, start, end, ts, stream, flags, context, owner);
             return;
         }
-        boolean continuation = groupLines > 0 && isContinuation(msg);
+        // A line of the other stream never continues an event: interleaved stderr is not stdout's stack trace.
+        boolean continuation = groupLines > 0 && Objects.equals(stream, groupStream) && isContinuation(msg);
         if (continuation && (groupLines >= multilineMaxLines || group.len + 1 + msg.length > multilineMaxBytes)) {
             // Too long to join: hand on what we have and continue in a new event; both parts are flagged.
             groupFlags |= FLAG_SPLIT;
@@ -270,14 +319,14 @@ final class EventAssembler implements Tailer.Lines {
     private void flushGroup() {
         if (groupLines > 0) {
             emit(Arrays.copyOf(group.bytes, group.len), group.len, groupStart, groupEnd, groupTs, groupStream,
-                    groupFlags, null);
+                    groupFlags, null, null);
             groupLines = 0;
             group.len = 0;
         }
     }
 
     private void emit(byte[] msg, int len, long start, long end, long ts, String stream, int flags,
-                      SplitContext context) {
+                      SplitContext context, Reassembly owner) {
         // Immutable compact maps: fewer allocations per event than a HashMap.
         Long offset = start;
         Map<String, Object> fields;
@@ -298,7 +347,7 @@ final class EventAssembler implements Tailer.Lines {
             withContext.put(SplitContext.FIELD, context);
             fields = Map.copyOf(withContext);
         }
-        batch.add(new RawEvent(msg, ts, fields, end));
+        batch.add(new RawEvent(msg, ts, fields, Math.min(end, heldFrom(owner))));
         batchBytes += len;
     }
 
@@ -319,8 +368,9 @@ final class EventAssembler implements Tailer.Lines {
 
     /** Hands on a pending multiline event or partial line that has waited longer than the flush timeout. */
     void flushIfIdle(long nowNanos) {
-        if (partialActive && nowNanos - partialLastNanos >= flushTimeoutNanos) {
-            flushPartial();
+        Reassembly r;
+        while ((r = firstOpen(true, nowNanos)) != null) {
+            finishPartial(r, r.end, FLAG_PARTIAL);
         }
         if (groupLines > 0 && nowNanos - groupLastNanos >= flushTimeoutNanos) {
             flushGroup();
@@ -334,7 +384,7 @@ final class EventAssembler implements Tailer.Lines {
     }
 
     boolean hasPending() {
-        return partialActive || groupLines > 0;
+        return firstOpen() != null || groupLines > 0;
     }
 
     boolean batchFull() {
@@ -362,6 +412,34 @@ final class EventAssembler implements Tailer.Lines {
     /** Forgets decoding state, e.g. after a truncation (the format is decided again for the new content). */
     void resetFormat(Format configured) {
         this.format = configured;
+    }
+
+    /** One stream's partial line being reassembled. */
+    private static final class Reassembly {
+        final String stream;
+        final Growable buf = new Growable();
+        /** Where each physical line's bytes begin in {@link #buf}, and its file offset: a piece's resume position. */
+        final LineStarts lines = new LineStarts();
+        boolean active;
+        /** Start of the physical line holding the first byte not yet handed on. */
+        long start;
+        /**
+         * Where a restart must read from while this line is open: its start, or, if it was opened while the other
+         * stream's line was open, the offset where that one was held (the last offset with no line open). So a
+         * restart never begins inside a line of either stream that was handed on whole, which would hand on its
+         * re-read end alone, without the start of a value cut across its records.
+         */
+        long hold;
+        long end;
+        long ts;
+        int flags;
+        long lastNanos;
+        /** The last bytes (up to the context size) of the line before {@link #buf}, once it is split. */
+        byte[] before;
+
+        Reassembly(String stream) {
+            this.stream = stream;
+        }
     }
 
     /** Where the physical lines of a reassembled line begin: index in the joined bytes and file offset. */

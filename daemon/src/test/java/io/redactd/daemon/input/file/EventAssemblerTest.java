@@ -162,4 +162,168 @@ class EventAssemblerTest {
         assertThat(SplitContext.of(events.get(0))).isNull();
         assertThat(String.valueOf(SplitContext.of(events.get(1)))).doesNotContain("123");
     }
+
+    // ---- stdout and stderr interleaved in one file (containerd/CRI-O write both streams' records to it)
+
+    @Test
+    void criPartialsAreJoinedPerStreamWhenTheOtherStreamInterleaves() {
+        EventAssembler a = new EventAssembler(config(Format.CRI, 1000, null), "/x/pod.log");
+        long stdoutP = offset;
+        feed(a, "2026-12-07T19:00:00.000000000Z stdout P patient ssn 536-2");
+        long stderrF = offset;
+        feed(a, "2026-12-07T19:00:00.000000001Z stderr F warn: something else");
+        assertThat(a.hasPending()).isTrue();
+        feed(a, "2026-12-07T19:00:00.000000002Z stdout F 2-1234 registered");
+        long end = offset;
+        assertThat(a.hasPending()).isFalse();
+        List<RawEvent> events = a.takeBatch();
+        assertThat(events).extracting(EventAssemblerTest::text)
+                .containsExactly("warn: something else", "patient ssn 536-22-1234 registered");
+        assertThat(events.get(0).fields()).containsEntry("stream", "stderr").containsEntry("log.offset", stderrF)
+                .doesNotContainKey("log.flags");
+        // The stderr line is complete, but stdout's piece before it is held: committing past it would lose it.
+        assertThat(events.get(0).position()).isEqualTo(stdoutP);
+        assertThat(events.get(1).fields()).containsEntry("stream", "stdout").containsEntry("log.offset", stdoutP)
+                .doesNotContainKey("log.flags");
+        assertThat(events.get(1).position()).isEqualTo(end);
+    }
+
+    @Test
+    void bothStreamsOpenAtOnceHoldThePositionAtTheEarliestHeldPiece() {
+        EventAssembler a = new EventAssembler(config(Format.CRI, 1000, null), "/x/pod.log");
+        long outStart = offset;
+        feed(a, "2026-12-07T19:00:00Z stdout P card 4111 1111 ");
+        long errStart = offset;
+        feed(a, "2026-12-07T19:00:00Z stderr P err 5555 5555 ");
+        feed(a, "2026-12-07T19:00:00Z stdout P 1111 ");
+        feed(a, "2026-12-07T19:00:00Z stderr F 5555 4444 end");
+        long errEnd = offset;
+        feed(a, "2026-12-07T19:00:00Z stdout F 1111 end");
+        long outEnd = offset;
+        feed(a, "2026-12-07T19:00:01Z stderr F after");
+        List<RawEvent> events = a.takeBatch();
+        assertThat(events).extracting(EventAssemblerTest::text)
+                .containsExactly("err 5555 5555 5555 4444 end", "card 4111 1111 1111 1111 end", "after");
+        assertThat(events).extracting(e -> e.fields().get("stream")).containsExactly("stderr", "stdout", "stderr");
+        assertThat(events.get(0).fields()).containsEntry("log.offset", errStart);
+        assertThat(events.get(0).position()).as("stdout still open").isEqualTo(outStart);
+        assertThat(events.get(0).position()).isLessThan(errEnd);
+        assertThat(events.get(1).position()).isEqualTo(outEnd);
+        assertThat(events.get(2).position()).isEqualTo(offset);
+    }
+
+    @Test
+    void aLineFinishedWhileTheOtherStreamsIsOpenIsHeldWholeNotFromItsMiddle() {
+        EventAssembler a = new EventAssembler(config(Format.CRI, 1000, null), "/x/pod.log");
+        long outStart = offset;
+        feed(a, "2026-12-07T19:00:00Z stdout P patient ssn 536-2");
+        feed(a, "2026-12-07T19:00:00Z stderr P err ");
+        feed(a, "2026-12-07T19:00:00Z stdout F 2-1234 registered");
+        List<RawEvent> first = a.takeBatch();
+        assertThat(first).extracting(EventAssemblerTest::text).containsExactly("patient ssn 536-22-1234 registered");
+        // Not the start of stderr's record: a restart there would read stdout's F again alone ("2-1234 ...").
+        assertThat(first.get(0).position()).isEqualTo(outStart);
+        feed(a, "2026-12-07T19:00:00Z stderr F done");
+        List<RawEvent> second = a.takeBatch();
+        assertThat(second).extracting(EventAssemblerTest::text).containsExactly("err done");
+        assertThat(second.get(0).position()).isEqualTo(offset);
+    }
+
+    @Test
+    void dockerPartialsAreJoinedPerStreamToo() {
+        EventAssembler a = new EventAssembler(config(Format.DOCKER, 1000, null), "/x/d.log");
+        long outStart = offset;
+        feed(a, "{\"log\":\"patient ssn 536-2\",\"stream\":\"stdout\",\"time\":\"2024-01-01T00:00:00Z\"}");
+        feed(a, "{\"log\":\"warn\\n\",\"stream\":\"stderr\",\"time\":\"2024-01-01T00:00:00Z\"}");
+        feed(a, "{\"log\":\"2-1234 registered\\n\",\"stream\":\"stdout\",\"time\":\"2024-01-01T00:00:00Z\"}");
+        List<RawEvent> events = a.takeBatch();
+        assertThat(events).extracting(EventAssemblerTest::text)
+                .containsExactly("warn", "patient ssn 536-22-1234 registered");
+        assertThat(events.get(0).fields()).containsEntry("stream", "stderr");
+        assertThat(events.get(0).position()).isEqualTo(outStart);
+        assertThat(events.get(1).fields()).containsEntry("stream", "stdout").containsEntry("log.offset", outStart);
+        assertThat(events.get(1).position()).isEqualTo(offset);
+    }
+
+    @Test
+    void anIdleStreamsPartialIsFlushedAloneAndTheOtherStaysOpen() {
+        long timeout = 50_000_000L;
+        Multiline ml = new Multiline(MultilineMode.NONE, null, null, 50);
+        EventAssembler a = new EventAssembler(config(Format.CRI, 1000, ml), "/x/pod.log");
+        long outStart = offset;
+        feed(a, "2024-01-01T00:00:00Z stdout P head ");
+        long stdoutAdded = System.nanoTime();
+        while (System.nanoTime() == stdoutAdded) {
+            Thread.onSpinWait(); // stderr's piece must be added strictly later on the clock flushIfIdle is given
+        }
+        feed(a, "2024-01-01T00:00:00Z stderr P other ");
+        // stdout's piece has waited the timeout; stderr's, added later, has not: only stdout's is handed on.
+        a.flushIfIdle(stdoutAdded + timeout);
+        List<RawEvent> first = a.takeBatch();
+        assertThat(first).extracting(EventAssemblerTest::text).containsExactly("head ");
+        assertThat(first.get(0).fields()).containsEntry("log.offset", outStart).containsEntry("stream", "stdout")
+                .containsEntry("log.flags", List.of("partial"));
+        // stderr's line opened while stdout's was open: until it ends, a restart begins where neither was open.
+        assertThat(first.get(0).position()).as("held by stderr's open piece").isEqualTo(outStart);
+        assertThat(a.hasPending()).isTrue();
+        a.flushIfIdle(System.nanoTime() + timeout);
+        List<RawEvent> second = a.takeBatch();
+        assertThat(second).extracting(EventAssemblerTest::text).containsExactly("other ");
+        assertThat(second.get(0).fields()).containsEntry("stream", "stderr")
+                .containsEntry("log.flags", List.of("partial"));
+        assertThat(second.get(0).position()).isEqualTo(offset);
+        assertThat(a.hasPending()).isFalse();
+    }
+
+    @Test
+    void oversizedReassembliesOfBothStreamsCarryTheirOwnStreamsContext() {
+        int k = Tailer.CONTEXT;
+        EventAssembler a = new EventAssembler(config(Format.CRI, 100, null), "/x/p.log");
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            String o = String.valueOf((char) ('a' + i)).repeat(90);
+            String e = String.valueOf((char) ('A' + i)).repeat(90);
+            out.append(o);
+            err.append(e);
+            feed(a, "2024-01-01T00:00:00Z stdout " + (i < 11 ? "P " : "F ") + o);
+            feed(a, "2024-01-01T00:00:00Z stderr " + (i < 11 ? "P " : "F ") + e);
+        }
+        List<RawEvent> events = a.takeBatch();
+        for (String stream : List.of("stdout", "stderr")) {
+            String line = (stream.equals("stdout") ? out : err).toString();
+            List<RawEvent> mine = events.stream().filter(e -> stream.equals(e.fields().get("stream"))).toList();
+            assertThat(mine).as(stream).hasSize(11);
+            for (int i = 0; i < mine.size(); i++) {
+                RawEvent e = mine.get(i);
+                int from = i * 100;
+                int to = Math.min(line.length(), from + 100);
+                assertThat(text(e)).as(stream + " piece " + i).isEqualTo(line.substring(from, to));
+                assertThat(ctx(e, true)).isEqualTo(line.substring(Math.max(0, from - k), from));
+                assertThat(ctx(e, false)).isEqualTo(line.substring(to, Math.min(line.length(), to + k)));
+                assertThat(e.fields().get("log.flags")).isEqualTo(List.of("split"));
+            }
+        }
+        // Positions never pass a held piece of either stream, and never go backwards.
+        long last = 0;
+        for (RawEvent e : events) {
+            assertThat(e.position()).isGreaterThanOrEqualTo(last);
+            last = e.position();
+        }
+        assertThat(last).isEqualTo(offset);
+    }
+
+    @Test
+    void aLineOfTheOtherStreamDoesNotContinueAMultilineEvent() {
+        Multiline ml = new Multiline(MultilineMode.JAVA, 50, null, 50);
+        EventAssembler a = new EventAssembler(config(Format.CRI, 1000, ml), "/x/j.log");
+        feed(a, "2024-01-01T00:00:00Z stdout F request done");
+        feed(a, "2024-01-01T00:00:00Z stderr F \tat a.B(B.java:1)");
+        feed(a, "2024-01-01T00:00:00Z stdout F \tat c.D(D.java:2)");
+        a.flushAll();
+        List<RawEvent> events = a.takeBatch();
+        assertThat(events).extracting(EventAssemblerTest::text)
+                .containsExactly("request done", "\tat a.B(B.java:1)", "\tat c.D(D.java:2)");
+        assertThat(events).extracting(e -> e.fields().get("stream")).containsExactly("stdout", "stderr", "stdout");
+    }
 }

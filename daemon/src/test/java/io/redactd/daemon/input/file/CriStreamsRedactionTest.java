@@ -1,0 +1,212 @@
+package io.redactd.daemon.input.file;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redactd.daemon.input.file.FileInputConfig.Multiline;
+import io.redactd.daemon.input.file.FileInputConfig.MultilineMode;
+import io.redactd.daemon.pipeline.Pipeline;
+import io.redactd.daemon.pipeline.PipelineMetrics;
+import io.redactd.detectors.DetectionPlan;
+import io.redactd.detectors.DetectionSettings;
+import io.redactd.detectors.EngineChoice;
+import io.redactd.outputs.file.FileOutput;
+import io.redactd.outputs.file.FileOutputConfig;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.redactd.daemon.input.file.InputHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The leak this guards against (bb7-ops #1): containerd and CRI-O write a container's stdout and stderr records into
+ * one file, interleaved, and a long line arrives as {@code P} records up to an {@code F}. Joining every record to
+ * whichever partial was open glued stderr text into a stdout event and shipped a value split across one stream's
+ * partials in two events, unredacted and without a finding. Through the real file input, pipeline (both engines) and
+ * file output; the values are synthetic and valid by the detectors' rules (SSN area/group/serial, Luhn).
+ */
+class CriStreamsRedactionTest {
+
+    private static final String T = "2026-12-07T19:00:00.000000000Z ";
+    /** Every piece of a value as written in a record: none may reach the output outside a mask. */
+    private static final List<String> PIECES = List.of("536-2", "2-1234", "4111 1111 ", "1111 1111 end",
+            "5555 5555 ", "5555 4444", "401-5", "5-7788");
+
+    @TempDir
+    Path dir;
+    @TempDir
+    Path state;
+    private final Vertx vertx = Vertx.vertx();
+    private final ObjectMapper json = new ObjectMapper();
+    private Pipeline pipeline;
+    private FileOutput out;
+
+    @AfterEach
+    void close() {
+        await(vertx.close());
+    }
+
+    private Path in(String name) {
+        return dir.resolve(name);
+    }
+
+    private void startPipeline(EngineChoice engine) {
+        out = new FileOutput("file", new FileOutputConfig(in("out.ndjson").toString(), null, null, null), vertx);
+        await(out.start());
+        pipeline = new Pipeline(vertx, DetectionPlan.compile(DetectionSettings.defaults().withEngine(engine)),
+                List.of(out), 2, 8, new PipelineMetrics(new SimpleMeterRegistry()), "test-host");
+    }
+
+    private void stopPipeline() {
+        await(pipeline.drain());
+        await(out.stop());
+    }
+
+    /** A CRI input whose partials are never flushed for lack of time: only the F record or a stop ends them. */
+    private FileInput startInput() {
+        FileInputConfig config = FileInputConfig.of("pods", List.of(dir + "/*.log"))
+                .withFormat(FileInputConfig.Format.CRI).withTimings(50, 100, 200)
+                .withMultiline(new Multiline(MultilineMode.NONE, null, null, 600_000));
+        FileInput input = new FileInput(vertx, config, pipeline, state, new SimpleMeterRegistry());
+        await(input.start());
+        return input;
+    }
+
+    private static void append(Path file, String... records) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String r : records) {
+            b.append(T).append(r).append('\n');
+        }
+        Files.writeString(file, b, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private List<JsonNode> docs() throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        for (String l : Files.readAllLines(in("out.ndjson"))) {
+            docs.add(json.readTree(l));
+        }
+        return docs;
+    }
+
+    private static List<String> messages(List<JsonNode> docs, String stream) {
+        return docs.stream().filter(d -> stream.equals(d.at("/stream").asText()))
+                .map(d -> d.get("message").asText()).toList();
+    }
+
+    private static int findings(List<JsonNode> docs, String type) {
+        return docs.stream().mapToInt(d -> d.at("/redactd/findings/" + type).asInt()).sum();
+    }
+
+    private static void assertNothingRaw(List<JsonNode> docs) {
+        for (JsonNode d : docs) {
+            String text = d.get("message").asText();
+            for (String piece : PIECES) {
+                assertThat(text).as("a piece of a value in %s", d).doesNotContain(piece);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = EngineChoice.class, names = {"HYPERSCAN", "PORTABLE"})
+    void valuesSplitAcrossOneStreamsPartialsAreJoinedAndMaskedWhateverTheOtherStreamWrites(EngineChoice engine)
+            throws Exception {
+        startPipeline(engine);
+        append(in("pod.log"),
+                // bb7-ops #1 as reported: stderr between stdout's P and F.
+                "stdout P patient ssn 536-2",
+                "stderr F warn: something else",
+                "stdout F 2-1234 registered",
+                "stdout P card 4111 1111 ",
+                "stderr F warn: retrying",
+                "stdout F 1111 1111 end",
+                // Both streams with a line open at once, each cut through a value.
+                "stdout P mc 5555 5555 ",
+                "stderr P err ssn 401-5",
+                "stdout F 5555 4444 paid",
+                "stderr F 5-7788 rejected");
+        FileInput input = startInput();
+        Await.until("6 events written", Duration.ofSeconds(30), () -> Await.lines(in("out.ndjson")) >= 6);
+        await(input.stop());
+        stopPipeline();
+
+        List<JsonNode> docs = docs();
+        assertThat(docs).hasSize(6);
+        assertNothingRaw(docs);
+        assertThat(messages(docs, "stdout")).containsExactly("patient ssn [REDACTED:SSN] registered",
+                "card [REDACTED:CREDIT_CARD] end", "mc [REDACTED:CREDIT_CARD] paid");
+        assertThat(messages(docs, "stderr")).containsExactly("warn: something else", "warn: retrying",
+                "err ssn [REDACTED:SSN] rejected");
+        assertThat(findings(docs, "SSN")).isEqualTo(2);
+        assertThat(findings(docs, "CREDIT_CARD")).isEqualTo(2);
+        // The stderr line written while stdout's was open is acknowledged, but the checkpoint waited for stdout's.
+        assertThat(new Checkpoints(state, "pods").load().values()).singleElement()
+                .extracting(Checkpoints.Entry::offset).isEqualTo(Files.size(in("pod.log")));
+    }
+
+    @Test
+    void aRestartWhileAStreamsLineIsOpenRereadsItsPiecesAndFindsTheValue() throws Exception {
+        startPipeline(EngineChoice.AUTO);
+        append(in("pod.log"), "stdout P patient ssn 536-2", "stderr F warn: something else");
+        FileInput first = startInput();
+        Await.until("the stderr line written", Duration.ofSeconds(30), () -> Await.lines(in("out.ndjson")) >= 1);
+        await(first.stop());
+        // Acknowledged and committed, yet held back to stdout's open piece: a restart must read it again.
+        assertThat(new Checkpoints(state, "pods").load().values()).singleElement()
+                .extracting(Checkpoints.Entry::offset).isEqualTo(0L);
+
+        append(in("pod.log"), "stdout F 2-1234 registered");
+        FileInput second = startInput();
+        Await.until("the stdout line written", Duration.ofSeconds(30), () -> Await.lines(in("out.ndjson")) >= 3);
+        await(second.stop());
+        stopPipeline();
+
+        List<JsonNode> docs = docs();
+        assertThat(docs).hasSize(3);
+        assertNothingRaw(docs);
+        assertThat(messages(docs, "stdout")).containsExactly("patient ssn [REDACTED:SSN] registered");
+        // The price of never losing the held piece: the stderr line after it is read twice (at least once).
+        assertThat(messages(docs, "stderr")).containsExactly("warn: something else", "warn: something else");
+        assertThat(findings(docs, "SSN")).isEqualTo(1);
+        assertThat(new Checkpoints(state, "pods").load().values()).singleElement()
+                .extracting(Checkpoints.Entry::offset).isEqualTo(Files.size(in("pod.log")));
+    }
+
+    @Test
+    void aRestartAfterALineFinishedWhileTheOtherStreamsWasOpenRereadsItWholeNotItsTailAlone() throws Exception {
+        startPipeline(EngineChoice.AUTO);
+        append(in("pod.log"), "stdout P patient ssn 536-2", "stderr P err ssn 401-5", "stdout F 2-1234 registered");
+        FileInput first = startInput();
+        Await.until("the stdout line written", Duration.ofSeconds(30), () -> Await.lines(in("out.ndjson")) >= 1);
+        await(first.stop());
+        // Not at stderr's P record, which lies inside stdout's line: from there stdout's F would be read alone.
+        assertThat(new Checkpoints(state, "pods").load().values()).singleElement()
+                .extracting(Checkpoints.Entry::offset).isEqualTo(0L);
+
+        append(in("pod.log"), "stderr F 5-7788 rejected");
+        FileInput second = startInput();
+        Await.until("the stderr line written", Duration.ofSeconds(30), () -> Await.lines(in("out.ndjson")) >= 3);
+        await(second.stop());
+        stopPipeline();
+
+        List<JsonNode> docs = docs();
+        assertThat(docs).hasSize(3);
+        assertNothingRaw(docs);
+        assertThat(messages(docs, "stdout")).containsExactly("patient ssn [REDACTED:SSN] registered",
+                "patient ssn [REDACTED:SSN] registered");
+        assertThat(messages(docs, "stderr")).containsExactly("err ssn [REDACTED:SSN] rejected");
+        assertThat(findings(docs, "SSN")).isEqualTo(3);
+    }
+}
