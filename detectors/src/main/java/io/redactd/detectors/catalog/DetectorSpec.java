@@ -31,7 +31,7 @@ public record DetectorSpec(String id, String type, String description, List<Stri
 
     /** Normalization applied before tokenizing so one person's value gives one token whatever its format. */
     public enum Normalization {
-        /** Keep only ASCII digits (SSN, phone, card numbers). */
+        /** Keep only digits, full-width ones as their ASCII digit (SSN, phone, card numbers). */
         DIGITS,
         /** Keep letters and digits, upper-case (MBI, IBAN, VIN, passport). */
         ALNUM_UPPER,

@@ -343,6 +343,26 @@ public final class AsciiRegex {
     private record Assert(int kind) implements Node {
     }
 
+    /** Whether the node cannot match any ASCII text (it needs a byte from an empty set). */
+    private static boolean impossible(Node n) {
+        if (n instanceof Set s) {
+            return s.lo() == 0 && s.hi() == 0;
+        }
+        if (n instanceof Assert) {
+            return false;
+        }
+        if (n instanceof Group g) {
+            return impossible(g.node());
+        }
+        if (n instanceof Rep r) {
+            return r.min() > 0 && impossible(r.node());
+        }
+        if (n instanceof Cat c) {
+            return c.items().stream().anyMatch(AsciiRegex::impossible);
+        }
+        return ((Alt) n).branches().stream().allMatch(AsciiRegex::impossible);
+    }
+
     private static boolean nullable(Node n) {
         if (n instanceof Set) {
             return false;
@@ -395,6 +415,12 @@ public final class AsciiRegex {
             return n;
         }
 
+        /**
+         * Branches that cannot match ASCII text (a non-ASCII character in them: the catalog's no-break spaces between
+         * digit groups) are left out, and one-byte branches become one set: a space or dash, or U+00A0, or U+202F is
+         * {@code [ -]} here. Same matches: a left-out branch never matches, and of one-byte branches leftmost-first
+         * takes the same byte whichever branch it is. Without it every such group cost a split per branch per try.
+         */
         private Node alternation() throws Unsupported {
             List<Node> branches = new ArrayList<>();
             branches.add(concatenation());
@@ -402,7 +428,25 @@ public final class AsciiRegex {
                 pos++;
                 branches.add(concatenation());
             }
-            return branches.size() == 1 ? branches.get(0) : new Alt(branches);
+            List<Node> possible = new ArrayList<>();
+            for (Node b : branches) {
+                if (!impossible(b)) {
+                    possible.add(b);
+                }
+            }
+            if (possible.isEmpty()) {
+                return branches.get(0); // never matches
+            }
+            if (possible.size() > 1 && possible.stream().allMatch(b -> b instanceof Set)) {
+                long lo = 0;
+                long hi = 0;
+                for (Node b : possible) {
+                    lo |= ((Set) b).lo();
+                    hi |= ((Set) b).hi();
+                }
+                return new Set(lo, hi);
+            }
+            return possible.size() == 1 ? possible.get(0) : new Alt(possible);
         }
 
         private Node concatenation() throws Unsupported {

@@ -9,7 +9,8 @@ import java.util.List;
  * Parses an RE2-syntax regex into a byte-level approximation that matches a superset of what RE2/J matches on the
  * same UTF-8 bytes. It feeds the portable engine's prefilter, so a wider language only costs a needless RE2/J run,
  * while a narrower one would lose a detection: every simplification widens. Anchors and word boundaries become empty;
- * any non-ASCII character becomes "a byte >= 0x80 followed by continuation bytes"; large counted repetitions become
+ * a non-ASCII literal, and a class with a few non-ASCII members ({@code [０-９]}), become their exact UTF-8 bytes; any
+ * other non-ASCII character becomes "a byte >= 0x80 followed by continuation bytes"; large counted repetitions become
  * open-ended. Syntax it does not know raises {@link Unsupported}; that pattern is then run on every line.
  */
 final class ByteRegex {
@@ -305,6 +306,7 @@ final class ByteRegex {
         }
         long[] set = new long[4];
         boolean nonAscii = false;
+        List<int[]> nonAsciiRanges = new ArrayList<>(); // explicit members >= U+0080, as {lo, hi}
         boolean first = true;
         while (true) {
             if (pos >= re.length()) {
@@ -370,7 +372,7 @@ final class ByteRegex {
                 addRange(set, lo, Math.min(hi, 127));
             }
             if (hi >= 128) {
-                nonAscii = true;
+                nonAsciiRanges.add(new int[] {Math.max(lo, 128), hi});
             }
         }
         if (caseless.peek()) {
@@ -378,12 +380,90 @@ final class ByteRegex {
             if (contains(set, 'k') || contains(set, 's')) {
                 nonAscii = true; // RE2 folds k to U+212A and s to U+017F
             }
+            nonAscii |= !nonAsciiRanges.isEmpty(); // non-ASCII case folding is not modelled: any character
         }
         if (negated) {
             set = complementAscii(set);
             nonAscii = true;
         }
+        if (!nonAscii && !nonAsciiRanges.isEmpty()) {
+            Node exact = exactNonAscii(nonAsciiRanges);
+            if (exact == null) {
+                return classNode(set, true);
+            }
+            boolean anyAscii = (set[0] | set[1]) != 0;
+            return anyAscii ? new Alt(List.of(new Bytes(set), exact)) : exact;
+        }
         return classNode(set, nonAscii);
+    }
+
+    /** Classes with at most this many non-ASCII members are matched exactly; larger ones as any non-ASCII character. */
+    private static final int MAX_EXACT_NON_ASCII = 256;
+
+    /**
+     * The UTF-8 byte sequences of the code points in {@code ranges} (all >= U+0080), as an alternation grouped by
+     * everything but the last byte: {@code [０-９]} becomes EF BC [90-99]. Null when there are too many members (the
+     * caller then takes any non-ASCII character, a superset). Surrogates are not characters and match nothing.
+     */
+    private static Node exactNonAscii(List<int[]> ranges) {
+        long members = 0;
+        for (int[] r : ranges) {
+            members += (long) r[1] - r[0] + 1;
+        }
+        if (members > MAX_EXACT_NON_ASCII) {
+            return null;
+        }
+        java.util.Map<String, long[]> lastByPrefix = new java.util.LinkedHashMap<>();
+        for (int[] r : ranges) {
+            for (int cp = r[0]; cp <= r[1]; cp++) {
+                if (cp >= 0xD800 && cp <= 0xDFFF || cp > Character.MAX_CODE_POINT) {
+                    continue;
+                }
+                byte[] utf8 = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String prefix = new String(utf8, 0, utf8.length - 1, java.nio.charset.StandardCharsets.ISO_8859_1);
+                addRange(lastByPrefix.computeIfAbsent(prefix, k -> new long[4]), utf8[utf8.length - 1] & 0xff,
+                        utf8[utf8.length - 1] & 0xff);
+            }
+        }
+        List<Node> branches = new ArrayList<>();
+        for (java.util.Map.Entry<String, long[]> e : lastByPrefix.entrySet()) {
+            List<Node> items = new ArrayList<>();
+            for (char c : e.getKey().toCharArray()) {
+                long[] b = new long[4];
+                addRange(b, c, c);
+                items.add(new Bytes(b));
+            }
+            items.add(new Bytes(e.getValue()));
+            branches.add(new Cat(items));
+        }
+        if (branches.isEmpty()) {
+            return new Bytes(new long[4]); // matches nothing
+        }
+        return branches.size() == 1 ? branches.get(0) : new Alt(branches);
+    }
+
+    /**
+     * Whether the approximation matches some text made of ASCII bytes only. When it does not, neither does the
+     * pattern (the approximation is a superset), so an engine that only ever sees ASCII lines can leave it out.
+     */
+    static boolean matchesAscii(Node node) {
+        if (node instanceof Bytes b) {
+            return (b.set()[0] | b.set()[1]) != 0;
+        }
+        if (node instanceof NonAscii) {
+            return false;
+        }
+        if (node instanceof Begin) {
+            return true;
+        }
+        if (node instanceof Cat c) {
+            return c.items().stream().allMatch(ByteRegex::matchesAscii);
+        }
+        if (node instanceof Alt a) {
+            return a.branches().stream().anyMatch(ByteRegex::matchesAscii);
+        }
+        Repeat r = (Repeat) node;
+        return r.min() == 0 || matchesAscii(r.node());
     }
 
     private Node literal(int cp) {

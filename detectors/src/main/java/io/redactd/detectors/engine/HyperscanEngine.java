@@ -53,8 +53,8 @@ import static com.gliwka.hyperscan.jni.hyperscan.hs_valid_platform;
  * Both add to the same {@link PatternSet}; the redactor then confirms exact spans between the first and last end
  * reported. The line is copied into a reused direct buffer (byte offsets, no String conversion, no JNI call for the
  * copy). Hyperscan runs in byte mode, where it agrees with RE2/J on ASCII text only, so lines with bytes >= 0x80 go
- * to the portable engine's prefilter instead. Patterns Hyperscan will not compile even as prefilters are nominated
- * on every line.
+ * to the portable engine's prefilter instead, and patterns that cannot match ASCII text are left out. Patterns
+ * Hyperscan will not compile even as prefilters are nominated on every line.
  */
 final class HyperscanEngine implements CandidateEngine {
     private static final Logger LOG = LoggerFactory.getLogger(HyperscanEngine.class);
@@ -94,6 +94,7 @@ final class HyperscanEngine implements CandidateEngine {
         int[] flags = new int[n];
         boolean[] excluded = new boolean[n];
         this.tokens = TokenNominator.forPatterns(patterns, excluded);
+        excludeNonAsciiOnly(patterns, excluded);
         this.javaContext = javaContext(patterns, detectors, excluded);
         String[] expressions = new String[n];
         for (CompiledPattern p : patterns) {
@@ -138,8 +139,28 @@ final class HyperscanEngine implements CandidateEngine {
     }
 
     /**
+     * Marks in {@code excluded} the patterns that cannot match ASCII text (full-width digits, say): only ASCII lines
+     * reach Hyperscan (the others go to the portable engine), so they would never be reported, and Hyperscan's byte
+     * mode would read their UTF-8 characters as unrelated bytes anyway.
+     */
+    private static void excludeNonAsciiOnly(List<CompiledPattern> patterns, boolean[] excluded) {
+        for (CompiledPattern p : patterns) {
+            if (p.isContext() || excluded[p.index()]) {
+                continue;
+            }
+            try {
+                if (!ByteRegex.matchesAscii(ByteRegex.parse(p.regex()))) {
+                    excluded[p.index()] = true;
+                }
+            } catch (ByteRegex.Unsupported e) {
+                // kept: Hyperscan (or "every line") decides
+            }
+        }
+    }
+
+    /**
      * A contextual detector's context pattern, its words (lower-case ASCII) and its other patterns, all covered by
-     * the token pass.
+     * the token pass (or unable to match an ASCII line).
      */
     private record JavaContext(int contextPattern, int[] patterns, byte[][] words) {
     }

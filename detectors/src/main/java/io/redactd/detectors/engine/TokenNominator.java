@@ -13,9 +13,11 @@ import java.util.Map;
  *
  * <p>Every rule is a necessary condition of its regex, written against that exact regex text (a changed catalog
  * pattern is not claimed and goes back to Hyperscan): each of these patterns' values starts where an alphanumeric
- * token starts, because every one of their left boundaries refuses a letter or digit before the value (the e-mail
- * rule lands on the {@code @} instead: Hyperscan spent a quarter of its time on that pattern, measured by
- * HyperscanPatternCosts). The rule reads
+ * token starts, because every one of their left boundaries refuses a letter or digit before the value (an underscore
+ * or a dash may glue it to a word: neither is alphanumeric). Two land elsewhere: the e-mail
+ * rule on the {@code @} (Hyperscan spent a quarter of its time on that pattern, measured by
+ * HyperscanPatternCosts), and the dashed SSN glued to a letter ({@code user123-45-6789}), whose first group is inside
+ * a token, on its middle group, which starts one. The rule reads
  * a few bytes at that token (run lengths, separators) and, when the regex could match there, reports the range in
  * which that match would end. Over the line each pattern gets the smallest first and the largest last end, so every
  * true match ends within [firstEnd, lastEnd] and the exact confirmation reads only that stretch. Candidates may be too
@@ -23,22 +25,40 @@ import java.util.Map;
  * pattern. ASCII lines only (the Hyperscan engine sends other lines to the portable engine).
  */
 final class TokenNominator {
+    /*
+     * Pieces of the catalog's regexes, written out as Catalog writes them. The no-break and thin spaces between digit
+     * groups never occur on the ASCII lines this pass reads, so the rules below are those of the ASCII patterns.
+     */
+    private static final String NUM_GLUED = "(?:^|[^0-9A-Za-z.-]|[A-Za-z]-)";
+    private static final String BLANK = "(?: |\u00A0|\u202F|\u2009)";
+    private static final String DASH_OR_BLANK = "(?:[ -]|\u00A0|\u202F|\u2009)";
+    private static final String PHONE_SEP = "(?:[ .-]|\u00A0|\u202F|\u2009)";
+    private static final String CARD_GROUPED = "[2-6]\\d{3}(?:" + DASH_OR_BLANK + "\\d{4}){2}" + DASH_OR_BLANK
+            + "\\d{1,4}(?:" + DASH_OR_BLANK + "\\d{1,3})?|3\\d{3}" + DASH_OR_BLANK + "\\d{6}" + DASH_OR_BLANK
+            + "\\d{4,5}";
+
     /** The catalog regexes the rules are written for, exactly as {@code Catalog} builds them. */
     enum Rule {
-        SSN_FORMATTED("(?:^|[^0-9A-Za-z_.-])(\\d{3}-\\d{2}-\\d{4}|\\d{3} \\d{2} \\d{4})\\b"),
-        SSN_BARE("(?:^|[^0-9A-Za-z_.-])(\\d{9})\\b"),
-        CARD("(?:^|[^0-9A-Za-z_.-])(3\\d{13,18}|4\\d{12,18}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15,18}|[2-6]\\d{3}"
-                + "(?:[ -]\\d{4}){2}[ -]\\d{1,4}(?:[ -]\\d{1,3})?|3\\d{3}[ -]\\d{6}[ -]\\d{4,5})\\b"),
-        PHONE_PAREN("(?:^|[^0-9A-Za-z_.-])(\\(\\d{3}\\)[ .-]?\\d{3}[-. ]\\d{4})\\b"),
-        PHONE_SEPARATED("(?:^|[^0-9A-Za-z_.-])(\\d{3}-\\d{3}-\\d{4}|\\d{3}\\.\\d{3}\\.\\d{4})\\b"),
-        PHONE_PLUS1("(?:^|[^0-9A-Za-z_+])(\\+1[ .-]?(?:\\(\\d{3}\\) ?|\\d{3}[ .-]?)\\d{3}[ .-]?\\d{4})\\b"),
-        PHONE_ONE("(?:^|[^0-9A-Za-z_.-])(1-\\d{3}-\\d{3}-\\d{4}|1 \\(\\d{3}\\) ?\\d{3}[-. ]\\d{4})\\b"),
-        PHONE_BARE("(?:^|[^0-9A-Za-z_.-])(1?[2-9]\\d{9}|[2-9]\\d{2} \\d{3} \\d{4})\\b"),
+        SSN_FORMATTED(NUM_GLUED + "(\\d{3}-\\d{2}-\\d{4}|\\d{3}" + BLANK + "\\d{2}" + BLANK + "\\d{4})\\b"),
+        /** The one rule whose value does not start a token: it lands on the middle group's token instead. */
+        SSN_LETTER("[A-Za-z](\\d{3}-\\d{2}-\\d{4})\\b"),
+        SSN_BARE(NUM_GLUED + "(\\d{9})\\b"),
+        CARD("(?:^|[^0-9A-Za-z_.-])(3\\d{13,18}|4\\d{12,18}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15,18}|"
+                + CARD_GROUPED + ")\\b"),
+        CARD_GLUED("(?:_|[A-Za-z]-)(3\\d{13,15}|4\\d{12,15}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15}|"
+                + CARD_GROUPED + ")\\b"),
+        PHONE_PAREN(NUM_GLUED + "(\\(\\d{3}\\)" + PHONE_SEP + "?\\d{3}" + PHONE_SEP + "\\d{4})\\b"),
+        PHONE_SEPARATED(NUM_GLUED + "(\\d{3}-\\d{3}-\\d{4}|\\d{3}\\.\\d{3}\\.\\d{4})\\b"),
+        PHONE_PLUS1("(?:^|[^0-9A-Za-z+])(\\+1" + PHONE_SEP + "?(?:\\(\\d{3}\\)" + BLANK + "?|\\d{3}" + PHONE_SEP
+                + "?)\\d{3}" + PHONE_SEP + "?\\d{4})\\b"),
+        PHONE_ONE(NUM_GLUED + "(1-\\d{3}-\\d{3}-\\d{4}|1" + BLANK + "\\(\\d{3}\\)" + BLANK + "?\\d{3}" + PHONE_SEP
+                + "\\d{4})\\b"),
+        PHONE_BARE(NUM_GLUED + "(1?[2-9]\\d{9}|[2-9]\\d{2}" + BLANK + "\\d{3}" + BLANK + "\\d{4})\\b"),
         IPV4("(?:^|[^0-9A-Za-z.])((?:\\d{1,3}\\.){3}\\d{1,3}(?:\\.[0-9A-Za-z]+|-[A-Za-z][0-9A-Za-z]*)*)\\b"),
         IPV6("(?:^|[^0-9A-Za-z:])((?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\\b|(?:[0-9A-Fa-f]{1,4}:){1,6}"
                 + "(?::[0-9A-Fa-f]{1,4}){1,6}\\b|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}\\b"
                 + "|(?:[0-9A-Fa-f]{1,4}:){1,7}:)"),
-        NPI("(?:^|[^0-9A-Za-z_.-])([12]\\d{9})\\b"),
+        NPI(NUM_GLUED + "([12]\\d{9})\\b"),
         DEA("(?:^|[^0-9A-Za-z_])([ABCDEFGHJKLMPRSTUX][A-Z9]\\d{7})\\b"),
         MBI("(?:^|[^0-9A-Za-z_-])([1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\\d-?[AC-HJKMNP-RT-Y]"
                 + "[AC-HJKMNP-RT-Y0-9]\\d-?[AC-HJKMNP-RT-Y]{2}\\d{2})\\b"),
@@ -86,6 +106,7 @@ final class TokenNominator {
     private static final byte AT = 6;
     private static final byte[] CLASS = new byte[256];
     private static final boolean[] ALNUM = new boolean[256];
+    private static final boolean[] LETTER = new boolean[256];
     private static final boolean[] UPPER_OR_DIGIT = new boolean[256];
     private static final boolean[] HEX = new boolean[256];
     /** What the IPv4 pattern's value can hold: its trailing {@code (?:\.[0-9A-Za-z]+|-[A-Za-z][0-9A-Za-z]*)*}. */
@@ -103,6 +124,7 @@ final class TokenNominator {
             boolean upper = b >= 'A' && b <= 'Z';
             boolean lower = b >= 'a' && b <= 'z';
             ALNUM[b] = digit || upper || lower;
+            LETTER[b] = upper || lower;
             UPPER_OR_DIGIT[b] = digit || upper;
             HEX[b] = digit || (b >= 'A' && b <= 'F') || (b >= 'a' && b <= 'f');
             IPV4_TAIL[b] = ALNUM[b] || b == '.' || b == '-';
@@ -157,7 +179,7 @@ final class TokenNominator {
 
     /**
      * Bit k: some rule reads a digit run of length k that ends its token whatever byte follows it (9-11, 13-19).
-     * Shorter runs are read only before a blank, a dash or a dot (lengths 1, 3, 4 separated values; 1-3 an IPv4
+     * Shorter runs are read only before a blank, a dash or a dot (lengths 1-4 separated values; 1-3 an IPv4
      * octet; 1-6 a house number).
      */
     private static final long LONG_RUNS = 1L << 9 | 1L << 10 | 1L << 11 | 0x7FL << 13;
@@ -508,10 +530,20 @@ final class TokenNominator {
                         add(next == ' ' ? Rule.PHONE_BARE : Rule.PHONE_SEPARATED, s + 12, s + 12);
                     }
                 }
+                case 2 -> {
+                    // [A-Za-z]\d{3}-\d{2}-\d{4}: this is the middle group; the letter and first group come before it
+                    if (next == '-' && s - 5 >= start && buf[s - 1] == '-' && digits(buf, s - 4, 3)
+                            && LETTER[buf[s - 5] & 0xff] && digits(buf, s + 3, 4)) {
+                        add(Rule.SSN_LETTER, s + 7, s + 7);
+                    }
+                }
                 case 4 -> {
                     // [2-6]\d{3}(?:[ -]\d{4}){2}[ -]\d{1,4}(?:[ -]\d{1,3})? (16-23 bytes) or 3\d{3}[ -]\d{6}[ -]\d{4,5}
                     if ((next == ' ' || next == '-') && buf[s] >= '2' && buf[s] <= '6' && digits(buf, s + 5, 4)) {
                         add(Rule.CARD, s + 16, s + 23);
+                        if (glued(buf, s)) {
+                            add(Rule.CARD_GLUED, s + 16, s + 23);
+                        }
                     }
                 }
                 case 9 -> add(Rule.SSN_BARE, j, j);
@@ -527,6 +559,9 @@ final class TokenNominator {
             }
             if (k >= 13 && k <= 19 && cardDigits(buf[s], buf[s + 1], k)) {
                 add(Rule.CARD, j, j);
+                if (k <= 16 && (buf[s] != '6' || k == 16) && glued(buf, s)) {
+                    add(Rule.CARD_GLUED, j, j); // 3\d{13,15}|4\d{12,15}|5[1-5]\d{14}|2[2-7]\d{14}|6\d{15}
+                }
             }
             if (k <= 3 && next == '.') {
                 ipv4(buf, s, j);
@@ -578,6 +613,11 @@ final class TokenNominator {
             if (may) {
                 add(Rule.ADDRESS, s + 7, end);
             }
+        }
+
+        /** (?:_|[A-Za-z]-) right before s (the token starting at s), within the line. */
+        private boolean glued(byte[] buf, int s) {
+            return s > start && (buf[s - 1] == '_' || buf[s - 1] == '-' && s - 2 >= start && LETTER[buf[s - 2] & 0xff]);
         }
 
         /** 3\d{13,18}|4\d{12,18}|5[1-5]\d{14}|2[2-7]\d{14}|6\d{15,18}: epoch milliseconds (1...) are not cards. */

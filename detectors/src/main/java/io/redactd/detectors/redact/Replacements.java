@@ -12,8 +12,9 @@ import java.security.GeneralSecurityException;
  * so it is also safe inside a JSON string:
  * <ul>
  *   <li>MASK: {@code [REDACTED:SSN]}</li>
- *   <li>PARTIAL: {@code [REDACTED:SSN:6789]}, the last four letters/digits of the value; values with fewer than eight
- *       letters/digits are masked entirely, since four characters would be half of them</li>
+ *   <li>PARTIAL: {@code [REDACTED:SSN:6789]}, the last four letters/digits of the value (a full-width digit as its
+ *       ASCII digit); values with fewer than eight letters/digits are masked entirely, since four characters would be
+ *       half of them</li>
  *   <li>TOKENIZE: {@code [TOKEN:SSN:k1:3f9a0c...]}, the first 16 hex digits of HMAC-SHA-256(key, TYPE 0x00
  *       normalized-value); the type keeps equal digit strings of different types apart</li>
  * </ul>
@@ -62,7 +63,7 @@ final class Replacements {
     private void partial(ByteBuf out, byte[] typeBytes, byte[] value, int start, int end) {
         int total = 0;
         for (int i = start; i < end; i++) {
-            if (isAlnum(value[i])) {
+            if (isAlnum(value[i]) || fullWidthDigitEndingAt(value, start, i) >= 0) {
                 total++;
             }
         }
@@ -74,6 +75,12 @@ final class Replacements {
         for (int i = end - 1; i >= start && k > 0; i--) {
             if (isAlnum(value[i])) {
                 keep[--k] = value[i];
+            } else {
+                int d = fullWidthDigitEndingAt(value, start, i);
+                if (d >= 0) {
+                    keep[--k] = (byte) ('0' + d); // kept as its ASCII digit: the replacement stays ASCII
+                    i -= 2;
+                }
             }
         }
         out.writeAscii("[REDACTED:");
@@ -118,6 +125,11 @@ final class Replacements {
                 for (int i = start; i < end; i++) {
                     if (v[i] >= '0' && v[i] <= '9') {
                         normalized.write(v[i]);
+                    } else {
+                        int d = fullWidthDigitEndingAt(v, start, i);
+                        if (d >= 0) {
+                            normalized.write('0' + d); // ４１１１... and 4111... give one token
+                        }
                     }
                 }
             }
@@ -163,6 +175,15 @@ final class Replacements {
 
     int normalizedLength() {
         return normalized.length();
+    }
+
+    /** The value of the full-width digit (U+FF10-FF19, EF BC 90-99) whose last byte is at i, or -1. */
+    private static int fullWidthDigitEndingAt(byte[] v, int start, int i) {
+        int b = v[i] & 0xff;
+        if (b >= 0x90 && b <= 0x99 && i - 2 >= start && v[i - 1] == (byte) 0xBC && v[i - 2] == (byte) 0xEF) {
+            return b - 0x90;
+        }
+        return -1;
     }
 
     private static boolean isAlnum(byte b) {

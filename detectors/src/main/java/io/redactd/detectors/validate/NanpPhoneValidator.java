@@ -1,8 +1,8 @@
 package io.redactd.detectors.validate;
 
 /**
- * North American Numbering Plan: 10 digits, or 11 with a leading country code 1 (other bytes such as {@code +()} and
- * separators are ignored). The area code (NPA) and exchange (NXX) start with 2-9 and are not N11 service codes; the
+ * North American Numbering Plan: 10 digits, or 11 with a leading country code 1 ({@code +()} and the separators of
+ * {@link Digits}, no-break spaces included, are skipped; anything else is refused). The area code (NPA) and exchange (NXX) start with 2-9 and are not N11 service codes; the
  * NPA's middle digit is not 9 (reserved for expansion). Numbers made of one repeated digit are rejected.
  *
  * <p>555-01xx numbers, reserved for fiction, are accepted on purpose: test fixtures and demos use them, they look like
@@ -12,13 +12,14 @@ public final class NanpPhoneValidator implements Validator {
     @Override
     public boolean valid(byte[] buf, int start, int end) {
         int n = 0;
-        for (int i = start; i < end; i++) {
-            byte b = buf[i];
-            if (Digits.isDigit(b)) {
+        for (int i = start; i < end; ) {
+            int u = Digits.unit(buf, i, end);
+            if (Digits.unitIsDigit(u)) {
                 n++;
-            } else if (!(Digits.isSeparator(b) || b == '(' || b == ')' || b == '+')) {
+            } else if (!Digits.unitIsSeparator(u) && buf[i] != '(' && buf[i] != ')' && buf[i] != '+') {
                 return false;
             }
+            i += Digits.unitLength(u);
         }
         int skip;
         if (n == 10) {

@@ -35,15 +35,19 @@ final class CatalogMatcher {
         }
     }
 
-    /** All validated matches, overlapping ones included. Lines are treated as Latin-1 so char offsets are bytes. */
+    /**
+     * All validated matches, overlapping ones included, as byte offsets in the line's UTF-8 (what the redactor reads:
+     * RE2/J matches the bytes, validators get them).
+     */
     List<Hit> candidates(String line) {
-        byte[] bytes = line.getBytes(StandardCharsets.ISO_8859_1);
-        String lower = line.toLowerCase(Locale.ROOT);
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        // ASCII-lowered, one char per byte: context words are ASCII and matched byte for byte
+        String lower = new String(bytes, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
         List<Hit> hits = new ArrayList<>();
         for (Compiled c : compiled) {
-            Matcher m = c.pattern().matcher(line);
+            Matcher m = c.pattern().matcher(bytes);
             int from = 0;
-            while (from <= line.length() && m.find(from)) {
+            while (from <= bytes.length && m.find(from)) {
                 int g = c.spec().valueGroup();
                 int s = m.start(g);
                 int e = m.end(g);
@@ -90,12 +94,15 @@ final class CatalogMatcher {
         if (hits.isEmpty()) {
             return line;
         }
-        StringBuilder sb = new StringBuilder(line.length());
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length);
         int pos = 0;
         for (Hit h : hits) {
-            sb.append(line, pos, h.start()).append("[REDACTED:").append(h.spec().type()).append(']');
+            out.write(bytes, pos, h.start() - pos);
+            out.writeBytes(("[REDACTED:" + h.spec().type() + "]").getBytes(StandardCharsets.US_ASCII));
             pos = h.end();
         }
-        return sb.append(line, pos, line.length()).toString();
+        out.write(bytes, pos, bytes.length - pos);
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

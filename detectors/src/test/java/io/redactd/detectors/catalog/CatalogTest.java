@@ -102,6 +102,144 @@ class CatalogTest {
     }
 
     /**
+     * Numbers glued to the word before them: an underscore or a letter's dash before an SSN, phone, NPI or card (cards
+     * of 13-16 digits only), a letter before a dashed SSN. Before, their left boundary refused these bytes and the
+     * values went out in clear. Synthetic values, valid by the real rules (Luhn and issuer ranges, SSN area rules,
+     * NANP codes).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '~', quoteCharacter = '`', value = {
+        "srv_4111111111111111 up ~ srv_[REDACTED:CREDIT_CARD] up",
+        "card=pan_5500000000000004; ~ card=pan_[REDACTED:CREDIT_CARD];",
+        "amex_378282246310005 visa13_4222222222222 ~ amex_[REDACTED:CREDIT_CARD] visa13_[REDACTED:CREDIT_CARD]",
+        "pan_4111 1111 1111 1111 and cc-4111-1111-1111-1111 ~ pan_[REDACTED:CREDIT_CARD] and cc-[REDACTED:CREDIT_CARD]",
+        "card-6011000990139424 ~ card-[REDACTED:CREDIT_CARD]",
+        "user_123-45-6789 ssn_536-22-8872 ~ user_[REDACTED:SSN] ssn_[REDACTED:SSN]",
+        "host-212-67-4821 ok ~ host-[REDACTED:SSN] ok",
+        "user123-45-6789 and SSN536-22-8872 ~ user[REDACTED:SSN] and SSN[REDACTED:SSN]",
+        "id_536 22 8872 ~ id_[REDACTED:SSN]",
+        "ssn_123456789 ~ ssn_[REDACTED:SSN]",
+        "tel_217-555-0123 fax-(217) 555-0123 ~ tel_[REDACTED:PHONE] fax-[REDACTED:PHONE]",
+        "callback-1-800-555-0199 ~ callback-[REDACTED:PHONE]",
+        "phone_2175550123 ~ phone_[REDACTED:PHONE]",
+        "npi_1234567893 ~ npi_[REDACTED:NPI]",
+    })
+    void redactsNumbersGluedToAWord(String line, String expected) {
+        assertThat(MATCHER.redact(line.strip())).as("reference matcher").isEqualTo(expected.strip());
+        assertThat(redact(HYPERSCAN, line.strip())).as("hyperscan engine").isEqualTo(expected.strip());
+        assertThat(redact(PORTABLE, line.strip())).as("portable engine").isEqualTo(expected.strip());
+    }
+
+    /**
+     * Digit groups separated by a no-break space (U+00A0), a narrow no-break space (U+202F) or a thin space (U+2009),
+     * as formatted text (word processors, French locales, copy-paste from web pages) writes them. (The Java compiler
+     * turns the Unicode escapes below into those characters.)
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '~', quoteCharacter = '`', value = {
+        "card 4111\u00A01111\u00A01111\u00A01111 ok ~ card [REDACTED:CREDIT_CARD] ok",
+        "card 4111\u202F1111\u202F1111\u202F1111 ok ~ card [REDACTED:CREDIT_CARD] ok",
+        "amex 3782\u2009822463\u200910005. ~ amex [REDACTED:CREDIT_CARD].",
+        "srv_5500\u00A00000\u00A00000\u00A00004 ~ srv_[REDACTED:CREDIT_CARD]",
+        "ssn 123\u00A045\u00A06789, ~ ssn [REDACTED:SSN],",
+        "ssn: 536\u202F22\u202F8872 ~ ssn: [REDACTED:SSN]",
+        "ssn 536\u200922\u20098872 ~ ssn [REDACTED:SSN]",
+        "call (217)\u00A0555-0123 or (217)\u2009555\u20090123 ~ call [REDACTED:PHONE] or [REDACTED:PHONE]",
+        "+1\u00A0217\u00A0555\u00A00123 ~ [REDACTED:PHONE]",
+        "1\u202F(217)\u202F555-0123 ~ [REDACTED:PHONE]",
+        "tel 217\u00A0555\u00A00123 ~ tel [REDACTED:PHONE]",
+    })
+    void redactsDigitGroupsSeparatedByNoBreakSpaces(String line, String expected) {
+        String in = line.strip();
+        String want = expected.strip();
+        assertThat(MATCHER.redact(in)).as("reference matcher").isEqualTo(want);
+        assertThat(redact(HYPERSCAN, in)).as("hyperscan engine").isEqualTo(want);
+        assertThat(redact(PORTABLE, in)).as("portable engine").isEqualTo(want);
+    }
+
+    /**
+     * Card numbers and SSNs in full-width digits (U+FF10-FF19), as East Asian text writes them, contiguous or grouped
+     * with blanks, ideographic spaces or dashes (ASCII or full-width), right after CJK text or punctuation.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '~', quoteCharacter = '`', value = {
+        "カード番号４１１１１１１１１１１１１１１１です ~ カード番号[REDACTED:CREDIT_CARD]です",
+        "card ４１１１ １１１１ １１１１ １１１１ ok ~ card [REDACTED:CREDIT_CARD] ok",
+        "カード：５５００\u3000００００\u3000００００\u3000０００４。 ~ カード：[REDACTED:CREDIT_CARD]。",
+        "amex ３７８２－８２２４６３－１０００５ ~ amex [REDACTED:CREDIT_CARD]",
+        "４１１１１１１１１１１１１１１１、５５０００００００００００００４ ~ [REDACTED:CREDIT_CARD]、[REDACTED:CREDIT_CARD]",
+        "社会保障番号：１２３－４５－６７８９。 ~ 社会保障番号：[REDACTED:SSN]。",
+        "ssn １２３-４５-６７８９ ok ~ ssn [REDACTED:SSN] ok",
+        "SSN＝５３６\u3000２２\u3000８８７２ ~ SSN＝[REDACTED:SSN]",
+    })
+    void redactsFullWidthCardsAndSsns(String line, String expected) {
+        String in = line.strip();
+        String want = expected.strip();
+        assertThat(MATCHER.redact(in)).as("reference matcher").isEqualTo(want);
+        assertThat(redact(HYPERSCAN, in)).as("hyperscan engine").isEqualTo(want);
+        assertThat(redact(PORTABLE, in)).as("portable engine").isEqualTo(want);
+    }
+
+    /**
+     * Look-alikes the widened boundaries must leave alone: HDFS block ids (negative, or 18-19 digits after the
+     * underscore, some of which pass Luhn and the issuer table), negative numbers, hex trace ids with a digit run,
+     * dates and versions glued to words, dashed numbers longer than a value, thousands grouped by no-break spaces,
+     * full-width dates and numbers that fail the rules.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '~', quoteCharacter = '`', value = {
+        "Deleting block blk_-4111111111111111 file",
+        "Receiving block blk_4568377692254637284 src: /10",
+        "delete: blk_358331073189608564 is",
+        "offset=-4111111111111111 delta=-536-22-8872",
+        "req-4568377692254637284 done",
+        "trace=af4111111111111111 span=4bf92f3577b34da6a3ce929d0e0e4736",
+        "build_20261127 job_1445144423722_0020 container_e01_1445144423722_0020_01_000001",
+        "ref 2016-123-45-6789 v1.123-45-6789 pkg-1.0.536-22-8872",
+        "x_666-12-3456 user912-34-5678 host-000-12-3456 id_4111111111111112",
+        "id 3f2b8c1e-9a7d-4e2f-8c1b-2d3e4f5a6b7c ok",
+        "total 1\u00A0234\u00A0567,89 € and 4\u202F111\u202F111\u202F111\u202F111\u202F111",
+        "ssn 666\u00A012\u00A03456 card 4111\u00A01111\u00A01111\u00A01112",
+        "２０２６年１１月２７日 ６６６－１２－３４５６ 注文４１１１１１１１１１１１１１１２",
+        "番号１２３４５６７８９０１２３４５６７８９０１ ３．１４１５９２６５３５８９７９３２３８",
+    })
+    void leavesLookAlikesOfGluedValuesAlone(String line) {
+        String in = line.strip();
+        assertThat(MATCHER.redact(in)).as("reference matcher").isEqualTo(in);
+        assertThat(redact(HYPERSCAN, in)).as("hyperscan engine").isEqualTo(in);
+        assertThat(redact(PORTABLE, in)).as("portable engine").isEqualTo(in);
+    }
+
+    /**
+     * Values right after multi-byte text. RE2/J's search for a nominated pattern starts at the engine's first match
+     * end minus the pattern's longest match; that offset could fall inside a UTF-8 character, and RE2/J, started on
+     * a continuation byte, then missed the match: "日日  123-45-6789" and "ログ +1 217 555 0123" went out in clear
+     * (found in the full-width tests, present before them). The start now moves back to the character's first byte.
+     */
+    @Test
+    void findsValuesRightAfterMultiByteText() {
+        String[] before = {"ログ", "ロ", "日本語", "éé", "é", "xé", "ログロ", "日日", "ß", "\uD83D\uDE00"};
+        String[][] values = {{"(221)676-1212", "PHONE"}, {"(221) 676-1212", "PHONE"}, {"123-45-6789", "SSN"},
+            {"4111 1111 1111 1111", "CREDIT_CARD"}, {"4111111111111111", "CREDIT_CARD"}, {"+1 217 555 0123", "PHONE"},
+            {"217-555-0123", "PHONE"}, {"123\u00A045\u00A06789", "SSN"}, {"\uFF11\uFF12\uFF13-\uFF14\uFF15-"
+                + "\uFF16\uFF17\uFF18\uFF19", "SSN"}, {"10.1.2.3", "IPV4"}};
+        int checked = 0;
+        for (String b : before) {
+            for (String sep : new String[] {" ", "  ", "=", "   ", "\u3000"}) {
+                for (String[] v : values) {
+                    String line = b + sep + v[0];
+                    String want = b + sep + "[REDACTED:" + v[1] + "]";
+                    assertThat(MATCHER.redact(line)).as("reference matcher").isEqualTo(want);
+                    assertThat(redact(HYPERSCAN, line)).as("hyperscan engine: %s", line).isEqualTo(want);
+                    assertThat(redact(PORTABLE, line)).as("portable engine: %s", line).isEqualTo(want);
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(500);
+    }
+
+    /**
      * Internationalized addresses (RFC 6531 local parts, IDN domains): the whole address goes, and no part of the
      * local part (the person's name) survives. Before the fix the ASCII-only local part started the match after
      * the last non-ASCII character ({@code josé.garcí[REDACTED:EMAIL]}) or, with a non-ASCII domain, did not match

@@ -46,6 +46,16 @@ class CandidateEnginesTest {
         for (int i = 0; i < 1_000; i++) {
             lines.add(gen.next().text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+        // values after multi-byte characters: a window start inside a character made RE2/J miss what followed
+        for (String before : new String[] {"ログ", "日日", "éé", "xé", "日本語", "ß"}) {
+            for (String sep : new String[] {" ", "  ", "="}) {
+                for (String v : new String[] {"(221)676-1212", "123-45-6789", "+1 217 555 0123", "4111 1111 1111 1111",
+                    "srv_4111111111111111", "123\u00A045\u00A06789", "\uFF14\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11"
+                        + "\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11", "a.b@x.org"}) {
+                    lines.add((before + sep + v).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
         for (CandidateEngine engine : engines) {
             CandidateEngine.Scan scan = engine.newScan();
             PatternSet set = new PatternSet(patterns.size());

@@ -114,6 +114,40 @@ class RedactorTest {
         assertThat(redact(other, "ssn 123-45-6789").substring(16)).isNotEqualTo(a.substring(16));
     }
 
+    /**
+     * Full-width digits and no-break separators (built-in catalog): a token is the same as for the ASCII form of the
+     * number (DIGITS normalization reads a full-width digit as its ASCII digit; before, it kept nothing of it, so
+     * every full-width number would have had one token), and PARTIAL keeps the last four as ASCII digits.
+     */
+    @ParameterizedTest
+    @EnumSource(value = EngineChoice.class, names = {"PORTABLE", "HYPERSCAN"})
+    void fullWidthAndNoBreakFormsTokenizeAndPartialLikeAsciiOnes(EngineChoice engine) {
+        Redactor tok = Plans.compile(settings(engine).withActions(Map.of("SSN", Action.TOKENIZE,
+                "CREDIT_CARD", Action.TOKENIZE)).withTokenKey(KEY, "k1").s()).newRedactor();
+        String ascii = redact(tok, "card 4111111111111111");
+        assertThat(ascii).matches("card \\[TOKEN:CREDIT_CARD:k1:[0-9a-f]{16}]");
+        assertThat(redact(tok, "card \uFF14\uFF11\uFF11\uFF11\u3000\uFF11\uFF11\uFF11\uFF11\u3000\uFF11\uFF11"
+                + "\uFF11\uFF11\u3000\uFF11\uFF11\uFF11\uFF11")).isEqualTo(ascii);
+        assertThat(redact(tok, "card 4111\u00A01111\u00A01111\u00A01111")).isEqualTo(ascii);
+        assertThat(redact(tok, "card srv_4111111111111111")).isEqualTo(ascii.replace("card ", "card srv_"));
+        String ssn = redact(tok, "ssn 123-45-6789");
+        assertThat(redact(tok, "ssn \uFF11\uFF12\uFF13\uFF0D\uFF14\uFF15\uFF0D\uFF16\uFF17\uFF18\uFF19"))
+                .isEqualTo(ssn);
+        assertThat(redact(tok, "ssn 123\u202F45\u202F6789")).isEqualTo(ssn);
+        assertThat(redact(tok, "ssn \uFF11\uFF12\uFF13\uFF0D\uFF14\uFF15\uFF0D\uFF16\uFF17\uFF18\uFF10"))
+                .isNotEqualTo(ssn);
+
+        Redactor partial = Plans.compile(settings(engine).withActions(Map.of("SSN", Action.PARTIAL,
+                "CREDIT_CARD", Action.PARTIAL)).s()).newRedactor();
+        // 4111111111131234 (Luhn-valid), in full-width digits after katakana
+        assertThat(redact(partial, "\u30AB\u30FC\u30C9\uFF14\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11"
+                + "\uFF11\uFF13\uFF11\uFF12\uFF13\uFF14"))
+                .isEqualTo("\u30AB\u30FC\u30C9[REDACTED:CREDIT_CARD:1234]");
+        assertThat(redact(partial, "ssn 123\u00A045\u00A06789")).isEqualTo("ssn [REDACTED:SSN:6789]");
+        assertThat(redact(partial, "ssn \uFF11\uFF12\uFF13-\uFF14\uFF15-\uFF16\uFF17\uFF18\uFF19"))
+                .isEqualTo("ssn [REDACTED:SSN:6789]");
+    }
+
     @ParameterizedTest
     @EnumSource(value = EngineChoice.class, names = {"PORTABLE", "HYPERSCAN"})
     void dropMarksTheEvent(EngineChoice engine) {

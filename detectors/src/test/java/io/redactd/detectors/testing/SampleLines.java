@@ -16,11 +16,18 @@ public final class SampleLines {
         "jane\\u0040example.org", "(217) 555-0123", "217-555-0123", "+1 217.555.0123", "patient=John Smith",
         "name: Mary Ann", "10.1.2.3", "192.168.100.254", "256.1.1.1", "AC-123456", "acct AC-654321",
         "josé.garcía@example.com", "jürgen.müller@例え.jp", "user@bücher.example", "jos\uFFFD.garc\uFFFD@example.com",
-        "иван@пример.рф", "josé%40bücher.example", "café jane@example.org"};
+        "иван@пример.рф", "josé%40bücher.example", "café jane@example.org",
+        // glued to a word, no-break and thin spaces between groups, full-width digits
+        "srv_4111111111111111", "ssn_123-45-6789", "host-212-67-4821", "user123-45-6789", "tel_217-555-0123",
+        "4111\u00A01111\u00A01111\u00A01111", "536\u202F22\u202F8872", "(217)\u2009555\u20090123",
+        "\uFF14\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11",
+        "\uFF15\uFF13\uFF16\uFF0D\uFF12\uFF12\uFF0D\uFF18\uFF18\uFF17\uFF12"};
     private static final String[] NOISE = {
         "2026-11-27T03:17:53.123Z", "v1.2.3", "order 4111111111111112", "1732677473123",
         "3f2b8c1e-9a7d-4e2f-8c1b-2d3e4f5a6b7c", "sha256:9f86d081884c7d659a2feaa0c55ad015", "0.004", "HTTP/1.1",
-        "pid=4242", "-", "é", "データ"};
+        "pid=4242", "-", "é", "データ", "blk_-4111111111111111", "blk_4568377692254637284", "trace=af4111111111111111",
+        "build_20261127", "1\u00A0234\u00A0567,89\u00A0€", "\uFF12\uFF10\uFF12\uFF16年\uFF11\uFF11月",
+        "\uFF16\uFF16\uFF16\uFF0D\uFF11\uFF12\uFF0D\uFF13\uFF14\uFF15\uFF16"};
 
     private SampleLines() {
     }

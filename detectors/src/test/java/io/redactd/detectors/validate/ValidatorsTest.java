@@ -196,4 +196,78 @@ class ValidatorsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("crc32").hasMessageContaining("luhn");
     }
+
+    /**
+     * UTF-8 values: digit groups separated by no-break, narrow no-break, thin or ideographic spaces or a full-width
+     * dash, and full-width digits (U+FF10-FF19), read as the digits they stand for. Embedded between full-width
+     * digits, which must not count.
+     */
+    private static boolean checkUtf8(Validator v, String value) {
+        byte[] pre = "\uFF19".getBytes(StandardCharsets.UTF_8);
+        byte[] val = value.getBytes(StandardCharsets.UTF_8);
+        byte[] buf = ("\uFF19" + value + "\uFF19").getBytes(StandardCharsets.UTF_8);
+        return v.valid(buf, pre.length, pre.length + val.length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"123\u00A045\u00A06789", "123\u202F45\u202F6789", "123\u200945\u20096789",
+        "\uFF11\uFF12\uFF13\uFF0D\uFF14\uFF15\uFF0D\uFF16\uFF17\uFF18\uFF19",
+        "\uFF11\uFF12\uFF13-\uFF14\uFF15-\uFF16\uFF17\uFF18\uFF19",
+        "\uFF15\uFF13\uFF16\u3000\uFF12\uFF12\u3000\uFF18\uFF18\uFF17\uFF12"})
+    void ssnAcceptsNoBreakSeparatorsAndFullWidthDigits(String s) {
+        assertThat(checkUtf8(Validators.SSN, s)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\uFF16\uFF16\uFF16\uFF0D\uFF11\uFF12\uFF0D\uFF13\uFF14\uFF15\uFF16",
+        "\uFF11\uFF12\uFF13\uFF0D\uFF14\uFF15\uFF0D\uFF16\uFF17\uFF18", "123\u00A145\u00A16789",
+        "123\u200A45\u200A6789", "123\uFF0E45\uFF0E6789", "\uFF21\uFF12\uFF13-45-6789"})
+    void ssnRejectsOtherNonAsciiCharacters(String s) {
+        assertThat(checkUtf8(Validators.SSN, s)).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4111\u00A01111\u00A01111\u00A01111", "4111\u202F1111\u202F1111\u202F1111",
+        "3782\u2009822463\u200910005",
+        "\uFF14\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11",
+        "\uFF13\uFF17\uFF18\uFF12\uFF0D\uFF18\uFF12\uFF12\uFF14\uFF16\uFF13\uFF0D\uFF11\uFF10\uFF10\uFF10\uFF15"})
+    void cardAcceptsNoBreakSeparatorsAndFullWidthDigits(String s) {
+        assertThat(checkUtf8(Validators.CREDIT_CARD, s)).isTrue();
+        assertThat(checkUtf8(Validators.LUHN, s)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4111\u00A01111\u00A01111\u00A01112",
+        "\uFF14\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF12",
+        "4111\u00B71111\u00B71111\u00B71111"})
+    void cardRejectsInvalidNumbersAndOtherSeparators(String s) {
+        assertThat(checkUtf8(Validators.CREDIT_CARD, s)).isFalse();
+    }
+
+    @Test
+    void truncatedMultiByteSequencesAreNotDigitsOrSeparators() {
+        byte[] card = "4111111111111111".getBytes(StandardCharsets.US_ASCII);
+        for (byte[] tail : new byte[][] {{(byte) 0xEF}, {(byte) 0xEF, (byte) 0xBC}, {(byte) 0xC2},
+            {(byte) 0xE2, (byte) 0x80}}) {
+            byte[] buf = java.util.Arrays.copyOf(card, card.length + tail.length + 1);
+            System.arraycopy(tail, 0, buf, card.length, tail.length);
+            buf[buf.length - 1] = (byte) 0x90; // the next byte, outside the range, must not complete the sequence
+            assertThat(Validators.CREDIT_CARD.valid(buf, 0, card.length + tail.length)).isFalse();
+            assertThat(Validators.CREDIT_CARD.valid(buf, 0, card.length)).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"(217)\u2009555\u20090123", "+1\u00A0217\u00A0555\u00A00123", "217\u202F555\u202F0123"})
+    void phoneAcceptsNoBreakSeparators(String s) {
+        assertThat(checkUtf8(Validators.NANP_PHONE, s)).isTrue();
+    }
+
+    @Test
+    void npiAndLuhnReadFullWidthDigits() {
+        String npi = "\uFF11\uFF12\uFF13\uFF14\uFF15\uFF16\uFF17\uFF18\uFF19\uFF13"; // 1234567893
+        assertThat(checkUtf8(Validators.NPI, npi)).isTrue();
+        assertThat(checkUtf8(Validators.NPI, npi.replace('\uFF13', '\uFF14'))).isFalse();
+        assertThat(checkUtf8(Validators.LUHN, "7992739871\uFF13")).isTrue(); // 79927398713, its last digit full-width
+    }
 }
