@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 
@@ -73,7 +74,9 @@ final class HttpAlertTarget implements AlertTarget {
         if (config.tls().caFile() != null) {
             options.setTrustOptions(new PemTrustOptions().addCertPath(config.tls().caFile()));
         }
-        this.client = vertx.createHttpClient(options);
+        // One connection per attempt in flight: a smaller pool would queue attempts inside the client, where they
+        // would use up their timeout waiting for a connection.
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(Math.max(1, config.maxInFlight())));
     }
 
     @Override
