@@ -115,7 +115,8 @@ public final class AlertManager implements FindingsHook {
         for (int i = 0; i < targets.size(); i++) {
             AlertTarget t = targets.get(i);
             AlertTargetConfig tc = config.targets().get(i);
-            ls.add(new DeliveryLane(vertx, context, t, tc.queue(), tc.retryInitialDuration(), tc.retryMaxDuration(), registry));
+            ls.add(new DeliveryLane(vertx, context, t, tc.queue(), tc.maxInFlight(), tc.retryInitialDuration(),
+                    tc.retryMaxDuration(), registry));
         }
         this.lanes = List.copyOf(ls);
         Gauge.builder("redactd.alerts.queue", queue, ArrayBlockingQueue::size)

@@ -23,12 +23,17 @@ import java.util.Set;
  *       {@code app_name}, {@code tls}</li>
  * </ul>
  * Every target: {@code queue} (alerts waiting for delivery, default 1000; beyond it the oldest is dropped and
- * counted), {@code retry_initial} (200ms), {@code retry_max} (30s), {@code timeout} (10s).
+ * counted), {@code retry_initial} (200ms), {@code retry_max} (30s), {@code timeout} (10s: the bound on one attempt,
+ * connection, request and answer together). HTTP targets also take {@code max_in_flight} (default 4, 1..64):
+ * attempts at once, so a slow or hanging endpoint holds up at most that many alerts, not every later one; syslog
+ * targets send one at a time over their connection (1, the only value accepted).
  */
 public record AlertTargetConfig(String type, String id, String url, Map<String, String> headers, String secretFile,
                                 String secretEnv, String routingKeyFile, String routingKeyEnv, Boolean insecure,
                                 AlertTls tls, String host, Integer port, String protocol, String appName,
-                                Integer queue, String retryInitial, String retryMax, String timeout) {
+                                Integer queue, String retryInitial, String retryMax, String timeout,
+                                Integer maxInFlight) {
+    static final int DEFAULT_MAX_IN_FLIGHT = 4;
     public static final String PAGERDUTY_URL = "https://events.pagerduty.com/v2/enqueue";
     static final Set<String> TYPES = Set.of("webhook", "slack", "pagerduty", "syslog");
 
@@ -43,6 +48,7 @@ public record AlertTargetConfig(String type, String id, String url, Map<String, 
         retryInitial = retryInitial == null ? "200ms" : retryInitial;
         retryMax = retryMax == null ? "30s" : retryMax;
         timeout = timeout == null ? "10s" : timeout;
+        maxInFlight = maxInFlight == null ? ("syslog".equals(type) ? 1 : DEFAULT_MAX_IN_FLIGHT) : maxInFlight;
         if ("pagerduty".equals(type) && url == null) {
             url = PAGERDUTY_URL;
         }
@@ -125,7 +131,41 @@ public record AlertTargetConfig(String type, String id, String url, Map<String, 
         checkDuration(problems, "retry_initial", retryInitial);
         checkDuration(problems, "retry_max", retryMax);
         checkDuration(problems, "timeout", timeout);
+        Duration t = timeoutDuration();
+        if (t != null && (t.toMillis() < 100 || t.toMillis() > 300_000)) {
+            problems.add(ConfigProblem.of("timeout", "must be from 100ms to 5m"));
+        }
+        if (!http() && maxInFlight != 1) {
+            problems.add(ConfigProblem.of("max_in_flight", "syslog targets send one alert at a time over their connection: only 1"));
+        } else if (maxInFlight < 1 || maxInFlight > 64) {
+            problems.add(ConfigProblem.of("max_in_flight", "must be from 1 to 64"));
+        }
         return problems;
+    }
+
+    /**
+     * The secrets this target reads at start, read now: a missing {@code secret_file} or {@code routing_key_file}, or
+     * an unset {@code routing_key_env}, is a config problem (check-config) and not a failed start. Never the value.
+     */
+    public List<ConfigProblem> secretProblems(Map<String, String> env) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        if (secretFile != null || secretEnv != null) {
+            readable(problems, secretFile != null ? "secret_file" : "secret_env", secretFile, secretEnv, env);
+        }
+        if ("pagerduty".equals(type) && (routingKeyFile != null || routingKeyEnv != null)) {
+            readable(problems, routingKeyFile != null ? "routing_key_file" : "routing_key_env", routingKeyFile,
+                    routingKeyEnv, env);
+        }
+        return problems;
+    }
+
+    private static void readable(List<ConfigProblem> problems, String key, String file, String envName,
+                                 Map<String, String> env) {
+        try {
+            Secrets.read(file, envName, env);
+        } catch (IllegalArgumentException e) {
+            problems.add(ConfigProblem.of(key, e.getMessage()));
+        }
     }
 
     private void validateUrl(List<ConfigProblem> problems) {

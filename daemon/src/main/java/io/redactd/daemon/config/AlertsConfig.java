@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code alerts:} leak alerts (see {@code io.redactd.daemon.alert}).
@@ -82,7 +84,7 @@ public record AlertsConfig(Boolean enabled, String window, Integer ratePerSecond
         for (int i = 0; i < sources.size(); i++) {
             prefix(problems, "sources[" + i + "]", sources.get(i).validate());
         }
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new java.util.HashSet<>();
         for (int i = 0; i < targets.size(); i++) {
             AlertTargetConfig t = targets.get(i);
             prefix(problems, "targets[" + i + "]", t.validate());
@@ -92,6 +94,47 @@ public record AlertsConfig(Boolean enabled, String window, Integer ratePerSecond
             }
         }
         prefix(problems, "canary", canary.validate());
+        return problems;
+    }
+
+    /**
+     * The checks that need the rest of the config, run by the loader after {@link #validate()}: PHI type names in
+     * {@code sources[].types} and {@code severity} must be detected types (catalog or custom), {@code sources[].input}
+     * an input id. A typo there would otherwise match nothing and silently turn alerts off. With alerts enabled, the
+     * targets' secrets are read too (as the start will), so a missing file is reported here and not at start.
+     *
+     * @param knownTypes PHI types the detectors can report; null: not checked (the detectors section has problems)
+     * @param inputIds   ids of the configured inputs
+     */
+    public List<ConfigProblem> crossCheck(Map<String, String> env, Set<String> knownTypes,
+                                          Set<String> inputIds) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        String typeList = knownTypes == null ? "" : String.join(", ", new TreeSet<>(knownTypes));
+        for (int i = 0; i < sources.size(); i++) {
+            SourceRule r = sources.get(i);
+            if (r.input() != null && !inputIds.contains(r.input())) {
+                problems.add(ConfigProblem.of("sources[" + i + "].input", "no input has the id '" + r.input()
+                        + "' (input ids: " + String.join(", ", new TreeSet<>(inputIds)) + ")"));
+            }
+            for (int j = 0; j < r.types().size(); j++) {
+                String t = r.types().get(j);
+                if (knownTypes != null && t != null && t.matches("[A-Z][A-Z0-9_]*") && !knownTypes.contains(t)) {
+                    problems.add(ConfigProblem.of("sources[" + i + "].types[" + j + "]", "unknown PHI type '" + t
+                            + "': no detector reports it (known: " + typeList + ")"));
+                }
+            }
+        }
+        for (String t : severity.keySet()) {
+            if (knownTypes != null && t.matches("[A-Z][A-Z0-9_]*") && !knownTypes.contains(t)) {
+                problems.add(ConfigProblem.of("severity." + t, "unknown PHI type '" + t
+                        + "': no detector reports it (known: " + typeList + ")"));
+            }
+        }
+        if (enabled) {
+            for (int i = 0; i < targets.size(); i++) {
+                prefix(problems, "targets[" + i + "]", targets.get(i).secretProblems(env));
+            }
+        }
         return problems;
     }
 

@@ -118,6 +118,11 @@ public final class ConfigLoader {
         AdminConfig admin = binder.bind(root.get("admin"), "admin", AdminConfig.class, AdminConfig::validate);
         PipelineConfig pipeline = binder.bind(root.get("pipeline"), "pipeline", PipelineConfig.class, PipelineConfig::validate);
         DiskBufferConfig buffer = binder.bind(root.get("buffer"), "buffer", DiskBufferConfig.class, DiskBufferConfig::validate);
+        if (alerts != null) {
+            Set<String> types = detectors == null ? null : detectors.knownTypes();
+            alerts.crossCheck(env, types, ids(root.get("inputs")))
+                    .forEach(p -> binder.report("alerts." + p.path(), p.message()));
+        }
         Path stateDir = stateDir(binder, root.get("state_dir"));
         DetectionSettings detection = detectors == null ? null : settings(binder, detectors);
         if (!problems.isEmpty()) {
@@ -182,12 +187,13 @@ public final class ConfigLoader {
                 binder.report(ConfigTree.child(path, "id"), "ids are 1-64 letters, digits, '_', '.' or '-', got '" + id + "'");
                 continue;
             }
-            if (!ids.add(id)) {
+            boolean duplicate = !ids.add(id);
+            if (duplicate) {
                 binder.report(ConfigTree.child(path, "id"), "duplicate id '" + id + "' in " + section);
-                continue;
             }
+            // A duplicate is still bound and validated: its other problems are reported in the same run.
             ConfiguredComponent<?, T> c = bind(binder, type.get(), id, node, path);
-            if (c != null) {
+            if (c != null && !duplicate) {
                 out.add(c);
                 indexes.add(i); // its place in the file, for problems found across sections
             }
@@ -214,6 +220,22 @@ public final class ConfigLoader {
             }
         }
         return false;
+    }
+
+    /** Every id the {@code inputs} list gives (or defaults), whether or not its entry is valid. */
+    private static Set<String> ids(JsonNode list) {
+        Set<String> ids = new HashSet<>();
+        if (list != null && list.isArray()) {
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode e = list.get(i);
+                if (e.isObject() && e.hasNonNull("id")) {
+                    ids.add(e.get("id").asText());
+                } else if (e.isObject() && e.path("type").isTextual()) {
+                    ids.add(e.get("type").asText() + "_" + i);
+                }
+            }
+        }
+        return ids;
     }
 
     private static Path stateDir(ConfigBinder binder, JsonNode node) {

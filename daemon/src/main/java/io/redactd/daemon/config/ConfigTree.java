@@ -26,12 +26,15 @@ public final class ConfigTree {
     private final Map<String, Integer> lines;
     private final List<Problem> problems;
     private final SubstitutedValues substituted;
+    private final boolean unparsable;
 
-    private ConfigTree(JsonNode root, Map<String, Integer> lines, List<Problem> problems, SubstitutedValues substituted) {
+    private ConfigTree(JsonNode root, Map<String, Integer> lines, List<Problem> problems, SubstitutedValues substituted,
+                       boolean unparsable) {
         this.root = root;
         this.lines = lines;
         this.problems = problems;
         this.substituted = substituted;
+        this.unparsable = unparsable;
     }
 
     public JsonNode root() {
@@ -98,24 +101,28 @@ public final class ConfigTree {
             JsonToken t = p.nextToken();
             if (t == null) {
                 b.problems.add(new Problem("", "the config file is empty", 0));
-                return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems, b.substituted);
+                return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems, b.substituted, false);
             }
             JsonNode root = b.value(p, "");
-            return new ConfigTree(root, b.lines, b.problems, b.substituted);
+            return new ConfigTree(root, b.lines, b.problems, b.substituted, false);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             b.problems.add(new Problem("", "not valid YAML: " + conciseYamlError(e.getOriginalMessage()),
                     loc == null ? 0 : loc.getLineNr()));
-            return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems, b.substituted);
+            return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems, b.substituted, true);
         } catch (IOException e) {
             b.problems.add(new Problem("", "cannot read the config: " + e.getMessage(), 0));
-            return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems, b.substituted);
+            return new ConfigTree(JsonNodeFactory.instance.objectNode(), b.lines, b.problems, b.substituted, true);
         }
     }
 
-    /** True when the document could not be parsed at all (then other problems are only noise). */
+    /**
+     * True when the document could not be parsed at all (then other problems are only noise). A flag set where parsing
+     * failed, not a look at the messages: a failed {@code ${file:...}} also says "cannot read", and it must not hide
+     * the rest of the config's problems.
+     */
     public boolean unparsable() {
-        return problems.stream().anyMatch(p -> p.message().startsWith("not valid YAML") || p.message().startsWith("cannot read"));
+        return unparsable;
     }
 
     /** SnakeYAML messages quote the offending lines with a caret; keep only the explanation. */

@@ -91,7 +91,7 @@ public record DetectorsConfig(String engine, List<String> enable, List<String> d
     }
 
     /** Catalog types plus custom ones; null when the catalog is empty (no membership check possible). */
-    private Set<String> knownTypes() {
+    public Set<String> knownTypes() {
         Set<String> known = new HashSet<>();
         for (DetectorSpec s : Catalog.builtIn()) {
             known.add(s.type());

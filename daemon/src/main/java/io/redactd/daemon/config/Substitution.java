@@ -60,6 +60,10 @@ public final class Substitution {
             String file = expr.substring(5);
             try {
                 return new Result(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip(), null);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return new Result("", "cannot read ${file:" + file + "}: no such file");
+            } catch (java.nio.file.AccessDeniedException e) {
+                return new Result("", "cannot read ${file:" + file + "}: permission denied");
             } catch (IOException | RuntimeException e) {
                 return new Result("", "cannot read ${file:" + file + "}: " + e.getClass().getSimpleName());
             }

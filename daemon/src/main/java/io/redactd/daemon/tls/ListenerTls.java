@@ -74,11 +74,12 @@ public final class ListenerTls {
      */
     public static Future<ListenerTls> load(Vertx vertx, TlsConfig config, String listener, long handshakeTimeoutMs,
                                            MeterRegistry metrics) {
-        List<String> problems = config.validate("tls").stream().map(p -> p.path() + ": " + p.message()).toList();
-        if (!problems.isEmpty()) {
-            return Future.failedFuture(new IllegalArgumentException(listener + ": " + String.join("; ", problems)));
-        }
         return vertx.executeBlocking(() -> {
+            // validate() reads and parses the PEM files too: off the event loop
+            List<String> problems = config.validate("tls").stream().map(p -> p.path() + ": " + p.message()).toList();
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(listener + ": " + String.join("; ", problems));
+            }
             PemMaterial material = PemMaterial.load(config);
             // resolving may load the native library: off the event loop too
             LOG.info("listener '{}': TLS engine {}", listener, config.engine().describeResolved());

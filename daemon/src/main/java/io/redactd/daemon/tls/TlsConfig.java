@@ -65,6 +65,9 @@ public record TlsConfig(
         if (reloadIntervalSecs < 1 || reloadIntervalSecs > 3600) {
             problems.add(ConfigProblem.of("reload_interval_secs", "must be between 1 and 3600, got " + reloadIntervalSecs));
         }
+        // The files themselves, as the listener will read them: a missing or wrong file is a config problem with its
+        // path and line (check-config and start-up alike), not a failure when the listener starts.
+        problems.addAll(PemMaterial.problems(this));
         if (engine == TlsEngine.OPENSSL && TlsEngine.openSslProblem() != null) {
             problems.add(ConfigProblem.of("engine", "openssl cannot be used on this host (" + TlsEngine.openSslProblem()
                     + "); use auto or jdk"));

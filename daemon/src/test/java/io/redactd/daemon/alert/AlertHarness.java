@@ -48,7 +48,9 @@ final class AlertHarness implements AutoCloseable {
     }
 
     static AlertsConfig alertsConfig(String alertsYaml, Map<String, String> env) {
-        String yaml = "inputs:\n  - type: stdin\noutputs:\n  - type: stdout\n" + alertsYaml;
+        // The input ids the tests submit under: alerts.sources[].input must name a configured input.
+        String yaml = "inputs:\n  - {type: stdin, id: app}\n  - {type: stdin, id: ehr}\n  - {type: stdin, id: web}\n"
+                + "outputs:\n  - type: stdout\n" + alertsYaml;
         ConfigLoader.Result r = new ConfigLoader(ComponentRegistry.builtIn(), env).load(yaml);
         assertThat(r.problems()).as("config problems").isEmpty();
         return r.config().alerts();

@@ -210,6 +210,29 @@ class DaemonIT {
     }
 
     @Test
+    void startedWithSighupIgnoredItWarnsThatReloadIsUnavailable(@TempDir Path dir) throws Exception {
+        Path cfg = Files.writeString(dir.resolve("c.yaml"), "inputs: [{type: stdin}]\noutputs: [{type: stdout}]\n"
+                + "admin: {enabled: false}\nstate_dir: " + dir.resolve("state") + "\n");
+        // As nohup starts it: SIGHUP ignored before the JVM starts, which then cannot install a handler for it.
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "trap '' HUP; exec \"$@\"", "sh"));
+        cmd.addAll(RedactdProcess.builder("run", "--config", cfg.toString()).command());
+        Process daemon = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread errReader = RedactdProcess.drain(daemon.getErrorStream(), err);
+            poll("the warning", Duration.ofSeconds(30),
+                    () -> err.toString(StandardCharsets.UTF_8).contains("SIGHUP was ignored when redactd started"));
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("reload is unavailable");
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(daemon.pid())).start().waitFor()).isZero();
+            assertThat(daemon.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            errReader.join(5000);
+            assertThat(daemon.exitValue()).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    @Test
     void underSystemdItNotifiesReadyFeedsTheWatchdogAndReloadsDetectorsOnSighup(@TempDir Path dir) throws Exception {
         Path receiverScript = dir.resolve("notify_receiver.py");
         try (var in = getClass().getResourceAsStream("/io/redactd/daemon/systemd/notify_receiver.py")) {
@@ -254,6 +277,7 @@ class DaemonIT {
             }
             assertThat(notices).anyMatch(l -> l.contains("RELOADING=1")).anyMatch(l -> l.equals(pid + " READY=1"));
             assertThat(daemon.isAlive()).as("SIGHUP must not stop the daemon").isTrue();
+            assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("SIGHUP was ignored");
             poll("the reload log line", Duration.ofSeconds(20),
                     () -> err.toString(StandardCharsets.UTF_8).contains("detectors reloaded"));
             stdin.write("after reload mail c.d@x.org\n".getBytes(StandardCharsets.UTF_8));

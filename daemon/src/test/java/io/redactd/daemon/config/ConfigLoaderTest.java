@@ -176,7 +176,7 @@ class ConfigLoaderTest {
                 """.formatted(tmp.resolve("missing")), Map.of()).problems().stream().map(Problem::toString).toList();
         assertThat(p).containsExactly(
                 "outputs[0].path: environment variable OUT_FILE is not set (use ${OUT_FILE:-default} for a default) (line 4)",
-                "outputs[1].path: cannot read ${file:" + tmp.resolve("missing") + "}: NoSuchFileException (line 7)");
+                "outputs[1].path: cannot read ${file:" + tmp.resolve("missing") + "}: no such file (line 7)");
     }
 
     @Test
