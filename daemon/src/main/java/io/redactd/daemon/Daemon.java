@@ -229,6 +229,10 @@ public final class Daemon {
                 missing.add("output " + o.id());
             }
         }
+        String bufferProblem = fanOut == null ? null : fanOut.problem();
+        if (bufferProblem != null) {
+            missing.add(bufferProblem);
+        }
         return missing;
     }
 
