@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FillingDisk {
     private final AtomicLong free = new AtomicLong(Long.MAX_VALUE);
     private final AtomicInteger refusals = new AtomicInteger();
+    private final AtomicInteger truncateFailures = new AtomicInteger();
     private volatile boolean failTruncate;
 
     /** From now on writes may store {@code bytes} more in all (across every channel of this disk). */
@@ -39,6 +40,11 @@ public final class FillingDisk {
     /** Writes refused for lack of space so far. */
     public int refusals() {
         return refusals.get();
+    }
+
+    /** Truncates refused by {@link #failTruncate} so far. */
+    public int truncateFailures() {
+        return truncateFailures.get();
     }
 
     public FileChannel wrap(FileChannel channel) {
@@ -120,6 +126,7 @@ public final class FillingDisk {
         @Override
         public FileChannel truncate(long size) throws IOException {
             if (failTruncate) {
+                truncateFailures.incrementAndGet();
                 throw new IOException("Read-only file system");
             }
             delegate.truncate(size);

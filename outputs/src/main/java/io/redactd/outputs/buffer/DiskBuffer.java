@@ -521,6 +521,8 @@ public final class DiskBuffer implements AutoCloseable {
                         }
                         append.end = active.end() + writeBuffer.position();
                         written.add(append);
+                    } catch (Abandoned e) {
+                        throw e;
                     } catch (IOException e) {
                         LOG.error("buffer append failed: {}", e.toString());
                         append.future.completeExceptionally(e);
@@ -530,6 +532,12 @@ public final class DiskBuffer implements AutoCloseable {
             }
             flushWriteBuffer();
             force();
+        } catch (Abandoned e) {
+            // Records not written yet belong to appends that are failed below (their inputs read them again at the next
+            // start): writing them now, if the disk took them, would make them durable after all, and duplicates.
+            writeBuffer.clear();
+            LOG.warn("{}: the appends waiting for it are not written; their inputs read them again at the next start",
+                    e.getMessage());
         } catch (IOException e) {
             LOG.error("buffer writer stopped: {}", e.toString());
         } catch (InterruptedException e) {
@@ -716,6 +724,13 @@ public final class DiskBuffer implements AutoCloseable {
         dirty = true;
     }
 
+    /** The buffer closed while the disk refused writes: what the writer holds unwritten is given up (not acknowledged). */
+    private static final class Abandoned extends IOException {
+        Abandoned(String message) {
+            super(message);
+        }
+    }
+
     @FunctionalInterface
     private interface Repair {
         void run() throws IOException;
@@ -754,7 +769,7 @@ public final class DiskBuffer implements AutoCloseable {
             lock.lock();
             try {
                 if (closing) {
-                    throw new IOException("buffer closed while the disk refused writes: " + error);
+                    throw new Abandoned("buffer closed while the disk refused writes: " + error);
                 }
                 spaceFreed.await(stallWaitMs, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {

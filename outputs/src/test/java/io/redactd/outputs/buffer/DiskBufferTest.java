@@ -464,4 +464,34 @@ class DiskBufferTest {
         buffer.close();
         assertThat(held).failsWithin(10, TimeUnit.SECONDS);
     }
+    @Test
+    void whileThePartialWriteCannotBeCutOffNothingIsWrittenAfterIt() throws Exception {
+        FillingDisk disk = new FillingDisk();
+        List<String> expected = new ArrayList<>();
+        docs(0, 200).forEach(d -> expected.add(new String(d, StandardCharsets.UTF_8)));
+        try (DiskBuffer buffer = onDisk(disk, "interval")) {
+            buffer.append(docs(0, 100)).get(5, TimeUnit.SECONDS);
+            long before = buffer.endPosition();
+            disk.failTruncate(true);
+            disk.limit(1000);
+            CompletableFuture<Void> held = buffer.append(docs(100, 100));
+            waitFor("a failed cut", () -> disk.truncateFailures() > 0);
+            long torn = segmentBytesOnDisk();
+            assertThat(torn).isEqualTo(before + 1000);
+            disk.free();
+            // space is back, the cut still fails: the writer keeps trying the cut and writes nothing after the fragment
+            int seen = disk.truncateFailures();
+            waitFor("two more attempts at the cut", () -> disk.truncateFailures() >= seen + 2);
+            assertThat(held).isNotDone();
+            assertThat(segmentBytesOnDisk()).isEqualTo(torn);
+            assertThat(buffer.problem()).isNotNull();
+            disk.failTruncate(false);
+            held.get(20, TimeUnit.SECONDS);
+            assertThat(readAll(buffer.cursor("out"))).isEqualTo(expected);
+        }
+        try (DiskBuffer reopened = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"))) {
+            assertThat(reopened.tornTailsTruncated()).isZero();
+            assertThat(readAll(reopened.cursor("out"))).isEqualTo(expected);
+        }
+    }
 }
