@@ -426,7 +426,8 @@ class DiskBufferTest {
             // ~6 KB of records, 4 KB segments: the disk fills in the middle of a record, in a flush
             disk.limit(1000);
             CompletableFuture<Void> held = buffer.append(docs(100, 100));
-            waitFor("the disk to refuse a write", () -> disk.refusals() > 0);
+            waitFor("the buffer to say the disk refuses writes", () -> buffer.problem() != null);
+            assertThat(disk.refusals()).isPositive();
             CompletableFuture<Void> behind = buffer.append(docs(200, 100));
             assertThat(buffer.problem()).contains("No space left on device").contains("appends wait");
             // The bytes that did fit are cut off again: the segment files hold whole records only (a crash now
