@@ -230,6 +230,10 @@ public final class Daemon {
                 missing.add("output " + o.id() + (reason == null ? "" : " (" + reason + ")"));
             }
         }
+        String bufferProblem = fanOut == null ? null : fanOut.problem();
+        if (bufferProblem != null) {
+            missing.add(bufferProblem);
+        }
         return missing;
     }
 

@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pipeline's meters. Labels are config ids, PHI type names and fixed reason words only: never data.
- * Prometheus names: {@code redactd_input_events_total{input}}, {@code redactd_input_bytes_total{input}},
+ * Prometheus names: {@code redactd_input_events_total{input}}, {@code redactd_input_bytes_total{input}} (events the
+ * pipeline took: each counted once, when handed on), {@code redactd_input_refused_events_total{input}} (events of
+ * batches the pipeline refused, counted per refusal: the input keeps them and offers them again),
  * {@code redactd_output_events_total{output}}, {@code redactd_output_bytes_total{output}},
  * {@code redactd_findings_total{type}}, {@code redactd_events_dropped_total{reason}},
  * {@code redactd_detection_seconds} (per batch), {@code redactd_utf8_repaired_total},
@@ -70,9 +72,16 @@ public final class PipelineMetrics {
                 .description(description).tag(tag, value).register(registry));
     }
 
+    /** A batch the pipeline took and handed on (durable in the buffer, or delivered). */
     public void inputBatch(String input, int events, long bytes) {
         counter("redactd.input.events", "input", input, "Events received from an input").increment(events);
         counter("redactd.input.bytes", "input", input, "Raw message bytes received from an input").increment(bytes);
+    }
+
+    /** A batch the pipeline refused (the input retries it): counted per refusal, apart from the events received. */
+    public void inputRefused(String input, int events) {
+        counter("redactd.input.refused.events", "input", input,
+                "Events of batches the pipeline refused (the input offers them again)").increment(events);
     }
 
     public void outputBatch(String output, int events, long bytes) {

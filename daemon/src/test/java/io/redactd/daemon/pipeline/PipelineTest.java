@@ -444,4 +444,72 @@ class PipelineTest {
         assertThat(count("redactd.findings", "type", "SSN")).isEqualTo(1);
         assertThat(count("redactd.findings", "type", "EMAIL")).isEqualTo(2);
     }
+    /** Refuses the first {@code refusals} writes as a full disk would, then writes through. */
+    private static final class RefusingOutput implements io.redactd.outputs.Output {
+        private final io.redactd.outputs.Output delegate;
+        private final AtomicInteger refusals;
+
+        RefusingOutput(io.redactd.outputs.Output delegate, int refusals) {
+            this.delegate = delegate;
+            this.refusals = new AtomicInteger(refusals);
+        }
+
+        @Override
+        public String id() {
+            return delegate.id();
+        }
+
+        @Override
+        public Future<Void> start() {
+            return delegate.start();
+        }
+
+        @Override
+        public Future<Void> write(io.redactd.outputs.EventBatch batch) {
+            return refusals.getAndDecrement() > 0 ? Future.failedFuture(new IOException("No space left on device"))
+                    : delegate.write(batch);
+        }
+
+        @Override
+        public boolean ready() {
+            return delegate.ready();
+        }
+
+        @Override
+        public Future<Void> stop() {
+            return delegate.stop();
+        }
+    }
+
+    @Test
+    void aBatchRefusedAndOfferedAgainIsCountedOnceAsReceivedAndEachRefusalApart(@TempDir Path dir) throws Exception {
+        Path outFile = dir.resolve("out.ndjson");
+        RefusingOutput out = new RefusingOutput(startedFileOutput(outFile), 2);
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 2, 8, new PipelineMetrics(registry), "test-host");
+        List<RawEvent> events = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            events.add(new RawEvent(line(i).getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Map.of(), i));
+        }
+        RawBatch batch = new RawBatch("in:1", "in", events);
+        // What an input does with a refused batch: keep it and offer it again.
+        int offers = 0;
+        boolean taken = false;
+        while (!taken) {
+            offers++;
+            assertThat(offers).as("offers").isLessThanOrEqualTo(3);
+            taken = pipeline.submit(batch).toCompletionStage().toCompletableFuture()
+                    .handle((v, e) -> e == null).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(offers).isEqualTo(3);
+        assertThat(count("redactd.input.events", "input", "in")).isEqualTo(3);
+        long bytes = 0;
+        for (RawEvent e : events) {
+            bytes += e.message().length;
+        }
+        assertThat(count("redactd.input.bytes", "input", "in")).isEqualTo(bytes);
+        assertThat(count("redactd.input.refused.events", "input", "in")).isEqualTo(6);
+        await(pipeline.drain(), 10);
+        await(out.stop(), 10);
+        assertThat(Files.readAllLines(outFile)).hasSize(3);
+    }
 }

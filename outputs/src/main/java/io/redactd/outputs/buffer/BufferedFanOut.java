@@ -47,6 +47,9 @@ public final class BufferedFanOut implements Output {
                 .description("bytes held in disk buffer segments").register(registry);
         Gauge.builder("redactd.buffer.torn.tails", buffer, DiskBuffer::tornTailsTruncated)
                 .description("segments whose torn tail was cut when the buffer was opened").register(registry);
+        Gauge.builder("redactd.buffer.write.failing", buffer, b -> b.problem() == null ? 0 : 1)
+                .description("1 while the buffer cannot take appends (disk refusing writes, or stopped by a failed fsync)")
+                .register(registry);
     }
 
     /**
@@ -101,7 +104,7 @@ public final class BufferedFanOut implements Output {
 
     @Override
     public boolean ready() {
-        if (!running) {
+        if (!running || buffer.problem() != null) {
             return false;
         }
         for (Downstream downstream : downstreams) {
@@ -110,6 +113,11 @@ public final class BufferedFanOut implements Output {
             }
         }
         return true;
+    }
+
+    /** Why the buffer itself takes no appends now ({@link DiskBuffer#problem()}), or null: for /readyz. */
+    public String problem() {
+        return buffer.problem();
     }
 
     public List<CursorPump> pumps() {

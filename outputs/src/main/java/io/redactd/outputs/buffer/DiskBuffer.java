@@ -50,6 +50,12 @@ import java.util.zip.CRC32C;
 public final class DiskBuffer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DiskBuffer.class);
     private static final Fsync DISK = channel -> channel.force(false);
+    private static final Opener FILES = path -> FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+    /** Backoff between attempts while the disk refuses writes, and how often the log reminds that it still does. */
+    private static final long RETRY_MIN_MS = 100;
+    private static final long RETRY_MAX_MS = 5_000;
+    private static final long REMINDER_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final int WRITE_BUFFER_BYTES = 1 << 20;
 
     private final DiskBufferConfig config;
@@ -69,6 +75,7 @@ public final class DiskBuffer implements AutoCloseable {
     /** {@code fsync: interval}: fsyncs closed and active segments in the background; null with {@code fsync: always}. */
     private final Thread syncer;
     private final Fsync fsync;
+    private final Opener opener;
     /**
      * Segments closed by a roll and not fsynced yet, oldest first: the next fsync round takes them before the active
      * one, unless reclaim deleted them first (then their pages never needed to reach the disk).
@@ -81,6 +88,8 @@ public final class DiskBuffer implements AutoCloseable {
     private volatile long writtenBytes;
     private volatile long syncedBytes;
     private volatile boolean stopSyncer;
+    /** Set while the disk refuses the writer's writes (a full disk): appends wait, see {@link #awaitDisk}. */
+    private volatile WriteStall stall;
 
     private volatile long endPosition;
     private boolean closing;
@@ -95,6 +104,8 @@ public final class DiskBuffer implements AutoCloseable {
     private volatile Segment active;
     /** Written since the writer's last own fsync ({@link #force}). */
     private boolean dirty;
+    private long lastStallLogNanos;
+    private long stallWaitMs = RETRY_MIN_MS;
 
     /** {@code future} completes with {@code end}, the position just after the append's last record. */
     private static final class PendingAppend {
@@ -108,16 +119,27 @@ public final class DiskBuffer implements AutoCloseable {
         }
     }
 
+    /** Why and since when the writer cannot write (epoch millis), for readiness. */
+    private record WriteStall(String error, long sinceMillis) {
+    }
+
+    /** Opens a segment file for reading and writing; {@code FileChannel.open} except in tests whose disk fills up. */
+    @FunctionalInterface
+    interface Opener {
+        FileChannel open(Path path) throws IOException;
+    }
+
     /** How a segment file is made durable; {@code FileChannel.force(false)} except in tests that need a slow disk. */
     @FunctionalInterface
     interface Fsync {
         void force(FileChannel channel) throws IOException;
     }
 
-    private DiskBuffer(DiskBufferConfig config, Collection<String> cursorNames, boolean reclaimAtOpen, Fsync fsync)
-            throws IOException {
+    private DiskBuffer(DiskBufferConfig config, Collection<String> cursorNames, boolean reclaimAtOpen, Fsync fsync,
+                       Opener opener) throws IOException {
         this.config = config;
         this.fsync = fsync;
+        this.opener = opener;
         this.directory = Path.of(config.path());
         this.maxRecordBytes = (int) Math.min(Integer.MAX_VALUE - RecordReader.HEADER_BYTES,
                 config.segmentBytes() - RecordReader.HEADER_BYTES);
@@ -178,12 +200,17 @@ public final class DiskBuffer implements AutoCloseable {
      * new name starts at the oldest retained record, a stored cursor not named here is deleted.
      */
     public static DiskBuffer open(DiskBufferConfig config, Collection<String> cursorNames) throws IOException {
-        return new DiskBuffer(config, cursorNames, true, DISK);
+        return new DiskBuffer(config, cursorNames, true, DISK, FILES);
+    }
+
+    /** As {@link #open}, with segment files opened through {@code opener} (tests: a disk that fills up). */
+    static DiskBuffer openOn(DiskBufferConfig config, Collection<String> cursorNames, Opener opener) throws IOException {
+        return new DiskBuffer(config, cursorNames, true, DISK, opener);
     }
 
     /** As {@link #open}, with the fsync of segment files replaced (tests: a disk whose fsync takes its time). */
     static DiskBuffer open(DiskBufferConfig config, Collection<String> cursorNames, Fsync fsync) throws IOException {
-        return new DiskBuffer(config, cursorNames, true, fsync);
+        return new DiskBuffer(config, cursorNames, true, fsync, FILES);
     }
 
     /**
@@ -193,7 +220,7 @@ public final class DiskBuffer implements AutoCloseable {
      */
     public static DiskBuffer openKeepingConsumed(DiskBufferConfig config, Collection<String> cursorNames)
             throws IOException {
-        return new DiskBuffer(config, cursorNames, false, DISK);
+        return new DiskBuffer(config, cursorNames, false, DISK, FILES);
     }
 
     /**
@@ -282,6 +309,20 @@ public final class DiskBuffer implements AutoCloseable {
     /** Bytes held in segment files. */
     public long sizeBytes() {
         return totalBytes.get();
+    }
+
+    /**
+     * Null while appends are taken normally; else why not, for readiness: the disk refuses writes (appends wait and
+     * resume by themselves once it takes them again), or a failed fsync stopped appends for good (restart required).
+     */
+    public String problem() {
+        Throwable failure = syncFailure;
+        if (failure != null) {
+            return "buffer stopped after a failed fsync, restart required: " + failure.getMessage();
+        }
+        WriteStall s = stall;
+        return s == null ? null : "buffer cannot write since " + java.time.Instant.ofEpochMilli(s.sinceMillis())
+                + " (" + s.error() + "); appends wait and resume when the disk takes writes again";
     }
 
     public int segmentCount() {
@@ -447,9 +488,10 @@ public final class DiskBuffer implements AutoCloseable {
     // ---- writer thread ----
 
     private void runWriter() {
+        List<PendingAppend> batch = new ArrayList<>();
         try {
             while (true) {
-                List<PendingAppend> batch = new ArrayList<>();
+                batch = new ArrayList<>();
                 lock.lock();
                 try {
                     // fsync: always leaves nothing unsynced between appends; interval has the syncer for that
@@ -479,6 +521,8 @@ public final class DiskBuffer implements AutoCloseable {
                         }
                         append.end = active.end() + writeBuffer.position();
                         written.add(append);
+                    } catch (Abandoned e) {
+                        throw e;
                     } catch (IOException e) {
                         LOG.error("buffer append failed: {}", e.toString());
                         append.future.completeExceptionally(e);
@@ -488,11 +532,23 @@ public final class DiskBuffer implements AutoCloseable {
             }
             flushWriteBuffer();
             force();
+        } catch (Abandoned e) {
+            // Records not written yet belong to appends that are failed below (their inputs read them again at the next
+            // start): writing them now, if the disk took them, would make them durable after all, and duplicates.
+            writeBuffer.clear();
+            LOG.warn("{}: the appends waiting for it are not written; their inputs read them again at the next start",
+                    e.getMessage());
         } catch (IOException e) {
             LOG.error("buffer writer stopped: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            // Appends of a batch abandoned at close (the disk still refusing writes) fail rather than hang.
+            for (PendingAppend append : batch) {
+                if (!append.future.isDone()) {
+                    append.future.completeExceptionally(closedError());
+                }
+            }
             failPending();
         }
     }
@@ -603,8 +659,19 @@ public final class DiskBuffer implements AutoCloseable {
 
     private Segment createSegment(long base) throws IOException {
         Path path = directory.resolve(Segment.fileName(base));
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel;
+        while (true) {
+            try {
+                channel = opener.open(path);
+                break;
+            } catch (IOException e) {
+                if (writer == null || Thread.currentThread() != writer) {
+                    throw e; // at open: the daemon does not start, and says why
+                }
+                awaitDisk(e, null);
+            }
+        }
+        diskWorks();
         Segment segment = new Segment(base, path, channel, 0);
         segments.put(base, segment);
         forceDirectory(directory);
@@ -625,14 +692,108 @@ public final class DiskBuffer implements AutoCloseable {
         for (ByteBuffer buffer : buffers) {
             total += buffer.remaining();
         }
+        int[] starts = new int[buffers.length];
+        for (int i = 0; i < buffers.length; i++) {
+            starts[i] = buffers[i].position();
+        }
         long done = 0;
         while (done < total) {
-            done += active.channel.write(buffers);
+            try {
+                done += active.channel.write(buffers);
+            } catch (IOException e) {
+                // A full disk (or an I/O error) took part of the records: cut those bytes back off and write the same
+                // bytes again once the disk takes them. The records stay unreadable (size is unchanged) and their
+                // appends unacknowledged meanwhile, so the inputs wait: back-pressure, nothing lost, nothing twice.
+                // Not so for a failed fsync (fail-stop, see stopAppends): a write error is reported before anything
+                // is marked clean, the bytes are still here.
+                for (int i = 0; i < buffers.length; i++) {
+                    buffers[i].position(starts[i]);
+                }
+                done = 0;
+                Segment segment = active;
+                awaitDisk(e, () -> {
+                    segment.channel.truncate(segment.size);
+                    segment.channel.position(segment.size);
+                });
+            }
         }
+        diskWorks();
         active.size += total;
         endPosition = active.end();
         writtenBytes += total;
         dirty = true;
+    }
+
+    /** The buffer closed while the disk refused writes: what the writer holds unwritten is given up (not acknowledged). */
+    private static final class Abandoned extends IOException {
+        Abandoned(String message) {
+            super(message);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Repair {
+        void run() throws IOException;
+    }
+
+    /**
+     * On the writer, after a write (or a segment creation) failed: runs {@code repair} (cut the partial write off; null:
+     * nothing to cut) until it works, then waits with backoff before the caller tries again. The first failure is
+     * logged, and then a reminder a minute; {@link #problem()} says so meanwhile. Throws once the buffer is closing.
+     */
+    private void awaitDisk(IOException failure, Repair repair) throws IOException {
+        String error = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        if (stall == null) {
+            stall = new WriteStall(error, System.currentTimeMillis());
+            lastStallLogNanos = System.nanoTime();
+            LOG.error("buffer cannot write ({}); appends wait (inputs are paused) and are written once the disk takes "
+                    + "them again", error);
+        } else if (System.nanoTime() - lastStallLogNanos >= REMINDER_NANOS) {
+            lastStallLogNanos = System.nanoTime();
+            LOG.warn("buffer still cannot write since {} ({}); appends are waiting",
+                    java.time.Instant.ofEpochMilli(stall.sinceMillis()), error);
+        }
+        boolean repaired = repair == null;
+        while (true) {
+            if (!repaired) {
+                try {
+                    repair.run();
+                    repaired = true;
+                } catch (IOException e) {
+                    if (System.nanoTime() - lastStallLogNanos >= REMINDER_NANOS) {
+                        lastStallLogNanos = System.nanoTime();
+                        LOG.error("buffer cannot cut a partial write back off its segment ({}); retrying", e.getMessage());
+                    }
+                }
+            }
+            lock.lock();
+            try {
+                if (closing) {
+                    throw new Abandoned("buffer closed while the disk refused writes: " + error);
+                }
+                spaceFreed.await(stallWaitMs, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("buffer writer interrupted while the disk refused writes", e);
+            } finally {
+                lock.unlock();
+            }
+            stallWaitMs = Math.min(RETRY_MAX_MS, stallWaitMs * 2);
+            if (repaired) {
+                return;
+            }
+        }
+    }
+
+    /** On the writer, after a write worked: ends a stall, once. */
+    private void diskWorks() {
+        WriteStall s = stall;
+        if (s != null) {
+            stall = null;
+            stallWaitMs = RETRY_MIN_MS;
+            LOG.info("buffer writes work again after {} s; waiting appends go on",
+                    (System.currentTimeMillis() - s.sinceMillis()) / 1000);
+        }
     }
 
     /** On the writer: fsyncs what is unsynced (every append with {@code fsync: always}; at close). */

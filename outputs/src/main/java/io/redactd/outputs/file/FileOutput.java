@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes NDJSON to a file with size-based rotation. All file work runs on one dedicated worker thread, so batches are
@@ -31,15 +32,39 @@ public final class FileOutput implements Output {
     private final WorkerExecutor worker;
     /** Direct: a heap buffer is copied again into a temporary direct buffer by every channel write. */
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    private static final long REMINDER_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final Opener opener;
     private FileChannel channel;
+    /** Bytes in the live file plus those waiting in {@link #buffer}. */
     private long size;
+    /** Bumped when the live file is renamed away (rotation): a batch's mark then no longer names this file. */
+    private long generation;
+    /**
+     * The live file's length a failed batch must be cut back to, or -1. While set, nothing is written: appending after a
+     * torn batch would glue a fragment to the next document and write documents that the retry writes again.
+     */
+    private long rollbackTo = -1;
+    private long lastRollbackLogNanos;
     private volatile boolean ready;
 
+    /** Opens the live file for appending; {@code FileChannel.open} except in tests that need a disk that fills up. */
+    @FunctionalInterface
+    interface Opener {
+        FileChannel open(Path path) throws IOException;
+    }
+
     public FileOutput(String id, FileOutputConfig config, Vertx vertx) {
+        this(id, config, vertx, p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND));
+    }
+
+    FileOutput(String id, FileOutputConfig config, Vertx vertx, Opener opener) {
         this.id = id;
         this.config = config;
         this.path = Path.of(config.path()).toAbsolutePath();
         this.worker = vertx.createSharedWorkerExecutor("redactd-output-" + id, 1);
+        this.opener = opener;
     }
 
     @Override
@@ -64,6 +89,12 @@ public final class FileOutput implements Output {
     @Override
     public Future<Void> write(EventBatch batch) {
         return worker.<Void>executeBlocking(() -> {
+            if (rollbackTo >= 0 && !rollBack()) {
+                throw new UncheckedIOException(new IOException("output " + id + ": " + path
+                        + " still holds part of a failed batch and cannot be cut back; nothing is written until it can"));
+            }
+            long mark = size;
+            long markGeneration = generation;
             try {
                 for (byte[] doc : batch.documents()) {
                     append(doc);
@@ -72,11 +103,21 @@ public final class FileOutput implements Output {
                 if (config.fsyncEachBatch()) {
                     channel.force(false);
                 }
+                ready = true;
                 return null;
             } catch (IOException e) {
-                // The message names the file and the OS error only; documents are never put in exceptions.
+                // A disk that filled up mid-batch leaves part of it in the file. The caller keeps the batch and writes
+                // it again, so the file goes back to where the batch began: each document then lands exactly once, on
+                // whole lines (after a rotation within the batch the new file is cut to empty; what went into the
+                // rotated file before it stays there and is written again: duplicates, never a torn line).
                 ready = false;
-                throw new UncheckedIOException("output " + id + ": writing " + path + " failed: " + e.getMessage(), e);
+                buffer.clear();
+                rollbackTo = generation == markGeneration ? mark : 0;
+                String undone = rollBack() ? "; the partial batch was cut off"
+                        : "; cutting the partial batch off failed too, nothing is written until it succeeds";
+                // The message names the file and the OS error only; documents are never put in exceptions.
+                throw new UncheckedIOException("output " + id + ": writing " + path + " failed: " + e.getMessage()
+                        + undone, e);
             }
         }, false);
     }
@@ -90,7 +131,11 @@ public final class FileOutput implements Output {
     public Future<Void> stop() {
         return worker.<Void>executeBlocking(() -> {
             ready = false;
-            if (channel != null) {
+            if (rollbackTo >= 0) {
+                rollBack();
+                buffer.clear();
+            }
+            if (channel != null && channel.isOpen()) {
                 drain();
                 channel.force(false);
                 channel.close();
@@ -106,8 +151,39 @@ public final class FileOutput implements Output {
                 cutTornTail(existing);
             }
         }
-        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = opener.open(path);
         size = channel.size();
+    }
+
+    /**
+     * Cuts the live file back to {@link #rollbackTo} and syncs the cut (reopening the file if a failed rotation closed
+     * it). True when done; false leaves the mark set, and is logged at most once a minute.
+     */
+    private boolean rollBack() {
+        try {
+            if (channel == null || !channel.isOpen()) {
+                open();
+            }
+            if (channel.size() > rollbackTo) {
+                channel.truncate(rollbackTo);
+            }
+            channel.force(true);
+            size = channel.size();
+            if (lastRollbackLogNanos != 0) {
+                LOG.info("output={} cut the partial batch off {}; writing again", id, path);
+            }
+            rollbackTo = -1;
+            lastRollbackLogNanos = 0;
+            return true;
+        } catch (IOException e) {
+            long now = System.nanoTime();
+            if (lastRollbackLogNanos == 0 || now - lastRollbackLogNanos >= REMINDER_NANOS) {
+                lastRollbackLogNanos = now;
+                LOG.error("output={} cannot cut a failed batch off {} ({}); nothing is written to it until that works",
+                        id, path, e.getMessage());
+            }
+            return false;
+        }
     }
 
     /**
@@ -183,6 +259,7 @@ public final class FileOutput implements Output {
         int keep = config.maxFiles();
         if (keep == 0) {
             Files.delete(path);
+            generation++;
         } else {
             Files.deleteIfExists(rotated(keep));
             for (int i = keep - 1; i >= 1; i--) {
@@ -192,6 +269,7 @@ public final class FileOutput implements Output {
                 }
             }
             Files.move(path, rotated(1), StandardCopyOption.ATOMIC_MOVE);
+            generation++;
         }
         open();
         LOG.info("output={} rotated path={} keep={}", id, path, keep);

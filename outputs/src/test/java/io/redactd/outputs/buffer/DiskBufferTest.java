@@ -1,9 +1,11 @@
 package io.redactd.outputs.buffer;
 
+import io.redactd.outputs.FillingDisk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static io.redactd.outputs.AsyncAssertions.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DiskBufferTest {
@@ -395,6 +398,101 @@ class DiskBufferTest {
                     .containsExactlyElementsOf(java.util.stream.IntStream.range(seqs.get(hole + 1), 300).boxed().toList());
             buffer.append(docs(300, 1)).get(5, TimeUnit.SECONDS);
             assertThat(readAll(buffer.cursor("out"))).singleElement().asString().contains("\"seq\":300,");
+        }
+    }
+    private long segmentBytesOnDisk() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            long total = 0;
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".seg"))::iterator) {
+                total += Files.size(f);
+            }
+            return total;
+        }
+    }
+
+    private DiskBuffer onDisk(FillingDisk disk, String fsync) throws IOException {
+        return DiskBuffer.openOn(config(1 << 20, 4096, fsync), List.of("out"), path -> disk.wrap(FileChannel.open(path,
+                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)));
+    }
+
+    @Test
+    void aFullDiskHoldsAppendsWithoutPartialRecordsAndTheyGoOnWhenSpaceIsBack() throws Exception {
+        FillingDisk disk = new FillingDisk();
+        List<String> expected = new ArrayList<>();
+        docs(0, 300).forEach(d -> expected.add(new String(d, StandardCharsets.UTF_8)));
+        try (DiskBuffer buffer = onDisk(disk, "interval")) {
+            buffer.append(docs(0, 100)).get(5, TimeUnit.SECONDS);
+            long before = buffer.endPosition();
+            // ~6 KB of records, 4 KB segments: the disk fills in the middle of a record, in a flush
+            disk.limit(1000);
+            CompletableFuture<Void> held = buffer.append(docs(100, 100));
+            waitFor("the buffer to say the disk refuses writes", () -> buffer.problem() != null);
+            assertThat(disk.refusals()).isPositive();
+            CompletableFuture<Void> behind = buffer.append(docs(200, 100));
+            assertThat(buffer.problem()).contains("No space left on device").contains("appends wait");
+            // The bytes that did fit are cut off again: the segment files hold whole records only (a crash now
+            // leaves nothing to cut) and readers see nothing of the held append.
+            waitFor("the partial write to be cut off", () -> {
+                try {
+                    return segmentBytesOnDisk() == before;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertThat(buffer.endPosition()).isEqualTo(before);
+            assertThat(held).isNotDone();
+            assertThat(behind).isNotDone();
+            assertThat(readAll(buffer.cursor("out"))).isEqualTo(expected.subList(0, 100));
+            disk.free();
+            held.get(10, TimeUnit.SECONDS);
+            behind.get(10, TimeUnit.SECONDS);
+            assertThat(buffer.problem()).isNull();
+            assertThat(readAll(buffer.cursor("out"))).isEqualTo(expected.subList(100, 300));
+        }
+        try (DiskBuffer reopened = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"))) {
+            assertThat(reopened.tornTailsTruncated()).isZero();
+            assertThat(readAll(reopened.cursor("out"))).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void closingWhileTheDiskIsFullFailsTheHeldAppendInsteadOfHanging() throws Exception {
+        FillingDisk disk = new FillingDisk();
+        DiskBuffer buffer = onDisk(disk, "always");
+        disk.limit(0);
+        CompletableFuture<Void> held = buffer.append(docs(0, 10));
+        waitFor("the disk to refuse a write", () -> disk.refusals() > 0);
+        buffer.close();
+        assertThat(held).failsWithin(10, TimeUnit.SECONDS);
+    }
+    @Test
+    void whileThePartialWriteCannotBeCutOffNothingIsWrittenAfterIt() throws Exception {
+        FillingDisk disk = new FillingDisk();
+        List<String> expected = new ArrayList<>();
+        docs(0, 200).forEach(d -> expected.add(new String(d, StandardCharsets.UTF_8)));
+        try (DiskBuffer buffer = onDisk(disk, "interval")) {
+            buffer.append(docs(0, 100)).get(5, TimeUnit.SECONDS);
+            long before = buffer.endPosition();
+            disk.failTruncate(true);
+            disk.limit(1000);
+            CompletableFuture<Void> held = buffer.append(docs(100, 100));
+            waitFor("a failed cut", () -> disk.truncateFailures() > 0);
+            long torn = segmentBytesOnDisk();
+            assertThat(torn).isEqualTo(before + 1000);
+            disk.free();
+            // space is back, the cut still fails: the writer keeps trying the cut and writes nothing after the fragment
+            int seen = disk.truncateFailures();
+            waitFor("two more attempts at the cut", () -> disk.truncateFailures() >= seen + 2);
+            assertThat(held).isNotDone();
+            assertThat(segmentBytesOnDisk()).isEqualTo(torn);
+            assertThat(buffer.problem()).isNotNull();
+            disk.failTruncate(false);
+            held.get(20, TimeUnit.SECONDS);
+            assertThat(readAll(buffer.cursor("out"))).isEqualTo(expected);
+        }
+        try (DiskBuffer reopened = DiskBuffer.open(config(1 << 20, 4096, "interval"), List.of("out"))) {
+            assertThat(reopened.tornTailsTruncated()).isZero();
+            assertThat(readAll(reopened.cursor("out"))).isEqualTo(expected);
         }
     }
 }

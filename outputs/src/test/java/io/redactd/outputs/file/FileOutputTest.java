@@ -2,15 +2,18 @@ package io.redactd.outputs.file;
 
 import io.redactd.outputs.ConfigProblem;
 import io.redactd.outputs.EventBatch;
+import io.redactd.outputs.FillingDisk;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -107,6 +110,68 @@ class FileOutputTest {
         assertThat(lines).hasSize(3);
         assertThat(lines.get(1)).hasSize(big.length);
         assertThat(lines.get(2)).isEqualTo(new String(doc(2), StandardCharsets.UTF_8));
+    }
+
+    private static List<byte[]> docs(int from, int to) {
+        List<byte[]> l = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            l.add(doc(i));
+        }
+        return l;
+    }
+
+    private static FileOutput onDisk(Path path, FillingDisk disk, Vertx vertx) {
+        return new FileOutput("t", new FileOutputConfig(path.toString(), null, null, "batch"), vertx,
+                p -> disk.wrap(FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND)));
+    }
+
+    private static Throwable failureOf(Future<?> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aDiskThatFillsMidBatchLeavesNoPartOfItAndTheRetryWritesEachDocumentOnce(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("out.ndjson");
+        FillingDisk disk = new FillingDisk();
+        FileOutput out = onDisk(path, disk, vertx);
+        await(out.start());
+        await(out.write(new EventBatch(docs(1, 5))));
+        // 7 whole lines and half of the 8th fit: the disk fills in the middle of a document
+        disk.limit(7 * 101 + 50);
+        Throwable failure = failureOf(out.write(new EventBatch(docs(6, 25))));
+        assertThat(failure).hasMessageContaining("No space left on device").hasMessageContaining("cut off");
+        assertThat(disk.refusals()).isEqualTo(1);
+        assertThat(out.ready()).isFalse();
+        assertThat(Files.readAllLines(path)).isEqualTo(expected(1, 5));
+        disk.free();
+        await(out.write(new EventBatch(docs(6, 25)))); // the caller's retry: the same batch
+        assertThat(out.ready()).isTrue();
+        await(out.write(new EventBatch(docs(26, 27))));
+        await(out.stop());
+        assertThat(Files.readAllLines(path)).isEqualTo(expected(1, 27));
+    }
+
+    @Test
+    void whileTheFailedBatchCannotBeCutOffNothingMoreIsWritten(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("out.ndjson");
+        FillingDisk disk = new FillingDisk();
+        FileOutput out = onDisk(path, disk, vertx);
+        await(out.start());
+        await(out.write(new EventBatch(docs(1, 2))));
+        disk.limit(150);
+        disk.failTruncate(true);
+        assertThat(failureOf(out.write(new EventBatch(docs(3, 6))))).hasMessageContaining("cutting the partial batch off failed");
+        long torn = Files.size(path);
+        assertThat(torn).isEqualTo(2 * 101 + 150);
+        disk.free();
+        // space is back but the fragment is still there: appending now would glue it to the next document
+        assertThat(failureOf(out.write(new EventBatch(docs(3, 6))))).hasMessageContaining("cannot be cut back");
+        assertThat(Files.size(path)).isEqualTo(torn);
+        disk.failTruncate(false);
+        await(out.write(new EventBatch(docs(3, 6))));
+        await(out.stop());
+        assertThat(Files.readAllLines(path)).isEqualTo(expected(1, 6));
     }
 
     @Test

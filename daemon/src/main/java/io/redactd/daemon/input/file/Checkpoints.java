@@ -16,15 +16,27 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The offsets of one file input, kept in {@code <state_dir>/file-<input id>.json}. A write goes to a temporary file
  * that is fsynced and then renamed over the old one (and the directory fsynced), so after a crash the file holds
  * either the old or the new state, never a torn one. Contains paths and offsets only, never log content.
+ *
+ * <p>Paths are stored as the daemon shows them everywhere else ({@link io.redactd.daemon.pipeline.EventSink#shown}, the
+ * redaction {@code log.file.path} gets): applications name files after patients, and nothing raw goes to disk. Files
+ * are identified by device, inode and head fingerprint, never by path, so resuming needs no path. The stored path is
+ * still used for two searches at start: the directory to look in for a file renamed away before it was read to its
+ * end, and the name whose rotated generations ({@code app.log.1}) were written while the daemon was down. A redacted
+ * name finds no generations of its own (the names of files the globs match still do), and a redacted directory no
+ * renamed-away file: a restart then reads on from the files the globs match, without re-reading or skipping them.
+ * Version 1 files (raw paths) are read as before and rewritten redacted at once.
  */
 final class Checkpoints {
 
@@ -78,11 +90,22 @@ final class Checkpoints {
                          @JsonProperty("forgotten_ms") Long forgottenMs) {
     }
 
+    /** Version 2: paths are stored redacted. */
+    static final int VERSION = 2;
+
     private final Path file;
     private final Path temp;
+    private final UnaryOperator<String> shown;
     private Header header = Header.NONE;
 
+    /** Without redaction (tests of the file format; inputs whose sink detects nothing). */
     Checkpoints(Path stateDir, String inputId) {
+        this(stateDir, inputId, UnaryOperator.identity());
+    }
+
+    /** @param shown how a path may be written: the sink's {@link io.redactd.daemon.pipeline.EventSink#shown} */
+    Checkpoints(Path stateDir, String inputId, UnaryOperator<String> shown) {
+        this.shown = shown;
         String safe = inputId.replaceAll("[^A-Za-z0-9._-]", "_");
         this.file = stateDir.resolve("file-" + safe + ".json");
         this.temp = stateDir.resolve("file-" + safe + ".json.tmp");
@@ -98,6 +121,7 @@ final class Checkpoints {
      */
     Map<String, Entry> load() throws IOException {
         Map<String, Entry> out = new LinkedHashMap<>();
+        boolean migrate = false;
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -113,11 +137,23 @@ final class Checkpoints {
             }
             header = new Header(state.createdMs() == null ? -1 : state.createdMs(),
                     state.forgottenMs() == null ? 0 : state.forgottenMs());
+            migrate = state.version() < VERSION;
         } catch (IOException e) {
             Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
             Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             LOG.error("checkpoint file {} is not valid ({}); moved to {} and starting as on a first run",
                     file, e.getClass().getSimpleName(), aside);
+        }
+        if (migrate) {
+            // Raw paths on disk: this run keeps them in memory (it may need them to find a renamed-away file); the
+            // file is rewritten redacted now, not only at the next commit.
+            try {
+                write(out.values());
+                LOG.info("checkpoint file {} rewritten in version {} (paths redacted)", file, VERSION);
+            } catch (IOException e) {
+                LOG.warn("checkpoint file {} could not be rewritten in version {} yet ({}); the next commit does it",
+                        file, VERSION, e.getMessage());
+            }
         }
         return out;
     }
@@ -135,8 +171,13 @@ final class Checkpoints {
     /** Replaces the stored state (entries and bounds) atomically and durably. */
     void write(Collection<Entry> entries, Header bounds) throws IOException {
         Files.createDirectories(file.getParent());
-        byte[] bytes = JSON.writeValueAsBytes(new State(1, List.copyOf(entries), bounds.createdMs(),
-                bounds.forgottenMs()));
+        List<Entry> stored = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            String path = e.path() == null ? null : shown.apply(e.path());
+            stored.add(Objects.equals(path, e.path()) ? e
+                    : new Entry(e.dev(), e.ino(), e.headLen(), e.headHash(), path, e.offset(), e.done(), e.updatedMs()));
+        }
+        byte[] bytes = JSON.writeValueAsBytes(new State(VERSION, stored, bounds.createdMs(), bounds.forgottenMs()));
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);

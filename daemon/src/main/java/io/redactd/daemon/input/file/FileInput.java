@@ -135,7 +135,7 @@ public final class FileInput implements Input {
         this.vertx = vertx;
         this.config = config;
         this.sink = sink;
-        this.checkpoints = new Checkpoints(stateDir, config.id());
+        this.checkpoints = new Checkpoints(stateDir, config.id(), sink::shown);
         this.metrics = new FileInputMetrics(registry, config.id());
         this.discovery = new Discovery(config.paths(), config.exclude(), (path, reason) -> {
             LOG.warn("file input '{}': cannot read {} ({}); it is skipped until this is fixed", config.id(),
