@@ -27,9 +27,11 @@ import javax.net.ssl.SSLContext;
  * <p>A point in time keeps the view consistent while paging: Elasticsearch 7.10+ {@code POST /<index>/_pit},
  * OpenSearch 2.4+ {@code POST /<index>/_search/point_in_time}. If neither is available (older version, missing
  * privilege) it falls back to plain {@code search_after} on the index, which is exact for an index no longer written
- * to and otherwise may miss events indexed during the read. The index must map chain.seq as a number and
- * chain.stream/chain.hash as keyword; with dynamic mapping (text plus a .keyword sub-field) the .keyword fields are
- * used automatically. A search with failed shards or a timeout is an error, never a silent gap.
+ * to and otherwise may miss events indexed during the read. chain.stream/chain.hash must be keyword; with dynamic
+ * mapping (text plus a .keyword sub-field) the .keyword fields are used automatically. chain.seq's mapping is read
+ * first: a number is sorted as is, a string (keyword) is read by digit count so the order stays numeric, and a
+ * mapping that cannot be sorted by number is refused ({@link SeqNotSortable}), never read in an order the verifier
+ * would report as events moved. A search with failed shards or a timeout is an error, never a silent gap.
  */
 final class SearchIndexSource implements EventSource {
     static final int PAGE = 5_000;
@@ -66,6 +68,31 @@ final class SearchIndexSource implements EventSource {
 
     private enum Flavor { ELASTICSEARCH, OPENSEARCH }
 
+    /**
+     * The index maps chain.seq in a way no search can read in numeric order (text without a keyword sub-field, float,
+     * different types across the indices read): nothing is verified, and the message names the mapping and the fix.
+     */
+    static final class SeqNotSortable extends IOException {
+        SeqNotSortable(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * How the index is read in seq order. {@code byDigits}: chain.seq is a string (keyword, or text with a keyword
+     * sub-field), whose sort is lexical ("10" before "2"); strings of the same length without leading zeros sort
+     * as their numbers do, so the index is read one length at a time (a regexp query per digit count, 1..19), each
+     * sorted as today, then whatever is not such a number (read last, so the verifier reports it). Same memory as a
+     * numeric read, no script, and every document is read exactly once.
+     */
+    private record SeqOrder(String field, boolean byDigits) {
+    }
+
+    private static final int MAX_DIGITS = 19; // Long.MAX_VALUE
+
+    private String streamField = "chain.stream";
+    private String hashField = "chain.hash";
+
     @Override
     public void readAll(StreamVerifier verifier, Progress progress) throws IOException {
         verifier.unit("document");
@@ -74,53 +101,145 @@ final class SearchIndexSource implements EventSource {
         if (total >= 0) {
             progress.total(total);
         }
+        SeqOrder order = seqOrder();
         String pit = openPit(flavor);
-        String streamField = "chain.stream";
-        String hashField = "chain.hash";
-        JsonNode after = null;
-        long ordinal = 0;
-        boolean firstPage = true;
+        long[] ordinal = {0};
+        String[] pitRef = {pit};
         try {
-            while (true) {
-                ObjectNode body = MAPPER.createObjectNode();
-                body.put("size", PAGE);
-                body.put("track_total_hits", false);
-                ArrayNode sort = body.putArray("sort");
-                sort.addObject().put("chain.seq", "asc");
-                sort.addObject().put(streamField, "asc");
-                sort.addObject().put(hashField, "asc");
-                if (onlyStream != null) {
-                    body.putObject("query").putObject("term").put(streamField, onlyStream);
-                }
-                if (pit != null) {
-                    body.putObject("pit").put("id", pit).put("keep_alive", KEEP_ALIVE);
-                }
-                if (after != null) {
-                    body.set("search_after", after);
-                }
-                String path = pit != null ? "_search" : encode(index) + "/_search";
-                HttpResponse<byte[]> r = send("POST", path, MAPPER.writeValueAsBytes(body));
-                if (firstPage && r.statusCode() == 400 && !streamField.endsWith(".keyword") && textFieldError(r)) {
-                    streamField = "chain.stream.keyword"; // dynamic mapping: sort on the keyword sub-fields
-                    hashField = "chain.hash.keyword";
-                    continue;
-                }
-                firstPage = false;
-                requireOk(r, "search");
-                Page page = parsePage(r.body(), verifier, ordinal);
-                ordinal += page.hits;
-                progress.update(ordinal, verifier.documentsRead());
-                if (page.pitId != null && pit != null) {
-                    pit = page.pitId;
-                }
-                if (page.hits < PAGE || page.lastSort == null) {
-                    return;
-                }
-                after = page.lastSort;
+            if (!order.byDigits()) {
+                readPass(order, null, verifier, progress, ordinal, pitRef);
+                return;
             }
+            for (int d = 1; d <= MAX_DIGITS; d++) {
+                ObjectNode q = MAPPER.createObjectNode();
+                q.putObject("regexp").put(order.field(), d == 1 ? "[1-9]" : "[1-9][0-9]{" + (d - 1) + "}");
+                readPass(order, q, verifier, progress, ordinal, pitRef);
+            }
+            ObjectNode rest = MAPPER.createObjectNode();
+            rest.putObject("bool").putArray("must_not").addObject().putObject("regexp")
+                    .put(order.field(), "[1-9][0-9]{0," + (MAX_DIGITS - 1) + "}");
+            readPass(order, rest, verifier, progress, ordinal, pitRef);
         } finally {
-            closePit(flavor, pit);
+            closePit(flavor, pitRef[0]);
         }
+    }
+
+    /** Reads every document matching {@code filter} (null: all), sorted, in pages with search_after. */
+    private void readPass(SeqOrder order, ObjectNode filter, StreamVerifier verifier, Progress progress,
+                          long[] ordinal, String[] pit) throws IOException {
+        JsonNode after = null;
+        boolean firstPage = true;
+        while (true) {
+            ObjectNode body = MAPPER.createObjectNode();
+            body.put("size", PAGE);
+            body.put("track_total_hits", false);
+            ArrayNode sort = body.putArray("sort");
+            sort.addObject().put(order.field(), "asc");
+            sort.addObject().put(streamField, "asc");
+            sort.addObject().put(hashField, "asc");
+            ArrayNode must = MAPPER.createArrayNode();
+            if (onlyStream != null) {
+                must.addObject().putObject("term").put(streamField, onlyStream);
+            }
+            if (filter != null) {
+                must.add(filter);
+            }
+            if (!must.isEmpty()) {
+                body.putObject("query").putObject("bool").set("filter", must);
+            }
+            if (pit[0] != null) {
+                body.putObject("pit").put("id", pit[0]).put("keep_alive", KEEP_ALIVE);
+            }
+            if (after != null) {
+                body.set("search_after", after);
+            }
+            String path = pit[0] != null ? "_search" : encode(index) + "/_search";
+            HttpResponse<byte[]> r = send("POST", path, MAPPER.writeValueAsBytes(body));
+            if (firstPage && r.statusCode() == 400 && !streamField.endsWith(".keyword") && textFieldError(r)) {
+                streamField = "chain.stream.keyword"; // dynamic mapping: sort on the keyword sub-fields
+                hashField = "chain.hash.keyword";
+                continue;
+            }
+            firstPage = false;
+            requireOk(r, "search");
+            Page page = parsePage(r.body(), verifier, ordinal[0], !order.byDigits());
+            ordinal[0] += page.hits;
+            progress.update(ordinal[0], verifier.documentsRead());
+            if (page.pitId != null && pit[0] != null) {
+                pit[0] = page.pitId;
+            }
+            if (page.hits < PAGE || page.lastSort == null) {
+                return;
+            }
+            after = page.lastSort;
+        }
+    }
+
+    /**
+     * Reads the mapping of chain.seq (GET INDEX/_mapping/field/chain.seq) to choose how to sort: numeric types as
+     * they are, strings by digit count (see {@link SeqOrder}); anything else is refused, since a sort that is not
+     * numeric would make the verifier report events as moved. If the mapping cannot be read (no
+     * view_index_metadata privilege, a proxy), the numeric sort is used and its sort values are checked instead.
+     */
+    private SeqOrder seqOrder() throws IOException {
+        HttpResponse<byte[]> r = send("GET", encode(index) + "/_mapping/field/chain.seq", null);
+        if (r.statusCode() != 200) {
+            return new SeqOrder("chain.seq", false);
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            return new SeqOrder("chain.seq", false);
+        }
+        SeqOrder chosen = null;
+        String chosenIn = null;
+        String chosenType = null;
+        for (var it = root.fields(); it.hasNext(); ) {
+            var e = it.next();
+            JsonNode field = e.getValue().path("mappings").path("chain.seq");
+            if (field.isMissingNode()) {
+                continue; // no chain.seq in this index (no chained document there)
+            }
+            JsonNode m = field.path("mapping").path("seq");
+            String type = m.path("type").asText("object");
+            SeqOrder o = switch (type) {
+                case "long", "integer", "short", "byte", "unsigned_long", "double", "scaled_float" ->
+                        new SeqOrder("chain.seq", false);
+                case "keyword" -> new SeqOrder("chain.seq", true);
+                case "text" -> keywordSubField(m).map(sub -> new SeqOrder("chain.seq." + sub, true))
+                        .orElseThrow(() -> new SeqNotSortable(notSortable("text", e.getKey(),
+                                "without a keyword sub-field, text cannot be sorted")));
+                default -> throw new SeqNotSortable(notSortable(type, e.getKey(), type.contains("float")
+                        ? "a float cannot hold every seq exactly, so seqs would sort as equal"
+                        : "it cannot be sorted by number"));
+            };
+            if (chosen != null && !chosen.equals(o)) {
+                throw new SeqNotSortable(notSortable(type, e.getKey(), "but as " + chosenType + " in index "
+                        + chosenIn + ": one search cannot sort both"));
+            }
+            chosen = o;
+            chosenIn = e.getKey();
+            chosenType = type;
+        }
+        return chosen != null ? chosen : new SeqOrder("chain.seq", false);
+    }
+
+    private static java.util.Optional<String> keywordSubField(JsonNode mapping) {
+        for (var it = mapping.path("fields").fields(); it.hasNext(); ) {
+            var f = it.next();
+            if ("keyword".equals(f.getValue().path("type").asText())) {
+                return java.util.Optional.of(f.getKey());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static String notSortable(String type, String where, String why) {
+        return "chain.seq is mapped as " + type + " in index " + where + " (" + why + "), so the index cannot be "
+                + "read in seq order; nothing was verified (this says nothing about tampering). Fix: map chain.seq as long (install the "
+                + "redactd index template: the elasticsearch output's template.install: true) and reindex; or export every document's "
+                + "_source to NDJSON and verify the export with --unordered";
     }
 
     private Flavor detect() throws IOException {
@@ -182,7 +301,8 @@ final class SearchIndexSource implements EventSource {
     }
 
     /** Streams the hits out of a search response, handing each _source to the verifier without a tree per hit. */
-    private static Page parsePage(byte[] body, StreamVerifier verifier, long ordinal) throws IOException {
+    private static Page parsePage(byte[] body, StreamVerifier verifier, long ordinal, boolean numericSort)
+            throws IOException {
         int hits = 0;
         JsonNode lastSort = null;
         String pitId = null;
@@ -227,6 +347,15 @@ final class SearchIndexSource implements EventSource {
                                         sawSource = true;
                                     } else if ("sort".equals(f)) {
                                         lastSort = p.readValueAsTree();
+                                        if (numericSort && lastSort.path(0).isTextual()) {
+                                            // The mapping could not be read and chain.seq sorts as a string: the
+                                            // order would be lexical, so stop before it reads as tampering.
+                                            throw new SeqNotSortable("chain.seq sorts as a string (mapped as "
+                                                    + "keyword?) and its mapping could not be read (GET "
+                                                    + "INDEX/_mapping needs the view_index_metadata privilege) to "
+                                                    + "read it by number; nothing was verified. Fix: grant that "
+                                                    + "privilege, or map chain.seq as long and reindex");
+                                        }
                                     } else {
                                         p.skipChildren();
                                     }

@@ -8,7 +8,7 @@ import java.util.PriorityQueue;
 /** What the verifier knows about one chain.stream while reading it. */
 final class StreamState {
     /** An event read ahead of a gap, waiting for the missing seqs. */
-    record Pending(ChainedDoc doc, String computedHash, long maxSeqSeenBefore) {
+    record Pending(ChainedDoc doc, String computedHash, long maxSeqSeenBefore, DeadLetterInput.Entry deadLetter) {
     }
 
     static final int MAX_ISSUES = 20;
@@ -27,6 +27,9 @@ final class StreamState {
     long events;
     long duplicates;
     long firstDuplicateSeq = -1;
+    /** Events found only in dead-letter files (--dead-letter), in their place in the chain; the first few named. */
+    long deadLettered;
+    final List<String> deadLetteredFirst = new ArrayList<>();
 
     long checkpoints;
     long lastCheckpointSeq = -1; // own seq of the last checkpoint event seen in order (-1: none)
@@ -59,6 +62,14 @@ final class StreamState {
     String recalled(long seq) {
         int i = (int) (seq & (RECENT - 1));
         return recentSeq[i] == seq ? recentHash[i] : null;
+    }
+
+    void deadLettered(long seq, DeadLetterInput.Entry e) {
+        deadLettered++;
+        if (deadLetteredFirst.size() < 5) {
+            deadLetteredFirst.add("seq " + seq + " (" + e.output() + ": " + (e.status() > 0 ? "HTTP " + e.status() + " "
+                    : "") + e.errorType() + ")");
+        }
     }
 
     void add(Issue issue) {

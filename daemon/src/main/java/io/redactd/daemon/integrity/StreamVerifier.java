@@ -41,6 +41,7 @@ public final class StreamVerifier {
     private long skipped;
     private String lastStream;
     private long lastSeqRead;
+    private DeadLetterInput deadLetters;
 
     /**
      * @param k0         K[0] (32 bytes) or null: without it checkpoint MACs are not checked
@@ -67,8 +68,22 @@ public final class StreamVerifier {
         this.retained = retained;
     }
 
+    /**
+     * Documents from outputs' dead-letter files ({@code --dead-letter}): each is verified as an event of the input,
+     * taken in just before the first event read that follows it in its stream (or at the end), so it fills the gap
+     * its rejection left in the store.
+     */
+    void deadLetters(DeadLetterInput in) {
+        this.deadLetters = in;
+    }
+
     /** One event as stored; {@code ordinal} locates it for messages ("line 42" or "document 42", see {@link #unit}). */
     public void accept(byte[] buf, int off, int len, long ordinal) {
+        verifyOne(buf, off, len, unit + " " + ordinal, null);
+    }
+
+    /** {@code dl}: the dead-letter entry the event comes from, null for the input itself. */
+    private void verifyOne(byte[] buf, int off, int len, String where, DeadLetterInput.Entry dl) {
         docs++;
         ChainedDoc doc = CanonicalFastPath.tryParse(buf, off, len, spliceAt);
         if (doc != null) {
@@ -77,7 +92,7 @@ public final class StreamVerifier {
             sha.update(buf, off, spliceAt[0] - off);
             int rest = spliceAt[0] + CanonicalFastPath.SPLICE;
             sha.update(buf, rest, off + len - rest);
-            route(doc);
+            route(doc, dl);
             return;
         }
         try {
@@ -85,20 +100,20 @@ public final class StreamVerifier {
         } catch (IllegalArgumentException e) {
             malformed++;
             if (malformedWhere.size() < 5) {
-                malformedWhere.add(unit + " " + ordinal);
+                malformedWhere.add(where);
             }
             readIssue(new Issue(Issue.Type.MALFORMED, lastStream, lastSeqRead,
-                    unit + " " + ordinal + " cannot be verified (" + e.getMessage() + ")"
+                    where + " cannot be verified (" + e.getMessage() + ")"
                             + (lastStream == null ? "" : "; it follows seq " + lastSeqRead)));
             return;
         }
         sha.update(doc.prev().getBytes(StandardCharsets.US_ASCII));
         sha.update(canonical.array(), 0, canonical.size());
-        route(doc);
+        route(doc, dl);
     }
 
     /** The digest holds the event's hashed bytes: finish it and hand the event to its stream. */
-    private void route(ChainedDoc doc) {
+    private void route(ChainedDoc doc, DeadLetterInput.Entry dl) {
         if (onlyStream != null && !onlyStream.equals(doc.stream())) {
             sha.reset();
             skipped++;
@@ -113,7 +128,13 @@ public final class StreamVerifier {
         }
         Hex.encode(digest, 0, 32, hexBuf, 0);
         String computed = new String(hexBuf, StandardCharsets.US_ASCII);
-        offer(streams.computeIfAbsent(doc.stream(), StreamState::new), doc, computed);
+        if (dl == null && deadLetters != null) {
+            // The dead-lettered events this one follows come first, as if the store had kept them in their place.
+            for (DeadLetterInput.Entry e : deadLetters.takeBefore(doc.stream(), doc.seq())) {
+                verifyOne(e.document(), 0, e.document().length, e.where(), e);
+            }
+        }
+        offer(streams.computeIfAbsent(doc.stream(), StreamState::new), doc, computed, dl);
     }
 
     /** An input that ended mid-event (a torn last line). */
@@ -130,7 +151,7 @@ public final class StreamVerifier {
         }
     }
 
-    private void offer(StreamState st, ChainedDoc doc, String computed) {
+    private void offer(StreamState st, ChainedDoc doc, String computed, DeadLetterInput.Entry dl) {
         long seq = doc.seq();
         long maxBefore = st.maxSeqSeen;
         st.maxSeqSeen = Math.max(st.maxSeqSeen, seq);
@@ -139,12 +160,12 @@ public final class StreamVerifier {
             beginsLater(st, seq, doc.prev());
         }
         if (seq <= st.lastSeq) {
-            seenBefore(st, doc, computed);
+            seenBefore(st, doc, computed, dl);
         } else if (seq == st.lastSeq + 1) {
-            inOrder(st, doc, computed, maxBefore);
+            inOrder(st, doc, computed, maxBefore, dl);
             drain(st);
         } else {
-            st.pending.add(new StreamState.Pending(doc, computed, maxBefore));
+            st.pending.add(new StreamState.Pending(doc, computed, maxBefore, dl));
             if (st.pending.size() > window) {
                 skipGap(st);
                 drain(st);
@@ -157,10 +178,10 @@ public final class StreamVerifier {
             StreamState.Pending p = st.pending.peek();
             if (p.doc().seq() <= st.lastSeq) {
                 st.pending.poll();
-                seenBefore(st, p.doc(), p.computedHash());
+                seenBefore(st, p.doc(), p.computedHash(), p.deadLetter());
             } else if (p.doc().seq() == st.lastSeq + 1) {
                 st.pending.poll();
-                inOrder(st, p.doc(), p.computedHash(), p.maxSeqSeenBefore());
+                inOrder(st, p.doc(), p.computedHash(), p.maxSeqSeenBefore(), p.deadLetter());
             } else {
                 return;
             }
@@ -179,7 +200,9 @@ public final class StreamVerifier {
         String what = from == to ? "event seq " + from + " is missing" : "events seq " + from + ".." + to
                 + " are missing (" + (to - from + 1) + ")";
         what += st.lastSeq == 0 ? "; the stream begins at seq " + next.doc().seq() + " (deleted; if older files "
-                + "were rotated away or not exported, verify with --retained)" : " (deleted)";
+                + "were rotated away or not exported, verify with --retained)" : deadLetters == null
+                ? " (deleted; if an output dead-lettered them, verify with --dead-letter and its dead_letter_path)"
+                : " (deleted; not in the dead-letter files given either)";
         st.add(new Issue(Issue.Type.DELETED, st.stream, from, what));
         st.lastSeq = to;
         // Resynchronise on what the next event claims, so one deletion is reported once, not as a cascade.
@@ -194,7 +217,7 @@ public final class StreamVerifier {
         st.lastHash = prev;
     }
 
-    private void seenBefore(StreamState st, ChainedDoc doc, String computed) {
+    private void seenBefore(StreamState st, ChainedDoc doc, String computed, DeadLetterInput.Entry dl) {
         String earlier = st.recalled(doc.seq());
         if (earlier == null) {
             st.add(new Issue(Issue.Type.REORDERED, st.stream, doc.seq(), "seq " + doc.seq()
@@ -204,7 +227,7 @@ public final class StreamVerifier {
                     + " appears twice with different content (an inserted or forked event)"));
         } else if (!computed.equals(doc.hash())) {
             st.add(new Issue(Issue.Type.MODIFIED, st.stream, doc.seq(), "a repeated copy of seq " + doc.seq()
-                    + " was modified (content does not match chain.hash)"));
+                    + " was modified (content does not match chain.hash)" + from(dl)));
         } else {
             st.duplicates++;
             if (st.firstDuplicateSeq < 0) {
@@ -215,7 +238,13 @@ public final class StreamVerifier {
         }
     }
 
-    private void inOrder(StreamState st, ChainedDoc doc, String computed, long maxSeqSeenBefore) {
+    /** Where a finding's event came from when it is a dead-lettered copy, for the analyst to find it. */
+    private static String from(DeadLetterInput.Entry dl) {
+        return dl == null ? "" : " (the copy in " + dl.where() + ")";
+    }
+
+    private void inOrder(StreamState st, ChainedDoc doc, String computed, long maxSeqSeenBefore,
+                         DeadLetterInput.Entry dl) {
         long seq = doc.seq();
         if (st.firstSeq < 0) {
             st.firstSeq = seq;
@@ -226,11 +255,14 @@ public final class StreamVerifier {
         }
         if (!computed.equals(doc.hash())) {
             st.add(new Issue(Issue.Type.MODIFIED, st.stream, seq,
-                    "content of seq " + seq + " does not match its chain.hash (the event was altered)"));
+                    "content of seq " + seq + " does not match its chain.hash (the event was altered)" + from(dl)));
         } else if (!doc.prev().equals(st.lastHash) && !(st.firstSeq == seq && seq > 1)) {
             st.add(new Issue(Issue.Type.BROKEN_LINK, st.stream, seq, "chain.prev of seq " + seq
                     + " is not the hash of seq " + (seq - 1) + " (seq " + (seq - 1)
                     + " was replaced with a recomputed hash, or events were inserted/removed and renumbered)"));
+        }
+        if (dl != null && computed.equals(doc.hash())) {
+            st.deadLettered(seq, dl);
         }
         st.remember(seq, doc.hash());
         st.lastSeq = seq;
@@ -318,6 +350,11 @@ public final class StreamVerifier {
 
     /** Ends the input: resolves what still waits on gaps and returns the result. */
     public VerifyReport finish(long expectSeq) {
+        if (deadLetters != null) {
+            for (DeadLetterInput.Entry e : deadLetters.takeRest()) {
+                verifyOne(e.document(), 0, e.document().length, e.where(), e);
+            }
+        }
         for (StreamState st : streams.values()) {
             while (!st.pending.isEmpty()) {
                 skipGap(st);

@@ -46,8 +46,13 @@ import picocli.CommandLine.Spec;
                         + "checkpoint_events / checkpoint_interval_ms of events (the report gives the count, and "
                         + "names a later stream whose restart follows it); a longer run, or a whole stream without "
                         + "one valid checkpoint, was written without the key",
-                "4:no chained event in the input (empty, or not a redactd stream)"})
+                "4:no chained event in the input (empty, or not a redactd stream)",
+                "5:--es: the index maps chain.seq so that it cannot be read in seq order (text, float, or different "
+                        + "types across indices): nothing was verified; the message names the mapping and the fix"})
 public final class VerifyCommand implements Callable<Integer> {
+    /** Exit status when an index's mapping of chain.seq prevents reading it in seq order (see SearchIndexSource). */
+    static final int INDEX_NOT_SORTABLE = 5;
+
     @Spec
     CommandSpec spec;
 
@@ -81,7 +86,10 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--public-key", paramLabel = "HEX", description = "Ed25519 public key: also check signatures")
     String publicKeyHex;
 
-    @Option(names = "--es", paramLabel = "URL", description = "read from Elasticsearch/OpenSearch at URL instead")
+    @Option(names = "--es", paramLabel = "URL", description = "read from Elasticsearch/OpenSearch at URL instead, "
+            + "sorted by chain.seq. Its mapping is read first: a number sorts as is; keyword (or text with a keyword "
+            + "sub-field) is read one digit count at a time, so the order is still numeric; text without one, float, "
+            + "or different types across the indices exit 5 with the fix, never as tampering")
     URI es;
 
     @Option(names = "--index", paramLabel = "NAME", description = "index (or alias, or pattern) to read with --es")
@@ -114,6 +122,13 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--window", paramLabel = "N", defaultValue = "100000",
             description = "events per stream held while waiting for a missing or late seq (default: ${DEFAULT-VALUE})")
     int window;
+
+    @Option(names = "--dead-letter", paramLabel = "FILE", description = "an output's dead-letter file "
+            + "(its dead_letter_path; repeatable): the documents the store rejected for good are verified as events "
+            + "of the input in their place in the chain, and reported as a note (how many per stream, the first seqs "
+            + "with status and error_type) instead of as deleted. A dead-lettered document that was altered is still "
+            + "caught")
+    List<Path> deadLetterFiles = new ArrayList<>();
 
     @Option(names = "--no-progress", description = "no progress bar, even on a terminal")
     boolean noProgress;
@@ -170,11 +185,18 @@ public final class VerifyCommand implements Callable<Integer> {
         // A search index is read in seq order by the query itself; a file's own order is evidence unless --unordered.
         StreamVerifier verifier = new StreamVerifier(k0, pub, unordered, window, stream, retained);
         try {
+            if (!deadLetterFiles.isEmpty()) {
+                verifier.deadLetters(DeadLetterInput.read(deadLetterFiles));
+            }
             source.readAll(verifier, progress);
         } catch (NoSuchFileException e) {
             progress.finish();
             err.println("redactd verify: no such file: " + e.getFile());
             return 2;
+        } catch (SearchIndexSource.SeqNotSortable e) {
+            progress.finish();
+            err.println("redactd verify: " + e.getMessage());
+            return INDEX_NOT_SORTABLE;
         } catch (IOException e) {
             progress.finish();
             err.println("redactd verify: cannot read the stream: " + e.getMessage());

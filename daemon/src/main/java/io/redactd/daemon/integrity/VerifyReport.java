@@ -106,6 +106,11 @@ public final class VerifyReport {
         return state(stream).map(s -> s.lastSeq).orElse(0L);
     }
 
+    /** Events of {@code stream} found only in dead-letter files (--dead-letter). */
+    public long deadLettered(String stream) {
+        return state(stream).map(s -> s.deadLettered).orElse(0L);
+    }
+
     public long checkpoints(String stream) {
         return state(stream).map(s -> s.checkpoints).orElse(0L);
     }
@@ -187,6 +192,12 @@ public final class VerifyReport {
         if (s.duplicates > 0) {
             out.printf(Locale.ROOT, "  %,d duplicate deliveries (same seq, same hash), first at seq %d: "
                     + "not tampering%n", s.duplicates, s.firstDuplicateSeq);
+        }
+        if (s.deadLettered > 0) {
+            out.printf(Locale.ROOT, "  note: %,d event(s) found only in dead-letter files (rejected by an output, so "
+                    + "not in the store; verified in their place like the rest, not tampering): %s%s%n",
+                    s.deadLettered, String.join(", ", s.deadLetteredFirst), s.deadLettered > s.deadLetteredFirst.size()
+                            ? ", ..." : "");
         }
         if (!macChecked) {
             out.println("  checkpoint MACs NOT checked (no --key/--key-file): the chain is consistent, but "

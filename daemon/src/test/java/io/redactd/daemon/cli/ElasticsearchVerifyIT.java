@@ -2,7 +2,10 @@ package io.redactd.daemon.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redactd.daemon.integrity.CheckpointPolicy;
+import io.redactd.daemon.integrity.HashChain;
 import io.redactd.itopensearch.OpenSearchNode;
+import io.redactd.outputs.delivery.DeadLetterFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,5 +143,151 @@ class ElasticsearchVerifyIT {
         RedactdProcess.Result tampered = verify(node, keyFile);
         assertThat(tampered.exit()).as(tampered.stdout() + tampered.stderr()).isEqualTo(1);
         assertThat(tampered.stdout()).contains("seq " + victimSeq).doesNotContain("RESULT: INTACT");
+    }
+
+    /** Key file for a fresh state dir (keygen through the real CLI). */
+    private static Path keygen(Path dir, Path state) throws Exception {
+        RedactdProcess.Result keygen = RedactdProcess.run("keygen", "--state-dir=" + state);
+        assertThat(keygen.exit()).as(keygen.stderr()).isZero();
+        Path keyFile = dir.resolve("verification.key");
+        Files.writeString(keyFile, keygen.stdout().lines().filter(l -> l.startsWith("verification-key="))
+                .findFirst().orElseThrow() + "\n");
+        return keyFile;
+    }
+
+    /** {@code events} log events chained by the real chain, checkpoints every 1,000, ending with a final one. */
+    private static List<byte[]> chained(Path state, int events) throws Exception {
+        long t0 = 1_795_000_000_000L;
+        HashChain chain = HashChain.open(state, "es-kw", new CheckpointPolicy(1_000, 3_600_000), t0);
+        List<byte[]> docs = new ArrayList<>(events + events / 1_000 + 2);
+        for (int i = 1; i <= events; i++) {
+            for (byte[] c; (c = chain.pollControlEvent(t0)) != null; ) {
+                docs.add(c);
+            }
+            docs.add(chain.append(("{\"@timestamp\":\"2026-11-18T11:06:40.000Z\",\"message\":\"kw line " + i
+                    + " GET /api/orders 200\"}").getBytes(StandardCharsets.UTF_8)));
+            if (i % 500 == 0) {
+                chain.commit();
+            }
+        }
+        byte[] last = chain.finalCheckpoint(t0);
+        if (last != null) {
+            docs.add(last);
+        }
+        chain.commit();
+        return docs;
+    }
+
+    private static void bulkIndex(OpenSearchNode node, String index, List<byte[]> docs) throws Exception {
+        for (int from = 0; from < docs.size(); from += 5_000) {
+            StringBuilder bulk = new StringBuilder();
+            for (byte[] d : docs.subList(from, Math.min(docs.size(), from + 5_000))) {
+                bulk.append("{\"index\":{\"_index\":\"").append(index).append("\"}}\n")
+                        .append(new String(d, StandardCharsets.UTF_8)).append('\n');
+            }
+            HttpResponse<String> r = node.send("POST", "/_bulk", bulk.toString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(JSON.readTree(r.body()).path("errors").asBoolean()).as("bulk errors").isFalse();
+        }
+        node.send("POST", "/" + index + "/_refresh", null);
+    }
+
+    private static RedactdProcess.Result verifyIndex(OpenSearchNode node, String index, Path keyFile,
+                                                     String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("verify", "--no-progress", "--es", node.url(), "--index", index,
+                "--key-file", keyFile.toString()));
+        args.addAll(List.of(more));
+        return RedactdProcess.run(args.toArray(String[]::new));
+    }
+
+    private static String idOfSeq(OpenSearchNode node, String index, long seq) throws Exception {
+        HttpResponse<String> r = node.send("POST", "/" + index + "/_search",
+                "{\"query\":{\"term\":{\"chain.seq\":\"" + seq + "\"}}}");
+        JsonNode hits = JSON.readTree(r.body()).path("hits").path("hits");
+        assertThat(hits.size()).as(r.body()).isEqualTo(1);
+        return hits.get(0).path("_id").asText();
+    }
+
+    /**
+     * D9: an index whose template maps every string, and chain.seq, as keyword (no redactd template). A lexical sort
+     * would put seq 10..19, 100..199, 1000..1999, 10000..19999 before seq 2 and read as ~10,000 moved events. 25,000
+     * events are 6 pages of 5,000 and cross two digit counts inside a page. D4 against the same index: documents
+     * taken out of the index as an output's dead-lettering leaves them, and given back with --dead-letter.
+     */
+    @Test
+    void keywordMappedSeqIsReadInNumericOrderAndDeadLetteredDocumentsFillTheirGaps(@TempDir Path dir)
+            throws Exception {
+        OpenSearchNode node = OpenSearchNode.shared();
+        String index = "redactd-verify-kw";
+        node.send("DELETE", "/" + index, null);
+        HttpResponse<String> created = node.send("PUT", "/" + index, "{\"mappings\":{\"dynamic_templates\":[{"
+                + "\"strings\":{\"match_mapping_type\":\"string\",\"mapping\":{\"type\":\"keyword\"}}}],"
+                + "\"properties\":{\"chain\":{\"properties\":{\"seq\":{\"type\":\"keyword\"}}}}}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        Path state = dir.resolve("state");
+        Path keyFile = keygen(dir, state);
+        List<byte[]> docs = chained(state, 25_000);
+        long lastSeq = docs.size();
+        bulkIndex(node, index, docs);
+
+        RedactdProcess.Result intact = verifyIndex(node, index, keyFile);
+        assertThat(intact.exit()).as(intact.stdout() + intact.stderr()).isZero();
+        assertThat(intact.stdout()).contains("read " + String.format(java.util.Locale.ROOT, "%,d", lastSeq)
+                        + " events in 1 stream(s)")
+                .contains("seq 1.." + lastSeq).contains("RESULT: INTACT")
+                .doesNotContain("reordered").doesNotContain("moved").doesNotContain("TAMPERED");
+
+        // D4: the store rejected seq 2..4 (a run) and 12,345; the es output wrote them to its dead-letter file.
+        Path dl = dir.resolve("es-dl.ndjson");
+        List<DeadLetterFile.Entry> rejected = new ArrayList<>();
+        for (long seq : new long[] {2, 3, 4, 12_345}) {
+            rejected.add(new DeadLetterFile.Entry(docs.get((int) seq - 1), 400, "mapper_parsing_exception",
+                    "failed to parse", 1));
+            HttpResponse<String> del = node.send("DELETE", "/" + index + "/_doc/" + idOfSeq(node, index, seq)
+                    + "?refresh=true", null);
+            assertThat(del.statusCode()).as(del.body()).isEqualTo(200);
+        }
+        new DeadLetterFile(dl, "es").write(rejected);
+        RedactdProcess.Result withDl = verifyIndex(node, index, keyFile, "--dead-letter", dl.toString());
+        assertThat(withDl.exit()).as(withDl.stdout() + withDl.stderr()).isZero();
+        assertThat(withDl.stdout()).contains("note: 4 event(s) found only in dead-letter files")
+                .contains("seq 2 (es: HTTP 400 mapper_parsing_exception)").contains("RESULT: INTACT")
+                .doesNotContain("deleted");
+        RedactdProcess.Result withoutDl = verifyIndex(node, index, keyFile);
+        assertThat(withoutDl.exit()).as(withoutDl.stdout()).isEqualTo(1);
+        assertThat(withoutDl.stdout()).contains("TAMPERED: deleted at seq 2: events seq 2..4 are missing (3) "
+                + "(deleted; if an output dead-lettered them, verify with --dead-letter").contains("deleted at seq 12345");
+
+        // Tampering is still found in numeric order: one document updated in place, named by its seq.
+        long victim = 17_777;
+        HttpResponse<String> update = node.send("POST", "/" + index + "/_update/" + idOfSeq(node, index, victim)
+                + "?refresh=true", "{\"doc\":{\"message\":\"kw line altered\"}}");
+        assertThat(update.statusCode()).as(update.body()).isEqualTo(200);
+        RedactdProcess.Result tampered = verifyIndex(node, index, keyFile, "--dead-letter", dl.toString());
+        assertThat(tampered.exit()).as(tampered.stdout()).isEqualTo(1);
+        assertThat(tampered.stdout()).contains("TAMPERED: modified at seq " + victim)
+                .contains("RESULT: TAMPERED (first: modified at seq " + victim + ")").doesNotContain("reordered");
+    }
+
+    /** D9: chain.seq mapped as text without a keyword sub-field cannot be sorted: a usage refusal, never TAMPERED. */
+    @Test
+    void textMappedSeqIsRefusedWithTheFixNotReportedAsTampering(@TempDir Path dir) throws Exception {
+        OpenSearchNode node = OpenSearchNode.shared();
+        String index = "redactd-verify-text";
+        node.send("DELETE", "/" + index, null);
+        HttpResponse<String> created = node.send("PUT", "/" + index,
+                "{\"mappings\":{\"properties\":{\"chain\":{\"properties\":{\"seq\":{\"type\":\"text\"}}}}}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        Path state = dir.resolve("state");
+        Path keyFile = keygen(dir, state);
+        bulkIndex(node, index, chained(state, 30));
+        RedactdProcess.Result r = verifyIndex(node, index, keyFile);
+        assertThat(r.exit()).as(r.stdout() + r.stderr()).isEqualTo(5);
+        assertThat(r.stderr()).contains("chain.seq is mapped as text in index " + index + " (without a keyword "
+                        + "sub-field, text cannot be sorted), so the index cannot be read in seq order; nothing was "
+                        + "verified")
+                .contains("map chain.seq as long (install the redactd index template")
+                .contains("--unordered");
+        assertThat(r.stdout()).doesNotContain("TAMPERED").doesNotContain("RESULT");
     }
 }

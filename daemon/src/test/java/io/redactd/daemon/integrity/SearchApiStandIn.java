@@ -28,6 +28,8 @@ final class SearchApiStandIn implements AutoCloseable {
     final AtomicInteger searches = new AtomicInteger();
     final AtomicInteger pitsClosed = new AtomicInteger();
     volatile boolean failShards;
+    /** chain.seq mapped as keyword and the mapping not readable (404 here): sorted, and sort values, as strings. */
+    volatile boolean keywordSeq;
 
     SearchApiStandIn(boolean openSearch, List<String> sources) throws IOException {
         this.openSearch = openSearch;
@@ -88,6 +90,11 @@ final class SearchApiStandIn implements AutoCloseable {
         searches.incrementAndGet();
         int size = req.path("size").asInt(10);
         JsonNode after = req.get("search_after");
+        List<ObjectNode> docs = this.docs;
+        if (keywordSeq) {
+            docs = new ArrayList<>(docs);
+            docs.sort(Comparator.comparing(d -> d.at("/chain/seq").asText()));
+        }
         int start = 0;
         if (after != null) {
             while (start < docs.size() && compare(docs.get(start), after) <= 0) {
@@ -103,13 +110,20 @@ final class SearchApiStandIn implements AutoCloseable {
             ObjectNode hit = hits.addObject();
             hit.put("_index", "logs").put("_id", "id-" + i);
             hit.set("_source", d);
-            hit.putArray("sort").add(d.at("/chain/seq").asLong()).add(d.at("/chain/stream").asText())
+            ArrayNode sort = hit.putArray("sort");
+            if (keywordSeq) {
+                sort.add(d.at("/chain/seq").asText());
+            } else {
+                sort.add(d.at("/chain/seq").asLong());
+            }
+            sort.add(d.at("/chain/stream").asText())
                     .add(d.at("/chain/hash").asText());
         }
     }
 
-    private static int compare(ObjectNode d, JsonNode after) {
-        int c = Long.compare(d.at("/chain/seq").asLong(), after.get(0).asLong());
+    private int compare(ObjectNode d, JsonNode after) {
+        int c = keywordSeq ? d.at("/chain/seq").asText().compareTo(after.get(0).asText())
+                : Long.compare(d.at("/chain/seq").asLong(), after.get(0).asLong());
         if (c == 0) {
             c = d.at("/chain/stream").asText().compareTo(after.get(1).asText());
         }

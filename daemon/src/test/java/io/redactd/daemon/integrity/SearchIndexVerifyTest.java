@@ -79,4 +79,16 @@ class SearchIndexVerifyTest {
             assertThat(run(node, 2)).contains("failed on 1 shard(s)");
         }
     }
+
+    /** D9: where the mapping cannot be read, a sort that comes back as strings (lexical) stops, never TAMPERED. */
+    @Test
+    void aStringSortWithoutAReadableMappingIsRefusedNotReportedAsMovedEvents() throws Exception {
+        try (SearchApiStandIn node = new SearchApiStandIn(true, events)) {
+            node.keywordSeq = true;
+            String out = run(node, VerifyCommand.INDEX_NOT_SORTABLE);
+            assertThat(out).contains("chain.seq sorts as a string (mapped as keyword?) and its mapping could not be "
+                    + "read").contains("map chain.seq as long").doesNotContain("TAMPERED").doesNotContain("RESULT");
+            assertThat(node.pitsClosed.get()).isEqualTo(1);
+        }
+    }
 }
