@@ -110,6 +110,13 @@ public final class Catalog {
     private static final String DOMAIN = DOMAIN_LABEL + "(?:\\." + DOMAIN_LABEL + ")*"
             + "\\.(?:[A-Za-z]{2,24}\\b|[A-Za-z]*[^\\x00-\\x7F][^\\x00-\\x40\\x5B-\\x60\\x7B-\\x7F]*)";
     /**
+     * The same with an ASCII top-level domain followed by an underscore, which {@code \b} refuses
+     * ({@code user=jane@example.com_backup}, {@code jane@example.com_123-45-6789.log}); host names hold no underscore.
+     * The underscore is outside the value; a pattern of its own, since the value must stay group 1.
+     */
+    private static final String DOMAIN_BEFORE_UNDERSCORE = DOMAIN_LABEL + "(?:\\." + DOMAIN_LABEL + ")*"
+            + "\\.[A-Za-z]{2,24})_";
+    /**
      * Contiguous card numbers, shaped by issuer at the regex level (3 Amex/Diners/JCB, 4 Visa, 51-55 and 22-27
      * Mastercard, 6 Discover) so that 13-digit epoch milliseconds and 14-digit timestamps never reach the validator.
      */
@@ -195,7 +202,9 @@ public final class Catalog {
             spec("email", "EMAIL", "E-mail address, also %40 URL-encoded and \\u0040 JSON-escaped", "none",
                     List.of(), 90, Normalization.LOWER,
                     EMAIL_LEFT + "(" + EMAIL_LOCAL + "{1,64}@" + DOMAIN + ")",
-                    EMAIL_LEFT + "(" + EMAIL_LOCAL_ENCODED + "{1,64}(?:%40|\\\\u0040)" + DOMAIN + ")"),
+                    EMAIL_LEFT + "(" + EMAIL_LOCAL_ENCODED + "{1,64}(?:%40|\\\\u0040)" + DOMAIN + ")",
+                    EMAIL_LEFT + "(" + EMAIL_LOCAL + "{1,64}@" + DOMAIN_BEFORE_UNDERSCORE,
+                    EMAIL_LEFT + "(" + EMAIL_LOCAL_ENCODED + "{1,64}(?:%40|\\\\u0040)" + DOMAIN_BEFORE_UNDERSCORE),
             spec("phone.formatted", "PHONE", "NANP phone number with separators or +1", "phone", List.of(), 70,
                     Normalization.DIGITS,
                     NUM_GLUED + "(\\(\\d{3}\\)" + PHONE_SEP + "?\\d{3}" + PHONE_SEP + "\\d{4})" + NUM_END,

@@ -79,6 +79,12 @@ final class TokenNominator {
                 + "[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+"
                 + "(?:\\.[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+)*"
                 + "\\.(?:[A-Za-z]{2,24}\\b|[A-Za-z]*[^\\x00-\\x7F][^\\x00-\\x40\\x5B-\\x60\\x7B-\\x7F]*))"),
+        /** The same, its ASCII top-level domain followed by an underscore (consumed, outside the value). */
+        EMAIL_RIGHT("(?:^|[^A-Za-z0-9._%+-]|[A-Za-z0-9._%+-])"
+                + "([^\\x00-\\x24\\x26-\\x2A\\x2C\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]{1,64}@"
+                + "[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+"
+                + "(?:\\.[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+)*"
+                + "\\.[A-Za-z]{2,24})_"),
         ADDRESS("(?:^|[^0-9A-Za-z_.-])(\\d{1,6}[A-Z]? (?:[NSEW]\\.? |(?:North|South|East|West) )?(?:[A-Z][a-z]+|\\d{1,3}"
                 + "(?:st|nd|rd|th))(?: [A-Z][a-z]+){0,3} "
                 + "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln"
@@ -604,6 +610,9 @@ final class TokenNominator {
             }
             if (d > a + 1 && buf[a + 1] != '.') {
                 add(Rule.EMAIL, a + 5, d);
+                if (at(buf, d) == '_') {
+                    add(Rule.EMAIL_RIGHT, d, d); // the underscore right after the domain run; the rule adds it
+                }
             }
         }
 

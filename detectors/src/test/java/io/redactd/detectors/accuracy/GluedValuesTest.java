@@ -151,7 +151,7 @@ class GluedValuesTest {
     /**
      * Two values of one type glued by an underscore ({@code <ssn>_<ssn>_old}, {@code <card>_<card>}): the first one's
      * match consumes the underscore, which must still start the second one (the redactor resumes its search at the
-     * first value's end). Also an e-mail or a label before them, as in file names.
+     * first value's end). Also an e-mail before an SSN, and a label before them, as in file names.
      */
     @Test
     void valuesGluedToEachOtherByAnUnderscoreAreAllRedacted() {
@@ -162,7 +162,7 @@ class GluedValuesTest {
         Random rnd = new Random(11);
         PhiValues phi = new PhiValues(rnd);
         for (int i = 0; i < 1_000; i++) {
-            String[] values = switch (i % 4) {
+            String[] values = switch (i % 5) {
                 case 0 -> new String[] {PhiValues.dashedSsn(phi.ssnDigits()), PhiValues.dashedSsn(phi.ssnDigits()),
                     PhiValues.dashedSsn(phi.ssnDigits())};
                 case 1 -> new String[] {phi.cardDigits(), phi.cardDigits()};
@@ -172,8 +172,9 @@ class GluedValuesTest {
                     yield new String[] {d.substring(0, 3) + "-" + d.substring(3, 6) + "-" + d.substring(6),
                         e.substring(0, 3) + "." + e.substring(3, 6) + "." + e.substring(6)};
                 }
-                default -> new String[] {PhiValues.dashedSsn(phi.ssnDigits()), phi.cardDigits(),
+                case 3 -> new String[] {PhiValues.dashedSsn(phi.ssnDigits()), phi.cardDigits(),
                     PhiValues.dashedSsn(phi.ssnDigits())};
+                default -> new String[] {phi.email(), PhiValues.dashedSsn(phi.ssnDigits())}; // <email>_<ssn>.log
             };
             String line = pick(rnd, new String[] {"file ", "id_", "ssn:", "/var/log/in/", "k="})
                     + String.join("_", values) + pick(rnd, new String[] {"", "_old", ".log", " done", "_"});
