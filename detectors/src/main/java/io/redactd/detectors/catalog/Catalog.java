@@ -17,7 +17,8 @@ import java.util.List;
  *   <li>The left boundary is an explicit byte class that consumes one byte, so digits inside longer numbers, versions
  *       ({@code 1.2.}), negative numbers and identifiers ({@code blk_}) never start a value, while HL7 {@code |} and
  *       {@code ^}, key=value {@code =}, JSON quotes and URL {@code /} all do. The right boundary is the zero-width
- *       {@code \b}, so two values separated by a single byte are both found. The validated numbers also start after
+ *       {@code \b}, so two values separated by a single byte are both found (the validated numbers and e-mail addresses
+ *       may also end before an underscore, see {@link #NUM_END}). The validated numbers also start after
  *       an underscore or a letter's dash ({@code ssn_123-45-6789}, {@code host-212-67-4821}; cards up to 16 digits
  *       only), a dashed SSN right after a letter, and digit groups may be separated by no-break and thin spaces;
  *       cards and SSNs in full-width digits have patterns of their own (see {@link #FW_LEFT}).</li>
