@@ -30,6 +30,9 @@ final class TokenNominator {
      * groups never occur on the ASCII lines this pass reads, so the rules below are those of the ASCII patterns.
      */
     private static final String NUM_GLUED = "(?:^|[^0-9A-Za-z.-]|[A-Za-z]-)";
+    private static final String NUM = "(?:^|[^0-9A-Za-z_.-])";
+    /** A word boundary or an underscore after the value: such a rule's match may end one byte after its value. */
+    private static final String NUM_END = "(?:\\b|_)";
     private static final String BLANK = "(?: |\u00A0|\u202F|\u2009)";
     private static final String DASH_OR_BLANK = "(?:[ -]|\u00A0|\u202F|\u2009)";
     private static final String PHONE_SEP = "(?:[ .-]|\u00A0|\u202F|\u2009)";
@@ -39,26 +42,28 @@ final class TokenNominator {
 
     /** The catalog regexes the rules are written for, exactly as {@code Catalog} builds them. */
     enum Rule {
-        SSN_FORMATTED(NUM_GLUED + "(\\d{3}-\\d{2}-\\d{4}|\\d{3}" + BLANK + "\\d{2}" + BLANK + "\\d{4})\\b"),
+        SSN_FORMATTED(NUM_GLUED + "(\\d{3}-\\d{2}-\\d{4}|\\d{3}" + BLANK + "\\d{2}" + BLANK + "\\d{4})" + NUM_END),
         /** The one rule whose value does not start a token: it lands on the middle group's token instead. */
-        SSN_LETTER("[A-Za-z](\\d{3}-\\d{2}-\\d{4})\\b"),
-        SSN_BARE(NUM_GLUED + "(\\d{9})\\b"),
+        SSN_LETTER("[A-Za-z](\\d{3}-\\d{2}-\\d{4})" + NUM_END),
+        SSN_BARE(NUM_GLUED + "(\\d{9})" + NUM_END),
         CARD("(?:^|[^0-9A-Za-z_.-])(3\\d{13,18}|4\\d{12,18}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15,18}|"
                 + CARD_GROUPED + ")\\b"),
         CARD_GLUED("(?:_|[A-Za-z]-)(3\\d{13,15}|4\\d{12,15}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15}|"
-                + CARD_GROUPED + ")\\b"),
-        PHONE_PAREN(NUM_GLUED + "(\\(\\d{3}\\)" + PHONE_SEP + "?\\d{3}" + PHONE_SEP + "\\d{4})\\b"),
-        PHONE_SEPARATED(NUM_GLUED + "(\\d{3}-\\d{3}-\\d{4}|\\d{3}\\.\\d{3}\\.\\d{4})\\b"),
+                + CARD_GROUPED + ")" + NUM_END),
+        /** Glued on the right only: the value ends where the underscore starts. */
+        CARD_RIGHT(NUM + "(3\\d{13,15}|4\\d{12,15}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15}|" + CARD_GROUPED + ")_"),
+        PHONE_PAREN(NUM_GLUED + "(\\(\\d{3}\\)" + PHONE_SEP + "?\\d{3}" + PHONE_SEP + "\\d{4})" + NUM_END),
+        PHONE_SEPARATED(NUM_GLUED + "(\\d{3}-\\d{3}-\\d{4}|\\d{3}\\.\\d{3}\\.\\d{4})" + NUM_END),
         PHONE_PLUS1("(?:^|[^0-9A-Za-z+])(\\+1" + PHONE_SEP + "?(?:\\(\\d{3}\\)" + BLANK + "?|\\d{3}" + PHONE_SEP
-                + "?)\\d{3}" + PHONE_SEP + "?\\d{4})\\b"),
+                + "?)\\d{3}" + PHONE_SEP + "?\\d{4})" + NUM_END),
         PHONE_ONE(NUM_GLUED + "(1-\\d{3}-\\d{3}-\\d{4}|1" + BLANK + "\\(\\d{3}\\)" + BLANK + "?\\d{3}" + PHONE_SEP
-                + "\\d{4})\\b"),
-        PHONE_BARE(NUM_GLUED + "(1?[2-9]\\d{9}|[2-9]\\d{2}" + BLANK + "\\d{3}" + BLANK + "\\d{4})\\b"),
+                + "\\d{4})" + NUM_END),
+        PHONE_BARE(NUM_GLUED + "(1?[2-9]\\d{9}|[2-9]\\d{2}" + BLANK + "\\d{3}" + BLANK + "\\d{4})" + NUM_END),
         IPV4("(?:^|[^0-9A-Za-z.])((?:\\d{1,3}\\.){3}\\d{1,3}(?:\\.[0-9A-Za-z]+|-[A-Za-z][0-9A-Za-z]*)*)\\b"),
         IPV6("(?:^|[^0-9A-Za-z:])((?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\\b|(?:[0-9A-Fa-f]{1,4}:){1,6}"
                 + "(?::[0-9A-Fa-f]{1,4}){1,6}\\b|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}\\b"
                 + "|(?:[0-9A-Fa-f]{1,4}:){1,7}:)"),
-        NPI(NUM_GLUED + "([12]\\d{9})\\b"),
+        NPI(NUM_GLUED + "([12]\\d{9})" + NUM_END),
         DEA("(?:^|[^0-9A-Za-z_])([ABCDEFGHJKLMPRSTUX][A-Z9]\\d{7})\\b"),
         MBI("(?:^|[^0-9A-Za-z_-])([1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\\d-?[AC-HJKMNP-RT-Y]"
                 + "[AC-HJKMNP-RT-Y0-9]\\d-?[AC-HJKMNP-RT-Y]{2}\\d{2})\\b"),
@@ -74,6 +79,12 @@ final class TokenNominator {
                 + "[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+"
                 + "(?:\\.[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+)*"
                 + "\\.(?:[A-Za-z]{2,24}\\b|[A-Za-z]*[^\\x00-\\x7F][^\\x00-\\x40\\x5B-\\x60\\x7B-\\x7F]*))"),
+        /** The same, its ASCII top-level domain followed by an underscore (consumed, outside the value). */
+        EMAIL_RIGHT("(?:^|[^A-Za-z0-9._%+-]|[A-Za-z0-9._%+-])"
+                + "([^\\x00-\\x24\\x26-\\x2A\\x2C\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]{1,64}@"
+                + "[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+"
+                + "(?:\\.[^\\x00-\\x2C\\x2E\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+)*"
+                + "\\.[A-Za-z]{2,24})_"),
         ADDRESS("(?:^|[^0-9A-Za-z_.-])(\\d{1,6}[A-Z]? (?:[NSEW]\\.? |(?:North|South|East|West) )?(?:[A-Z][a-z]+|\\d{1,3}"
                 + "(?:st|nd|rd|th))(?: [A-Z][a-z]+){0,3} "
                 + "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln"
@@ -83,9 +94,12 @@ final class TokenNominator {
                 + "(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2}(?: \\d{5}(?:-\\d{4})?)?)?)\\b");
 
         final String regex;
+        /** The regex may consume an underscore after the value, so a match may end one byte after it. */
+        final boolean underscoreEnd;
 
         Rule(String regex) {
             this.regex = regex;
+            this.underscoreEnd = regex.endsWith(NUM_END) || regex.endsWith(")_");
         }
     }
 
@@ -349,7 +363,7 @@ final class TokenNominator {
                 return;
             }
             int r = rule.ordinal();
-            int t = Math.min(to, end);
+            int t = Math.min(rule.underscoreEnd ? to + 1 : to, end);
             int bit = 1 << r;
             if ((touched & bit) == 0) {
                 touched |= bit;
@@ -544,6 +558,9 @@ final class TokenNominator {
                         if (glued(buf, s)) {
                             add(Rule.CARD_GLUED, s + 16, s + 23);
                         }
+                        if (underscoreIn(buf, s + 16, s + 24)) {
+                            add(Rule.CARD_RIGHT, s + 16, s + 23);
+                        }
                     }
                 }
                 case 9 -> add(Rule.SSN_BARE, j, j);
@@ -559,8 +576,13 @@ final class TokenNominator {
             }
             if (k >= 13 && k <= 19 && cardDigits(buf[s], buf[s + 1], k)) {
                 add(Rule.CARD, j, j);
-                if (k <= 16 && (buf[s] != '6' || k == 16) && glued(buf, s)) {
-                    add(Rule.CARD_GLUED, j, j); // 3\d{13,15}|4\d{12,15}|5[1-5]\d{14}|2[2-7]\d{14}|6\d{15}
+                if (k <= 16 && (buf[s] != '6' || k == 16)) { // 3\d{13,15}|4\d{12,15}|5[1-5]\d{14}|2[2-7]\d{14}|6\d{15}
+                    if (glued(buf, s)) {
+                        add(Rule.CARD_GLUED, j, j);
+                    }
+                    if (next == '_') {
+                        add(Rule.CARD_RIGHT, j, j);
+                    }
                 }
             }
             if (k <= 3 && next == '.') {
@@ -588,6 +610,9 @@ final class TokenNominator {
             }
             if (d > a + 1 && buf[a + 1] != '.') {
                 add(Rule.EMAIL, a + 5, d);
+                if (at(buf, d) == '_') {
+                    add(Rule.EMAIL_RIGHT, d, d); // the underscore right after the domain run; the rule adds it
+                }
             }
         }
 
@@ -613,6 +638,16 @@ final class TokenNominator {
             if (may) {
                 add(Rule.ADDRESS, s + 7, end);
             }
+        }
+
+        /** An underscore in [from, to), within the line: where a grouped card glued on the right may end. */
+        private boolean underscoreIn(byte[] buf, int from, int to) {
+            for (int i = from; i < to && i < end; i++) {
+                if (buf[i] == '_') {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** (?:_|[A-Za-z]-) right before s (the token starting at s), within the line. */

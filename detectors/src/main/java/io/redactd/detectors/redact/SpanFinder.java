@@ -137,7 +137,7 @@ final class SpanFinder {
         // the same result.
         int lastEnd = candidates.lastEnd(p);
         boolean found = m.find(from);
-        for (; found; found = m.end() < lastEnd && m.find()) {
+        for (; found; found = next(m, group, lastEnd)) {
             int s = m.start(group);
             int e = m.end(group);
             if (s < 0 || e <= s || !d.validator().valid(text, s, e)) {
@@ -152,8 +152,30 @@ final class SpanFinder {
     }
 
     /**
+     * RE2/J's next match: from the match's end, or from its value's end when the match consumed a boundary after the
+     * value (an underscore, {@code 123-45-6789_}), so that the boundary can also start the next value
+     * ({@code 123-45-6789_987-65-4321}). Never at or before the match's start.
+     */
+    private boolean next(Matcher m, int group, int lastEnd) {
+        int resume = resumeAt(text, m.start(), m.end(), m.end(group));
+        if (resume >= lastEnd) {
+            return false;
+        }
+        return resume == m.end() ? m.find() : m.find(resume);
+    }
+
+    /**
+     * Where the next search starts after a match [start, end) whose value ended at valueEnd (-1: none): at the match's
+     * end, unless all the match holds after the value is one underscore (the catalog's numbers' right boundary).
+     * Other patterns (a custom one, DOB's consumed {@code T}) go on from the match's end as before.
+     */
+    static int resumeAt(byte[] text, int start, int end, int valueEnd) {
+        return valueEnd > start && valueEnd == end - 1 && text[valueEnd] == '_' ? valueEnd : end;
+    }
+
+    /**
      * The same spans as the RE2/J loop above, from {@link AsciiRegex} (ASCII text only): RE2/J's {@code find(from)},
-     * then {@code find()} from each match's end while it ends before lastEnd. A match cannot start after lastEnd
+     * then a search from each match's end (or its value's end, see {@link #next}) while that is before lastEnd. A match cannot start after lastEnd
      * (every match ends by then and none is empty), so starts are tried up to there only.
      */
     private void findExact(int p, CompiledDetector d, int from) {
@@ -162,16 +184,15 @@ final class SpanFinder {
         int group = d.valueGroup();
         int lastEnd = Math.min(candidates.lastEnd(p), text.length);
         boolean found = m.find(re, text, from, lastEnd, group != 0);
-        for (; found; found = m.end(0) < lastEnd && m.find(re, text, m.end(0), lastEnd, group != 0)) {
+        while (found) {
             int s = m.start(group);
             int e = m.end(group);
-            if (s < 0 || e <= s || !d.validator().valid(text, s, e)) {
-                continue;
+            int resume = resumeAt(text, m.start(0), m.end(0), e);
+            if (s >= 0 && e > s && d.validator().valid(text, s, e) && (!d.contextRequired()
+                    || AsciiWords.containsAny(text, Math.max(0, s - d.contextWindow()), s, d.context()))) {
+                addRaw(s, e, d.index());
             }
-            if (d.contextRequired() && !AsciiWords.containsAny(text, Math.max(0, s - d.contextWindow()), s, d.context())) {
-                continue;
-            }
-            addRaw(s, e, d.index());
+            found = resume < lastEnd && m.find(re, text, resume, lastEnd, group != 0);
         }
     }
 

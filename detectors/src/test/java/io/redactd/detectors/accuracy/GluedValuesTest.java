@@ -26,6 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class GluedValuesTest {
     private static final String[] GLUE = {"_", "srv_", "id_", "pan_", "ssn_", "x-", "host-", "card-", "Q-"};
+    /** After the value: an underscore, which {@code \b} refuses (snake_case keys, file names). */
+    private static final String[] RIGHT_GLUE = {"_", "_old", "_exp", "_home", "_backup.log", "_1", "__x", "_" + "9"};
     private static final String[] NO_BREAK = {"\u00A0", "\u202F", "\u2009"};
     private static final String[] FW_SEP = {" ", "-", "\u3000", "\uFF0D", "\u00A0"};
     private static final String[] TEMPLATES = {
@@ -106,8 +108,14 @@ class GluedValuesTest {
                 before = pick(rnd, new String[] {" ", "\u756A\u53F7", "\uFF1A", "ssn "});
             }
         }
+        // ASCII-digit values may also be glued on the right (and then often on both sides: id_<ssn>_old)
+        String after = !fullWidthValue(value) && rnd.nextBoolean() ? pick(rnd, RIGHT_GLUE) : "";
         String template = pick(rnd, TEMPLATES);
-        return new Case(String.format(template, before + value), value);
+        return new Case(String.format(template, before + value + after), value);
+    }
+
+    private static boolean fullWidthValue(String value) {
+        return value.chars().anyMatch(c -> c >= 0xFF10 && c <= 0xFF19);
     }
 
     private static Redactor redactor(EngineChoice engine) {
@@ -138,6 +146,50 @@ class GluedValuesTest {
             }
         }
         assertThat(missed).as("values not redacted whole").isEmpty();
+    }
+
+    /**
+     * Two values of one type glued by an underscore ({@code <ssn>_<ssn>_old}, {@code <card>_<card>}): the first one's
+     * match consumes the underscore, which must still start the second one (the redactor resumes its search at the
+     * first value's end). Also an e-mail before an SSN, and a label before them, as in file names.
+     */
+    @Test
+    void valuesGluedToEachOtherByAnUnderscoreAreAllRedacted() {
+        List<Redactor> engines = new ArrayList<>(List.of(redactor(EngineChoice.PORTABLE)));
+        if (Plans.hyperscanAvailable()) {
+            engines.add(redactor(EngineChoice.HYPERSCAN));
+        }
+        Random rnd = new Random(11);
+        PhiValues phi = new PhiValues(rnd);
+        for (int i = 0; i < 1_000; i++) {
+            String[] values = switch (i % 5) {
+                case 0 -> new String[] {PhiValues.dashedSsn(phi.ssnDigits()), PhiValues.dashedSsn(phi.ssnDigits()),
+                    PhiValues.dashedSsn(phi.ssnDigits())};
+                case 1 -> new String[] {phi.cardDigits(), phi.cardDigits()};
+                case 2 -> {
+                    String d = phi.phoneDigits();
+                    String e = phi.phoneDigits();
+                    yield new String[] {d.substring(0, 3) + "-" + d.substring(3, 6) + "-" + d.substring(6),
+                        e.substring(0, 3) + "." + e.substring(3, 6) + "." + e.substring(6)};
+                }
+                case 3 -> new String[] {PhiValues.dashedSsn(phi.ssnDigits()), phi.cardDigits(),
+                    PhiValues.dashedSsn(phi.ssnDigits())};
+                default -> new String[] {phi.email(), PhiValues.dashedSsn(phi.ssnDigits())}; // <email>_<ssn>.log
+            };
+            String line = pick(rnd, new String[] {"file ", "id_", "ssn:", "/var/log/in/", "k="})
+                    + String.join("_", values) + pick(rnd, new String[] {"", "_old", ".log", " done", "_"});
+            String out = null;
+            for (Redactor r : engines) {
+                String o = redact(r, line);
+                if (out != null) {
+                    assertThat(o).as("case %d: engines differ", i).isEqualTo(out);
+                }
+                out = o;
+            }
+            for (String v : values) {
+                assertThat(Leaks.leaked(line, out, v)).as("case %d: a glued value left in clear", i).isFalse();
+            }
+        }
     }
 
     /**
@@ -178,6 +230,15 @@ class GluedValuesTest {
                 "total 4" + nb + card.substring(0, 3) + nb + card.substring(3, 6) + nb + card.substring(6, 9) + " EUR",
                 "\u6CE8\u6587" + fullWidth(badCard) + " " + fullWidth(PhiValues.dashedSsn(badSsn)),
                 "build_" + (20000101 + rnd.nextInt(300000)) + " job_1445144423722_" + rnd.nextInt(10000),
+                // glued on the right: ids too long for a card, a card starting a hex id, values failing their rules,
+                // negative numbers, dotted versions and timestamps before an underscore
+                "blk_" + id + "_1001 src " + id + "_" + rnd.nextInt(100) + " x=" + id + "_tmp",
+                "trace=" + card + "af" + Integer.toHexString(rnd.nextInt()) + " id " + card + "e7_x",
+                "ssn:" + PhiValues.dashedSsn(badSsn) + "_old card=" + badCard + "_exp id_" + badSsn + "_x",
+                "delta=-" + card + "_x v1.2." + PhiValues.dashedSsn(ssn) + "_rc build_" + (20000101 + rnd.nextInt(300000))
+                    + "_x ts_" + (1_400_000_000 + rnd.nextInt(300_000_000)) + "_1",
+                "phone_" + (100 + rnd.nextInt(100)) + "-555-" + (1000 + rnd.nextInt(9000)) + "_home",
+                "npi_" + (1_000_000_000L + rnd.nextInt(1_000_000_000)) + "1_x",
             };
             for (String line : lines) {
                 for (Redactor r : engines) {

@@ -55,7 +55,9 @@ final class CatalogMatcher {
                         && contextOk(c.spec(), lower, s);
                 if (ok) {
                     hits.add(new Hit(s, e, c.spec()));
-                    from = Math.max(m.end(), m.start() + 1);
+                    // like the redactor: a consumed underscore after the value may start the next one
+                    boolean underscore = e == m.end() - 1 && bytes[e] == '_';
+                    from = Math.max(underscore ? e : m.end(), m.start() + 1);
                 } else {
                     from = m.start() + 1;
                 }
