@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.redactd.daemon.integrity.VerifyCli.Result;
 import io.redactd.outputs.delivery.DeadLetterFile;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * D4: events an output dead-lettered are not in the store. The stream is written by the real chain; the events an
@@ -41,12 +38,7 @@ class DeadLetterVerifyTest {
     @BeforeAll
     static void writeStreamAndDeadLetters() throws Exception {
         Path state = dir.resolve("state");
-        StringWriter keygen = new StringWriter();
-        assertThat(new CommandLine(new KeygenCommand()).setOut(new PrintWriter(keygen))
-                .execute("--state-dir", state.toString())).isZero();
-        key = dir.resolve("auditor.key");
-        Files.write(key, keygen.toString().lines().filter(l -> l.startsWith("verification-key=")).toList());
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        key = VerifyCli.auditorKey(state, dir.resolve("auditor.key"));
 
         HashChain chain = HashChain.open(state, "web-01", new CheckpointPolicy(40, 3_600_000), T0);
         List<byte[]> all = new ArrayList<>();
@@ -92,16 +84,8 @@ class DeadLetterVerifyTest {
         new DeadLetterFile(hecDl, "hec").write(hec);
     }
 
-    private record Result(int exit, String out) {
-    }
-
     private static Result verify(String... args) {
-        StringWriter sw = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--key-file", key.toString(), "--no-progress"));
-        all.addAll(List.of(args));
-        int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
-                .execute(all.toArray(String[]::new));
-        return new Result(rc, sw.toString());
+        return VerifyCli.verify(key, List.of(args));
     }
 
     @Test

@@ -2,17 +2,15 @@ package io.redactd.daemon.integrity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redactd.daemon.integrity.VerifyCli.Result;
 import io.redactd.outputs.EventBatch;
 import io.redactd.outputs.file.FileOutput;
 import io.redactd.outputs.file.FileOutputConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * What an operator has of the file output after rotation: the real chain written through the real {@link FileOutput}
@@ -44,12 +41,7 @@ class RotatedSetVerifyTest {
     @BeforeAll
     static void writeRotatedSet() throws Exception {
         Path state = dir.resolve("state");
-        StringWriter keygen = new StringWriter();
-        assertThat(new CommandLine(new KeygenCommand()).setOut(new PrintWriter(keygen))
-                .execute("--state-dir", state.toString())).isZero();
-        key = dir.resolve("auditor.key");
-        Files.write(key, keygen.toString().lines().filter(l -> l.startsWith("verification-key=")).toList());
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        key = VerifyCli.auditorKey(state, dir.resolve("auditor.key"));
 
         base = dir.resolve("out").resolve("out.ndjson");
         Files.createDirectories(base.getParent());
@@ -95,16 +87,8 @@ class RotatedSetVerifyTest {
         return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private record Result(int exit, String out) {
-    }
-
     private static Result verify(List<String> args) {
-        StringWriter sw = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--key-file", key.toString(), "--no-progress"));
-        all.addAll(args);
-        int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
-                .execute(all.toArray(String[]::new));
-        return new Result(rc, sw.toString());
+        return VerifyCli.verify(key, args);
     }
 
     /** The retained files as a shell glob gives them: sorted as strings (.1 .10 .11 .12 .2 ...). */

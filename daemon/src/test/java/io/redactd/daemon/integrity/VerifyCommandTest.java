@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.redactd.daemon.integrity.VerifyCli.Result;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -68,9 +69,6 @@ class VerifyCommandTest {
         sealed = List.copyOf(pristine.subList(0, cps.get(cps.size() - 1) + 1));
     }
 
-    private record Result(int exit, String out) {
-    }
-
     private Result verify(List<String> lines, String... args) throws IOException {
         Path f = dir.resolve("stream.ndjson");
         Files.write(f, lines);
@@ -78,12 +76,9 @@ class VerifyCommandTest {
     }
 
     private Result verifyFile(Path f, String... args) {
-        StringWriter sw = new StringWriter();
-        List<String> all = new ArrayList<>(List.of(f.toString(), "--key-file", keyFile.toString(), "--no-progress"));
+        List<String> all = new ArrayList<>(List.of(f.toString()));
         all.addAll(List.of(args));
-        int rc = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(sw)).setErr(new PrintWriter(sw))
-                .execute(all.toArray(String[]::new));
-        return new Result(rc, sw.toString());
+        return VerifyCli.verify(keyFile, all);
     }
 
     @Test

@@ -9,13 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A real output behind a gate the test opens: while closed, writes are held (a SIEM that stopped answering). */
-final class GatedOutput implements Output {
-    private final Output delegate;
+final class GatedOutput extends ForwardingOutput {
     private final List<Runnable> held = new ArrayList<>();
     private boolean open;
 
     GatedOutput(Output delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     synchronized int held() {
@@ -33,16 +32,6 @@ final class GatedOutput implements Output {
     }
 
     @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public Future<Void> start() {
-        return delegate.start();
-    }
-
-    @Override
     public synchronized Future<Void> write(EventBatch batch) {
         if (open) {
             return delegate.write(batch);
@@ -50,15 +39,5 @@ final class GatedOutput implements Output {
         Promise<Void> p = Promise.promise();
         held.add(() -> delegate.write(batch).onComplete(p));
         return p.future();
-    }
-
-    @Override
-    public boolean ready() {
-        return delegate.ready();
-    }
-
-    @Override
-    public Future<Void> stop() {
-        return delegate.stop();
     }
 }

@@ -445,39 +445,18 @@ class PipelineTest {
         assertThat(count("redactd.findings", "type", "EMAIL")).isEqualTo(2);
     }
     /** Refuses the first {@code refusals} writes as a full disk would, then writes through. */
-    private static final class RefusingOutput implements io.redactd.outputs.Output {
-        private final io.redactd.outputs.Output delegate;
+    private static final class RefusingOutput extends ForwardingOutput {
         private final AtomicInteger refusals;
 
         RefusingOutput(io.redactd.outputs.Output delegate, int refusals) {
-            this.delegate = delegate;
+            super(delegate);
             this.refusals = new AtomicInteger(refusals);
-        }
-
-        @Override
-        public String id() {
-            return delegate.id();
-        }
-
-        @Override
-        public Future<Void> start() {
-            return delegate.start();
         }
 
         @Override
         public Future<Void> write(io.redactd.outputs.EventBatch batch) {
             return refusals.getAndDecrement() > 0 ? Future.failedFuture(new IOException("No space left on device"))
                     : delegate.write(batch);
-        }
-
-        @Override
-        public boolean ready() {
-            return delegate.ready();
-        }
-
-        @Override
-        public Future<Void> stop() {
-            return delegate.stop();
         }
     }
 

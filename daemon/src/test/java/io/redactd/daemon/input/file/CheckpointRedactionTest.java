@@ -3,12 +3,7 @@ package io.redactd.daemon.input.file;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.redactd.daemon.pipeline.Pipeline;
-import io.redactd.daemon.pipeline.PipelineMetrics;
-import io.redactd.detectors.DetectionPlan;
 import io.redactd.detectors.DetectionSettings;
-import io.redactd.outputs.file.FileOutput;
-import io.redactd.outputs.file.FileOutputConfig;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,18 +44,14 @@ class CheckpointRedactionTest {
 
     /** Runs the input over {@code dir} until the output holds {@code lines} lines, then stops it cleanly. */
     private void runUntil(Path out, int lines) throws Exception {
-        FileOutput output = new FileOutput("file", new FileOutputConfig(out.toString(), null, null, null), vertx);
-        await(output.start());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        Pipeline pipeline = new Pipeline(vertx, DetectionPlan.compile(DetectionSettings.defaults()), List.of(output), 1,
-                8, new PipelineMetrics(meters), "test-host");
+        OutputPipeline sink = OutputPipeline.start(vertx, out, DetectionSettings.defaults(), 1, meters);
         FileInput input = new FileInput(vertx, FileInputConfig.of("app", List.of(dir + "/*.log"))
-                .withTimings(50, 100, 200), pipeline, state, meters);
+                .withTimings(50, 100, 200), sink.pipeline(), state, meters);
         await(input.start());
         Await.until(lines + " lines written", Duration.ofSeconds(30), () -> Await.lines(out) >= lines);
         await(input.stop());
-        await(pipeline.drain());
-        await(output.stop());
+        sink.stop();
     }
 
     private List<String> messages(Path out) throws IOException {

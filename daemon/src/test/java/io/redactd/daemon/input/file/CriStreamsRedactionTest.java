@@ -5,13 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.redactd.daemon.input.file.FileInputConfig.Multiline;
 import io.redactd.daemon.input.file.FileInputConfig.MultilineMode;
-import io.redactd.daemon.pipeline.Pipeline;
-import io.redactd.daemon.pipeline.PipelineMetrics;
-import io.redactd.detectors.DetectionPlan;
 import io.redactd.detectors.DetectionSettings;
 import io.redactd.detectors.EngineChoice;
-import io.redactd.outputs.file.FileOutput;
-import io.redactd.outputs.file.FileOutputConfig;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +46,7 @@ class CriStreamsRedactionTest {
     Path state;
     private final Vertx vertx = Vertx.vertx();
     private final ObjectMapper json = new ObjectMapper();
-    private Pipeline pipeline;
-    private FileOutput out;
+    private OutputPipeline sink;
 
     @AfterEach
     void close() {
@@ -64,15 +58,12 @@ class CriStreamsRedactionTest {
     }
 
     private void startPipeline(EngineChoice engine) {
-        out = new FileOutput("file", new FileOutputConfig(in("out.ndjson").toString(), null, null, null), vertx);
-        await(out.start());
-        pipeline = new Pipeline(vertx, DetectionPlan.compile(DetectionSettings.defaults().withEngine(engine)),
-                List.of(out), 2, 8, new PipelineMetrics(new SimpleMeterRegistry()), "test-host");
+        sink = OutputPipeline.start(vertx, in("out.ndjson"), DetectionSettings.defaults().withEngine(engine), 2,
+                new SimpleMeterRegistry());
     }
 
     private void stopPipeline() {
-        await(pipeline.drain());
-        await(out.stop());
+        sink.stop();
     }
 
     /** A CRI input whose partials are never flushed for lack of time: only the F record or a stop ends them. */
@@ -80,7 +71,7 @@ class CriStreamsRedactionTest {
         FileInputConfig config = FileInputConfig.of("pods", List.of(dir + "/*.log"))
                 .withFormat(FileInputConfig.Format.CRI).withTimings(50, 100, 200)
                 .withMultiline(new Multiline(MultilineMode.NONE, null, null, 600_000));
-        FileInput input = new FileInput(vertx, config, pipeline, state, new SimpleMeterRegistry());
+        FileInput input = new FileInput(vertx, config, sink.pipeline(), state, new SimpleMeterRegistry());
         await(input.start());
         return input;
     }

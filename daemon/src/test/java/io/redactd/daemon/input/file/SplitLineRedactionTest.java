@@ -4,12 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.redactd.daemon.pipeline.Pipeline;
-import io.redactd.daemon.pipeline.PipelineMetrics;
 import io.redactd.daemon.pipeline.SplitContext;
-import io.redactd.detectors.DetectionPlan;
 import io.redactd.detectors.DetectionSettings;
-import io.redactd.outputs.file.FileOutput;
-import io.redactd.outputs.file.FileOutputConfig;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,11 +86,9 @@ class SplitLineRedactionTest {
         Files.writeString(dir.resolve("pods.cri"), criText.toString(), StandardCharsets.UTF_8);
 
         Path outFile = dir.resolve("out.ndjson");
-        FileOutput out = new FileOutput("file", new FileOutputConfig(outFile.toString(), null, null, null), vertx);
-        await(out.start());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        Pipeline pipeline = new Pipeline(vertx, DetectionPlan.compile(DetectionSettings.defaults()), List.of(out), 2,
-                8, new PipelineMetrics(meters), "test-host");
+        OutputPipeline sink = OutputPipeline.start(vertx, outFile, DetectionSettings.defaults(), 2, meters);
+        Pipeline pipeline = sink.pipeline();
         FileInput rawInput = new FileInput(vertx, FileInputConfig.of("raw", List.of(dir + "/*.log"))
                 .withTimings(50, 100, 200), pipeline, state, meters);
         FileInput criInput = new FileInput(vertx, FileInputConfig.of("cri", List.of(dir + "/*.cri"))
@@ -105,8 +99,7 @@ class SplitLineRedactionTest {
         Await.until("every piece written", Duration.ofSeconds(60), () -> Await.lines(outFile) >= expected);
         await(rawInput.stop());
         await(criInput.stop());
-        await(pipeline.drain());
-        await(out.stop());
+        sink.stop();
 
         String all = Files.readString(outFile);
         for (String value : VALUES.values()) {
