@@ -73,7 +73,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     /** Last time invalid UTF-8 was reported in the log: at most one line per interval, counts always in /metrics. */
     private final java.util.concurrent.atomic.AtomicLong lastRepairWarnMs = new java.util.concurrent.atomic.AtomicLong();
     private final int maxInFlight;
-    /** Batches of one source detected at once: one per worker thread. */
+    /** Batches of one source being detected at once: one per worker thread. */
     private final int parallelPerLane;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
@@ -151,6 +151,11 @@ public final class Pipeline implements EventSink, AlertEventSink {
         final String sourceId;
         final ArrayDeque<Pending> queue = new ArrayDeque<>();
         final ArrayDeque<Slot> started = new ArrayDeque<>();
+        /**
+         * Started batches still being detected. A batch done before an earlier one waits for it without holding a
+         * worker's place: the next batch starts meanwhile (the inputs' own in-flight limits bound how many wait).
+         */
+        int detecting;
 
         Lane(String sourceId) {
             this.sourceId = sourceId;
@@ -159,14 +164,16 @@ public final class Pipeline implements EventSink, AlertEventSink {
         /** Starts what may start, delivers what is done at the head, and removes the lane when it is empty. */
         void pump() {
             Pending p;
-            while (started.size() < parallelPerLane && (p = queue.poll()) != null) {
+            while (detecting < parallelPerLane && (p = queue.poll()) != null) {
                 Slot slot = new Slot(p);
                 started.add(slot);
                 if (p.prepared() != null) {
                     slot.done(EventDocs.of(p.prepared()));
                 } else {
                     Pending batch = p;
+                    detecting++;
                     workers.<EventDocs>executeBlocking(() -> detect(batch.batch()), false).onComplete(ar -> {
+                        detecting--;
                         if (ar.failed()) {
                             // Not a DetectionException (those are handled per event): a bug. Fail closed for the batch.
                             LOG.error("detection failed for a whole batch input={} events={} error={}",
@@ -187,7 +194,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
             }
             if (started.isEmpty() && queue.isEmpty()) {
                 lanes.remove(sourceId);
-            } else if (started.size() < parallelPerLane && !queue.isEmpty()) {
+            } else if (detecting < parallelPerLane && !queue.isEmpty()) {
                 pump();
             }
         }

@@ -246,6 +246,52 @@ class PipelineTest {
     }
 
     @Test
+    void aBatchDoneBeforeAnEarlierOneFreesItsWorkerForTheNextBatchOfItsSource(@TempDir Path dir) throws Exception {
+        Path outFile = dir.resolve("out.ndjson");
+        FileOutput out = startedFileOutput(outFile);
+        Pipeline pipeline = new Pipeline(vertx, plan, List.of(out), 2, 16, new PipelineMetrics(registry), "h");
+        // Batch 0 waits (on its worker) until batch 2 is being detected. Batch 1 is done long before, but is delivered
+        // only after batch 0: its worker must not wait with it, or batch 2 could only start once batch 0 finished.
+        java.util.concurrent.CountDownLatch thirdStarted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean firstDone = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean thirdBeforeFirst = new java.util.concurrent.atomic.AtomicBoolean();
+        pipeline.alertsTo((inputId, event, result, redacted) -> {
+            String msg = new String(event.message(), StandardCharsets.UTF_8);
+            if (msg.startsWith("batch 2 ")) {
+                thirdBeforeFirst.compareAndSet(false, !firstDone.get());
+                thirdStarted.countDown();
+            } else if (msg.startsWith("batch 0 seq 0 ")) {
+                try {
+                    thirdStarted.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (msg.startsWith("batch 0 seq 9 ")) {
+                firstDone.set(true);
+            }
+        });
+        List<Future<Void>> acks = new ArrayList<>();
+        int seq = 0;
+        for (int b = 0; b < 3; b++) {
+            List<RawEvent> events = new ArrayList<>();
+            for (int e = 0; e < 10; e++) {
+                String msg = "batch " + b + " seq " + seq++ + " patient ssn 123-45-6789";
+                events.add(new RawEvent(msg.getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Map.of(), e));
+            }
+            acks.add(pipeline.submit(new RawBatch("one-file", "in", events)));
+        }
+        await(Future.all(acks), 60);
+        await(out.stop(), 10);
+        assertThat(thirdBeforeFirst).as("batch 2 was detected while batch 0 still was").isTrue();
+        List<String> lines = Files.readAllLines(outFile);
+        assertThat(lines).hasSize(seq);
+        for (int i = 0; i < lines.size(); i++) {
+            String[] parts = json.readTree(lines.get(i)).get("message").asText().split(" ");
+            assertThat(Integer.parseInt(parts[3])).as("line %d in source order", i).isEqualTo(i);
+        }
+    }
+
+    @Test
     void contentValuesInFieldsAreRedactedCountedAndAlertedNeverForwardedRaw(@TempDir Path dir) throws Exception {
         Path outFile = dir.resolve("out.ndjson");
         FileOutput out = startedFileOutput(outFile);
