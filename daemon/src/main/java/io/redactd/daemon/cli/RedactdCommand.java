@@ -39,6 +39,16 @@ public final class RedactdCommand implements Runnable {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new RedactdCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // A usage error gets its one line and where the help is, not the whole help text after it (83 lines for verify).
+        cl.setParameterExceptionHandler((e, badArgs) -> {
+            CommandLine failed = e.getCommandLine();
+            java.io.PrintWriter err = failed.getErr();
+            err.println("redactd: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for the options.");
+            err.flush();
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof CliFailure f) {
                 commandLine.getErr().println("redactd: " + f.getMessage());

@@ -199,6 +199,18 @@ class CliIT {
         }
     }
 
+    @Test
+    void aUsageErrorSaysWhatIsWrongAndWhereTheHelpIsWithoutPrintingAllOfIt() throws Exception {
+        RedactdProcess.Result r = RedactdProcess.run("verify", "--retaind", "out.ndjson");
+        assertThat(r.exit()).as(r.stderr()).isEqualTo(2);
+        assertThat(r.stderr()).contains("Unknown option: '--retaind'").contains("--retained")
+                .contains("Try 'redactd verify --help'").doesNotContain("Usage:");
+        assertThat(r.stderr().lines().count()).as(r.stderr()).isLessThan(8);
+        RedactdProcess.Result missing = RedactdProcess.run("check-config");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.stderr()).contains("Missing required parameter").contains("Try 'redactd check-config --help'");
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
