@@ -116,6 +116,7 @@ public final class ConfigLoader {
         AlertsConfig alerts = binder.bind(root.get("alerts"), "alerts", AlertsConfig.class, AlertsConfig::validate);
         IntegrityConfig integrity = binder.bind(root.get("integrity"), "integrity", IntegrityConfig.class, IntegrityConfig::validate);
         AdminConfig admin = binder.bind(root.get("admin"), "admin", AdminConfig.class, AdminConfig::validate);
+        ListenPorts.check(inputs, inputIndexes, admin, binder);
         PipelineConfig pipeline = binder.bind(root.get("pipeline"), "pipeline", PipelineConfig.class, PipelineConfig::validate);
         DiskBufferConfig buffer = binder.bind(root.get("buffer"), "buffer", DiskBufferConfig.class, DiskBufferConfig::validate);
         if (alerts != null) {

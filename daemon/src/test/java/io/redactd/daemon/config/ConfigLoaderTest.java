@@ -111,6 +111,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void twoListenersOnOnePortAreRefusedNamingBoth() {
+        String share = ": two listeners on one port would each get every other connection; give each its own port";
+        assertThat(problems("""
+                inputs:
+                  - type: http
+                    insecure: true
+                    listen: 0.0.0.0:8088
+                    tokens: [{source: a, sha256: "%1$s"}]
+                  - type: http
+                    insecure: true
+                    listen: 127.0.0.1:8088
+                    tokens: [{source: b, sha256: "%1$s"}]
+                  - type: syslog
+                    insecure: true
+                    listen: localhost:9780
+                outputs: [{type: stdout}]
+                """.formatted("0".repeat(64)))).containsExactlyInAnyOrder(
+                "inputs[1].listen: port 8088 is also taken by inputs[0].listen" + share + " (line 8)",
+                "admin.listen: port 9780 is also taken by inputs[2].listen" + share);
+        // Other hosts, UDP beside TCP, port 0 (any free port) and a disabled admin listener do not clash.
+        assertThat(problems("""
+                inputs:
+                  - type: syslog
+                    insecure: true
+                    listen: 127.0.0.1:6514
+                    udp: true
+                  - type: syslog
+                    insecure: true
+                    listen: 127.0.0.2:6514
+                  - {type: syslog, insecure: true, listen: 127.0.0.1:0}
+                  - {type: syslog, insecure: true, listen: 127.0.0.1:0}
+                  - {type: syslog, insecure: true, listen: 127.0.0.1:9780}
+                admin: {enabled: false}
+                outputs: [{type: stdout}]
+                """)).isEmpty();
+    }
+
+    @Test
     void missingSectionsAndDuplicatesAndIds() {
         List<String> p = problems("""
                 inputs:
