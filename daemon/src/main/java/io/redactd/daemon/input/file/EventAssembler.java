@@ -53,6 +53,8 @@ final class EventAssembler implements Tailer.Lines {
     private Format format;
     /** The file's name is whatever an application chose (a patient's name, an MRN): redacted like the text. */
     private ContentValue path;
+    /** Kubernetes fields from a pod log path (container formats only), else empty. */
+    private Map<String, Object> podFields;
     private long readTimeMs;
     private List<RawEvent> batch = new ArrayList<>();
     private int batchBytes;
@@ -88,11 +90,13 @@ final class EventAssembler implements Tailer.Lines {
         this.flushTimeoutNanos = config.multiline().flushTimeoutMs() * 1_000_000L;
         this.format = config.format();
         this.path = new ContentValue(path);
+        this.podFields = PodLogPath.fields(path);
         this.flagLists = new List[1 << FLAG_NAMES.length];
     }
 
     void path(String renamedTo) {
         this.path = new ContentValue(renamedTo);
+        this.podFields = PodLogPath.fields(renamedTo);
     }
 
     /** The time given to events of formats that carry none; set once per read. */
@@ -342,10 +346,15 @@ final class EventAssembler implements Tailer.Lines {
             fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
                     "stream", stream, "log.flags", flagList(flags));
         }
-        if (context != null) {
-            Map<String, Object> withContext = new HashMap<>(fields);
-            withContext.put(SplitContext.FIELD, context);
-            fields = Map.copyOf(withContext);
+        if (context != null || stream != null && !podFields.isEmpty()) {
+            Map<String, Object> more = new HashMap<>(fields);
+            if (context != null) {
+                more.put(SplitContext.FIELD, context);
+            }
+            if (stream != null) {
+                more.putAll(podFields);
+            }
+            fields = Map.copyOf(more);
         }
         batch.add(new RawEvent(msg, ts, fields, Math.min(end, heldFrom(owner))));
         batchBytes += len;

@@ -110,6 +110,35 @@ class CriStreamsRedactionTest {
         }
     }
 
+    @Test
+    void eventsOfAPodLogCarryItsKubernetesIdentityRedactedLikeItsPath() throws Exception {
+        startPipeline(EngineChoice.PORTABLE);
+        String uid = "0f3c2a10-1111-2222-3333-444455556666";
+        Path api = Files.createDirectories(dir.resolve("pods/prod_billing-7d9f_" + uid + "/api"));
+        // Whoever names a pod can put anything in its name: it is redacted like the path it comes from.
+        Path app = Files.createDirectories(dir.resolve("pods/prod_jane.doe@example.com_" + uid + "/app"));
+        append(api.resolve("0.log"), "stdout F hello");
+        append(app.resolve("0.log"), "stderr F again");
+        FileInputConfig config = FileInputConfig.of("pods", List.of(dir + "/pods/**/*.log"))
+                .withFormat(FileInputConfig.Format.CRI).withTimings(50, 100, 200);
+        FileInput input = new FileInput(vertx, config, sink.pipeline(), state, new SimpleMeterRegistry());
+        await(input.start());
+        Await.until("2 events written", Duration.ofSeconds(30), () -> Await.lines(in("out.ndjson")) >= 2);
+        await(input.stop());
+        stopPipeline();
+
+        List<JsonNode> docs = docs();
+        JsonNode billing = docs.stream().filter(d -> d.get("message").asText().equals("hello")).findFirst().orElseThrow();
+        assertThat(billing.at("/kubernetes/namespace").asText()).isEqualTo("prod");
+        assertThat(billing.at("/kubernetes/pod/name").asText()).isEqualTo("billing-7d9f");
+        assertThat(billing.at("/kubernetes/pod/uid").asText()).isEqualTo(uid);
+        assertThat(billing.at("/kubernetes/container/name").asText()).isEqualTo("api");
+        JsonNode named = docs.stream().filter(d -> d.get("message").asText().equals("again")).findFirst().orElseThrow();
+        assertThat(named.at("/kubernetes/pod/name").asText()).isEqualTo("[REDACTED:EMAIL]");
+        assertThat(named.at("/kubernetes/container/name").asText()).isEqualTo("app");
+        assertThat(named.toString()).doesNotContain("jane.doe");
+    }
+
     @ParameterizedTest
     @EnumSource(value = EngineChoice.class, names = {"HYPERSCAN", "PORTABLE"})
     void valuesSplitAcrossOneStreamsPartialsAreJoinedAndMaskedWhateverTheOtherStreamWrites(EngineChoice engine)
