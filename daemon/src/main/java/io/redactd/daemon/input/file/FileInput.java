@@ -740,7 +740,7 @@ public final class FileInput implements Input {
                     if (key.equals(s.key) || sources.containsKey(key)) {
                         continue;
                     }
-                    Tailer tailer = Tailer.open(p, config.maxLineBytes());
+                    Tailer tailer = Tailer.open(p, config.maxRecordBytes());
                     if (!tailer.startsWith(t.before())) {
                         tailer.close();
                         continue;
@@ -818,7 +818,7 @@ public final class FileInput implements Input {
     private FileSource open(Path p, Round r, long nowMs) {
         Tailer tailer;
         try {
-            tailer = Tailer.open(p, config.maxLineBytes());
+            tailer = Tailer.open(p, config.maxRecordBytes());
             openProblems.remove(p);
         } catch (NoSuchFileException e) {
             return null;
@@ -992,7 +992,7 @@ public final class FileInput implements Input {
         }
         Tailer tailer;
         try {
-            tailer = Tailer.open(p, config.maxLineBytes());
+            tailer = Tailer.open(p, config.maxRecordBytes());
         } catch (IOException e) {
             return;
         }
@@ -1047,7 +1047,7 @@ public final class FileInput implements Input {
 
     private void resumeUnfinished(Path p, Checkpoints.Entry e, Round r) {
         try {
-            Tailer tailer = Tailer.open(p, config.maxLineBytes());
+            Tailer tailer = Tailer.open(p, config.maxRecordBytes());
             if (!tailer.fingerprint().key().equals(e.key()) || !tailer.startsWith(e.fingerprint())
                     || tailer.size() < e.offset()) {
                 tailer.close();

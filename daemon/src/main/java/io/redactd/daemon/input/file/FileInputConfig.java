@@ -57,6 +57,13 @@ public record FileInputConfig(
 
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
     public static final int DEFAULT_CHECKPOINT_INTERVAL_MS = 100;
+    /**
+     * The longest physical line a container format is read with, whatever {@code max_line_bytes} says: a runtime
+     * writes at most 16 KiB of a line per record, and Docker's JSON escaping (a {@code <} becomes {@code \u003c})
+     * can make that ~96 KiB on disk. A record cut before it is decoded cannot be joined to its partials, so a value
+     * cut between two records would go out in two events; {@code max_line_bytes} applies to the decoded line.
+     */
+    public static final int CONTAINER_RECORD_BYTES = 128 * 1024;
 
     public FileInputConfig {
         paths = paths == null ? List.of() : List.copyOf(paths);
@@ -72,6 +79,11 @@ public record FileInputConfig(
         maxBatchesInFlight = maxBatchesInFlight == null ? 4 : maxBatchesInFlight;
         rotateWaitMs = rotateWaitMs == null ? 2000 : rotateWaitMs;
         checkpointIntervalMs = checkpointIntervalMs == null ? DEFAULT_CHECKPOINT_INTERVAL_MS : checkpointIntervalMs;
+    }
+
+    /** The longest physical line read before it is split: for container formats, at least one whole record. */
+    public int maxRecordBytes() {
+        return format == Format.RAW ? maxLineBytes : Math.max(maxLineBytes, CONTAINER_RECORD_BYTES);
     }
 
     /** A config with every default, for code and tests. */

@@ -111,6 +111,35 @@ class CriStreamsRedactionTest {
     }
 
     @Test
+    void aRecordLongerThanMaxLineBytesIsDecodedAndJoinedBeforeTheLineIsSplit() throws Exception {
+        startPipeline(EngineChoice.PORTABLE);
+        // Records of 2,000 bytes with max_line_bytes 1,024 (bb7 re-test N2): each record used to be cut as a raw,
+        // unparsed line before it was decoded, so a value cut between two records went out in two events.
+        String filler = "x".repeat(1_990);
+        append(in("pod.log"), "stdout P " + filler + " ssn 536-2", "stdout F 2-1234 " + filler + " end");
+        FileInputConfig config = new FileInputConfig("pods", List.of(dir + "/*.log"), null, null, 1024, null,
+                FileInputConfig.Format.CRI, null, null, null, null, null, null, null).withTimings(50, 100, 200);
+        FileInput input = new FileInput(vertx, config, sink.pipeline(), state, new SimpleMeterRegistry());
+        await(input.start());
+        Await.until("the line written", Duration.ofSeconds(30), () -> {
+            try {
+                return docs().stream().mapToInt(d -> d.get("message").asText().length()).sum() >= 4_000;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+        await(input.stop());
+        stopPipeline();
+
+        List<JsonNode> docs = docs();
+        assertNothingRaw(docs);
+        assertThat(findings(docs, "SSN")).isEqualTo(1);
+        assertThat(docs).allSatisfy(d -> assertThat(d.at("/log/flags").toString()).doesNotContain("unparsed"));
+        assertThat(String.join("", docs.stream().map(d -> d.get("message").asText()).toList()))
+                .contains("[REDACTED:SSN]");
+    }
+
+    @Test
     void eventsOfAPodLogCarryItsKubernetesIdentityRedactedLikeItsPath() throws Exception {
         startPipeline(EngineChoice.PORTABLE);
         String uid = "0f3c2a10-1111-2222-3333-444455556666";
