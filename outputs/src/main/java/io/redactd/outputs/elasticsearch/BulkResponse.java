@@ -90,7 +90,7 @@ final class BulkResponse {
                     String errorField = parser.currentName();
                     parser.nextToken();
                     if (errorField.equals("type")) {
-                        type = parser.getText();
+                        type = errorTypeName(parser.getText());
                     } else if (errorField.equals("reason")) {
                         reason = parser.getText();
                     } else {
@@ -102,5 +102,14 @@ final class BulkResponse {
             }
         }
         return new ItemResult(status, type, reason);
+    }
+
+    /**
+     * An error type as the server named it, if it looks like one ({@code mapper_parsing_exception}); else
+     * {@code unrecognized}. Types go into log lines and metrics: whatever answers in the cluster's place must not be
+     * able to write text, values or line breaks there.
+     */
+    static String errorTypeName(String type) {
+        return type != null && type.matches("[A-Za-z0-9_.-]{1,80}") ? type : "unrecognized";
     }
 }

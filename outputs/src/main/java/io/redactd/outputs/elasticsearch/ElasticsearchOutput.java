@@ -367,7 +367,7 @@ public final class ElasticsearchOutput implements Output {
                         String inner = parser.currentName();
                         parser.nextToken();
                         if (inner.equals("type")) {
-                            return parser.getText();
+                            return BulkResponse.errorTypeName(parser.getText());
                         }
                         parser.skipChildren();
                     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +20,23 @@ import java.util.Map;
  */
 record HecResponse(String text, int code, long ackId, int invalidEventNumber) {
     private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * Splunk's documented text of each HEC status code. The text is taken from here, never from the answer: a
+     * collector (or whatever answers in its place) can put anything in it, values and newlines included, and it goes
+     * into log lines, /readyz and the dead-letter file.
+     */
+    private static final List<String> DOCUMENTED = List.of("Success", "Token disabled", "Token is required",
+            "Invalid authorization", "Invalid token", "No data", "Invalid data format", "Incorrect index",
+            "Internal server error", "Server is busy", "Data channel is missing", "Invalid data channel",
+            "Event field is required", "Event field cannot be blank", "ACK is disabled",
+            "Error in handling indexed fields", "Query string authorization is not enabled", "HEC is healthy",
+            "HEC is unhealthy, queues are full", "HEC is unhealthy, ack service unavailable",
+            "HEC is unhealthy, queues are full, ack service unavailable");
+
+    /** The documented text of a code; the answer's own text is never shown. */
+    static String documentedText(int code) {
+        return code >= 0 && code < DOCUMENTED.size() ? DOCUMENTED.get(code) : "undocumented HEC code " + code;
+    }
 
     static HecResponse parse(byte[] body) {
         String text = "";
@@ -31,7 +49,6 @@ record HecResponse(String text, int code, long ackId, int invalidEventNumber) {
                     String field = parser.currentName();
                     JsonToken value = parser.nextToken();
                     switch (field) {
-                        case "text" -> text = parser.getText();
                         case "code" -> code = value.isNumeric() ? parser.getIntValue() : -1;
                         case "ackId" -> ackId = value.isNumeric() ? parser.getLongValue() : -1;
                         case "invalid-event-number" -> invalid = value.isNumeric() ? parser.getIntValue() : -1;
@@ -42,7 +59,7 @@ record HecResponse(String text, int code, long ackId, int invalidEventNumber) {
         } catch (IOException e) {
             text = "unreadable response";
         }
-        return new HecResponse(text, code, ackId, invalid);
+        return new HecResponse(code >= 0 ? documentedText(code) : text, code, ackId, invalid);
     }
 
     /** The {@code acks} map of an ack-poll answer. */
