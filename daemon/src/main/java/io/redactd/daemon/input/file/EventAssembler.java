@@ -47,6 +47,14 @@ final class EventAssembler implements Tailer.Lines {
     private final int multilineMaxLines;
     private final int multilineMaxBytes;
     private final long flushTimeoutNanos;
+    /**
+     * How long a container partial waits for the rest of its line: a value cut between two records is found only once
+     * they are joined, and the runtime writes the rest only when the application ends the line, which a busy node can
+     * delay well past the multiline flush timeout (500 ms by default: a partial handed on alone after it shipped
+     * both halves of a value unredacted). Bytes (max_line_bytes) and letting the file go still end a line sooner.
+     */
+    static final long CONTAINER_PARTIAL_TIMEOUT_NANOS = 30_000_000_000L;
+    private final long partialTimeoutNanos;
     private final List<String>[] flagLists;
     private final LineFormat.Decoded decoded = new LineFormat.Decoded();
 
@@ -88,6 +96,7 @@ final class EventAssembler implements Tailer.Lines {
         this.multilineMaxLines = config.multiline().maxLines();
         this.multilineMaxBytes = config.multiline().maxBytes();
         this.flushTimeoutNanos = config.multiline().flushTimeoutMs() * 1_000_000L;
+        this.partialTimeoutNanos = Math.max(flushTimeoutNanos, CONTAINER_PARTIAL_TIMEOUT_NANOS);
         this.format = config.format();
         this.path = new ContentValue(path);
         this.podFields = PodLogPath.fields(path);
@@ -227,11 +236,11 @@ final class EventAssembler implements Tailer.Lines {
         return firstOpen(false, 0);
     }
 
-    /** The open reassembly that began first (of those idle for the flush timeout at {@code nowNanos}), or null. */
+    /** The open reassembly that began first (of those idle for the partial timeout at {@code nowNanos}), or null. */
     private Reassembly firstOpen(boolean idleOnly, long nowNanos) {
         Reassembly first = null;
         for (Reassembly r : reassemblies) {
-            boolean candidate = r.active && (!idleOnly || nowNanos - r.lastNanos >= flushTimeoutNanos);
+            boolean candidate = r.active && (!idleOnly || nowNanos - r.lastNanos >= partialTimeoutNanos);
             if (candidate && (first == null || r.start < first.start)) {
                 first = r;
             }

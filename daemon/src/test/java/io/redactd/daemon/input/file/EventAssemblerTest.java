@@ -247,7 +247,7 @@ class EventAssemblerTest {
 
     @Test
     void anIdleStreamsPartialIsFlushedAloneAndTheOtherStaysOpen() {
-        long timeout = 50_000_000L;
+        long timeout = EventAssembler.CONTAINER_PARTIAL_TIMEOUT_NANOS;
         Multiline ml = new Multiline(MultilineMode.NONE, null, null, 50);
         EventAssembler a = new EventAssembler(config(Format.CRI, 1000, ml), "/x/pod.log");
         long outStart = offset;
@@ -257,6 +257,9 @@ class EventAssemblerTest {
             Thread.onSpinWait(); // stderr's piece must be added strictly later on the clock flushIfIdle is given
         }
         feed(a, "2024-01-01T00:00:00Z stderr P other ");
+        // The multiline flush timeout (50 ms here) does not end a container partial: the rest of its line may be late.
+        a.flushIfIdle(stdoutAdded + 10 * 50_000_000L);
+        assertThat(a.takeBatch()).as("a partial waits for its line longer than the multiline timeout").isEmpty();
         // stdout's piece has waited the timeout; stderr's, added later, has not: only stdout's is handed on.
         a.flushIfIdle(stdoutAdded + timeout);
         List<RawEvent> first = a.takeBatch();
