@@ -47,6 +47,8 @@ public final class FileOutput implements Output {
     private long rollbackTo = -1;
     private long lastRollbackLogNanos;
     private volatile boolean ready;
+    /** Why the last batch failed and since when, for /readyz; null once a batch is written. */
+    private volatile String failure;
 
     /** Opens the live file for appending; {@code FileChannel.open} except in tests that need a disk that fills up. */
     @FunctionalInterface
@@ -104,6 +106,7 @@ public final class FileOutput implements Output {
                     channel.force(false);
                 }
                 ready = true;
+                failure = null;
                 return null;
             } catch (IOException e) {
                 // A disk that filled up mid-batch leaves part of it in the file. The caller keeps the batch and writes
@@ -111,6 +114,11 @@ public final class FileOutput implements Output {
                 // whole lines (after a rotation within the batch the new file is cut to empty; what went into the
                 // rotated file before it stays there and is written again: duplicates, never a torn line).
                 ready = false;
+                if (failure == null) {
+                    failure = "write failed since "
+                            + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                            + " (" + e.getMessage() + ")";
+                }
                 buffer.clear();
                 rollbackTo = generation == markGeneration ? mark : 0;
                 String undone = rollBack() ? "; the partial batch was cut off"
@@ -125,6 +133,11 @@ public final class FileOutput implements Output {
     @Override
     public boolean ready() {
         return ready;
+    }
+
+    @Override
+    public String notReadyReason() {
+        return ready ? null : failure;
     }
 
     @Override

@@ -143,10 +143,13 @@ class FileOutputTest {
         assertThat(failure).hasMessageContaining("No space left on device").hasMessageContaining("cut off");
         assertThat(disk.refusals()).isEqualTo(1);
         assertThat(out.ready()).isFalse();
+        assertThat(out.notReadyReason()).as("/readyz says why").startsWith("write failed since ")
+                .contains("No space left on device");
         assertThat(Files.readAllLines(path)).isEqualTo(expected(1, 5));
         disk.free();
         await(out.write(new EventBatch(docs(6, 25)))); // the caller's retry: the same batch
         assertThat(out.ready()).isTrue();
+        assertThat(out.notReadyReason()).isNull();
         await(out.write(new EventBatch(docs(26, 27))));
         await(out.stop());
         assertThat(Files.readAllLines(path)).isEqualTo(expected(1, 27));

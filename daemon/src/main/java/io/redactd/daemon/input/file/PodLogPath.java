@@ -29,7 +29,9 @@ final class PodLogPath {
         if (pod.length != 3 || pod[0].isEmpty() || pod[1].isEmpty() || pod[2].isEmpty()) {
             return Map.of();
         }
-        return Map.of("kubernetes.namespace", new ContentValue(pod[0]), "kubernetes.pod.name", new ContentValue(pod[1]),
-                "kubernetes.pod.uid", new ContentValue(pod[2]), "kubernetes.container.name", new ContentValue(parts[1]));
+        return Map.of("kubernetes.namespace", new ContentValue(pod[0]),
+                "kubernetes.pod.name", new ContentValue(pod[1]),
+                "kubernetes.pod.uid", new ContentValue(pod[2]),
+                "kubernetes.container.name", new ContentValue(parts[1]));
     }
 }

@@ -157,7 +157,8 @@ class CriStreamsRedactionTest {
         stopPipeline();
 
         List<JsonNode> docs = docs();
-        JsonNode billing = docs.stream().filter(d -> d.get("message").asText().equals("hello")).findFirst().orElseThrow();
+        JsonNode billing = docs.stream().filter(d -> d.get("message").asText().equals("hello")).findFirst()
+                .orElseThrow();
         assertThat(billing.at("/kubernetes/namespace").asText()).isEqualTo("prod");
         assertThat(billing.at("/kubernetes/pod/name").asText()).isEqualTo("billing-7d9f");
         assertThat(billing.at("/kubernetes/pod/uid").asText()).isEqualTo(uid);
