@@ -106,6 +106,21 @@ public record AlertsConfig(Boolean enabled, String window, Integer ratePerSecond
      * @param knownTypes PHI types the detectors can report; null: not checked (the detectors section has problems)
      * @param inputIds   ids of the configured inputs
      */
+    /** A policy naming a type the detectors switch off: an alert on it could never fire, which reads as all clear. */
+    public List<ConfigProblem> switchedOff(Set<String> offTypes) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            for (int j = 0; j < sources.get(i).types().size(); j++) {
+                String t = sources.get(i).types().get(j);
+                if (offTypes.contains(t)) {
+                    problems.add(ConfigProblem.of("sources[" + i + "].types[" + j + "]", "PHI type '" + t
+                            + "' is switched off in detectors (enable/disable): this rule could never alert"));
+                }
+            }
+        }
+        return problems;
+    }
+
     public List<ConfigProblem> crossCheck(Map<String, String> env, Set<String> knownTypes,
                                           Set<String> inputIds) {
         List<ConfigProblem> problems = new ArrayList<>();

@@ -123,6 +123,10 @@ public final class ConfigLoader {
             Set<String> types = detectors == null ? null : detectors.knownTypes();
             alerts.crossCheck(env, types, ids(root.get("inputs")))
                     .forEach(p -> binder.report("alerts." + p.path(), p.message()));
+            if (detectors != null) {
+                alerts.switchedOff(detectors.switchedOffTypes())
+                        .forEach(p -> binder.report("alerts." + p.path(), p.message()));
+            }
         }
         Path stateDir = stateDir(binder, root.get("state_dir"));
         DetectionSettings detection = detectors == null ? null : settings(binder, detectors);

@@ -107,6 +107,19 @@ public record DetectorsConfig(String engine, List<String> enable, List<String> d
         return known;
     }
 
+    /** Built-in types this config switches off ({@code enable} names others, or {@code disable} names them). */
+    public Set<String> switchedOffTypes() {
+        Set<String> off = new HashSet<>(disable);
+        if (!enable.isEmpty()) {
+            for (DetectorSpec s : Catalog.builtIn()) {
+                if (!enable.contains(s.type())) {
+                    off.add(s.type());
+                }
+            }
+        }
+        return off;
+    }
+
     private static void checkTypes(List<ConfigProblem> problems, String path, List<String> types, Set<String> known) {
         for (int i = 0; i < types.size(); i++) {
             checkType(problems, path + "[" + i + "]", types.get(i), known);

@@ -153,6 +153,29 @@ class StartupChecksTest {
     }
 
     @Test
+    void anAlertRuleOnATypeTheDetectorsSwitchOffIsRefused() {
+        String never = "' is switched off in detectors (enable/disable): this rule could never alert";
+        assertThat(problems("""
+                inputs: [{id: files, type: stdin}]
+                outputs: [{type: stdout}]
+                detectors:
+                  disable: [PHONE]
+                alerts:
+                  sources:
+                    - {input: files, types: [SSN, PHONE]}
+                """, Map.of())).containsExactly("alerts.sources[0].types[1]: PHI type 'PHONE" + never + " (line 7)");
+        assertThat(problems("""
+                inputs: [{id: files, type: stdin}]
+                outputs: [{type: stdout}]
+                detectors:
+                  enable: [SSN]
+                alerts:
+                  sources:
+                    - {input: files, types: [SSN, EMAIL]}
+                """, Map.of())).containsExactly("alerts.sources[0].types[1]: PHI type 'EMAIL" + never + " (line 7)");
+    }
+
+    @Test
     void anUnresolvedSubstitutionDoesNotHideTheOtherProblems(@TempDir Path dir) {
         String missing = dir.resolve("missing-token").toString();
         List<String> p = problems("""
