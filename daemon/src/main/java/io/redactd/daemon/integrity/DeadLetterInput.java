@@ -21,6 +21,10 @@ import java.util.TreeMap;
  * {@code output, status, error_type, document} with the chained document as a JSON string; the document is verified
  * like any other event (its hash, its link), so one altered in the dead-letter file is still caught.
  *
+ * <p>Only a document inside the seq range the input holds for its stream is verified: the dead-letter file is
+ * cumulative (every stream, all time) while the input is often part of a stream, and an entry outside that range is
+ * no evidence about it; those are counted for a note instead.
+ *
  * <p>The documents are held in memory, keyed by stream and seq, until the verifier reaches their place: about the
  * size of the dead-letter files.
  */
@@ -35,6 +39,12 @@ final class DeadLetterInput {
     /** Lines that are not dead-letter entries holding a chained document: handed to the verifier as malformed. */
     private final List<Entry> unreadable = new ArrayList<>();
     private final CanonicalWriter canonical = new CanonicalWriter(1024);
+    /**
+     * Seq range the input (the store, not the dead-letter files) holds per stream, {min, max}. A dead-letter file is
+     * cumulative while a store often holds part of a stream (a daily index, what retention kept, an export up to
+     * some time): only an entry inside this range fills a gap; one outside it is no evidence about this store.
+     */
+    private final Map<String, long[]> inputRange = new HashMap<>();
 
     static DeadLetterInput read(List<Path> files) throws IOException {
         DeadLetterInput in = new DeadLetterInput();
@@ -78,25 +88,66 @@ final class DeadLetterInput {
                 .computeIfAbsent(parsed.seq(), s -> new ArrayList<>(1)).add(e);
     }
 
-    /** Removes and returns, in seq order, the documents of {@code stream} with a seq below {@code seq}. */
-    List<Entry> takeBefore(String stream, long seq) {
-        TreeMap<Long, List<Entry>> m = byStream.get(stream);
-        if (m == null || m.isEmpty() || m.firstKey() >= seq) {
+    /**
+     * The input read an event of {@code stream} at {@code seq}: widens the stream's range and removes and returns, in
+     * seq order, the documents that range newly covers (every one in [min, max) is handed out once; one at max itself
+     * waits until the range grows past it or the input ends).
+     */
+    List<Entry> takeWithin(String stream, long seq) {
+        long[] r = inputRange.get(stream);
+        if (r == null) {
+            inputRange.put(stream, new long[] {seq, seq});
             return List.of();
         }
-        NavigableMap<Long, List<Entry>> head = m.headMap(seq, false);
+        NavigableMap<Long, List<Entry>> covered = null;
+        TreeMap<Long, List<Entry>> m = byStream.get(stream);
+        if (seq < r[0]) {
+            covered = m == null ? null : m.subMap(seq, true, r[0], false);
+            r[0] = seq;
+        } else if (seq > r[1]) {
+            covered = m == null ? null : m.subMap(r[1], true, seq, false);
+            r[1] = seq;
+        }
+        if (covered == null || covered.isEmpty()) {
+            return List.of();
+        }
         List<Entry> out = new ArrayList<>();
-        head.values().forEach(out::addAll);
-        head.clear();
+        covered.values().forEach(out::addAll);
+        covered.clear();
         return out;
     }
 
-    /** Removes and returns everything left, streams in the order of their names, each in seq order. */
-    List<Entry> takeRest() {
+    /**
+     * At the end of the input: removes and returns the unreadable lines and the documents still inside the input's
+     * range (streams in the order of their names, each in seq order). The rest is counted: per stream of the input into
+     * {@code outsideBeforeAfter} ({before its first seq, after its last, first, last}), of streams not in it into {@code
+     * otherStreams} ({entries, streams}). Streams other than {@code onlyStream} (when given) are dropped: not asked for, so neither checked nor reported.
+     */
+    List<Entry> takeRest(String onlyStream, Map<String, long[]> outsideBeforeAfter, long[] otherStreams) {
         List<Entry> out = new ArrayList<>(unreadable);
         unreadable.clear();
-        new TreeMap<>(byStream).values().forEach(m -> m.values().forEach(out::addAll));
+        for (Map.Entry<String, TreeMap<Long, List<Entry>>> s : new TreeMap<>(byStream).entrySet()) {
+            if (onlyStream != null && !onlyStream.equals(s.getKey())) {
+                continue;
+            }
+            long[] r = inputRange.get(s.getKey());
+            if (r == null) {
+                otherStreams[0] += count(s.getValue());
+                otherStreams[1]++;
+                continue;
+            }
+            long before = count(s.getValue().headMap(r[0], false));
+            long after = count(s.getValue().tailMap(r[1], false));
+            if (before + after > 0) {
+                outsideBeforeAfter.put(s.getKey(), new long[] {before, after, r[0], r[1]});
+            }
+            s.getValue().subMap(r[0], true, r[1], true).values().forEach(out::addAll);
+        }
         byStream.clear();
         return out;
+    }
+
+    private static long count(Map<Long, List<Entry>> m) {
+        return m.values().stream().mapToLong(List::size).sum();
     }
 }

@@ -30,6 +30,11 @@ final class StreamState {
     /** Events found only in dead-letter files (--dead-letter), in their place in the chain; the first few named. */
     long deadLettered;
     final List<String> deadLetteredFirst = new ArrayList<>();
+    /** Dead-letter entries of this stream before its first / after its last seq in the input: not verified. */
+    long deadLetterBefore;
+    long deadLetterAfter;
+    long inputFirstSeq; // the input's own seq range of the stream, for that note
+    long inputLastSeq;
 
     long checkpoints;
     long lastCheckpointSeq = -1; // own seq of the last checkpoint event seen in order (-1: none)

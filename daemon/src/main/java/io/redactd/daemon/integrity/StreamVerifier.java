@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,9 +70,9 @@ public final class StreamVerifier {
     }
 
     /**
-     * Documents from outputs' dead-letter files ({@code --dead-letter}): each is verified as an event of the input,
-     * taken in just before the first event read that follows it in its stream (or at the end), so it fills the gap
-     * its rejection left in the store.
+     * Documents from outputs' dead-letter files ({@code --dead-letter}): each inside the seq range the input holds for
+     * its stream is verified as an event of the input, taken in just before the first event read that follows it in
+     * its stream (or at the end), so it fills the gap its rejection left in the store; the others are only counted.
      */
     void deadLetters(DeadLetterInput in) {
         this.deadLetters = in;
@@ -129,8 +130,9 @@ public final class StreamVerifier {
         Hex.encode(digest, 0, 32, hexBuf, 0);
         String computed = new String(hexBuf, StandardCharsets.US_ASCII);
         if (dl == null && deadLetters != null) {
-            // The dead-lettered events this one follows come first, as if the store had kept them in their place.
-            for (DeadLetterInput.Entry e : deadLetters.takeBefore(doc.stream(), doc.seq())) {
+            // The dead-lettered events this one follows come first, as if the store had kept them in their place; only
+            // those inside the seq range the input holds for the stream (see DeadLetterInput).
+            for (DeadLetterInput.Entry e : deadLetters.takeWithin(doc.stream(), doc.seq())) {
                 verifyOne(e.document(), 0, e.document().length, e.where(), e);
             }
         }
@@ -350,10 +352,19 @@ public final class StreamVerifier {
 
     /** Ends the input: resolves what still waits on gaps and returns the result. */
     public VerifyReport finish(long expectSeq) {
+        long[] otherStreams = new long[2];
         if (deadLetters != null) {
-            for (DeadLetterInput.Entry e : deadLetters.takeRest()) {
+            Map<String, long[]> outside = new HashMap<>();
+            for (DeadLetterInput.Entry e : deadLetters.takeRest(onlyStream, outside, otherStreams)) {
                 verifyOne(e.document(), 0, e.document().length, e.where(), e);
             }
+            outside.forEach((stream, beforeAfter) -> {
+                StreamState st = streams.get(stream);
+                st.deadLetterBefore = beforeAfter[0];
+                st.deadLetterAfter = beforeAfter[1];
+                st.inputFirstSeq = beforeAfter[2];
+                st.inputLastSeq = beforeAfter[3];
+            });
         }
         for (StreamState st : streams.values()) {
             while (!st.pending.isEmpty()) {
@@ -371,7 +382,8 @@ public final class StreamVerifier {
             }
         }
         return new VerifyReport(new ArrayList<>(streams.values()), readIssues, readIssueCount, malformed,
-                malformedWhere, docs, skipped, keys.hasMacKey(), keys.hasPublicKey(), unordered);
+                malformedWhere, docs, skipped, keys.hasMacKey(), keys.hasPublicKey(), unordered, otherStreams[0],
+                (int) otherStreams[1]);
     }
 
     /** What {@link #accept}'s ordinal counts, for messages: "line" for a file, "document" for an index. */

@@ -25,10 +25,13 @@ public final class VerifyReport {
     private final boolean macChecked;
     private final boolean signatureChecked;
     private final boolean unordered;
+    /** --dead-letter entries of streams the input does not hold (not verified), and how many such streams. */
+    private final long deadLettersOfOtherStreams;
+    private final int otherDeadLetterStreams;
 
     VerifyReport(List<StreamState> streams, List<Issue> readIssues, long readIssueCount, long malformed,
                  List<String> malformedWhere, long docs, long skipped, boolean macChecked, boolean signatureChecked,
-                 boolean unordered) {
+                 boolean unordered, long deadLettersOfOtherStreams, int otherDeadLetterStreams) {
         this.streams = streams;
         this.readIssues = readIssues;
         this.readIssueCount = readIssueCount;
@@ -39,6 +42,8 @@ public final class VerifyReport {
         this.macChecked = macChecked;
         this.signatureChecked = signatureChecked;
         this.unordered = unordered;
+        this.deadLettersOfOtherStreams = deadLettersOfOtherStreams;
+        this.otherDeadLetterStreams = otherDeadLetterStreams;
     }
 
     /** Intact and, with a key, every event authenticated by a checkpoint. */
@@ -141,6 +146,11 @@ public final class VerifyReport {
         for (StreamState s : streams) {
             printStream(out, s, wrongKey);
         }
+        if (deadLettersOfOtherStreams > 0) {
+            out.printf(Locale.ROOT, "note: %,d dead-letter entr%s of %d stream(s) not in the input ignored (not "
+                    + "verified)%n", deadLettersOfOtherStreams, deadLettersOfOtherStreams == 1 ? "y" : "ies",
+                    otherDeadLetterStreams);
+        }
         if (streams.isEmpty()) {
             out.println(docs == 0 ? "no events: the input is empty"
                     : "no chained events: the input is not a redactd stream (the file output, or an export of it)");
@@ -198,6 +208,13 @@ public final class VerifyReport {
                     + "not in the store; verified in their place like the rest, not tampering): %s%s%n",
                     s.deadLettered, String.join(", ", s.deadLetteredFirst), s.deadLettered > s.deadLetteredFirst.size()
                             ? ", ..." : "");
+        }
+        if (s.deadLetterBefore + s.deadLetterAfter > 0) {
+            // A dead-letter file spans all time; the input may be one day's index or what retention kept.
+            out.printf(Locale.ROOT, "  note: %,d dead-letter entr%s outside the input's range of this stream (seq "
+                    + "%d..%d) ignored (not verified): %,d before, %,d after%n", s.deadLetterBefore + s.deadLetterAfter,
+                    s.deadLetterBefore + s.deadLetterAfter == 1 ? "y" : "ies", s.inputFirstSeq, s.inputLastSeq,
+                    s.deadLetterBefore, s.deadLetterAfter);
         }
         if (!macChecked) {
             out.println("  checkpoint MACs NOT checked (no --key/--key-file): the chain is consistent, but "

@@ -187,4 +187,95 @@ class DeadLetterVerifyTest {
         assertThat(r.exit()).as(r.out()).isEqualTo(2);
         assertThat(r.out()).contains("no such file: " + dir.resolve("nope.ndjson"));
     }
+    /** N1: a store holding seq 30 through a checkpoint between 101 and 150 (what --retained accepts), as a list. */
+    private static List<String> middlePart() throws Exception {
+        List<String> lines = Files.readAllLines(stored);
+        int end = Tampering.checkpointIndexes(lines).stream()
+                .filter(i -> Tampering.seqOf(lines.get(i)) > 101 && Tampering.seqOf(lines.get(i)) < 150)
+                .findFirst().orElseThrow();
+        return lines.subList(Tampering.indexOfSeq(lines, 30), end + 1);
+    }
+
+    /** The cumulative dead-letter file of the "hec" output: entries before (10, 11), inside (101), after (150, 180). */
+    private static Path cumulativeDeadLetters(String name, long alterSeq) throws Exception {
+        List<String> lines = Files.readAllLines(stored);
+        List<String> docs = new ArrayList<>();
+        for (long seq : new long[] {10, 11}) {
+            docs.add(lines.get(Tampering.indexOfSeq(lines, seq)));
+        }
+        for (String line : Files.readAllLines(hecDl)) {
+            docs.add(MAPPER.readTree(line).get("document").asText());
+        }
+        docs.add(lines.get(Tampering.indexOfSeq(lines, 180)));
+        List<DeadLetterFile.Entry> entries = new ArrayList<>();
+        for (String doc : docs) {
+            if (Tampering.seqOf(doc) == alterSeq) {
+                doc = doc.replace(" 200 ", " 500 ");
+            }
+            entries.add(new DeadLetterFile.Entry(doc.getBytes(StandardCharsets.UTF_8), 400, "invalid-event-number",
+                    "HEC code 6", 1));
+        }
+        Path f = dir.resolve(name);
+        new DeadLetterFile(f, "hec").write(entries);
+        return f;
+    }
+
+    @Test
+    void entriesOutsideThePartTheStoreHoldsAreANoteNotADeletion() throws Exception {
+        List<String> part = middlePart();
+        long last = Tampering.seqOf(part.get(part.size() - 1));
+        Path store = dir.resolve("retained.ndjson");
+        Files.write(store, part);
+        Path dl = cumulativeDeadLetters("hec-cumulative.ndjson", -1);
+        Result r = verify(store.toString(), "--retained", "--dead-letter", esDl.toString(), "--dead-letter",
+                dl.toString());
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("seq 30.." + last)
+                .contains("note: 13 event(s) found only in dead-letter files")
+                .contains("note: 4 dead-letter entries outside the input's range of this stream (seq 30.." + last
+                        + ") ignored (not verified): 2 before, 2 after")
+                .contains("RESULT: INTACT")
+                .doesNotContain("TAMPERED").doesNotContain("deleted").doesNotContain("checkpoint invalid");
+        // Without --retained the store still begins late, but no dead-letter entry is pulled in before it.
+        Result plain = verify(store.toString(), "--dead-letter", esDl.toString(), "--dead-letter", dl.toString());
+        assertThat(plain.out()).contains("deleted at seq 1: events seq 1..29 are missing")
+                .doesNotContain("deleted at seq 12").contains("2 before, 2 after");
+        // An altered copy outside the range is no evidence about this store: not verified.
+        Path alteredOutside = cumulativeDeadLetters("hec-cumulative-altered10.ndjson", 10);
+        Result outside = verify(store.toString(), "--retained", "--dead-letter", esDl.toString(), "--dead-letter",
+                alteredOutside.toString());
+        assertThat(outside.exit()).as(outside.out()).isZero();
+    }
+
+    @Test
+    void anAlteredEntryInsideThePartTheStoreHoldsIsStillTampering() throws Exception {
+        Path store = dir.resolve("retained-2.ndjson");
+        Files.write(store, middlePart());
+        Path dl = cumulativeDeadLetters("hec-cumulative-altered101.ndjson", 101);
+        Result r = verify(store.toString(), "--retained", "--dead-letter", esDl.toString(), "--dead-letter",
+                dl.toString());
+        assertThat(r.exit()).as(r.out()).isEqualTo(1);
+        assertThat(r.out()).contains("TAMPERED: modified at seq 101: content of seq 101 does not match its "
+                        + "chain.hash (the event was altered) (the copy in " + dl + " line 3)")
+                .contains("2 before, 2 after").doesNotContain("deleted");
+    }
+
+    @Test
+    void entriesOfAStreamNotInTheStoreAreIgnoredWithANote() throws Exception {
+        HashChain other = HashChain.open(dir.resolve("state-other"), "db-02", new CheckpointPolicy(40, 3_600_000), T0);
+        List<DeadLetterFile.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            entries.add(new DeadLetterFile.Entry(other.append(("{\"message\":\"other " + i + "\"}")
+                    .getBytes(StandardCharsets.UTF_8)), 400, "mapper_parsing_exception", "x", 1));
+        }
+        other.commit();
+        Path dl = dir.resolve("es-dl-other-stream.ndjson");
+        new DeadLetterFile(dl, "es").write(entries);
+        Result r = verify(stored.toString(), "--dead-letter", esDl.toString(), "--dead-letter", hecDl.toString(),
+                "--dead-letter", dl.toString());
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("read " + (Files.readAllLines(stored).size() + 14) + " events in 1 stream(s)")
+                .contains("note: 3 dead-letter entries of 1 stream(s) not in the input ignored (not verified)")
+                .doesNotContain("db-02").doesNotContain("deleted").contains("RESULT: INTACT");
+    }
 }
