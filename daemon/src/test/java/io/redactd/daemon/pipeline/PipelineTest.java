@@ -222,23 +222,36 @@ class PipelineTest {
                 firstDone.set(true);
             }
         });
+        // Big and small batches alternate, so later batches often finish detection first.
+        int events = submitInOrder(pipeline, 400, 3, 400, 3, 400, 3, 400, 3, 400, 3, 400, 3);
+        await(out.stop(), 10);
+        assertThat(overlapped).as("two batches of one source were detected at the same time").isTrue();
+        assertInSourceOrder(outFile, events);
+    }
+
+    /**
+     * Submits batches of the given sizes from one source, each event reading {@code batch B seq N patient ssn ...},
+     * and waits for every acknowledgement; returns the number of events.
+     */
+    private static int submitInOrder(Pipeline pipeline, int... sizes) throws Exception {
         List<Future<Void>> acks = new ArrayList<>();
         int seq = 0;
-        for (int b = 0; b < 12; b++) {
-            // Big and small batches alternate, so later batches often finish detection first.
-            int size = b % 2 == 0 ? 400 : 3;
+        for (int b = 0; b < sizes.length; b++) {
             List<RawEvent> events = new ArrayList<>();
-            for (int e = 0; e < size; e++) {
+            for (int e = 0; e < sizes[b]; e++) {
                 String msg = "batch " + b + " seq " + seq++ + " patient ssn 123-45-6789";
                 events.add(new RawEvent(msg.getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Map.of(), e));
             }
             acks.add(pipeline.submit(new RawBatch("one-file", "in", events)));
         }
         await(Future.all(acks), 60);
-        await(out.stop(), 10);
-        assertThat(overlapped).as("two batches of one source were detected at the same time").isTrue();
+        return seq;
+    }
+
+    /** The output holds {@code events} events, in the order their source submitted them. */
+    private void assertInSourceOrder(Path outFile, int events) throws Exception {
         List<String> lines = Files.readAllLines(outFile);
-        assertThat(lines).hasSize(seq);
+        assertThat(lines).hasSize(events);
         for (int i = 0; i < lines.size(); i++) {
             String[] parts = json.readTree(lines.get(i)).get("message").asText().split(" ");
             assertThat(Integer.parseInt(parts[3])).as("line %d in source order", i).isEqualTo(i);
@@ -270,25 +283,10 @@ class PipelineTest {
                 firstDone.set(true);
             }
         });
-        List<Future<Void>> acks = new ArrayList<>();
-        int seq = 0;
-        for (int b = 0; b < 3; b++) {
-            List<RawEvent> events = new ArrayList<>();
-            for (int e = 0; e < 10; e++) {
-                String msg = "batch " + b + " seq " + seq++ + " patient ssn 123-45-6789";
-                events.add(new RawEvent(msg.getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L, Map.of(), e));
-            }
-            acks.add(pipeline.submit(new RawBatch("one-file", "in", events)));
-        }
-        await(Future.all(acks), 60);
+        int events = submitInOrder(pipeline, 10, 10, 10);
         await(out.stop(), 10);
         assertThat(thirdBeforeFirst).as("batch 2 was detected while batch 0 still was").isTrue();
-        List<String> lines = Files.readAllLines(outFile);
-        assertThat(lines).hasSize(seq);
-        for (int i = 0; i < lines.size(); i++) {
-            String[] parts = json.readTree(lines.get(i)).get("message").asText().split(" ");
-            assertThat(Integer.parseInt(parts[3])).as("line %d in source order", i).isEqualTo(i);
-        }
+        assertInSourceOrder(outFile, events);
     }
 
     @Test
