@@ -114,6 +114,13 @@ final class HttpAlertTarget implements AlertTarget {
         }
         requested
                 .compose(r -> {
+                    if (result.future().isComplete()) {
+                        // The deadline passed while a connection was found: the attempt already failed and will be
+                        // retried, so this request must not go out too (a duplicate alert, a pool slot held).
+                        r.reset();
+                        return Future.failedFuture(new DeliveryException("no answer within " + timeoutMs + " ms from "
+                                + hostPort, false));
+                    }
                     request[0] = r;
                     return r.send(Buffer.buffer(payload));
                 })

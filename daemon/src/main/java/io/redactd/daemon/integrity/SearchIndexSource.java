@@ -412,7 +412,11 @@ final class SearchIndexSource implements EventSource {
             String reason = "";
             try {
                 JsonNode err = MAPPER.readTree(r.body()).path("error");
+                // A type name only (`index_not_found_exception`): the server's free text could hold anything.
                 reason = err.isObject() ? err.path("type").asText("") : err.asText("");
+                if (!reason.matches("[A-Za-z0-9_.-]{1,80}")) {
+                    reason = "";
+                }
             } catch (IOException ignored) {
                 // body not JSON: the status says enough
             }

@@ -142,9 +142,10 @@ public final class ElasticsearchOutput implements Output {
                         return Future.failedFuture(new ExchangeException("HTTP " + response.status() + " from "
                                 + endpoint.host()));
                     }
-                    // A template rejection quotes the template, never event data: the reason is safe to surface.
+                    // The error type only: whatever answers in the cluster's place could put values or line breaks in
+                    // the body, and this message reaches the log and start-up errors.
                     String message = "index template rejected: HTTP " + response.status() + " "
-                            + new String(response.body(), 0, Math.min(response.body().length, 600), StandardCharsets.UTF_8);
+                            + errorType(response.body());
                     readiness.notReady("index template rejected: HTTP " + response.status());
                     return Future.failedFuture(new OutputFailure(message));
                 });

@@ -206,8 +206,9 @@ final class EventAssembler implements Tailer.Lines {
         r.lines.dropFirst(max);
         r.flags |= FLAG_SPLIT;
         r.start = resume;
-        // Once pieces are handed on, a restart resumes inside this line anyway (as for a line of one stream).
-        r.hold = resume;
+        // Once pieces are handed on, a restart resumes inside this line anyway (as for a line of one stream), but not
+        // past the start of the other stream's open line: that one must be read again whole after a restart.
+        r.hold = Math.min(resume, heldFrom(r));
     }
 
     /** Hands on the rest of the reassembled line: pieces held for their context, then the last part. */

@@ -246,6 +246,24 @@ class EventAssemblerTest {
     }
 
     @Test
+    void aLineSplitIntoPiecesDoesNotMoveTheRestartPastTheOtherStreamsOpenLine() {
+        EventAssembler a = new EventAssembler(config(Format.CRI, 64, null), "/x/pod.log");
+        feed(a, "2024-01-01T00:00:00Z stdout P " + "a".repeat(100));
+        long stderrStart = offset;
+        feed(a, "2024-01-01T00:00:00Z stderr P head ");
+        // stdout's line grows past max_line_bytes and the context after it: a piece of it is handed on.
+        feed(a, "2024-01-01T00:00:00Z stdout P " + "b".repeat(700));
+        feed(a, "2024-01-01T00:00:00Z stderr F tail");
+        List<RawEvent> events = a.takeBatch();
+        RawEvent stderr = events.stream().filter(e -> "stderr".equals(e.fields().get("stream"))).findFirst()
+                .orElseThrow();
+        assertThat(text(stderr)).isEqualTo("head tail");
+        // A restart from past stderr's first record would read only its tail: a value cut there would be found on
+        // its second half alone (seen in review: the piece moved stdout's hold to its own resume point).
+        assertThat(stderr.position()).as("restart position of the stderr line").isLessThanOrEqualTo(stderrStart);
+    }
+
+    @Test
     void anIdleStreamsPartialIsFlushedAloneAndTheOtherStaysOpen() {
         long timeout = EventAssembler.CONTAINER_PARTIAL_TIMEOUT_NANOS;
         Multiline ml = new Multiline(MultilineMode.NONE, null, null, 50);
