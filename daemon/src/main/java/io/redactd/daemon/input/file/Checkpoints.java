@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,11 @@ final class Checkpoints {
     private final Path file;
     private final Path temp;
     private final UnaryOperator<String> shown;
+    /**
+     * The shown form of each path of the last write: a path is redacted once while its file is tracked, not at every
+     * write (with more files than the pipeline's path cache holds, every write scanned every path again).
+     */
+    private volatile Map<String, String> shownPaths = Map.of();
     private Header header = Header.NONE;
 
     /** Without redaction (tests of the file format; inputs whose sink detects nothing). */
@@ -172,11 +178,15 @@ final class Checkpoints {
     void write(Collection<Entry> entries, Header bounds) throws IOException {
         Files.createDirectories(file.getParent());
         List<Entry> stored = new ArrayList<>(entries.size());
+        Map<String, String> before = shownPaths;
+        Map<String, String> now = new HashMap<>();
         for (Entry e : entries) {
-            String path = e.path() == null ? null : shown.apply(e.path());
+            String path = e.path() == null ? null
+                    : now.computeIfAbsent(e.path(), p -> before.containsKey(p) ? before.get(p) : shown.apply(p));
             stored.add(Objects.equals(path, e.path()) ? e
                     : new Entry(e.dev(), e.ino(), e.headLen(), e.headHash(), path, e.offset(), e.done(), e.updatedMs()));
         }
+        shownPaths = now;
         byte[] bytes = JSON.writeValueAsBytes(new State(VERSION, stored, bounds.createdMs(), bounds.forgottenMs()));
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

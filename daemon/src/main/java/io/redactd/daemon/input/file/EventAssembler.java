@@ -61,8 +61,8 @@ final class EventAssembler implements Tailer.Lines {
     private Format format;
     /** The file's name is whatever an application chose (a patient's name, an MRN): redacted like the text. */
     private ContentValue path;
-    /** Kubernetes fields from a pod log path (container formats only), else empty. */
-    private Map<String, Object> podFields;
+    /** The Kubernetes identity of a pod log path (given to container-format events), else null. */
+    private PodLogPath pod;
     private long readTimeMs;
     private List<RawEvent> batch = new ArrayList<>();
     private int batchBytes;
@@ -99,13 +99,13 @@ final class EventAssembler implements Tailer.Lines {
         this.partialTimeoutNanos = Math.max(flushTimeoutNanos, CONTAINER_PARTIAL_TIMEOUT_NANOS);
         this.format = config.format();
         this.path = new ContentValue(path);
-        this.podFields = PodLogPath.fields(path);
+        this.pod = PodLogPath.of(path);
         this.flagLists = new List[1 << FLAG_NAMES.length];
     }
 
     void path(String renamedTo) {
         this.path = new ContentValue(renamedTo);
-        this.podFields = PodLogPath.fields(renamedTo);
+        this.pod = PodLogPath.of(renamedTo);
     }
 
     /** The time given to events of formats that carry none; set once per read. */
@@ -349,22 +349,26 @@ final class EventAssembler implements Tailer.Lines {
         } else if (stream == null) {
             fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
                     "log.flags", flagList(flags));
-        } else if (flags == 0) {
+        } else if (pod == null && flags == 0) {
             fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
                     "stream", stream);
-        } else {
+        } else if (pod == null) {
             fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId,
                     "stream", stream, "log.flags", flagList(flags));
+        } else if (flags == 0) {
+            fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId, "stream", stream,
+                    "kubernetes.namespace", pod.namespace(), "kubernetes.pod.name", pod.podName(),
+                    "kubernetes.pod.uid", pod.podUid(), "kubernetes.container.name", pod.container());
+        } else {
+            fields = Map.of("log.file.path", path, "log.offset", offset, "event.dataset", inputId, "stream", stream,
+                    "kubernetes.namespace", pod.namespace(), "kubernetes.pod.name", pod.podName(),
+                    "kubernetes.pod.uid", pod.podUid(), "kubernetes.container.name", pod.container(),
+                    "log.flags", flagList(flags));
         }
-        if (context != null || stream != null && !podFields.isEmpty()) {
-            Map<String, Object> more = new HashMap<>(fields);
-            if (context != null) {
-                more.put(SplitContext.FIELD, context);
-            }
-            if (stream != null) {
-                more.putAll(podFields);
-            }
-            fields = Map.copyOf(more);
+        if (context != null) {
+            Map<String, Object> withContext = new HashMap<>(fields);
+            withContext.put(SplitContext.FIELD, context);
+            fields = Map.copyOf(withContext);
         }
         batch.add(new RawEvent(msg, ts, fields, Math.min(end, heldFrom(owner))));
         batchBytes += len;
