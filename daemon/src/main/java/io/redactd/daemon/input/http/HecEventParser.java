@@ -30,7 +30,25 @@ public final class HecEventParser {
     private HecEventParser() {
     }
 
+    /**
+     * What a body yields read as Splunk reads it: the events up to the first invalid one, and why reading stopped
+     * there ({@code stop}, null when the whole body was valid). A stop with a number ({@code invalid-event-number})
+     * follows exactly {@code events}; a stop without one (no data, too many events) refuses the whole request, and
+     * {@code events} is then empty.
+     */
+    public record Prefix(List<HecEvent> events, RequestRejected stop) {
+    }
+
+    /** All or nothing: the events, or the first problem. */
     public static List<HecEvent> parse(byte[] body, int maxEvents, int maxEventBytes) throws RequestRejected {
+        Prefix prefix = parsePrefix(body, maxEvents, maxEventBytes);
+        if (prefix.stop() != null) {
+            throw prefix.stop();
+        }
+        return prefix.events();
+    }
+
+    public static Prefix parsePrefix(byte[] body, int maxEvents, int maxEventBytes) {
         List<HecEvent> events = new ArrayList<>();
         int number = 0;
         try (JsonParser p = BodyLines.JSON.createParser(body)) {
@@ -38,23 +56,28 @@ public final class HecEventParser {
             while ((token = p.nextToken()) != null) {
                 number++;
                 if (number > maxEvents) {
-                    throw new RequestRejected(413, "too_many_events", 6,
-                            "more than max_events_per_request (" + maxEvents + ") events", number);
+                    // No number: every event so far is valid, and naming one would make a Splunk-faithful sender
+                    // dead-letter it. Refused whole, the sender splits the request.
+                    return new Prefix(List.of(), new RequestRejected(413, "too_many_events", 6,
+                            "more than max_events_per_request (" + maxEvents + ") events; nothing from this request "
+                                    + "was accepted"));
                 }
                 if (token != JsonToken.START_OBJECT) {
-                    throw invalid(number, "is not a JSON object");
+                    return new Prefix(events, invalid(number, "is not a JSON object"));
                 }
                 events.add(event(p, body, number, maxEventBytes));
             }
+        } catch (RequestRejected e) {
+            return new Prefix(events, e);
         } catch (IOException | RuntimeException e) {
             // Jackson's message may quote the input, so only the position is reported. The bad one is the event after
             // the last complete one: trailing garbage after a good event is not that event's fault.
-            throw invalid(events.size() + 1, "is not valid JSON");
+            return new Prefix(events, invalid(events.size() + 1, "is not valid JSON"));
         }
         if (events.isEmpty()) {
-            throw new RequestRejected(400, "no_data", 5, "No data: the body holds no event");
+            return new Prefix(events, new RequestRejected(400, "no_data", 5, "No data: the body holds no event"));
         }
-        return events;
+        return new Prefix(events, null);
     }
 
     private static HecEvent event(JsonParser p, byte[] body, int number, int maxEventBytes) throws IOException, RequestRejected {
@@ -126,7 +149,9 @@ public final class HecEventParser {
             message = text.getBytes(StandardCharsets.UTF_8);
         }
         if (message.length > maxEventBytes) {
-            throw new RequestRejected(413, "event_too_large", 6,
+            // 400 like Splunk's per-event errors, not 413: the events before this one are accepted, so the request
+            // as a whole was not too large
+            throw new RequestRejected(400, "event_too_large", 6,
                     "event " + number + " is " + message.length + " bytes, over max_line_bytes (" + maxEventBytes + ")", number);
         }
         return new HecEvent(message, json, timeMs, host, source, sourcetype, index);

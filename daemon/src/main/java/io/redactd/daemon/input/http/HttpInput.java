@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * HTTP(S) ingest: {@code POST /v1/logs} (NDJSON or text lines) and the Splunk HEC endpoints
  * {@code /services/collector/event}, {@code /raw} and {@code /health}. A request is answered 200 only after every
  * one of its events is acknowledged by the pipeline; nothing of a rejected request is handed on, so a sender can
- * always retry a non-200 answer without duplicates (except after an ack timeout, where part may have gone through).
+ * always retry a non-200 answer without duplicates, with two exceptions: a HEC answer with {@code invalid-event-number}
+ * (the events before that one were acknowledged, as Splunk promises), and a 503 after {@code ack_timeout_secs} (the
+ * pipeline may still write the events: at least once).
  */
 public final class HttpInput implements Input {
     private static final Logger LOG = LoggerFactory.getLogger(HttpInput.class);
@@ -87,6 +89,7 @@ public final class HttpInput implements Input {
     private final Counter refusedConnections;
     private final Counter rateLimited;
     private final RequestEvents bodies;
+    private final PipelineHealth pipelineHealth;
     private TokenAuthenticator authenticator;
     private ListenerTls tls;
     private HttpServer server;
@@ -104,6 +107,9 @@ public final class HttpInput implements Input {
         this.metrics = context.registry();
         this.limiter = new AuthFailureLimiter(config.authFailureBurst(), config.authFailuresPerMinute());
         this.bodies = new RequestEvents(config.maxLineBytes(), config.maxEventsPerRequest());
+        // unhealthy once a request has waited half its ack timeout: it is then likely to get the 503
+        this.pipelineHealth = new PipelineHealth(TimeUnit.SECONDS.toNanos(config.ackTimeoutSecs()) / 2,
+                TimeUnit.SECONDS.toNanos(config.retryAfterSecs()));
         this.events = Counter.builder("redactd.http.events").description("Events accepted over HTTP")
                 .tag("input", id).register(metrics);
         this.refusedConnections = Counter.builder("redactd.input.connections.refused").description("Connections refused")
@@ -116,6 +122,9 @@ public final class HttpInput implements Input {
                 .description("Requests holding one of max_inflight_requests").tag("input", id).register(metrics);
         Gauge.builder("redactd.http.requests.receiving", uploadingRequests, AtomicInteger::get)
                 .description("Requests in flight whose body is still arriving").tag("input", id).register(metrics);
+        Gauge.builder("redactd.http.requests.awaiting.pipeline", pipelineHealth, PipelineHealth::waiting)
+                .description("Requests whose events the pipeline has not acknowledged yet, also those already answered "
+                        + "503 at ack_timeout_secs (the pipeline may still write them)").tag("input", id).register(metrics);
     }
 
     @Override
@@ -203,23 +212,21 @@ public final class HttpInput implements Input {
     }
 
     /**
-     * Closes a connection on which no request started during a whole {@code request_timeout_secs} while none was in
-     * progress: that is a client trickling its request headers (slowloris) or idling between requests.
+     * Closes a connection that had no request in progress for {@code request_timeout_secs}: a client trickling its
+     * request headers (slowloris) or idling between requests ({@link ConnectionIdle}).
      */
     private final class ConnectionWatch {
         final long timer;
-        int started;
-        int active;
-        int seen = -1;
+        final ConnectionIdle idle = new ConnectionIdle(TimeUnit.SECONDS.toNanos(config.requestTimeoutSecs()),
+                System.nanoTime());
 
         ConnectionWatch(HttpConnection connection) {
-            timer = vertx.setPeriodic(TimeUnit.SECONDS.toMillis(config.requestTimeoutSecs()), id -> {
-                if (active == 0 && started == seen) {
+            timer = vertx.setPeriodic(ConnectionIdle.tickMillis(TimeUnit.SECONDS.toMillis(config.requestTimeoutSecs())), t -> {
+                if (idle.expired(System.nanoTime())) {
                     LOG.debug("http input '{}': closing connection from {}: no complete request within {} s",
                             id, connection.remoteAddress().hostAddress(), config.requestTimeoutSecs());
                     connection.close();
                 }
-                seen = started;
             });
         }
     }
@@ -274,7 +281,7 @@ public final class HttpInput implements Input {
                     : "the pipeline is full (max_inflight_requests reached)");
             return;
         }
-        String encoding = Optional.ofNullable(req.getHeader("Content-Encoding")).orElse("identity").strip().toLowerCase(Locale.ROOT);
+        String encoding = contentEncoding(req.getHeader("Content-Encoding"));
         if (!encoding.equals("identity") && !encoding.equals("gzip")) {
             exchange.fail(new RequestRejected(415, "unsupported_content_encoding", 6,
                     "Content-Encoding must be gzip or absent"), true);
@@ -327,8 +334,9 @@ public final class HttpInput implements Input {
         String header = exchange.req.getHeader("Authorization");
         RequestRejected failure;
         String reason;
-        if ((header == null || header.isBlank()) && exchange.endpoint.hec && exchange.req.getParam("token") != null) {
-            // As Splunk answers: a token in the URL ends up in proxy and access logs, so it is never accepted.
+        if (exchange.endpoint.hec && exchange.req.getParam("token") != null) {
+            // As Splunk answers: a token in the URL ends up in proxy and access logs, so it is never accepted, and
+            // the sender is told even when a header would have authenticated it (it must take it out of the URL).
             exchange.fail(new RequestRejected(400, "query_string_authorization", 16,
                     "Query string authorization is not enabled: send Authorization: Splunk <token>"), true);
             return Optional.empty();
@@ -338,15 +346,13 @@ public final class HttpInput implements Input {
                     + (exchange.endpoint.hec ? "Splunk" : "Bearer") + " <token>");
             reason = "missing";
         } else {
-            int space = header.indexOf(' ');
-            String scheme = space < 0 ? "" : header.substring(0, space);
-            String token = space < 0 ? "" : header.substring(space + 1).strip();
-            if (!(scheme.equalsIgnoreCase("Splunk") || scheme.equalsIgnoreCase("Bearer")) || token.isEmpty()) {
+            Optional<String> token = TokenAuthenticator.presentedToken(header);
+            if (token.isEmpty()) {
                 failure = new RequestRejected(401, "invalid_authorization", 3,
-                        "Invalid authorization: expected 'Splunk <token>' or 'Bearer <token>'");
+                        "Invalid authorization: expected 'Splunk <token>', 'Bearer <token>' or Basic with the token as password");
                 reason = "malformed";
             } else {
-                Optional<TokenAuthenticator.Grant> grant = authenticator.authenticate(token);
+                Optional<TokenAuthenticator.Grant> grant = authenticator.authenticate(token.get());
                 if (grant.isPresent()) {
                     return grant;
                 }
@@ -364,7 +370,7 @@ public final class HttpInput implements Input {
     }
 
     private void health(Exchange exchange) {
-        if (inflightRequests.get() >= config.maxInflightRequests()) {
+        if (inflightRequests.get() >= config.maxInflightRequests() || pipelineHealth.problem(System.nanoTime()) != null) {
             exchange.reply(503, new JsonObject().put("text", "HEC is unhealthy, queues are full").put("code", 18));
         } else {
             exchange.reply(200, new JsonObject().put("text", "HEC is healthy").put("code", 17));
@@ -380,6 +386,12 @@ public final class HttpInput implements Input {
                 req.getParam("host"), req.getParam("source"), req.getParam("sourcetype"), req.getParam("index"));
         Endpoint endpoint = exchange.endpoint;
         vertx.executeBlocking(() -> parse(endpoint, meta, grant, raw, gzip), false).onComplete(ar -> context.runOnContext(v -> {
+            if (ar.failed() && ar.cause() instanceof RequestRejected rejected && !rejected.acceptedBefore().isEmpty()) {
+                // HEC: Splunk's invalid-event-number says the events before it were indexed, so they are made durable
+                // first, and the rejection is the answer only once they are (else a 503: the sender retries them all)
+                submit(exchange, grant, rejected.acceptedBefore(), rejected);
+                return;
+            }
             if (ar.failed()) {
                 exchange.fail(ar.cause() instanceof RequestRejected rejected ? rejected
                         : new RequestRejected(500, "internal_error", 8, "Internal server error while reading the body"), false);
@@ -389,7 +401,7 @@ public final class HttpInput implements Input {
                 }
                 return;
             }
-            submit(exchange, grant, ar.result());
+            submit(exchange, grant, ar.result(), null);
         }));
     }
 
@@ -404,7 +416,9 @@ public final class HttpInput implements Input {
         };
     }
 
-    private void submit(Exchange exchange, TokenAuthenticator.Grant grant, List<RawEvent> parsed) {
+    /** Hands the events on; answers 200, or {@code refusedAfter} (events after these were invalid), once acknowledged. */
+    private void submit(Exchange exchange, TokenAuthenticator.Grant grant, List<RawEvent> parsed,
+                        RequestRejected refusedAfter) {
         if (exchange.done) {
             return; // timed out or the client went away while the body was parsed
         }
@@ -421,6 +435,7 @@ public final class HttpInput implements Input {
         }
         Future<?> all = Future.all(acks);
         pendingAcks.add(all);
+        long waiting = pipelineHealth.submitted(System.nanoTime());
         long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(config.ackTimeoutSecs()), id ->
                 busy(exchange, "the pipeline did not acknowledge the events within ack_timeout_secs"));
         Context context = vertx.getOrCreateContext();
@@ -428,7 +443,9 @@ public final class HttpInput implements Input {
             pendingAcks.remove(all);
             vertx.cancelTimer(timer);
             if (ar.succeeded()) {
-                if (exchange.endpoint.hec) {
+                if (refusedAfter != null) {
+                    exchange.fail(refusedAfter, false);
+                } else if (exchange.endpoint.hec) {
                     exchange.reply(200, new JsonObject().put("text", "Success").put("code", 0));
                 } else {
                     exchange.reply(200, new JsonObject().put("accepted", parsed.size()));
@@ -436,10 +453,16 @@ public final class HttpInput implements Input {
             } else {
                 busy(exchange, "the pipeline refused the events");
             }
+            // last, after any answer: when the waiting count drops, this request is completely handled
+            pipelineHealth.settled(waiting, ar.succeeded(), System.nanoTime());
         }));
     }
 
     private void busy(Exchange exchange, String why) {
+        if (exchange.done) {
+            // answered already (503 at the ack timeout, then the pipeline failed the batch): one reply per request
+            return;
+        }
         exchange.response().putHeader("Retry-After", String.valueOf(config.retryAfterSecs()));
         exchange.fail(new RequestRejected(503, "server_busy", 9, "Server is busy: " + why + "; retry later"), false);
     }
@@ -447,6 +470,12 @@ public final class HttpInput implements Input {
     private RequestRejected tooLarge() {
         return new RequestRejected(413, "body_too_large", 6,
                 "request body exceeds max_body_bytes (" + config.maxBodyBytes() + ")");
+    }
+
+    /** The Content-Encoding in lower case, {@code identity} when absent; {@code x-gzip} is gzip (RFC 9110 8.4.1.3). */
+    private static String contentEncoding(String header) {
+        String encoding = Optional.ofNullable(header).orElse("identity").strip().toLowerCase(Locale.ROOT);
+        return encoding.equals("x-gzip") ? "gzip" : encoding;
     }
 
     private static long parseLong(String value) {
@@ -472,8 +501,7 @@ public final class HttpInput implements Input {
             this.endpoint = endpoint;
             this.watch = watches.get(req.connection());
             if (watch != null) {
-                watch.started++;
-                watch.active++;
+                watch.idle.requestStarted();
             }
         }
 
@@ -495,6 +523,9 @@ public final class HttpInput implements Input {
         }
 
         void fail(RequestRejected rejected, boolean closeAfter) {
+            if (done) {
+                return; // answered already: neither counted nor sent twice
+            }
             JsonObject body;
             if (endpoint.hec) {
                 body = new JsonObject().put("text", rejected.getMessage()).put("code", rejected.hecCode());
@@ -552,7 +583,7 @@ public final class HttpInput implements Input {
                 vertx.cancelTimer(deadline);
             }
             if (watch != null) {
-                watch.active--;
+                watch.idle.requestFinished(System.nanoTime());
             }
         }
     }

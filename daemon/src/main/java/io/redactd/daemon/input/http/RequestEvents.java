@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns a decoded request body into events, per endpoint, all or nothing: any problem rejects the whole request.
+ * Turns a decoded request body into events, per endpoint. {@code /v1/logs} and HEC raw are all or nothing: any
+ * problem rejects the whole request. The HEC event endpoint keeps the valid events before an invalid one, as Splunk
+ * does ({@link #hec}).
  * No Vert.x: runs on a worker thread with what was read from the request on the event loop ({@link Origin}).
  * Fields: {@code event.dataset} (the token's source), {@code source.ip}, {@code redactd.route} (the token's outputs),
  * {@code redactd.format: json} for JSON messages, and the HEC metadata {@code host.name}, {@code splunk.source},
@@ -60,8 +62,13 @@ final class RequestEvents {
         return out;
     }
 
+    /**
+     * HEC events, read as Splunk reads them: a body with an invalid event yields a rejection that carries the valid
+     * events before it ({@link RequestRejected#acceptedBefore()}), which the input hands on before answering.
+     */
     List<RawEvent> hec(Origin req, byte[] body, TokenAuthenticator.Grant grant) throws RequestRejected {
-        List<HecEventParser.HecEvent> parsed = HecEventParser.parse(body, maxEvents, maxLineBytes);
+        HecEventParser.Prefix prefix = HecEventParser.parsePrefix(body, maxEvents, maxLineBytes);
+        List<HecEventParser.HecEvent> parsed = prefix.events();
         long now = System.currentTimeMillis();
         String peer = req.peer();
         List<RawEvent> out = new ArrayList<>(parsed.size());
@@ -73,6 +80,9 @@ final class RequestEvents {
                     Arrays.asList(e.json(), e.host(), e.source(), e.sourcetype(), e.index()),
                     k -> fields(grant, peer, e.json(), e.host(), e.source(), e.sourcetype(), e.index()));
             out.add(new RawEvent(e.message(), e.timeMs() != null ? e.timeMs() : now, meta, i));
+        }
+        if (prefix.stop() != null) {
+            throw out.isEmpty() ? prefix.stop() : prefix.stop().afterAccepting(out);
         }
         return out;
     }

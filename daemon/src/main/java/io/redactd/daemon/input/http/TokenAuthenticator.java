@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,6 +62,41 @@ public final class TokenAuthenticator {
             entries.add(new Entry(digest, new Grant(token.source(), token.outputs())));
         }
         return new TokenAuthenticator(List.copyOf(entries));
+    }
+
+    /**
+     * The token an {@code Authorization} header presents: {@code Splunk <token>}, {@code Bearer <token>} or, as Splunk
+     * documents for HEC ({@code curl -u x:<token>}), {@code Basic base64(<any user>:<token>)}. Empty when the header is
+     * none of these (a malformed header, not a wrong token). The token then goes through {@link #authenticate} like
+     * any other.
+     */
+    public static Optional<String> presentedToken(String header) {
+        int space = header.indexOf(' ');
+        if (space < 0) {
+            return Optional.empty();
+        }
+        String scheme = header.substring(0, space);
+        String credentials = header.substring(space + 1).strip();
+        String token = null;
+        if (scheme.equalsIgnoreCase("Splunk") || scheme.equalsIgnoreCase("Bearer")) {
+            token = credentials;
+        } else if (scheme.equalsIgnoreCase("Basic")) {
+            token = basicPassword(credentials);
+        }
+        return token == null || token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    /** The password of {@code base64(user:password)}, or null when it is not that. */
+    private static String basicPassword(String credentials) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(credentials);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        String pair = new String(decoded, StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        return colon < 0 ? null : pair.substring(colon + 1).strip();
     }
 
     public Optional<Grant> authenticate(String presented) {
