@@ -19,8 +19,10 @@ import java.util.List;
  *       {@code ^}, key=value {@code =}, JSON quotes and URL {@code /} all do. The right boundary is the zero-width
  *       {@code \b}, so two values separated by a single byte are both found (the validated numbers and e-mail addresses
  *       may also end before an underscore, see {@link #NUM_END}). The validated numbers also start after
- *       an underscore or a letter's dash ({@code ssn_123-45-6789}, {@code host-212-67-4821}; cards up to 16 digits
- *       only), a dashed SSN right after a letter, and digit groups may be separated by no-break and thin spaces;
+ *       an underscore or a letter's dash or dot ({@code ssn_123-45-6789}, {@code host-212-67-4821},
+ *       {@code ssn.123-45-6789}; cards up to 16 digits only), a dashed SSN right after a letter, a card glued to a
+ *       word that is no hex id ({@link #CARD_AFTER_WORD}), and digit groups may be separated by no-break, thin,
+ *       figure and hair spaces and non-breaking hyphens (SSN groups also by underscores);
  *       cards and SSNs in full-width digits have patterns of their own (see {@link #FW_LEFT}).</li>
  *   <li>Contextual types (DOB, MRN, MEMBER_ID, PASSPORT, NAME) carry their label inside the pattern, which is more
  *       precise than a context window; bare 9- and 10-digit forms (SSN, PHONE, NPI) use a required context word
@@ -35,11 +37,12 @@ public final class Catalog {
     private static final String NUM = "(?:^|[^0-9A-Za-z_.-])";
     /**
      * Left boundary for the validated numbers (SSN, phone, NPI): {@link #NUM}, but an underscore ({@code ssn_123-45-6789})
-     * or a dash after a letter ({@code host-212-67-4821}) also starts a value. A dash after a digit or an underscore
-     * still does not: longer dashed numbers, negative numbers, HDFS's {@code blk_-...}. Measured on LogHub (32,000
-     * lines): no line more changed.
+     * or a dash or dot after a letter ({@code host-212-67-4821}, {@code ssn.123-45-6789}, dotted keys of flattened
+     * JSON and logfmt) also starts a value. A dash or dot after a digit or an underscore still does not: longer dashed
+     * numbers, negative numbers, HDFS's {@code blk_-...}, versions ({@code v1.2.123-45-6789}), IPs. Measured on LogHub
+     * (32,000 lines): no line more changed.
      */
-    private static final String NUM_GLUED = "(?:^|[^0-9A-Za-z.-]|[A-Za-z]-)";
+    private static final String NUM_GLUED = "(?:^|[^0-9A-Za-z.-]|[A-Za-z][.-])";
     /**
      * Right boundary for the validated numbers (SSN, phone, NPI, cards): a word boundary, or an underscore, which
      * {@code \b} refuses ({@code ssn:123-45-6789_old}, {@code phone_217-555-0123_home}, file names). The underscore
@@ -49,13 +52,14 @@ public final class Catalog {
      */
     private static final String NUM_END = "(?:\\b|_)";
     /**
-     * What groups digits: a blank, or a no-break (U+00A0), narrow no-break (U+202F) or thin (U+2009) space, which
-     * formatted text puts there (literal characters, not escapes: RE2/J, the portable engine's byte approximation and
+     * What groups digits: a blank, or a no-break (U+00A0), narrow no-break (U+202F), thin (U+2009), figure (U+2007)
+     * or hair (U+200A) space, which formatted text puts there (literal characters, not escapes: RE2/J, the portable engine's byte approximation and
      * the exact ASCII matcher all read them as the character, UTF-8 in the line).
      */
-    private static final String BLANK = "(?: |\u00A0|\u202F|\u2009)";
-    private static final String DASH_OR_BLANK = "(?:[ -]|\u00A0|\u202F|\u2009)";
-    private static final String PHONE_SEP = "(?:[ .-]|\u00A0|\u202F|\u2009)";
+    private static final String BLANK = "(?: |\u00A0|\u202F|\u2009|\u2007|\u200A)";
+    /** Also the non-breaking hyphen (U+2011), which word processors put between digit groups to keep them together. */
+    private static final String DASH_OR_BLANK = "(?:[ -]|\u00A0|\u202F|\u2009|\u2007|\u200A|\u2011)";
+    private static final String PHONE_SEP = "(?:[ .-]|\u00A0|\u202F|\u2009|\u2007|\u200A|\u2011)";
     /** A full-width digit (U+FF10-FF19), as East Asian text writes numbers. */
     private static final String FW_DIGIT = "[\uFF10-\uFF19]";
     /** Between full-width digit groups: blanks and dashes, also the ideographic space and the full-width dash. */
@@ -128,6 +132,23 @@ public final class Catalog {
      * one that passed Luhn and the issuer table; with 13-16, none.
      */
     private static final String CARD_DIGITS_16 = "3\\d{13,15}|4\\d{12,15}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15}";
+    /**
+     * Before a card glued to the word before it ({@code card4111111111111111}, {@code pan4111...}): a word holding a
+     * letter that is no hex digit ({@code x} only when not right after a digit: {@code 0x} starts a hex number),
+     * then any letters. A digit run inside a hex id (trace and span ids, hashes) has only hex digits before it, so
+     * it never has such a word glued to it; one glued to a label ({@code req<16 hex>}) needs all of the id's 16
+     * characters to be decimal digits that pass Luhn and the issuer table (measured: about 3 in 100,000 such ids).
+     * With any letter allowed, 10^6 synthetic lines holding random hex ids gave 9 -> 41 card findings; with this word,
+     * none more (detectors README). Since the word shows the digits are no hex id, any letter may follow them. (An x
+     * after "not 0" instead of "not a digit" made the portable engine's DFA a quarter larger.)
+     */
+    private static final String CARD_AFTER_WORD = "(?:[G-WYZg-wyz]|[^0-9][Xx]|^[Xx])[A-Za-z]{0,30}";
+    /**
+     * After a card glued to the word after it ({@code 4111111111111111x}, {@code card=4111111111111111exp}): at most
+     * three hex letters, then one that is not, so a digit run starting a hex id ({@code 4111111111111111abcdef}) is
+     * not read as a card.
+     */
+    private static final String CARD_BEFORE_WORD = "[A-Fa-f]{0,3}[G-Zg-z]";
     /** Cards in groups of 4 (4-6-5 for Amex), separated by a blank or a dash. */
     private static final String CARD_GROUPED = "[2-6]\\d{3}(?:" + DASH_OR_BLANK + "\\d{4}){2}" + DASH_OR_BLANK
             + "\\d{1,4}(?:" + DASH_OR_BLANK + "\\d{1,3})?|3\\d{3}" + DASH_OR_BLANK + "\\d{6}" + DASH_OR_BLANK
@@ -181,9 +202,13 @@ public final class Catalog {
     private static final List<DetectorSpec> BUILT_IN = List.of(
             spec("ssn.formatted", "SSN", "US Social Security number, dashed or spaced (area/group/serial rules)",
                     "ssn", List.of(), 90, Normalization.DIGITS,
-                    NUM_GLUED + "(\\d{3}-\\d{2}-\\d{4}|\\d{3}" + BLANK + "\\d{2}" + BLANK + "\\d{4})" + NUM_END,
+                    NUM_GLUED + "(\\d{3}-\\d{2}-\\d{4}|\\d{3}" + BLANK + "\\d{2}" + BLANK + "\\d{4}|\\d{3}\u2011\\d{2}\u2011\\d{4})"
+                            + NUM_END,
                     // dashed, glued to a letter (user123-45-6789): LogHub and random hex ids never have that shape
                     "[A-Za-z](\\d{3}-\\d{2}-\\d{4})" + NUM_END,
+                    // groups joined by underscores (123_45_6789, ssn_123_45_6789_old); not after a digit's
+                    // underscore or dot, which would be a longer chain of numbers (v_1_123_45_6789, 1.123_45_6789)
+                    "(?:^|[^0-9A-Za-z_.-]|[A-Za-z][_.-])(\\d{3}_\\d{2}_\\d{4})" + NUM_END,
                     FW_LEFT + "(" + FW_DIGIT + "{3}" + FW_SEP + FW_DIGIT + "{2}" + FW_SEP + FW_DIGIT + "{4})"),
             contextual("ssn.bare", "SSN", "US Social Security number, 9 bare digits after an SSN label",
                     "ssn", List.of("ssn", "social security", "social_security", "socialsecurity", "soc sec", "ss#",
@@ -194,9 +219,12 @@ public final class Catalog {
             spec("credit_card", "CREDIT_CARD", "Payment card number (Luhn, real issuer ranges and lengths)",
                     "credit_card", List.of(), 85, Normalization.DIGITS,
                     NUM + "(" + CARD_DIGITS + "|" + CARD_GROUPED + ")\\b",
-                    "(?:_|[A-Za-z]-)(" + CARD_DIGITS_16 + "|" + CARD_GROUPED + ")" + NUM_END,
+                    "(?:_|[A-Za-z][.-])(" + CARD_DIGITS_16 + "|" + CARD_GROUPED + ")" + NUM_END,
                     // glued on the right only (card=4111111111111111_exp): 13-16 digits, as on the left
                     NUM + "(" + CARD_DIGITS_16 + "|" + CARD_GROUPED + ")_",
+                    // glued to a letter, see CARD_AFTER_WORD and CARD_BEFORE_WORD
+                    CARD_AFTER_WORD + "(" + CARD_DIGITS_16 + "|" + CARD_GROUPED + ")(?:\\b|_|[A-Za-z])",
+                    "(?:^|[^0-9A-Za-z.-]|[A-Za-z][.-])(" + CARD_DIGITS_16 + "|" + CARD_GROUPED + ")" + CARD_BEFORE_WORD,
                     FW_LEFT + "(" + FW_DIGIT + "{13,19}|" + FW_DIGIT + "{4}(?:" + FW_SEP + FW_DIGIT + "{4}){2}" + FW_SEP
                             + FW_DIGIT + "{1,4}(?:" + FW_SEP + FW_DIGIT + "{1,3})?|" + FW_DIGIT + "{4}" + FW_SEP
                             + FW_DIGIT + "{6}" + FW_SEP + FW_DIGIT + "{4,5})"),
@@ -209,7 +237,7 @@ public final class Catalog {
             spec("phone.formatted", "PHONE", "NANP phone number with separators or +1", "phone", List.of(), 70,
                     Normalization.DIGITS,
                     NUM_GLUED + "(\\(\\d{3}\\)" + PHONE_SEP + "?\\d{3}" + PHONE_SEP + "\\d{4})" + NUM_END,
-                    NUM_GLUED + "(\\d{3}-\\d{3}-\\d{4}|\\d{3}\\.\\d{3}\\.\\d{4})" + NUM_END,
+                    NUM_GLUED + "(\\d{3}-\\d{3}-\\d{4}|\\d{3}\\.\\d{3}\\.\\d{4}|\\d{3}\u2011\\d{3}\u2011\\d{4})" + NUM_END,
                     "(?:^|[^0-9A-Za-z+])(\\+1" + PHONE_SEP + "?(?:\\(\\d{3}\\)" + BLANK + "?|\\d{3}" + PHONE_SEP
                             + "?)\\d{3}" + PHONE_SEP + "?\\d{4})" + NUM_END,
                     NUM_GLUED + "(1-\\d{3}-\\d{3}-\\d{4}|1" + BLANK + "\\(\\d{3}\\)" + BLANK + "?\\d{3}" + PHONE_SEP

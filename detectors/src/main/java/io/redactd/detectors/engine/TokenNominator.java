@@ -29,31 +29,45 @@ final class TokenNominator {
      * Pieces of the catalog's regexes, written out as Catalog writes them. The no-break and thin spaces between digit
      * groups never occur on the ASCII lines this pass reads, so the rules below are those of the ASCII patterns.
      */
-    private static final String NUM_GLUED = "(?:^|[^0-9A-Za-z.-]|[A-Za-z]-)";
+    private static final String NUM_GLUED = "(?:^|[^0-9A-Za-z.-]|[A-Za-z][.-])";
     private static final String NUM = "(?:^|[^0-9A-Za-z_.-])";
     /** A word boundary or an underscore after the value: such a rule's match may end one byte after its value. */
     private static final String NUM_END = "(?:\\b|_)";
-    private static final String BLANK = "(?: |\u00A0|\u202F|\u2009)";
-    private static final String DASH_OR_BLANK = "(?:[ -]|\u00A0|\u202F|\u2009)";
-    private static final String PHONE_SEP = "(?:[ .-]|\u00A0|\u202F|\u2009)";
+    private static final String BLANK = "(?: |\u00A0|\u202F|\u2009|\u2007|\u200A)";
+    private static final String DASH_OR_BLANK = "(?:[ -]|\u00A0|\u202F|\u2009|\u2007|\u200A|\u2011)";
+    private static final String PHONE_SEP = "(?:[ .-]|\u00A0|\u202F|\u2009|\u2007|\u200A|\u2011)";
+    private static final String CARD_DIGITS_16 = "3\\d{13,15}|4\\d{12,15}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15}";
     private static final String CARD_GROUPED = "[2-6]\\d{3}(?:" + DASH_OR_BLANK + "\\d{4}){2}" + DASH_OR_BLANK
             + "\\d{1,4}(?:" + DASH_OR_BLANK + "\\d{1,3})?|3\\d{3}" + DASH_OR_BLANK + "\\d{6}" + DASH_OR_BLANK
             + "\\d{4,5}";
 
     /** The catalog regexes the rules are written for, exactly as {@code Catalog} builds them. */
     enum Rule {
-        SSN_FORMATTED(NUM_GLUED + "(\\d{3}-\\d{2}-\\d{4}|\\d{3}" + BLANK + "\\d{2}" + BLANK + "\\d{4})" + NUM_END),
+        SSN_FORMATTED(NUM_GLUED + "(\\d{3}-\\d{2}-\\d{4}|\\d{3}" + BLANK + "\\d{2}" + BLANK + "\\d{4}|\\d{3}\u2011\\d{2}\u2011\\d{4})"
+                + NUM_END),
         /** The one rule whose value does not start a token: it lands on the middle group's token instead. */
         SSN_LETTER("[A-Za-z](\\d{3}-\\d{2}-\\d{4})" + NUM_END),
         SSN_BARE(NUM_GLUED + "(\\d{9})" + NUM_END),
         CARD("(?:^|[^0-9A-Za-z_.-])(3\\d{13,18}|4\\d{12,18}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15,18}|"
                 + CARD_GROUPED + ")\\b"),
-        CARD_GLUED("(?:_|[A-Za-z]-)(3\\d{13,15}|4\\d{12,15}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15}|"
+        CARD_GLUED("(?:_|[A-Za-z][.-])(3\\d{13,15}|4\\d{12,15}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15}|"
                 + CARD_GROUPED + ")" + NUM_END),
+        /**
+         * Glued to a word on the left ({@code card4111...}): the value starts inside a token, after a letter; its
+         * digit runs are found by the word loop's letter-then-digit bits, and inside tokens it passes over whole.
+         */
+        CARD_WORD_LEFT("(?:[G-WYZg-wyz]|[^0-9][Xx]|^[Xx])[A-Za-z]{0,30}(" + CARD_DIGITS_16 + "|" + CARD_GROUPED
+                + ")(?:\\b|_|[A-Za-z])"),
+        /** Glued to a word on the right ({@code 4111...x}): one to four letters after the value are matched. */
+        CARD_WORD_RIGHT("(?:^|[^0-9A-Za-z.-]|[A-Za-z][.-])(" + CARD_DIGITS_16 + "|" + CARD_GROUPED
+                + ")[A-Fa-f]{0,3}[G-Zg-z]"),
+        /** SSN groups joined by underscores (123_45_6789). */
+        SSN_UNDERSCORE("(?:^|[^0-9A-Za-z_.-]|[A-Za-z][_.-])(\\d{3}_\\d{2}_\\d{4})" + NUM_END),
         /** Glued on the right only: the value ends where the underscore starts. */
         CARD_RIGHT(NUM + "(3\\d{13,15}|4\\d{12,15}|5[1-5]\\d{14}|2[2-7]\\d{14}|6\\d{15}|" + CARD_GROUPED + ")_"),
         PHONE_PAREN(NUM_GLUED + "(\\(\\d{3}\\)" + PHONE_SEP + "?\\d{3}" + PHONE_SEP + "\\d{4})" + NUM_END),
-        PHONE_SEPARATED(NUM_GLUED + "(\\d{3}-\\d{3}-\\d{4}|\\d{3}\\.\\d{3}\\.\\d{4})" + NUM_END),
+        PHONE_SEPARATED(NUM_GLUED + "(\\d{3}-\\d{3}-\\d{4}|\\d{3}\\.\\d{3}\\.\\d{4}|\\d{3}\u2011\\d{3}\u2011\\d{4})"
+                + NUM_END),
         PHONE_PLUS1("(?:^|[^0-9A-Za-z+])(\\+1" + PHONE_SEP + "?(?:\\(\\d{3}\\)" + BLANK + "?|\\d{3}" + PHONE_SEP
                 + "?)\\d{3}" + PHONE_SEP + "?\\d{4})" + NUM_END),
         PHONE_ONE(NUM_GLUED + "(1-\\d{3}-\\d{3}-\\d{4}|1" + BLANK + "\\(\\d{3}\\)" + BLANK + "?\\d{3}" + PHONE_SEP
@@ -152,15 +166,18 @@ final class TokenNominator {
     /**
      * The high bit of each byte of {@code word} (eight ASCII bytes, the first at the lowest address) that a rule reads:
      * a digit or upper-case letter that starts a token (no letter or digit before it; {@code afterAlnum} says whether
-     * the byte before the word is one), a colon, or one of {@code ( ) * +}. No carry crosses a byte because every byte
+     * the byte before the word is one), a digit right after a letter (a card glued to a word; {@code afterLetter}: the
+     * byte before the word is a letter), a colon, or one of {@code ( ) * +}. No carry crosses a byte because every byte
      * is below 0x80. (Leaving out colons with no hex digit next to them cost more mask arithmetic than it saved:
      * measured.)
      */
-    static long interesting(long word, boolean afterAlnum) {
-        long digitOrUpper = between(word, '0', '9') | between(word, 'A', 'Z');
+    static long interesting(long word, boolean afterAlnum, boolean afterLetter) {
+        long digit = between(word, '0', '9') & HIGHS;
+        long digitOrUpper = digit | between(word, 'A', 'Z');
         long alnum = (digitOrUpper | between(word, 'a', 'z')) & HIGHS;
         long prevAlnum = (alnum << 8) | (afterAlnum ? 0x80L : 0L);
-        return ((digitOrUpper & ~prevAlnum) | between(word, ':', ':') | between(word, '(', '+')
+        long prevLetter = ((alnum & ~digit) << 8) | (afterLetter ? 0x80L : 0L);
+        return ((digitOrUpper & ~prevAlnum) | (digit & prevLetter) | between(word, ':', ':') | between(word, '(', '+')
                 | between(word, '@', '@')) & HIGHS;
     }
 
@@ -306,7 +323,8 @@ final class TokenNominator {
                 if ((word & HIGHS) != 0) {
                     return false;
                 }
-                long m = interesting(word, w > start && ALNUM[buf[w - 1] & 0xff]);
+                long m = interesting(word, w > start && ALNUM[buf[w - 1] & 0xff],
+                        w > start && LETTER[buf[w - 1] & 0xff]);
                 if (next > w) {
                     m &= -1L << ((next - w) << 3); // next - w < 8 here
                 }
@@ -334,7 +352,7 @@ final class TokenNominator {
         private int visit(byte[] buf, int i) {
             byte c = CLASS[buf[i] & 0xff];
             if (c == DIGIT) {
-                return digitToken(buf, i);
+                return i > start && LETTER[buf[i - 1] & 0xff] ? afterLetter(buf, i) : digitToken(buf, i);
             }
             if (c == UPPER) {
                 return upperToken(buf, i);
@@ -482,7 +500,34 @@ final class TokenNominator {
                     && (u - s >= 15 || (e == s + 4 && at(buf, s + 4) == ' ' && upperOrDigits(buf, s + 5, 4)))) {
                 add(Rule.IBAN, s + 14, s + 43);
             }
+            gluedInside(buf, s + 1, e);
             return e;
+        }
+
+        /**
+         * A digit run at i right after a letter: a card glued to the word before it, 13-16 digits of a card's shape
+         * ending the run, or a card's first group of four before a blank or dash. Its match ends at the value's end or
+         * one byte later (an underscore or letter). Returns the run's end.
+         */
+        private int afterLetter(byte[] buf, int i) {
+            int j = skipDigits(buf, i + 1);
+            int k = j - i;
+            if (k >= 13 && card16(buf[i], buf[i + 1], k)) {
+                add(Rule.CARD_WORD_LEFT, j, j + 1);
+            } else if (k == 4 && (at(buf, j) == ' ' || at(buf, j) == '-') && buf[i] >= '2' && buf[i] <= '6'
+                    && digits(buf, j + 1, 4)) {
+                add(Rule.CARD_WORD_LEFT, i + 16, i + 24); // a grouped value is 16-23 bytes
+            }
+            return j;
+        }
+
+        /** The digit runs right after a letter inside [from, e), a token the word loop passes over whole. */
+        private void gluedInside(byte[] buf, int from, int e) {
+            for (int p = from; p + 4 <= e; p++) {
+                if (buf[p] >= '0' && buf[p] <= '9' && LETTER[buf[p - 1] & 0xff]) {
+                    p = afterLetter(buf, p);
+                }
+            }
         }
 
         /** A token starting with a digit at s: the digit-run patterns, MBI, VIN. Returns the token's end. */
@@ -493,7 +538,8 @@ final class TokenNominator {
             if (next >= 0 && ALNUM[next]) {
                 return digitsThenAlnum(buf, s, j, next);
             }
-            if (k <= 6 ? next == ' ' || next == '-' || next == '.' : ((LONG_RUNS >>> Math.min(k, 63)) & 1) != 0) {
+            if (k <= 6 ? next == ' ' || next == '-' || next == '.' || next == '_'
+                    : ((LONG_RUNS >>> Math.min(k, 63)) & 1) != 0) {
                 digitRun(buf, s, j, next);
             }
             // else the common case: a time, a port, a latency; no rule wants a run this long
@@ -514,10 +560,14 @@ final class TokenNominator {
                     && at(buf, s + 3) <= '9') {
                 add(Rule.MBI, s + 11, s + 13);
             }
+            if (LETTER[next] && card16(buf[s], buf[s + 1], j - s)) {
+                add(Rule.CARD_WORD_RIGHT, j + 1, j + 4); // then [A-Fa-f]{0,3}[G-Zg-z]
+            }
             int e = skipAlnum(buf, j + 1);
             if (e - s == 17 && upperOrDigits(buf, j, e - j)) {
                 add(Rule.VIN, e, e);
             }
+            gluedInside(buf, j + 1, e);
             return e;
         }
 
@@ -543,6 +593,9 @@ final class TokenNominator {
                         // \d{3}-\d{3}-\d{4}, \d{3}\.\d{3}\.\d{4}, [2-9]\d{2} \d{3} \d{4}: 12 bytes
                         add(next == ' ' ? Rule.PHONE_BARE : Rule.PHONE_SEPARATED, s + 12, s + 12);
                     }
+                    if (next == '_' && digits(buf, s + 4, 2) && at(buf, s + 6) == '_' && digits(buf, s + 7, 4)) {
+                        add(Rule.SSN_UNDERSCORE, s + 11, s + 11); // \d{3}_\d{2}_\d{4}
+                    }
                 }
                 case 2 -> {
                     // [A-Za-z]\d{3}-\d{2}-\d{4}: this is the middle group; the letter and first group come before it
@@ -555,6 +608,7 @@ final class TokenNominator {
                     // [2-6]\d{3}(?:[ -]\d{4}){2}[ -]\d{1,4}(?:[ -]\d{1,3})? (16-23 bytes) or 3\d{3}[ -]\d{6}[ -]\d{4,5}
                     if ((next == ' ' || next == '-') && buf[s] >= '2' && buf[s] <= '6' && digits(buf, s + 5, 4)) {
                         add(Rule.CARD, s + 16, s + 23);
+                        add(Rule.CARD_WORD_RIGHT, s + 17, s + 27); // the value, then one to four letters
                         if (glued(buf, s)) {
                             add(Rule.CARD_GLUED, s + 16, s + 23);
                         }
@@ -576,7 +630,7 @@ final class TokenNominator {
             }
             if (k >= 13 && k <= 19 && cardDigits(buf[s], buf[s + 1], k)) {
                 add(Rule.CARD, j, j);
-                if (k <= 16 && (buf[s] != '6' || k == 16)) { // 3\d{13,15}|4\d{12,15}|5[1-5]\d{14}|2[2-7]\d{14}|6\d{15}
+                if (card16(buf[s], buf[s + 1], k)) {
                     if (glued(buf, s)) {
                         add(Rule.CARD_GLUED, j, j);
                     }
@@ -650,9 +704,15 @@ final class TokenNominator {
             return false;
         }
 
-        /** (?:_|[A-Za-z]-) right before s (the token starting at s), within the line. */
+        /** (?:_|[A-Za-z][.-]) right before s (the token starting at s), within the line. */
         private boolean glued(byte[] buf, int s) {
-            return s > start && (buf[s - 1] == '_' || buf[s - 1] == '-' && s - 2 >= start && LETTER[buf[s - 2] & 0xff]);
+            return s > start && (buf[s - 1] == '_'
+                    || (buf[s - 1] == '-' || buf[s - 1] == '.') && s - 2 >= start && LETTER[buf[s - 2] & 0xff]);
+        }
+
+        /** 3\d{13,15}|4\d{12,15}|5[1-5]\d{14}|2[2-7]\d{14}|6\d{15}: the card shapes of 13-16 digits. */
+        private static boolean card16(byte first, byte second, int k) {
+            return k >= 13 && k <= 16 && (first != '6' || k == 16) && cardDigits(first, second, k);
         }
 
         /** 3\d{13,18}|4\d{12,18}|5[1-5]\d{14}|2[2-7]\d{14}|6\d{15,18}: epoch milliseconds (1...) are not cards. */

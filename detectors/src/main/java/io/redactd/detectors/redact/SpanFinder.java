@@ -166,11 +166,17 @@ final class SpanFinder {
 
     /**
      * Where the next search starts after a match [start, end) whose value ended at valueEnd (-1: none): at the match's
-     * end, unless all the match holds after the value is one underscore (the catalog's numbers' right boundary).
-     * Other patterns (a custom one, DOB's consumed {@code T}) go on from the match's end as before.
+     * end, unless all the match holds after the value is one underscore (the catalog's numbers' right boundary) or
+     * one ASCII letter (a card glued to words on both sides, {@code x<card>y<card>z}: the {@code y} also starts the
+     * second). DOB's consumed {@code T} is a letter too, and no DOB pattern can start on it, so its matches are
+     * unchanged; a custom pattern whose match ends one letter after its value resumes there as well.
      */
     static int resumeAt(byte[] text, int start, int end, int valueEnd) {
-        return valueEnd > start && valueEnd == end - 1 && text[valueEnd] == '_' ? valueEnd : end;
+        if (valueEnd <= start || valueEnd != end - 1) {
+            return end;
+        }
+        byte b = text[valueEnd];
+        return b == '_' || (b | 0x20) >= 'a' && (b | 0x20) <= 'z' ? valueEnd : end;
     }
 
     /**

@@ -2,9 +2,10 @@ package io.redactd.detectors.validate;
 
 /**
  * Allocation-free helpers for reading digit strings that may contain separators, in UTF-8. A digit is an ASCII digit
- * or a full-width one (U+FF10-FF19, bytes EF BC 90-99). A separator is a space, dash or dot, or one of the non-ASCII
- * blanks and dashes that group digits in formatted text: no-break space U+00A0, narrow no-break space U+202F, thin
- * space U+2009, ideographic space U+3000, full-width hyphen-minus U+FF0D. Any other byte makes the candidate invalid.
+ * or a full-width one (U+FF10-FF19, bytes EF BC 90-99). A separator is a space, dash or dot, or one of the
+ * non-ASCII blanks and dashes that group digits in formatted text: no-break space U+00A0, narrow no-break space U+202F,
+ * thin space U+2009, figure space U+2007, hair space U+200A, non-breaking hyphen U+2011, ideographic space U+3000,
+ * full-width hyphen-minus U+FF0D. Any other byte makes the candidate invalid.
  * (The catalog's patterns decide which of these a value may hold; accepting them here costs nothing.)
  */
 final class Digits {
@@ -49,7 +50,8 @@ final class Digits {
             }
             return b2 == 0x8D ? 3 << 4 | SEP : 1 << 4 | OTHER;
         }
-        if (b0 == 0xE2 && b1 == 0x80 && (b2 == 0xAF || b2 == 0x89) || b0 == 0xE3 && b1 == 0x80 && b2 == 0x80) {
+        if (b0 == 0xE2 && b1 == 0x80 && (b2 == 0xAF || b2 == 0x89 || b2 == 0x87 || b2 == 0x8A || b2 == 0x91)
+                || b0 == 0xE3 && b1 == 0x80 && b2 == 0x80) {
             return 3 << 4 | SEP;
         }
         return 1 << 4 | OTHER;

@@ -42,6 +42,10 @@ class AsciiRegexDifferentialTest {
         // values glued to a word: underscore, a letter's dash, a letter (dashed SSN)
         "srv_4111111111111111", "cc-5500-0000-0000-0004", "_3782 822463 10005", "user536-22-8872", "host-212-67-4821",
         "blk_4568377692254637284", "blk_-", "x-", "_",
+        // after a letter's dot, SSN groups joined by underscores, cards glued to letters (and their hex look-alikes)
+        "ssn.536-22-8872", "user.", "patient.4111111111111111", "536_22_8872", "id_536_22_8872_", "1_536_22_8872",
+        "card4111111111111111", "x4111111111111111y", "4111111111111111x", "0x4111111111111111", "af4111111111111111",
+        "4111111111111111abcz", "pan3782 822463 10005", "g", "q", "fe",
         // the e-mail patterns' long runs (more than 64 local-part characters before the @) and '%' before a local part
         "x".repeat(63) + "j.doe@example.org", "%22Dr.%20Jane%20Q%20Public%20Smith-Worthington%20III%22%20%3C",
         "y".repeat(64) + "%40example.org", "%22jane%40example.org%22", "z".repeat(40)};

@@ -211,6 +211,7 @@ class ValidatorsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"123\u00A045\u00A06789", "123\u202F45\u202F6789", "123\u200945\u20096789",
+        "123\u200745\u20076789", "123\u200A45\u200A6789", "123\u201145\u20116789", "123_45_6789",
         "\uFF11\uFF12\uFF13\uFF0D\uFF14\uFF15\uFF0D\uFF16\uFF17\uFF18\uFF19",
         "\uFF11\uFF12\uFF13-\uFF14\uFF15-\uFF16\uFF17\uFF18\uFF19",
         "\uFF15\uFF13\uFF16\u3000\uFF12\uFF12\u3000\uFF18\uFF18\uFF17\uFF12"})
@@ -221,7 +222,8 @@ class ValidatorsTest {
     @ParameterizedTest
     @ValueSource(strings = {"\uFF16\uFF16\uFF16\uFF0D\uFF11\uFF12\uFF0D\uFF13\uFF14\uFF15\uFF16",
         "\uFF11\uFF12\uFF13\uFF0D\uFF14\uFF15\uFF0D\uFF16\uFF17\uFF18", "123\u00A145\u00A16789",
-        "123\u200A45\u200A6789", "123\uFF0E45\uFF0E6789", "\uFF21\uFF12\uFF13-45-6789"})
+        "123\u200245\u20026789", "123\u201045\u20106789", "123\uFF0E45\uFF0E6789", "\uFF21\uFF12\uFF13-45-6789",
+        "666_45_6789", "123_00_6789", "12_345_6789", "123_45_678x", "123_4_56789"})
     void ssnRejectsOtherNonAsciiCharacters(String s) {
         assertThat(checkUtf8(Validators.SSN, s)).isFalse();
     }
