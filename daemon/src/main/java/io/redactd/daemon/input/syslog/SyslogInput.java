@@ -73,6 +73,7 @@ public final class SyslogInput implements Input {
     private final Counter udpDropped;
     private final Counter submitFailures;
     private final Counter connectionResets;
+    private final Counter countSuspect;
     private final Map<SyslogFrameDecoder.Malformation, Counter> malformed = new EnumMap<>(SyslogFrameDecoder.Malformation.class);
     private final MeterRegistry metrics;
     private ListenerTls tls;
@@ -109,6 +110,8 @@ public final class SyslogInput implements Input {
         // A peer that resets (RST) its connection makes the kernel discard what it had received and we had not read
         // yet (e.g. while paused by back-pressure): that loss cannot be undone, but it must be visible.
         this.connectionResets = context.inputErrors("connection_reset");
+        // frames ended at a count nothing confirmed (handed on flagged, with context for the redactor)
+        this.countSuspect = context.inputErrors("octet_count_suspect");
         Gauge.builder("redactd.input.connections", connections, AtomicInteger::get).description("Open connections")
                 .tag("input", id).register(metrics);
     }
@@ -356,6 +359,7 @@ public final class SyslogInput implements Input {
                 flushScheduled = true;
                 context.runOnContext(v -> {
                     flushScheduled = false;
+                    decoder.settle(this); // the turn's reads are done: judge a frame nothing followed yet
                     flush();
                 });
             }
@@ -363,11 +367,25 @@ public final class SyslogInput implements Input {
 
         @Override
         public void frame(byte[] buffer, int offset, int length) {
+            add(event(buffer, offset, length));
+        }
+
+        @Override
+        public void cutFrame(byte[] buffer, int offset, int length, byte[] after) {
+            countSuspect.increment();
+            add(SyslogEvents.cut(event(buffer, offset, length), after));
+        }
+
+        private RawEvent event(byte[] buffer, int offset, int length) {
             SyslogMessage message = parser.parse(buffer, offset, length, tokens);
             if (!message.headerParsed()) {
                 unparsed.increment();
             }
-            batch.add(SyslogEvents.toEvent(message, System.currentTimeMillis(), dataset, peer, ++position, fields));
+            return SyslogEvents.toEvent(message, System.currentTimeMillis(), dataset, peer, ++position, fields);
+        }
+
+        private void add(RawEvent event) {
+            batch.add(event);
             if (batch.size() >= config.maxBatchEvents()) {
                 flush();
             }
