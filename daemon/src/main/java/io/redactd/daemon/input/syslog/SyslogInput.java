@@ -425,7 +425,13 @@ public final class SyslogInput implements Input {
         }
     }
 
-    /** UDP: one message per datagram; datagrams read in one event-loop turn share a batch. */
+    /**
+     * UDP: one message per datagram; datagrams read in one event-loop turn share a batch. At the in-flight bound the
+     * batch being filled is kept (not handed on) and goes on filling, and is handed on when a batch is acknowledged:
+     * a burst arriving while idle (each datagram in its own event-loop turn, so each would close a batch of one) must
+     * not fill the bound with single-event batches and lose the rest. Only when that batch is full as well are
+     * datagrams dropped (and counted): Vert.x cannot pause a datagram socket, so there is no kernel-buffer fallback.
+     */
     private final class UdpSource {
         private final Context context;
         private final String sourceId = id + "/udp";
@@ -440,7 +446,7 @@ public final class SyslogInput implements Input {
 
         void packet(DatagramPacket packet) {
             String peer = packet.sender().hostAddress();
-            if (batchesInFlight >= config.maxInflightBatches()) {
+            if (batchesInFlight >= config.maxInflightBatches() && batch.size() >= config.maxBatchEvents()) {
                 udpDropped.increment();
                 return;
             }
@@ -471,14 +477,17 @@ public final class SyslogInput implements Input {
 
         private void flush() {
             flushScheduled = false;
-            if (batch.isEmpty()) {
-                return;
+            if (batch.isEmpty() || batchesInFlight >= config.maxInflightBatches()) {
+                return; // at the bound: kept, handed on when a batch in flight is acknowledged
             }
             List<RawEvent> full = batch;
             batch = new ArrayList<>();
             events.increment(full.size());
             batchesInFlight++;
-            submit(new RawBatch(sourceId, id, full), context, () -> batchesInFlight--);
+            submit(new RawBatch(sourceId, id, full), context, () -> {
+                batchesInFlight--;
+                flush();
+            });
         }
     }
 }

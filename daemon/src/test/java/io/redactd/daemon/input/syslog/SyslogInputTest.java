@@ -267,25 +267,61 @@ class SyslogInputTest {
 
     @Test
     void udpOnlyWhenEnabledAndEachDatagramIsAMessage() throws Exception {
-        SyslogInput input = start(config(null, true, null, null, null, null, 1, true));
+        SyslogInput input = start(config(null, true, null, null, null, 5, 1, true));
         sink.hold(true);
         try (DatagramSocket udp = new DatagramSocket()) {
             byte[] datagram = "<14>Mar 10 10:00:00 pump01 infusion: rate changed\n".getBytes(StandardCharsets.UTF_8);
             udp.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(), input.udpPort()));
             RecordingSink.await(() -> sink.heldCount() == 1, WAIT, "first datagram not submitted");
-            // the UDP source is at its in-flight bound: datagrams cannot be paused, they are dropped and counted
-            byte[] more = "<14>1 - pump01 infusion - - - dropped".getBytes(StandardCharsets.UTF_8);
+            // the UDP source is at its in-flight bound: datagrams cannot be paused; the batch being filled takes
+            // max_batch_events (5) more, the rest are dropped and counted
             for (int i = 0; i < 20; i++) {
+                byte[] more = ("<14>1 - pump01 infusion - - - more " + i).getBytes(StandardCharsets.UTF_8);
                 udp.send(new DatagramPacket(more, more.length, InetAddress.getLoopbackAddress(), input.udpPort()));
             }
-            RecordingSink.await(() -> metrics.get("redactd.syslog.udp.dropped").counter().count() == 20, WAIT,
+            RecordingSink.await(() -> metrics.get("redactd.syslog.udp.dropped").counter().count() == 15, WAIT,
                     "drops not counted");
         }
-        sink.release();
-        assertThat(sink.messages()).containsExactly("rate changed");
+        assertThat(sink.heldCount()).as("still one batch in flight").isEqualTo(1);
+        RecordingSink.await(() -> {
+            sink.release();
+            return sink.events().size() == 6;
+        }, WAIT, "the kept batch was not handed on once the first was acknowledged");
+        assertThat(sink.messages()).containsExactly("rate changed", "more 0", "more 1", "more 2", "more 3", "more 4");
         assertThat(sink.events().get(0).fields()).containsEntry("log.syslog.hostname", new ContentValue("pump01"));
         SyslogInput tcpOnly = start(config(null, true, null, null, null, null, null, null));
         assertThat(tcpOnly.udpPort()).isEqualTo(-1);
+    }
+
+    /**
+     * bb8-inputs HIGH-1: a burst of datagrams while idle (each read in its own event-loop turn) made a batch of one
+     * each, filled the in-flight bound (4) after 4 datagrams and dropped the rest: {@code logger -d -f} with 50 lines
+     * delivered 16. With acknowledgements held back (a pipeline slower than the burst), all 50 now wait in the batch
+     * being filled and nothing is dropped.
+     */
+    @Test
+    void udpBurstWhileTheBoundIsReachedIsKeptNotDropped() throws Exception {
+        SyslogInput input = start(config(null, true, null, null, null, null, null, true)); // defaults: 4 x 512
+        sink.hold(true);
+        try (DatagramSocket udp = new DatagramSocket()) {
+            for (int i = 0; i < 50; i++) {
+                byte[] d = ("<14>1 2026-12-07T10:00:00Z pump01 infusion - - - L50-" + i + " logger file\n")
+                        .getBytes(StandardCharsets.UTF_8);
+                udp.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), input.udpPort()));
+            }
+            RecordingSink.await(() -> sink.heldCount() >= 1, WAIT, "no datagram submitted");
+            RecordingSink.await(() -> {
+                sink.release();
+                return sink.events().size() >= 50
+                        || metrics.get("redactd.syslog.udp.dropped").counter().count() > 0;
+            }, WAIT, "the burst did not arrive");
+        }
+        assertThat(metrics.get("redactd.syslog.udp.dropped").counter().count()).isZero();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add("L50-" + i + " logger file");
+        }
+        assertThat(sink.messages()).containsExactlyElementsOf(expected);
     }
 
     @ParameterizedTest
