@@ -23,10 +23,13 @@ import io.redactd.daemon.input.Newlines;
  * whose text holds such a run of counted frames is read as those frames (each within the limit, redacted as usual).
  *
  * <p>A count is only trusted while it is consistent: the body starts with {@code <} (when the connection's first frame
- * did) and what follows it is filler, the next {@code DIGITS SP <}, or not here yet. A wrong count (a sender that
- * counted characters instead of UTF-8 bytes, a stray digit glued in front of a header) costs the frame it belongs to,
- * counted as {@link Malformation#BAD_OCTET_COUNT}, not the frames that follow. The checks look at a few bytes after
- * each frame; the search for another frame start only runs once a check failed.
+ * did) and what follows it is filler, or the next {@code DIGITS SP <} whose own frame is consistent (or not here yet).
+ * A count too long (a stray digit glued in front of a header) costs the frame it belongs to, counted as
+ * {@link Malformation#BAD_OCTET_COUNT}, not the frames that follow. A count too short (a sender that counted
+ * characters instead of UTF-8 bytes) is never trusted to cut: the frame is extended to the next consistent frame
+ * start, or, when none follows within max_frame_bytes, handed on as a cut frame with the bytes after it as redaction
+ * context ({@link Listener#cutFrame}). A frame nothing follows yet waits for the next read or {@link #settle}. The
+ * checks look at a few bytes after each frame; the searches only run once a check failed.
  */
 public final class SyslogFrameDecoder {
 
@@ -242,10 +245,10 @@ public final class SyslogFrameDecoder {
             return eof && truncated(listener);
         }
         // The count is trusted when what follows the body is the start of another frame. When it is not, or nothing
-        // follows yet and the body does not start like the connection's frames do, either this count is wrong (then
-        // a consistent frame starts inside what it claims: a sender that counted characters instead of UTF-8 bytes,
-        // stray digits in front of this header) or the frame is odd but right (a message without PRI, a broken next
-        // header: the next step resyncs). Only this error path searches.
+        // follows yet and the body does not start like the connection's frames do, either this count is too long
+        // (then a consistent frame starts inside what it claims: stray digits in front of this header), or too short
+        // (a sender that counted characters instead of UTF-8 bytes: the frame is extended), or the frame is odd but
+        // right (a broken next header: kept with it). Only this error path searches.
         if (extendingAt == bufBase + start) {
             return extend(listener, body, bodyEnd);
         }
@@ -338,9 +341,10 @@ public final class SyslogFrameDecoder {
      * Whether the header at {@code p} (which {@link #nextLooksLikeFrame} accepted) vouches for the count before it
      * only by looks. A short count's last bytes, when they are digits, glue onto the next header: {@code ...8714} +
      * {@code 63 <13>} reads as {@code 71463 <13>}. So a next header whose own frame is not consistent (or not here
-     * yet, or over max_frame_bytes) while a shorter reading of its digits ({@code 63}) gives a frame that is (or has
-     * not fully arrived) does not vouch. One look at the next frame's end on the hot path; the readings only when
-     * that fails (about once per read: the frame its end has not arrived for).
+     * yet, or over max_frame_bytes) while a shorter reading of its digits ({@code 63}) gives a frame that is, does
+     * not vouch ({@link #YES}); {@link #UNKNOWN} while such a reading's frame has not fully arrived (the caller waits
+     * for the next read of the turn, and trusts the count at {@link #settle}). One look at the next frame's end on
+     * the hot path; the readings only when that fails (about once per read: the frame its end has not arrived for).
      */
     private int nextHeaderDoubtful(int p) {
         while (p < end && isFiller(buf[p])) {
@@ -370,12 +374,7 @@ public final class SyslogFrameDecoder {
             if (shorter <= maxFrameBytes) {
                 long frameEnd = q + 1 + shorter;
                 if (frameEnd > end) {
-                    // not here yet: doubt enough when the header's own frame cannot be judged either; with a count
-                    // over the limit (a corrupt header, or digits glued to one), wait for it within this turn
-                    if (count <= maxFrameBytes) {
-                        return YES;
-                    }
-                    undetermined = true;
+                    undetermined = true; // not here yet: decided by the next read of this turn, or trusted at settle
                 } else if (nextLooksLikeFrame((int) frameEnd)) {
                     return YES;
                 }
