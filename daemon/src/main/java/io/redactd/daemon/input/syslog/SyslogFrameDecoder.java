@@ -305,12 +305,20 @@ public final class SyslogFrameDecoder {
      * hops at most; the run's own frames are judged again as they come.
      */
     private boolean framesWithoutPriFollow(int p) {
+        return framesWithoutPriFollow(p, false);
+    }
+
+    /**
+     * @param strict only a run that reaches a {@code DIGITS SP <} header counts (error path: a run not here yet, or
+     *               longer than the hops, proves nothing there)
+     */
+    private boolean framesWithoutPriFollow(int p, boolean strict) {
         for (int hop = 0; hop < 4; hop++) {
             while (p < end && isFiller(buf[p])) {
                 p++;
             }
             if (p == end) {
-                return hop > 0;
+                return hop > 0 && !strict;
             }
             if (buf[p] < '1' || buf[p] > '9') {
                 return false;
@@ -320,7 +328,7 @@ public final class SyslogFrameDecoder {
                 q++;
             }
             if (q - p > MAX_COUNT_DIGITS || q == end || buf[q] != ' ') {
-                return hop > 0 && q == end && q - p <= MAX_COUNT_DIGITS;
+                return hop > 0 && !strict && q == end && q - p <= MAX_COUNT_DIGITS;
             }
             if (hop > 0 && q + 1 < end && buf[q + 1] == '<') {
                 return true;
@@ -331,10 +339,10 @@ public final class SyslogFrameDecoder {
             }
             p = (int) (q + 1 + count);
             if (p > end) {
-                return true; // not here yet: the end of the bytes so far counts as consistent
+                return !strict; // not here yet: the end of the bytes so far counts as consistent
             }
         }
-        return true;
+        return !strict;
     }
 
     /**
@@ -469,7 +477,7 @@ public final class SyslogFrameDecoder {
             return longerWaiting && canWait ? UNKNOWN : YES;
         }
         int next = nextFrameStart(p);
-        if (next == NO && framesWithoutPriFollow(p)) {
+        if (next == NO && framesWithoutPriFollow(p, true)) {
             return YES; // followed by frames without PRI that end where a frame starts (see framesWithoutPriFollow)
         }
         return next == UNKNOWN ? (canWait ? UNKNOWN : YES) : next;

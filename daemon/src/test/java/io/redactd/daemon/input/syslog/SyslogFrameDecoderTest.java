@@ -136,6 +136,41 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
+    void rightCountsEndingInDigitsAreNotExtendedWhateverTheReadBoundaries() {
+        // From the benchmark corpus: "...ref=916-72-7341" + "160 <134>...": the next header's shorter reading "60"
+        // ends just before " 27 19:33:28", whose "27 " once passed for a frame without PRI, so the first frame took
+        // the "1" when a read ended after it (a frame too many, the value cut). Split at every byte, turn per read.
+        String[] bodies = {
+                "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - <133>Nov 27 19:33:24 billing-2 rx-service[16204]: "
+                        + "order placed completed ref=916-72-7341",
+                "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - <129>Nov 27 19:33:28 intake-3 rx-service[29918]: "
+                        + "session opened for user svc-hl7-bridge by (uid=0) pid 20716",
+                "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - lb-1.internal - - [27/Nov/2026:19:51:15 +0000] "
+                        + "\"GET /assets/css/main.b81c.css HTTP/1.1\" 200 36082 rt=0.416 upstream=backend-4:8080"};
+        StringBuilder stream = new StringBuilder();
+        for (String b : bodies) {
+            stream.append(b.length()).append(' ').append(b);
+        }
+        byte[] bytes = stream.toString().getBytes(StandardCharsets.UTF_8);
+        for (int a = 1; a < bytes.length; a++) {
+            for (int b = a; b < bytes.length; b += 7) {
+                frames.clear();
+                errors.clear();
+                SyslogFrameDecoder decoder = new SyslogFrameDecoder(65536);
+                decoder.feed(bytes, 0, a, listener);
+                decoder.settle(listener);
+                decoder.feed(bytes, a, b - a, listener);
+                decoder.settle(listener);
+                decoder.feed(bytes, b, bytes.length - b, listener);
+                decoder.settle(listener);
+                decoder.end(listener);
+                assertThat(frames).as("reads end at %d and %d", a, b).containsExactly(bodies);
+                assertThat(errors).as("reads end at %d and %d", a, b).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void brokenHeadersStayWithTheFrameBefore() {
         for (String bad : new String[] {
                 "12x garbage that ends in a digit 9",
