@@ -153,12 +153,34 @@ public final class ListenerTls {
         return false;
     }
 
+    /**
+     * Re-reads the files; changed material is checked as at start-up ({@link PemMaterial#problemsAsLoaded}: parses,
+     * and the key signs what the certificate verifies) before it is swapped in. A rotation that copies the two files
+     * one after the other leaves a moment (or, if the second copy fails, a state) where they do not match: loading
+     * that pair would make every new handshake fail, so the old material stays until the pair matches, with one WARN
+     * per distinct problem and {@code redactd_tls_reload_failures_total} counted at each check that finds one.
+     */
     private void checkForChange() {
-        vertx.executeBlocking(() -> PemMaterial.load(config)).onComplete(ar -> {
+        String currentDigest = current.digest();
+        vertx.executeBlocking(() -> {
+            PemMaterial material = PemMaterial.load(config);
+            if (material.digest().equals(currentDigest)) {
+                return material; // unchanged: no parsing, no signature
+            }
+            List<String> problems = material.problemsAsLoaded(config).stream()
+                    .map(p -> "tls." + p.path() + ": " + p.message()).toList();
+            if (!problems.isEmpty()) {
+                throw new java.io.IOException(String.join("; ", problems));
+            }
+            return material;
+        }).onComplete(ar -> {
             if (ar.failed()) {
-                String error = ar.cause().getMessage();
+                // messages name files and the kind of problem, never their content
+                String error = ar.cause() instanceof java.io.IOException ? ar.cause().getMessage()
+                        : ar.cause().getClass().getSimpleName();
                 if (!error.equals(lastReloadError)) {
-                    LOG.warn("listener '{}': TLS files unreadable, keeping the current certificate: {}", listener, error);
+                    LOG.warn("listener '{}': TLS files unreadable or not a usable pair, keeping the current "
+                            + "certificate: {}", listener, error);
                     lastReloadError = error;
                 }
                 reloadFailures.increment();

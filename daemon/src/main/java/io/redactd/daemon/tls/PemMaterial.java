@@ -71,15 +71,7 @@ public record PemMaterial(byte[] cert, byte[] key, byte[] clientCa, String diges
         }
         byte[] key = config.key() == null || config.key().isBlank() ? null : readProblem(config.key(), "key", problems);
         if (key != null) {
-            String keyProblem = keyProblem(key, config.key());
-            if (keyProblem != null) {
-                problems.add(ConfigProblem.of("key", keyProblem));
-            } else if (chain != null && !chain.isEmpty()) {
-                String mismatch = matchProblem(cert, key, chain.get(0), config);
-                if (mismatch != null) {
-                    problems.add(ConfigProblem.of("key", mismatch));
-                }
-            }
+            keyProblems(cert, key, chain, config, problems);
         }
         if (config.clientCa() != null && !config.clientCa().isBlank()) {
             byte[] ca = readProblem(config.clientCa(), "client_ca", problems);
@@ -88,6 +80,33 @@ public record PemMaterial(byte[] cert, byte[] key, byte[] clientCa, String diges
             }
         }
         return problems;
+    }
+
+    /**
+     * The checks of {@link #problems(TlsConfig)} on these bytes as they were read: a reload judges exactly the
+     * material it would load (reading the files again could see another moment of a rotation in progress).
+     */
+    public List<ConfigProblem> problemsAsLoaded(TlsConfig config) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<X509Certificate> chain = certificates(cert, config.cert(), "cert", problems);
+        keyProblems(cert, key, chain, config, problems);
+        if (clientCa != null) {
+            certificates(clientCa, config.clientCa(), "client_ca", problems);
+        }
+        return problems;
+    }
+
+    private static void keyProblems(byte[] cert, byte[] key, List<X509Certificate> chain, TlsConfig config,
+                                    List<ConfigProblem> problems) {
+        String keyProblem = keyProblem(key, config.key());
+        if (keyProblem != null) {
+            problems.add(ConfigProblem.of("key", keyProblem));
+        } else if (chain != null && !chain.isEmpty()) {
+            String mismatch = matchProblem(cert, key, chain.get(0), config);
+            if (mismatch != null) {
+                problems.add(ConfigProblem.of("key", mismatch));
+            }
+        }
     }
 
     /** {@code /etc/x.pem: no such file}: the reason without an exception's message (it can echo more than the name). */

@@ -86,6 +86,65 @@ class ListenerTlsReloadTest {
         }
     }
 
+    /**
+     * bb8-inputs HIGH-2: a rotation that copies the certificate and then the key leaves a moment (or, if the second
+     * copy fails, a state) where they do not match. That pair used to be hot-loaded and logged as a success, and every
+     * new handshake then failed. Now it is checked as at start-up: the old pair keeps serving, one WARN names the
+     * problem (not again while it lasts), {@code redactd.tls.reload.failures} counts each check, and the new pair is
+     * taken once the key arrives.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void aCertificateWhoseKeyHasNotArrivedYetIsNotLoaded(TlsEngine engine, @TempDir Path dir) throws Exception {
+        TestPki pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
+        TestPki.Issued first = pki.serverPkcs8Ec("first");
+        TestPki.Issued next = pki.serverPkcs8Ec("next");
+        Path cert = dir.resolve("tls.crt");
+        Path key = dir.resolve("tls.key");
+        Files.copy(first.cert(), cert);
+        Files.copy(first.key(), key);
+        TlsConfig config = new TlsConfig(cert.toString(), key.toString(), null, ClientAuthMode.NONE, List.of(), 3600,
+                engine);
+        ListenerTls tls = await(ListenerTls.load(vertx, config, "rotating", 10_000, metrics));
+        NetServerOptions options = new NetServerOptions().setHost("127.0.0.1").setPort(0);
+        tls.configure(options);
+        NetServer server = vertx.createNetServer(options).connectHandler(socket -> { });
+        await(server.listen());
+        tls.watch(server::updateSSLOptions);
+        try (LogCapture log = new LogCapture()) {
+            Files.copy(next.cert(), cert, StandardCopyOption.REPLACE_EXISTING); // the key is still the first one
+            for (int check = 1; check <= 2; check++) {
+                vertx.eventBus().publish(ListenerTls.RELOAD_ADDRESS, null);
+                int expected = check;
+                RecordingSink.await(() -> metrics.get("redactd.tls.reload.failures").counter().count() == expected,
+                        java.time.Duration.ofSeconds(10), "mismatched pair not counted as a reload failure");
+                try (SSLSocket socket = pki.connect(server.actualPort())) {
+                    assertThat(TestPki.serial(socket)).as("the old pair keeps serving")
+                            .isEqualTo(TestPki.serial(first.cert()));
+                }
+            }
+            assertThat(metrics.get("redactd.tls.reloads").counter().count()).isZero();
+            String warned = "listener 'rotating': TLS files unreadable or not a usable pair, keeping the current "
+                    + "certificate: tls.key: " + key + ": the private key does not belong to the certificate in " + cert;
+            assertThat(log.text()).contains(warned);
+            assertThat(log.text().split(java.util.regex.Pattern.quote(warned), -1)).as("one WARN per distinct problem")
+                    .hasSize(2);
+            assertThat(log.text()).doesNotContain("BEGIN").doesNotContain("TLS certificate reloaded");
+
+            Files.copy(next.key(), key, StandardCopyOption.REPLACE_EXISTING); // the pair matches again
+            vertx.eventBus().publish(ListenerTls.RELOAD_ADDRESS, null);
+            RecordingSink.await(() -> metrics.get("redactd.tls.reloads").counter().count() == 1,
+                    java.time.Duration.ofSeconds(10), "the matching pair was not loaded");
+            try (SSLSocket socket = pki.connect(server.actualPort())) {
+                assertThat(TestPki.serial(socket)).isEqualTo(TestPki.serial(next.cert()));
+            }
+            assertThat(metrics.get("redactd.tls.reload.failures").counter().count()).isEqualTo(2);
+        } finally {
+            tls.close();
+            await(server.close());
+        }
+    }
+
     private static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }

@@ -3,7 +3,9 @@ package io.redactd.daemon.input.syslog;
 import io.redactd.daemon.event.SyslogStructuredData;
 import io.redactd.daemon.pipeline.ContentValue;
 import io.redactd.daemon.pipeline.RawEvent;
+import io.redactd.daemon.pipeline.SplitContext;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.AbstractSet;
 import java.util.Collections;
 import java.util.Iterator;
@@ -30,6 +32,8 @@ public final class SyslogEvents {
     private static final String[] SEVERITIES = {"Emergency", "Alert", "Critical", "Error", "Warning", "Notice",
             "Informational", "Debug"};
     private static final List<String> UNPARSED = List.of("syslog_unparsed");
+    /** A frame ended where its octet count said although nothing after it confirmed the count. */
+    static final String COUNT_SUSPECT = "syslog_count_suspect";
 
     private SyslogEvents() {
     }
@@ -209,6 +213,25 @@ public final class SyslogEvents {
             }
             return lastFields;
         }
+    }
+
+    /**
+     * The event of a frame whose end is a cut nothing vouches for ({@link SyslogFrameDecoder.Listener#cutFrame}):
+     * flagged {@value #COUNT_SUSPECT}, with the raw bytes that followed it as {@link SplitContext} (after only: the
+     * frame's start is a frame start), so the pipeline detects a value the cut runs through whole and masks its part
+     * here, as for the pieces of a split file line. Its own field map: the shared one is read-only.
+     */
+    static RawEvent cut(RawEvent e, byte[] after) {
+        Map<String, Object> f = new LinkedHashMap<>(e.fields());
+        Object flags = f.get("log.flags");
+        List<String> all = new ArrayList<>();
+        if (flags instanceof List<?> list) {
+            list.forEach(x -> all.add(String.valueOf(x)));
+        }
+        all.add(COUNT_SUSPECT);
+        f.put("log.flags", List.copyOf(all));
+        f.put(SplitContext.FIELD, new SplitContext(null, after));
+        return new RawEvent(e.message(), e.timestampMs(), f, e.position());
     }
 
     /** {@code SD SP MSG}, or the parts that exist. */

@@ -23,10 +23,13 @@ import io.redactd.daemon.input.Newlines;
  * whose text holds such a run of counted frames is read as those frames (each within the limit, redacted as usual).
  *
  * <p>A count is only trusted while it is consistent: the body starts with {@code <} (when the connection's first frame
- * did) and what follows it is filler, the next {@code DIGITS SP <}, or not here yet. A wrong count (a sender that
- * counted characters instead of UTF-8 bytes, a stray digit glued in front of a header) costs the frame it belongs to,
- * counted as {@link Malformation#BAD_OCTET_COUNT}, not the frames that follow. The checks look at a few bytes after
- * each frame; the search for another frame start only runs once a check failed.
+ * did) and what follows it is filler, or the next {@code DIGITS SP <} whose own frame is consistent (or not here yet).
+ * A count too long (a stray digit glued in front of a header) costs the frame it belongs to, counted as
+ * {@link Malformation#BAD_OCTET_COUNT}, not the frames that follow. A count too short (a sender that counted
+ * characters instead of UTF-8 bytes) is never trusted to cut: the frame is extended to the next consistent frame
+ * start, or, when none follows within max_frame_bytes, handed on as a cut frame with the bytes after it as redaction
+ * context ({@link Listener#cutFrame}). A frame nothing follows yet waits for the next read or {@link #settle}. The
+ * checks look at a few bytes after each frame; the searches only run once a check failed.
  */
 public final class SyslogFrameDecoder {
 
@@ -47,12 +50,22 @@ public final class SyslogFrameDecoder {
     public interface Listener {
         void frame(byte[] buffer, int offset, int length);
 
+        /**
+         * A frame whose end nothing vouches for: its count was not confirmed by a frame start after it, and none
+         * followed within max_frame_bytes to extend it to. {@code after} holds up to {@link #CUT_CONTEXT_BYTES} raw
+         * bytes that followed it in the stream (never to be forwarded): the context that lets the redactor see a
+         * value the cut may run through whole. What follows is handled as a broken header (resync, counted).
+         */
+        void cutFrame(byte[] buffer, int offset, int length, byte[] after);
+
         /** @param streamOffset byte offset in the connection's stream where the problem starts */
         void malformed(Malformation kind, long streamOffset);
     }
 
     private static final int MAX_COUNT_DIGITS = 10;
     private static final int HEADER_ROOM = MAX_COUNT_DIGITS + 2;
+    /** Raw bytes after a cut frame handed to {@link Listener#cutFrame} (the split-line context size). */
+    public static final int CUT_CONTEXT_BYTES = 512;
 
     private final int maxFrameBytes;
     private byte[] buf;
@@ -78,6 +91,14 @@ public final class SyslogFrameDecoder {
     /** Whether this connection's counted frames start with {@code <} (a PRI), decided by its first frame. */
     private int bodyStart = BODY_UNKNOWN;
     private boolean eof;
+    /** Inside {@link #settle}: a frame whose count nothing after it judges yet is judged on what is here. */
+    private boolean settling;
+    /**
+     * Stream offset of the header whose frame is being extended (its count was not vouched for), -1 when none; and
+     * where the search for the frame start that ends it resumes (see {@link #extend}).
+     */
+    private long extendingAt = -1;
+    private long extendScan;
 
     private static final int BODY_UNKNOWN = 0;
     private static final int BODY_LT = 1;
@@ -117,6 +138,23 @@ public final class SyslogFrameDecoder {
         }
     }
 
+    /**
+     * The reads at hand are done (the end of an event-loop turn): a counted frame held because nothing after it had
+     * arrived to confirm or doubt its count (see {@link #countedFrame}) is judged on what is here, as it always was.
+     * Holding it until then costs no latency, and a short count whose last bytes are in the next read of the same
+     * turn (a sender's write split by a read boundary) is still recognised.
+     */
+    public void settle(Listener listener) {
+        if (framing == Framing.OCTET_COUNTING) {
+            settling = true;
+            try {
+                process(listener);
+            } finally {
+                settling = false;
+            }
+        }
+    }
+
     /** The connection ended: a pending unterminated line is a last frame; a pending counted frame is truncated. */
     public void end(Listener listener) {
         if (framing == Framing.NON_TRANSPARENT && !skippingLine && end > start) {
@@ -132,6 +170,7 @@ public final class SyslogFrameDecoder {
         }
         start = end;
         oversizeEnd = -1;
+        extendingAt = -1;
     }
 
     private void makeRoom() {
@@ -206,17 +245,256 @@ public final class SyslogFrameDecoder {
             return eof && truncated(listener);
         }
         // The count is trusted when what follows the body is the start of another frame. When it is not, or nothing
-        // follows yet and the body does not start like the connection's frames do, either this count is wrong (then
-        // a consistent frame starts inside what it claims: a sender that counted characters instead of UTF-8 bytes,
-        // stray digits in front of this header) or the frame is odd but right (a message without PRI, a broken next
-        // header: the next step resyncs). Only this error path searches.
+        // follows yet and the body does not start like the connection's frames do, either this count is too long
+        // (then a consistent frame starts inside what it claims: stray digits in front of this header), or too short
+        // (a sender that counted characters instead of UTF-8 bytes: the frame is extended), or the frame is odd but
+        // right (a broken next header: kept with it). Only this error path searches.
+        if (extendingAt == bufBase + start) {
+            return extend(listener, body, bodyEnd);
+        }
+        if (!eof && !settling && end - start < maxFrameBytes + HEADER_ROOM && !nextHeaderArrived(bodyEnd)) {
+            // Nothing after the body yet to confirm or doubt the count: a short count's last bytes may be in the next
+            // read. Held until that read, or until the reads of this event-loop turn are done (settle).
+            return false;
+        }
         boolean oddBody = (bodyStart != BODY_LT || buf[body] != '<') && !firstOrOtherBody(body);
-        boolean unvouched = !nextLooksLikeFrame(bodyEnd) || oddBody && bodyEnd == end;
-        if (unvouched && findFrameStart(start + 1, bodyEnd, false) >= 0) {
-            return suspect(listener);
+        boolean unvouched = !nextLooksLikeFrame(bodyEnd) && !framesWithoutPriFollow(bodyEnd)
+                || oddBody && bodyEnd == end;
+        if (!unvouched) {
+            int doubt = nextHeaderDoubtful(bodyEnd);
+            if (doubt == UNKNOWN && !eof && !settling && end - start < maxFrameBytes + HEADER_ROOM) {
+                return false; // decided once more of the next frame is here, or when the turn's reads are done
+            }
+            unvouched = doubt == YES;
+        }
+        if (unvouched) {
+            if (findFrameStart(start + 1, bodyEnd, false) >= 0) {
+                return suspect(listener);
+            }
+            // Nothing consistent starts inside: the count may be short (characters counted instead of UTF-8 bytes, a
+            // relay that rewrote the message), and a body cut there would end in the middle of a value that then no
+            // longer matches its detector. The frame is extended to the next consistent frame start instead.
+            extendingAt = bufBase + start;
+            extendScan = bufBase + bodyEnd;
+            return extend(listener, body, bodyEnd);
         }
         listener.frame(buf, body, (int) count);
         start = bodyEnd;
+        return true;
+    }
+
+    /** Whether a header (or something that is none) has arrived after the body ending at {@code p}. */
+    private boolean nextHeaderArrived(int p) {
+        while (p < end && isFiller(buf[p])) {
+            p++;
+        }
+        if (p == end) {
+            return false;
+        }
+        int q = p;
+        while (q < end && isDigit(buf[q]) && q - p <= MAX_COUNT_DIGITS) {
+            q++;
+        }
+        return q == p || q < end && (buf[q] != ' ' || q + 1 < end);
+    }
+
+    /**
+     * Whether what follows at {@code p} is a run of counted frames without PRI ({@code 58 word0 ...}) among this
+     * connection's frames with one, each ending where the next header is: the last of them followed by a frame start
+     * or by the end of the bytes so far. Such frames are odd but consistent, and vouch for the count before them. A few
+     * hops at most; the run's own frames are judged again as they come.
+     */
+    private boolean framesWithoutPriFollow(int p) {
+        return framesWithoutPriFollow(p, false);
+    }
+
+    /**
+     * @param strict only a run that reaches a {@code DIGITS SP <} header counts (error path: a run not here yet, or
+     *               longer than the hops, proves nothing there)
+     */
+    private boolean framesWithoutPriFollow(int p, boolean strict) {
+        for (int hop = 0; hop < 4; hop++) {
+            while (p < end && isFiller(buf[p])) {
+                p++;
+            }
+            if (p == end) {
+                return hop > 0 && !strict;
+            }
+            if (buf[p] < '1' || buf[p] > '9') {
+                return false;
+            }
+            int q = p + 1;
+            while (q < end && isDigit(buf[q])) {
+                q++;
+            }
+            if (q - p > MAX_COUNT_DIGITS || q == end || buf[q] != ' ') {
+                return hop > 0 && !strict && q == end && q - p <= MAX_COUNT_DIGITS;
+            }
+            if (hop > 0 && q + 1 < end && buf[q + 1] == '<') {
+                return true;
+            }
+            long count = parseCount(p, q);
+            if (count > maxFrameBytes) {
+                return false;
+            }
+            p = (int) (q + 1 + count);
+            if (p > end) {
+                return !strict; // not here yet: the end of the bytes so far counts as consistent
+            }
+        }
+        return !strict;
+    }
+
+    /**
+     * Whether the header at {@code p} (which {@link #nextLooksLikeFrame} accepted) vouches for the count before it
+     * only by looks. A short count's last bytes, when they are digits, glue onto the next header: {@code ...8714} +
+     * {@code 63 <13>} reads as {@code 71463 <13>}. So a next header whose own frame is not consistent (or not here
+     * yet, or over max_frame_bytes) while a shorter reading of its digits ({@code 63}) gives a frame that is, does
+     * not vouch ({@link #YES}); {@link #UNKNOWN} while such a reading's frame has not fully arrived (the caller waits
+     * for the next read of the turn, and trusts the count at {@link #settle}). One look at the next frame's end on
+     * the hot path; the readings only when that fails (about once per read: the frame its end has not arrived for).
+     */
+    private int nextHeaderDoubtful(int p) {
+        while (p < end && isFiller(buf[p])) {
+            p++;
+        }
+        int q = p;
+        while (q < end && isDigit(buf[q])) {
+            q++;
+        }
+        if (q == p || q + 1 >= end) {
+            return NO; // nothing, or a header still arriving: judged by the end of the bytes so far, as before
+        }
+        long count = parseCount(p, q);
+        if (count > maxFrameBytes && bodyStart == BODY_LT && buf[q + 1] != '<') {
+            return YES; // "714 and then...": a huge count whose body is no frame's proves nothing for the one before
+        }
+        int full = (int) Math.min(q + 1 + count, Integer.MAX_VALUE);
+        if (count <= maxFrameBytes && full <= end && (nextLooksLikeFrame(full) || framesWithoutPriFollow(full))) {
+            return NO;
+        }
+        boolean undetermined = false;
+        for (int c = p + 1; c < q; c++) {
+            if (buf[c] == '0') {
+                continue;
+            }
+            long shorter = parseCount(c, q);
+            if (shorter <= maxFrameBytes) {
+                long frameEnd = q + 1 + shorter;
+                if (frameEnd > end) {
+                    undetermined = true; // not here yet: decided by the next read of this turn, or trusted at settle
+                } else if (nextLooksLikeFrame((int) frameEnd)) {
+                    return YES;
+                }
+            }
+        }
+        return undetermined ? UNKNOWN : NO;
+    }
+
+    /**
+     * Error path: the frame at {@code start} ({@code body} to {@code bodyEnd} by its count) is not vouched for and no
+     * consistent frame starts inside it. Ends it at the first consistent frame start at or after {@code bodyEnd}
+     * ({@code DIGITS SP <PRI>} whose own frame is followed by another frame start, or by the end of the bytes so
+     * far), with the body at most max_frame_bytes: no byte lost, and a value the short count cut is handed on whole.
+     * A start whose frame has not fully arrived is waited for (the bytes are bounded by the buffer); at the end of the
+     * stream, the rest is the frame's tail. When no start is found within max_frame_bytes of the body, the count's own
+     * end is taken after all, handed on as a cut frame with the bytes after it as redaction context
+     * ({@link Listener#cutFrame}).
+     */
+    private boolean extend(Listener listener, int body, int bodyEnd) {
+        boolean canWait = !eof && end - start < maxFrameBytes + HEADER_ROOM;
+        int scanFrom = (int) Math.max(extendScan - bufBase, bodyEnd + 2);
+        boolean beyondLimit = false;
+        for (int lt = scanFrom; lt < end; lt++) {
+            if (buf[lt] != '<' || buf[lt - 1] != ' ' || !isDigit(buf[lt - 2])) {
+                continue;
+            }
+            int sp = lt - 1;
+            int first = sp - 1;
+            while (first > bodyEnd && sp - first < MAX_COUNT_DIGITS && isDigit(buf[first - 1])) {
+                first--;
+            }
+            if (first - body > maxFrameBytes) {
+                beyondLimit = true; // the frame would be longer than the limit: no later start can end it
+                break;
+            }
+            boolean waiting = false;
+            for (int c = first; c < sp; c++) { // longest reading first: the earliest start
+                int decision = extendCandidate(c, sp, lt, body, canWait, waiting);
+                if (decision == YES) {
+                    return extended(listener, body, bodyEnd, c);
+                }
+                waiting |= decision == UNKNOWN;
+            }
+            if (waiting) {
+                extendScan = bufBase + lt;
+                return false;
+            }
+        }
+        if (canWait && !beyondLimit) {
+            extendScan = bufBase + Math.max(end, bodyEnd + 2);
+            return false;
+        }
+        if (eof && end - body <= maxFrameBytes) {
+            return extended(listener, body, bodyEnd, end); // the stream ended: what is left is this frame's tail
+        }
+        // Nothing ends it within the limit: perhaps the count was right and a real oversize frame follows, perhaps
+        // junk. The count's end it is, redacted with what follows it in view; the rest is resynced (and counted).
+        int after = Math.min(end, bodyEnd + CUT_CONTEXT_BYTES);
+        extendingAt = -1;
+        listener.cutFrame(buf, body, bodyEnd - body, java.util.Arrays.copyOfRange(buf, bodyEnd, after));
+        start = bodyEnd;
+        return true;
+    }
+
+    /**
+     * One reading ({@code buf[c, sp)}) of a start that would end an extended frame: {@link #YES}, {@link #NO}, or
+     * {@link #UNKNOWN} (wait for more bytes). {@code longerWaiting}: a longer reading of the same digits is waiting.
+     */
+    private int extendCandidate(int c, int sp, int lt, int body, boolean canWait, boolean longerWaiting) {
+        if (buf[c] == '0' || c - body > maxFrameBytes) {
+            return NO;
+        }
+        long count = parseCount(c, sp);
+        if (count > maxFrameBytes) {
+            return NO;
+        }
+        long frameEnd = lt + count;
+        int pri = priAt(lt, frameEnd);
+        if (pri != YES) {
+            return pri == UNKNOWN && canWait ? UNKNOWN : NO;
+        }
+        if (frameEnd > end) {
+            return canWait ? UNKNOWN : NO;
+        }
+        int p = (int) frameEnd;
+        while (p < end && isFiller(buf[p])) {
+            p++;
+        }
+        if (p == end) {
+            // the end of the bytes so far vouches, as on the hot path (the frame would otherwise wait), but not over a
+            // longer reading still waiting for its bytes: a read ending 6 bytes into "96 <0>1 2..." is no "6 <" frame
+            return longerWaiting && canWait ? UNKNOWN : YES;
+        }
+        int next = nextFrameStart(p);
+        if (next == NO && framesWithoutPriFollow(p, true)) {
+            return YES; // followed by frames without PRI that end where a frame starts (see framesWithoutPriFollow)
+        }
+        return next == UNKNOWN ? (canWait ? UNKNOWN : YES) : next;
+    }
+
+    /** Hands on {@code body} up to {@code to} (the next frame's first digit, or the end of the stream), minus filler. */
+    private boolean extended(Listener listener, int body, int bodyEnd, int to) {
+        int stop = to;
+        while (stop > bodyEnd && isFiller(buf[stop - 1])) {
+            stop--;
+        }
+        if (stop > bodyEnd) {
+            listener.malformed(Malformation.BAD_OCTET_COUNT, bufBase + start);
+        }
+        extendingAt = -1;
+        listener.frame(buf, body, stop - body);
+        start = to;
         return true;
     }
 

@@ -73,6 +73,7 @@ public final class SyslogInput implements Input {
     private final Counter udpDropped;
     private final Counter submitFailures;
     private final Counter connectionResets;
+    private final Counter countSuspect;
     private final Map<SyslogFrameDecoder.Malformation, Counter> malformed = new EnumMap<>(SyslogFrameDecoder.Malformation.class);
     private final MeterRegistry metrics;
     private ListenerTls tls;
@@ -109,6 +110,8 @@ public final class SyslogInput implements Input {
         // A peer that resets (RST) its connection makes the kernel discard what it had received and we had not read
         // yet (e.g. while paused by back-pressure): that loss cannot be undone, but it must be visible.
         this.connectionResets = context.inputErrors("connection_reset");
+        // frames ended at a count nothing confirmed (handed on flagged, with context for the redactor)
+        this.countSuspect = context.inputErrors("octet_count_suspect");
         Gauge.builder("redactd.input.connections", connections, AtomicInteger::get).description("Open connections")
                 .tag("input", id).register(metrics);
     }
@@ -356,6 +359,7 @@ public final class SyslogInput implements Input {
                 flushScheduled = true;
                 context.runOnContext(v -> {
                     flushScheduled = false;
+                    decoder.settle(this); // the turn's reads are done: judge a frame nothing followed yet
                     flush();
                 });
             }
@@ -363,11 +367,25 @@ public final class SyslogInput implements Input {
 
         @Override
         public void frame(byte[] buffer, int offset, int length) {
+            add(event(buffer, offset, length));
+        }
+
+        @Override
+        public void cutFrame(byte[] buffer, int offset, int length, byte[] after) {
+            countSuspect.increment();
+            add(SyslogEvents.cut(event(buffer, offset, length), after));
+        }
+
+        private RawEvent event(byte[] buffer, int offset, int length) {
             SyslogMessage message = parser.parse(buffer, offset, length, tokens);
             if (!message.headerParsed()) {
                 unparsed.increment();
             }
-            batch.add(SyslogEvents.toEvent(message, System.currentTimeMillis(), dataset, peer, ++position, fields));
+            return SyslogEvents.toEvent(message, System.currentTimeMillis(), dataset, peer, ++position, fields);
+        }
+
+        private void add(RawEvent event) {
+            batch.add(event);
             if (batch.size() >= config.maxBatchEvents()) {
                 flush();
             }
@@ -407,7 +425,13 @@ public final class SyslogInput implements Input {
         }
     }
 
-    /** UDP: one message per datagram; datagrams read in one event-loop turn share a batch. */
+    /**
+     * UDP: one message per datagram; datagrams read in one event-loop turn share a batch. At the in-flight bound the
+     * batch being filled is kept (not handed on) and goes on filling, and is handed on when a batch is acknowledged:
+     * a burst arriving while idle (each datagram in its own event-loop turn, so each would close a batch of one) must
+     * not fill the bound with single-event batches and lose the rest. Only when that batch is full as well are
+     * datagrams dropped (and counted): Vert.x cannot pause a datagram socket, so there is no kernel-buffer fallback.
+     */
     private final class UdpSource {
         private final Context context;
         private final String sourceId = id + "/udp";
@@ -422,7 +446,7 @@ public final class SyslogInput implements Input {
 
         void packet(DatagramPacket packet) {
             String peer = packet.sender().hostAddress();
-            if (batchesInFlight >= config.maxInflightBatches()) {
+            if (batchesInFlight >= config.maxInflightBatches() && batch.size() >= config.maxBatchEvents()) {
                 udpDropped.increment();
                 return;
             }
@@ -453,14 +477,17 @@ public final class SyslogInput implements Input {
 
         private void flush() {
             flushScheduled = false;
-            if (batch.isEmpty()) {
-                return;
+            if (batch.isEmpty() || batchesInFlight >= config.maxInflightBatches()) {
+                return; // at the bound: kept, handed on when a batch in flight is acknowledged
             }
             List<RawEvent> full = batch;
             batch = new ArrayList<>();
             events.increment(full.size());
             batchesInFlight++;
-            submit(new RawBatch(sourceId, id, full), context, () -> batchesInFlight--);
+            submit(new RawBatch(sourceId, id, full), context, () -> {
+                batchesInFlight--;
+                flush();
+            });
         }
     }
 }

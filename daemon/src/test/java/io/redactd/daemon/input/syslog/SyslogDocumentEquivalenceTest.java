@@ -225,6 +225,11 @@ class SyslogDocumentEquivalenceTest {
             }
 
             @Override
+            public void cutFrame(byte[] buffer, int offset, int length, byte[] after) {
+                throw new AssertionError("cut frame at event " + (events.size() + 1));
+            }
+
+            @Override
             public void malformed(SyslogFrameDecoder.Malformation kind, long streamOffset) {
                 throw new AssertionError(kind + " at " + streamOffset);
             }

@@ -20,14 +20,23 @@ class SyslogFrameDecoderTest {
         }
 
         @Override
+        public void cutFrame(byte[] buffer, int offset, int length, byte[] after) {
+            frames.add(new String(buffer, offset, length, StandardCharsets.UTF_8));
+            cuts.add(frames.size() - 1 + ":" + new String(after, StandardCharsets.UTF_8));
+        }
+
+        @Override
         public void malformed(Malformation kind, long streamOffset) {
             errors.add(kind + "@" + streamOffset);
         }
     };
+    /** Frames handed on cut ({@link SyslogFrameDecoder.Listener#cutFrame}): "index:context after". */
+    private final List<String> cuts = new ArrayList<>();
 
     private void feed(SyslogFrameDecoder decoder, String data) {
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
         decoder.feed(bytes, 0, bytes.length, listener);
+        decoder.settle(listener); // each feed is one event-loop turn, as in the input
     }
 
     @Test
@@ -65,11 +74,12 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
-    void badOctetCountResyncsOnNextCountedFrame() {
+    void bytesBetweenFramesStayWithTheFrameBefore() {
+        // "12x garbage here" may be the end of the first frame (a short count) or junk: kept with it, never cut off
         SyslogFrameDecoder decoder = new SyslogFrameDecoder(1024);
         feed(decoder, "5 <13>a12x garbage here 5 <13>b");
-        assertThat(frames).containsExactly("<13>a", "<13>b");
-        assertThat(errors).containsExactly("BAD_OCTET_COUNT@7");
+        assertThat(frames).containsExactly("<13>a12x garbage here", "<13>b");
+        assertThat(errors).containsExactly("BAD_OCTET_COUNT@0");
     }
 
     private static final String HEAD = "<13>1 2026-12-07T10:00:00Z h app - - ";
@@ -93,20 +103,21 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
-    void countOfCharactersInsteadOfBytesCostsOnlyThatFrame() {
-        // one byte short ("é" is two bytes): the frame's last "2" and the next header "43 " read as a count of 243
+    void countOfCharactersInsteadOfBytesIsExtendedToTheWholeFrame() {
+        // one byte short ("é" is two bytes): the frame's last "2" and the next header "43 " read as a count of 243,
+        // which looks like a header but whose frame is not followed by one; its reading "43" is
         String jose = HEAD + "José checked in, room 12";
         List<String> expected = new ArrayList<>();
         String stream = validFrames(2, expected) + jose.length() + " " + jose;
-        int stray = stream.getBytes(StandardCharsets.UTF_8).length - 1;
+        int header = validFrames(2, new ArrayList<>()).length();
+        expected.add(jose);
         List<String> after = new ArrayList<>();
         stream += validFrames(28, after);
+        expected.addAll(after);
         assertThat(after.get(0)).hasSize(43);
 
-        assertThat(decodeWhole(65536, stream)).hasSize(2 + 1 + 28)
-                .startsWith(expected.toArray(String[]::new)).endsWith(after.toArray(String[]::new));
-        assertThat(frames.get(2)).isEqualTo(jose.substring(0, jose.length() - 1));
-        assertThat(errors).containsExactly("BAD_OCTET_COUNT@" + stray);
+        assertThat(decodeWhole(65536, stream)).containsExactlyElementsOf(expected);
+        assertThat(errors).containsExactly("BAD_OCTET_COUNT@" + header);
     }
 
     @Test
@@ -125,7 +136,42 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
-    void brokenHeadersCostOnlyTheirOwnFrame() {
+    void rightCountsEndingInDigitsAreNotExtendedWhateverTheReadBoundaries() {
+        // From the benchmark corpus: "...ref=916-72-7341" + "160 <134>...": the next header's shorter reading "60"
+        // ends just before " 27 19:33:28", whose "27 " once passed for a frame without PRI, so the first frame took
+        // the "1" when a read ended after it (a frame too many, the value cut). Split at every byte, turn per read.
+        String[] bodies = {
+                "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - <133>Nov 27 19:33:24 billing-2 rx-service[16204]: "
+                        + "order placed completed ref=916-72-7341",
+                "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - <129>Nov 27 19:33:28 intake-3 rx-service[29918]: "
+                        + "session opened for user svc-hl7-bridge by (uid=0) pid 20716",
+                "<134>1 2026-11-27T11:00:00.000Z web-01 app 4242 - - lb-1.internal - - [27/Nov/2026:19:51:15 +0000] "
+                        + "\"GET /assets/css/main.b81c.css HTTP/1.1\" 200 36082 rt=0.416 upstream=backend-4:8080"};
+        StringBuilder stream = new StringBuilder();
+        for (String b : bodies) {
+            stream.append(b.length()).append(' ').append(b);
+        }
+        byte[] bytes = stream.toString().getBytes(StandardCharsets.UTF_8);
+        for (int a = 1; a < bytes.length; a++) {
+            for (int b = a; b < bytes.length; b += 7) {
+                frames.clear();
+                errors.clear();
+                SyslogFrameDecoder decoder = new SyslogFrameDecoder(65536);
+                decoder.feed(bytes, 0, a, listener);
+                decoder.settle(listener);
+                decoder.feed(bytes, a, b - a, listener);
+                decoder.settle(listener);
+                decoder.feed(bytes, b, bytes.length - b, listener);
+                decoder.settle(listener);
+                decoder.end(listener);
+                assertThat(frames).as("reads end at %d and %d", a, b).containsExactly(bodies);
+                assertThat(errors).as("reads end at %d and %d", a, b).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void brokenHeadersStayWithTheFrameBefore() {
         for (String bad : new String[] {
                 "12x garbage that ends in a digit 9",
                 "-5 " + HEAD + "negative",
@@ -137,34 +183,44 @@ class SyslogFrameDecoderTest {
             String before = validFrames(1, expected);
             List<String> after = new ArrayList<>();
             String stream = before + bad + validFrames(28, after);
+            expected.set(0, expected.get(0) + bad); // the frame before may have been counted short: nothing is lost
             expected.addAll(after);
             assertThat(decodeWhole(65536, stream)).as(bad).containsExactlyElementsOf(expected);
-            assertThat(errors).as(bad).containsExactly("BAD_OCTET_COUNT@" + before.length());
+            assertThat(errors).as(bad).containsExactly("BAD_OCTET_COUNT@0");
         }
     }
 
     @Test
-    void shortCountNotFollowedByAHeaderKeepsItsBytesAndResyncsAfterThem() {
-        // nothing consistent starts inside the counted bytes: the count is trusted, what follows it is the broken part
+    void shortCountNotFollowedByAHeaderIsExtendedToTheNextFrameStart() {
+        // nothing consistent starts inside the counted bytes, and nothing vouches for their end: the frame runs to the
+        // next consistent frame start (it used to be cut after 12 bytes, and a value there with it)
         List<String> expected = new ArrayList<>();
         String before = validFrames(1, expected);
         List<String> after = new ArrayList<>();
         String stream = before + "12 " + HEAD + "count short" + validFrames(28, after);
-        expected.add(HEAD.substring(0, 12));
+        expected.add(HEAD + "count short");
         expected.addAll(after);
-        assertThat(decodeWhole(65536, stream)).containsExactlyElementsOf(expected);
-        assertThat(errors).containsExactly("BAD_OCTET_COUNT@" + (before.length() + 3 + 12));
+        for (int chunking : CHUNKINGS) {
+            // the reads of one event-loop turn: a read ending right after the short count does not make it trusted
+            List<String> beforeEnd = decodeInReads(65536, stream, chunking, false);
+            assertThat(frames).as("chunking %d", chunking).containsExactlyElementsOf(expected);
+            assertThat(errors).as("chunking %d", chunking).containsExactly("BAD_OCTET_COUNT@" + before.length());
+            assertThat(beforeEnd).as("chunking %d: nothing waits for the end of the stream", chunking)
+                    .containsExactlyElementsOf(expected);
+        }
     }
 
     @Test
     void strayDigitsMakingAnOversizeCountDoNotSkipTheFramesAfter() {
+        // "999" + "43 <13>": the digits may be the end of the frame before (a short count): they stay with it
         List<String> expected = new ArrayList<>();
         String stream = validFrames(1, expected) + "999";
+        expected.set(0, expected.get(0) + "999");
         List<String> after = new ArrayList<>();
         stream += validFrames(28, after);
         expected.addAll(after);
         assertThat(decodeWhole(65536, stream)).containsExactlyElementsOf(expected);
-        assertThat(errors).containsExactly("BAD_OCTET_COUNT@46");
+        assertThat(errors).containsExactly("BAD_OCTET_COUNT@0");
     }
 
     @Test
@@ -208,6 +264,11 @@ class SyslogFrameDecoderTest {
      * of the stream is signalled; {@link #frames} then holds those after it too.
      */
     private List<String> decodeInReads(int maxFrameBytes, String stream, int chunking) {
+        return decodeInReads(maxFrameBytes, stream, chunking, true);
+    }
+
+    /** @param turnPerRead whether each read is an event-loop turn of its own (settled), or all reads are one turn */
+    private List<String> decodeInReads(int maxFrameBytes, String stream, int chunking, boolean turnPerRead) {
         frames.clear();
         errors.clear();
         byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
@@ -217,9 +278,13 @@ class SyslogFrameDecoderTest {
             int n = chunking == 0 ? bytes.length : chunking == 1 ? 1 : 1 + sizes.nextInt(300);
             n = Math.min(n, bytes.length - pos);
             decoder.feed(bytes, pos, n, listener);
+            if (turnPerRead) {
+                decoder.settle(listener);
+            }
             assertThat(decoder.pendingBytes()).isLessThanOrEqualTo(maxFrameBytes + 12);
             pos += n;
         }
+        decoder.settle(listener);
         List<String> beforeEnd = new ArrayList<>(frames);
         decoder.end(listener);
         return beforeEnd;
@@ -291,6 +356,7 @@ class SyslogFrameDecoderTest {
         for (String[] c : cases) {
             List<String> expected = new ArrayList<>();
             String before = validFrames(1, expected);
+            String first = expected.get(0);
             if (!c[1].isEmpty()) {
                 expected.add(frame1234);
             }
@@ -298,8 +364,14 @@ class SyslogFrameDecoderTest {
             for (int chunking : CHUNKINGS) {
                 decodeInReads(2048, stream, chunking);
                 String as = "'" + c[0] + "', chunking " + chunking;
-                assertThat(frames).as(as).containsExactlyElementsOf(expected);
-                assertThat(errors).as(as).containsExactly("BAD_OCTET_COUNT@" + before.length());
+                // The digits stay with the frame before (its count may have been short), unless a read ended right at
+                // that frame's counted end (nothing after it to doubt the count), or they read as an oversize header
+                // no shorter reading of which is consistent ("12345678 "): then they are a broken header
+                boolean kept = frames.get(0).equals(first + c[0].strip());
+                assertThat(frames.subList(1, frames.size())).as(as)
+                        .containsExactlyElementsOf(expected.subList(1, expected.size()));
+                assertThat(frames.get(0)).as(as).isIn(first, first + c[0].strip());
+                assertThat(errors).as(as).containsExactly("BAD_OCTET_COUNT@" + (kept ? 0 : before.length()));
             }
         }
     }
