@@ -57,6 +57,9 @@ public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final BatchConfig LOCAL_BATCH = new BatchConfig(5000, 4L << 20, 50L);
+    private static final long STATE_CHECK_MS = 1000;
+    /** How long a stop waits for in-flight batches while the buffer takes no appends. */
+    private static final Duration STUCK_DRAIN = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final PrometheusMeterRegistry registry;
@@ -74,6 +77,15 @@ public final class Daemon {
     private volatile boolean inputsOpen;
     /** Held from start to stop: no second daemon, and no keygen --force, on this state_dir meanwhile. */
     private StateDirLock stateLock;
+    /** A lock taken again on a re-created state_dir after the first one's file vanished (keeps a second daemon out). */
+    private StateDirLock relock;
+    private Path stateDir;
+    private Path bufferCursors;
+    private StateHealth stateHealth;
+    private long stateTimer = -1;
+    /** Set once the state dir's lock file was removed or replaced: forwarding stops, the daemon drains, then exits. */
+    private volatile String stateLost;
+    private final Promise<String> exitRequest = Promise.promise();
 
     private Daemon() {
         this.vertx = Vertx.vertx();
@@ -105,7 +117,9 @@ public final class Daemon {
 
     private void startAll(RedactdConfig config, DetectionPlan plan) throws StartException {
         Path stateDir = prepareStateDir(config.stateDir());
+        this.stateDir = stateDir;
         lockStateDir(stateDir);
+        stateHealth = new StateHealth(registry);
         String host = hostName();
         PipelineMetrics metrics = new PipelineMetrics(registry);
         List<Downstream> downstreams = new ArrayList<>();
@@ -116,6 +130,7 @@ public final class Daemon {
         }
         HashChain chain = config.integrity().enabled() ? openChain(config.integrity(), stateDir) : null;
         DiskBufferConfig bufferConfig = config.buffer().inStateDir(stateDir);
+        bufferCursors = Path.of(bufferConfig.path()).resolve("cursors");
         try {
             // Nothing is deleted before the chain has read it: the records it acknowledged beyond its committed head
             // may sit in segments every output already delivered.
@@ -153,6 +168,10 @@ public final class Daemon {
             await(in.start(), "input " + c.id() + " (" + c.type().name() + ") did not start");
         }
         inputsOpen = true;
+        stateTimer = vertx.setPeriodic(STATE_CHECK_MS, id -> vertx.executeBlocking(() -> {
+            checkState();
+            return null;
+        }, false));
         if (config.admin().enabled()) {
             admin = new AdminServer(vertx, registry, this::notReady, this::readyDetails);
             adminPort = await(admin.start(config.admin().host(), config.admin().port()),
@@ -216,7 +235,7 @@ public final class Daemon {
         return cs.stream().map(c -> c.id() + ":" + c.type().name()).collect(Collectors.joining(",", "[", "]"));
     }
 
-    private List<String> notReady() {
+    private List<String> componentsNotReady() {
         List<String> missing = new ArrayList<>();
         if (!inputsOpen) {
             missing.add("inputs");
@@ -238,19 +257,121 @@ public final class Daemon {
     }
 
     /**
+     * {@link #componentsNotReady} plus the state dir: failing state writes and a lost lock file. Only /readyz sees
+     * these, not the systemd watchdog ({@link #whileReady}): a restart does not make a read-only volume writable, and
+     * with the state dir lost it would throw away what the (unlinked) buffer still holds; that case ends in an exit of
+     * its own once the outputs have it.
+     */
+    List<String> notReady() {
+        List<String> missing = componentsNotReady();
+        String lost = stateLost;
+        if (lost != null) {
+            missing.add(lost);
+        }
+        if (fanOut != null) {
+            missing.addAll(fanOut.commitProblems());
+        }
+        if (stateHealth != null) {
+            missing.addAll(stateHealth.problems());
+        }
+        return missing;
+    }
+
+    /** Every second, off the event loop: are state writes working, and is the state dir's lock file still ours? */
+    synchronized void checkState() {
+        stateHealth.check();
+        if (stateLost != null || stateLock == null) {
+            if (stateLost != null && !exitRequest.future().isComplete() && caughtUpNow()) {
+                LOG.error("state_dir {}: every output has delivered what the buffer held; exiting so that the "
+                        + "supervisor starts redactd again on a fresh state_dir", stateDir);
+                exitRequest.tryComplete(stateLost);
+            }
+            return;
+        }
+        String lost = stateLock.lostReason();
+        if (lost != null) {
+            stateLost(lost);
+        }
+    }
+
+    /**
+     * The lock file vanished (state_dir deleted) or was replaced: fail closed. Another redactd may now lock a new file
+     * at that path and ship the same input, and the buffer's segments are unlinked files, so a restart now would lose
+     * what they hold that the outputs have not delivered. So: no input is acknowledged any more (the pipeline refuses
+     * batches; inputs back off and read them again after the restart), the lock is taken again on the path if it can
+     * be, the outputs go on delivering what the buffer holds, and once they have all of it the daemon asks to exit
+     * ({@link #exitRequested}) so its supervisor starts it clean. Re-creating the state in place instead would mean
+     * rewriting the buffer's undelivered segments, cursors and chain head into a directory something else just
+     * deleted: more to get wrong than a restart, which rebuilds all of it.
+     */
+    private void stateLost(String what) {
+        stateLost = "state_dir lost since " + java.time.Instant.ofEpochMilli(System.currentTimeMillis()) + " (" + what
+                + "): forwarding stopped, redactd exits once the outputs have delivered the buffer";
+        LOG.error("state_dir lock lost: {}. Another redactd could now start on {}, and the disk buffer's segments are "
+                + "deleted files: no input is acknowledged from now on, the outputs deliver what the buffer holds, then "
+                + "redactd exits (status 75) for its supervisor to restart it on a fresh state_dir", what, stateDir);
+        if (pipeline != null) {
+            pipeline.stopForwarding("state_dir lost (" + what + ")");
+        }
+        try {
+            // The buffer's cursor directory too: cursor commits then work again in the new directory, so the outputs'
+            // progress is recorded (the exit waits for it), and the restart finds the cursors at the buffer's end.
+            Files.createDirectories(bufferCursors);
+            relock = StateDirLock.tryAcquire(stateDir);
+            if (relock == null) {
+                LOG.error("state_dir {} is locked by another redactd now ({})", stateDir, StateDirLock.holder(stateDir));
+            }
+        } catch (IOException e) {
+            LOG.warn("state_dir {} cannot be locked again: {}", stateDir, e.getClass().getSimpleName());
+        }
+    }
+
+    /** Every output has delivered everything in the buffer (its cursor committed at the end). */
+    private boolean caughtUpNow() {
+        if (fanOut == null) {
+            return true;
+        }
+        for (Output o : outputs) {
+            if (fanOut.buffer().cursor(o.id()).lagBytes() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Completes with the reason when the daemon cannot go on and should be restarted by its supervisor (the state
+     * dir was lost: see {@link #stateLost}); the caller then stops it and exits non-zero. Never completes otherwise.
+     */
+    public Future<String> exitRequested() {
+        return exitRequest.future();
+    }
+
+    /**
      * Drains: inputs stop reading and wait for their in-flight batches (then commit positions), the pipeline empties,
      * outputs flush and close. Bounded by {@code timeout}; what cannot finish in time is logged, never hidden.
      */
     public void stop(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         inputsOpen = false;
+        vertx.cancelTimer(stateTimer);
+        // While the buffer takes no appends (a full disk, a failed fsync), batches in flight cannot be written: waiting
+        // the whole drain timeout for them only delays the stop (12 s, with the inputs retrying into a closed buffer).
+        // They were never acknowledged, so their inputs read them again at the next start.
+        long drainDeadline = deadline;
+        String stuck = fanOut == null ? null : fanOut.problem();
+        if (stuck != null) {
+            drainDeadline = Math.min(deadline, System.nanoTime() + STUCK_DRAIN.toNanos());
+            LOG.warn("stopping while the {}: batches in flight are not written, their inputs read them again at the "
+                    + "next start", stuck);
+        }
         List<Future<Void>> stops = new ArrayList<>();
         for (Input in : inputs) {
             stops.add(in.stop());
         }
-        awaitQuietly(Future.join(stops).mapEmpty(), deadline, "inputs did not stop");
+        awaitQuietly(Future.join(stops).mapEmpty(), drainDeadline, "inputs did not stop");
         if (pipeline != null) {
-            awaitQuietly(pipeline.drain(), deadline, "pipeline did not drain");
+            awaitQuietly(pipeline.drain(), drainDeadline, "pipeline did not drain");
         }
         if (alerts != null) {
             // Open windows are summarized and written before the outputs close; a dead target gets a short grace.
@@ -262,7 +383,7 @@ public final class Daemon {
             awaitQuietly(pipeline.drain(), deadline, "pipeline did not drain the alert events");
         }
         if (delivery != null) {
-            awaitQuietly(delivery.close(), deadline, "integrity chain did not seal");
+            awaitQuietly(delivery.close(), stuck != null ? drainDeadline : deadline, "integrity chain did not seal");
         }
         if (fanOut != null) {
             // What is buffered and not yet delivered stays in the buffer for the next start; outputs that can deliver
@@ -280,6 +401,13 @@ public final class Daemon {
             awaitQuietly(pipeline.close(), deadline, "detection workers did not stop");
         }
         awaitQuietly(vertx.close(), deadline, "vert.x did not close");
+        if (relock != null) {
+            try {
+                relock.close();
+            } catch (IOException e) {
+                LOG.warn("state_dir lock not released: {}", e.getClass().getSimpleName());
+            }
+        }
         if (stateLock != null) {
             try {
                 stateLock.close();
@@ -339,7 +467,7 @@ public final class Daemon {
      */
     public void whileReady(Duration interval, Runnable action) {
         vertx.setPeriodic(Math.max(1, interval.toMillis()), id -> {
-            if (notReady().isEmpty()) {
+            if (componentsNotReady().isEmpty()) {
                 vertx.executeBlocking(() -> {
                     action.run();
                     return null;

@@ -20,10 +20,15 @@ public final class StateDirLock implements AutoCloseable {
 
     private final FileChannel channel;
     private final FileLock lock;
+    private final Path file;
+    /** Device and inode of the file locked ({@code BasicFileAttributes.fileKey}), to notice it was removed or replaced. */
+    private final Object fileKey;
 
-    private StateDirLock(FileChannel channel, FileLock lock) {
+    private StateDirLock(FileChannel channel, FileLock lock, Path file, Object fileKey) {
         this.channel = channel;
         this.lock = lock;
+        this.file = file;
+        this.fileKey = fileKey;
     }
 
     /** Takes the lock, or returns null when another process (or this one) holds it. */
@@ -43,11 +48,45 @@ public final class StateDirLock implements AutoCloseable {
         // The holder's pid, for the operator's message only; the lock, not the text, is what counts.
         ch.truncate(0);
         ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-        return new StateDirLock(ch, l);
+        Path file = stateDir.resolve(FILE);
+        Object key;
+        try {
+            key = fileKeyOf(file);
+        } catch (IOException e) {
+            l.release();
+            ch.close();
+            throw e;
+        }
+        return new StateDirLock(ch, l, file, key);
     }
 
     /** What {@link #tryAcquireExisting} returns when another process holds the lock. */
-    public static final StateDirLock HELD = new StateDirLock(null, null);
+    public static final StateDirLock HELD = new StateDirLock(null, null, null, null);
+
+    /**
+     * Null while the lock file at the path is still the file this lock holds; else what happened to it. A lock only
+     * guards the file it was taken on: once {@code rm -rf state_dir} (a cleanup job, a hostPath re-created under a
+     * pod) or a replacement took it away, a second daemon can lock a new file at the same path and start beside this
+     * one. Cheap (one stat): meant to be called every few seconds.
+     */
+    public String lostReason() {
+        if (fileKey == null) {
+            return null; // HELD, or a file system without file keys: nothing to compare
+        }
+        try {
+            Object now = fileKeyOf(file);
+            return fileKey.equals(now) ? null : file + " was replaced by another file (state_dir re-created?)";
+        } catch (java.nio.file.NoSuchFileException e) {
+            return file + " was removed (state_dir deleted?)";
+        } catch (IOException e) {
+            return null; // cannot tell (not a removal): the next check looks again
+        }
+    }
+
+    private static Object fileKeyOf(Path file) throws IOException {
+        return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+    }
 
     /**
      * For tools run beside the daemon: takes the lock only if a daemon ever created the lock file (null when there is

@@ -21,6 +21,28 @@ public final class FillingDisk {
     private final AtomicInteger refusals = new AtomicInteger();
     private final AtomicInteger truncateFailures = new AtomicInteger();
     private volatile boolean failTruncate;
+    /**
+     * {@link #ofCapacity}: the disk's size, and the bytes each open channel's file holds; space comes back when a file
+     * is cut or its channel closed (the buffer closes a segment and then deletes it). -1: the plain free-bytes count.
+     */
+    private final long capacity;
+    private final java.util.Map<Channel, Long> held = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public FillingDisk() {
+        this(-1);
+    }
+
+    private FillingDisk(long capacity) {
+        this.capacity = capacity;
+    }
+
+    /**
+     * A disk of {@code bytes} shared by the files whose channels it wrapped, as a small tmpfs: a file holds its size
+     * while its channel is open, truncating or closing (then deleting) it gives the space back.
+     */
+    public static FillingDisk ofCapacity(long bytes) {
+        return new FillingDisk(bytes);
+    }
 
     /** From now on writes may store {@code bytes} more in all (across every channel of this disk). */
     public void limit(long bytes) {
@@ -53,6 +75,12 @@ public final class FillingDisk {
 
     /** Takes up to {@code wanted} bytes of the free space; 0 when none is left. */
     private long take(long wanted) {
+        if (capacity >= 0) {
+            synchronized (held) {
+                long used = held.values().stream().mapToLong(Long::longValue).sum();
+                return Math.max(0, Math.min(wanted, capacity - used));
+            }
+        }
         while (true) {
             long left = free.get();
             long granted = Math.min(left, wanted);
@@ -72,6 +100,22 @@ public final class FillingDisk {
 
         Channel(FileChannel delegate) {
             this.delegate = delegate;
+            if (capacity >= 0) {
+                try {
+                    held.put(this, delegate.size());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+
+        /** Capacity mode: the file now holds its current size. */
+        private void account() throws IOException {
+            if (capacity >= 0 && delegate.isOpen()) {
+                synchronized (held) {
+                    held.put(this, delegate.size());
+                }
+            }
         }
 
         @Override
@@ -84,6 +128,7 @@ public final class FillingDisk {
             part.limit(part.position() + (int) granted);
             int n = delegate.write(part);
             src.position(src.position() + n);
+            account();
             return n;
         }
 
@@ -120,6 +165,7 @@ public final class FillingDisk {
             part.limit(part.position() + (int) granted);
             int n = delegate.write(part, position);
             src.position(src.position() + n);
+            account();
             return n;
         }
 
@@ -130,6 +176,7 @@ public final class FillingDisk {
                 throw new IOException("Read-only file system");
             }
             delegate.truncate(size);
+            account();
             return this;
         }
 
@@ -196,6 +243,7 @@ public final class FillingDisk {
 
         @Override
         protected void implCloseChannel() throws IOException {
+            held.remove(this);
             delegate.close();
         }
     }

@@ -74,9 +74,14 @@ final class RunCommand implements Callable<Integer> {
             }
             systemd.ready();
             systemd.watchdogInterval().ifPresent(interval -> daemon.whileReady(interval, systemd::watchdog));
+            daemon.exitRequested().onSuccess(reason -> signals.release());
             signals.await();
             systemd.stopping();
             daemon.stop(DRAIN_TIMEOUT);
+            if (daemon.exitRequested().isComplete()) {
+                // EX_TEMPFAIL: the unit's Restart=on-failure (or the kubelet) starts it again on a fresh state_dir
+                throw new CliFailure(75, daemon.exitRequested().result());
+            }
             return 0;
         }
     }

@@ -64,6 +64,11 @@ final class Signals {
         stop.countDown();
     }
 
+    /** Ends {@link #await} as a stop signal would, for a daemon that asked to exit on its own (not a signal). */
+    void release() {
+        stop.countDown();
+    }
+
     void onReload(Runnable action) {
         this.onReload = action;
     }

@@ -120,6 +120,18 @@ public final class BufferedFanOut implements Output {
         return buffer.problem();
     }
 
+    /** One line per output whose cursor commits fail ({@link CursorPump#commitProblem}), for /readyz; empty if none. */
+    public List<String> commitProblems() {
+        List<String> problems = new ArrayList<>(0);
+        for (CursorPump pump : pumps) {
+            String problem = pump.commitProblem();
+            if (problem != null) {
+                problems.add("output " + pump.outputId() + " " + problem);
+            }
+        }
+        return problems;
+    }
+
     public List<CursorPump> pumps() {
         return List.copyOf(pumps);
     }

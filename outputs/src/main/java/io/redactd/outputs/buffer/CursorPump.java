@@ -47,6 +47,9 @@ public final class CursorPump {
     /** A retry of a failed commit is scheduled (one at a time), and how many commits failed in a row. */
     private boolean commitRetryArmed;
     private int commitFailures;
+    /** Since when (epoch ms) cursor commits fail, 0 while they work, and the last error: for /readyz. */
+    private volatile long commitFailingSince;
+    private volatile String commitError;
 
     CursorPump(Vertx vertx, Context context, DiskBuffer buffer, BufferCursor cursor, Output output, BatchConfig batch,
                MeterRegistry registry) {
@@ -206,6 +209,10 @@ public final class CursorPump {
             if (result.failed()) {
                 LOG.error("output {}: committing its buffer position failed (retried): {}", output.id(),
                         result.cause().getMessage());
+                if (commitFailingSince == 0) {
+                    commitFailingSince = System.currentTimeMillis();
+                }
+                commitError = result.cause().getClass().getSimpleName() + ": " + result.cause().getMessage();
                 toCommit = Math.max(toCommit, position);
                 commitFailures++;
                 if (!commitRetryArmed) {
@@ -219,11 +226,23 @@ public final class CursorPump {
                 }
             } else {
                 commitFailures = 0;
+                commitFailingSince = 0;
                 if (toCommit >= 0) {
                     commit(-1);
                 }
             }
         });
+    }
+
+    /**
+     * Null while cursor commits work; else why not and since when (the state directory's path and the I/O error, no
+     * event data). Deliveries go on meanwhile, but a restart would deliver again everything since the last commit
+     * that worked.
+     */
+    public String commitProblem() {
+        long since = commitFailingSince;
+        return since == 0 ? null : "cannot commit its buffer position since " + java.time.Instant.ofEpochMilli(since)
+                + " (" + commitError + ")";
     }
 
     private void retryLater(Runnable action) {

@@ -56,6 +56,8 @@ public final class DiskBuffer implements AutoCloseable {
     private static final long RETRY_MIN_MS = 100;
     private static final long RETRY_MAX_MS = 5_000;
     private static final long REMINDER_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** A stall is logged once it lasted this long (problem() and the gauge say so at once). */
+    private static final long STALL_LOG_GRACE_MS = 1_000;
     private static final int WRITE_BUFFER_BYTES = 1 << 20;
 
     private final DiskBufferConfig config;
@@ -106,6 +108,10 @@ public final class DiskBuffer implements AutoCloseable {
     private boolean dirty;
     private long lastStallLogNanos;
     private long stallWaitMs = RETRY_MIN_MS;
+    /** The current stall was logged (it outlasted {@link #STALL_LOG_GRACE_MS}): its end is logged too. */
+    private boolean stallLogged;
+    /** A delivered active segment was rolled away to free disk space (logged as a warning the first time only). */
+    private boolean rolledOnFullDisk;
 
     /** {@code future} completes with {@code end}, the position just after the append's last record. */
     private static final class PendingAppend {
@@ -434,6 +440,10 @@ public final class DiskBuffer implements AutoCloseable {
         lock.lock();
         try {
             removed = reclaimLocked();
+            Segment current = active;
+            if (stall != null && current != null && minCommitted() >= current.end()) {
+                spaceFreed.signalAll(); // a writer stalled on a full disk may now roll the active segment away
+            }
         } finally {
             lock.unlock();
         }
@@ -711,10 +721,15 @@ public final class DiskBuffer implements AutoCloseable {
                 }
                 done = 0;
                 Segment segment = active;
-                awaitDisk(e, () -> {
+                Repair cut = () -> {
                     segment.channel.truncate(segment.size);
                     segment.channel.position(segment.size);
-                });
+                };
+                if (cutAndRollIfConsumed(cut)) {
+                    continue; // the space the buffer held itself is back: no stall to report
+                }
+                awaitDisk(e, cut);
+                rollIfConsumed();
             }
         }
         diskWorks();
@@ -722,6 +737,62 @@ public final class DiskBuffer implements AutoCloseable {
         endPosition = active.end();
         writtenBytes += total;
         dirty = true;
+    }
+
+    /** Cuts the failed write off and rolls if {@link #rollIfConsumed} can; false (not stalled yet) if either fails. */
+    private boolean cutAndRollIfConsumed(Repair cut) {
+        try {
+            cut.run();
+            return rollIfConsumed();
+        } catch (IOException e) {
+            return false; // awaitDisk retries the cut and reports the stall
+        }
+    }
+
+    /**
+     * On the writer, while the disk refuses writes: if every cursor has passed the whole active segment (and no
+     * {@link #retain} range holds it), rolls to a new, empty segment at the same position and deletes the old one, so
+     * the space the buffer itself holds comes back. Otherwise a state directory smaller than one segment (a small
+     * {@code /var/lib}, a nearly full node) would wait forever: only closed segments are ever reclaimed, and the active
+     * one was what filled the disk. The records being written keep their positions (the new segment's base is the old
+     * one's end), and the new file exists before the old is deleted, so a crash in between leaves either both (the old
+     * one is reclaimed at the next open) or the new one alone with every cursor at its base. Returns whether it rolled.
+     */
+    private boolean rollIfConsumed() throws IOException {
+        Segment full = active;
+        lock.lock();
+        try {
+            if (closing || full.size == 0 || minCommitted() < full.end()
+                    || retainFrom < retainTo && full.end() > retainFrom && full.base < retainTo) {
+                return false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        Path path = directory.resolve(Segment.fileName(full.end()));
+        FileChannel channel;
+        try {
+            channel = opener.open(path);
+        } catch (IOException e) {
+            return false; // not even an empty file fits: still stalled, the next round tries again
+        }
+        Segment next = new Segment(full.end(), path, channel, 0);
+        segments.put(next.base, next);
+        forceDirectory(directory);
+        active = next;
+        dirty = false; // what is unsynced is in the segment about to go, which no one needs any more
+        endPosition = next.end();
+        if (!rolledOnFullDisk) {
+            rolledOnFullDisk = true;
+            LOG.warn("buffer segment {} filled the disk at {} bytes (segment_bytes {}) and every output has all of it: "
+                    + "deleted, writing goes on in a new one; the state volume has less free space than a segment, "
+                    + "so this repeats (lower buffer.segment_bytes to keep it from filling the disk)",
+                    full.path.getFileName(), full.size, config.segmentBytes());
+        } else {
+            LOG.debug("buffer segment {} filled the disk and every output has all of it: deleted", full.path.getFileName());
+        }
+        reclaim();
+        return true;
     }
 
     /** The buffer closed while the disk refused writes: what the writer holds unwritten is given up (not acknowledged). */
@@ -745,16 +816,11 @@ public final class DiskBuffer implements AutoCloseable {
         String error = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         if (stall == null) {
             stall = new WriteStall(error, System.currentTimeMillis());
-            lastStallLogNanos = System.nanoTime();
-            LOG.error("buffer cannot write ({}); appends wait (inputs are paused) and are written once the disk takes "
-                    + "them again", error);
-        } else if (System.nanoTime() - lastStallLogNanos >= REMINDER_NANOS) {
-            lastStallLogNanos = System.nanoTime();
-            LOG.warn("buffer still cannot write since {} ({}); appends are waiting",
-                    java.time.Instant.ofEpochMilli(stall.sinceMillis()), error);
+            stallLogged = false;
         }
         boolean repaired = repair == null;
         while (true) {
+            logStall(error);
             if (!repaired) {
                 try {
                     repair.run();
@@ -785,14 +851,37 @@ public final class DiskBuffer implements AutoCloseable {
         }
     }
 
+    /**
+     * Logs the stall once it has lasted {@link #STALL_LOG_GRACE_MS}, then a reminder a minute. Not at once: on a disk
+     * smaller than a segment every roll starts with a failed write and a short wait for the outputs' cursor commits
+     * ({@link #rollIfConsumed}); an ERROR and an INFO for each would be noise.
+     */
+    private void logStall(String error) {
+        WriteStall s = stall;
+        if (!stallLogged) {
+            if (System.currentTimeMillis() - s.sinceMillis() >= STALL_LOG_GRACE_MS) {
+                stallLogged = true;
+                lastStallLogNanos = System.nanoTime();
+                LOG.error("buffer cannot write since {} ({}); appends wait (inputs are paused) and are written once "
+                        + "the disk takes them again", java.time.Instant.ofEpochMilli(s.sinceMillis()), error);
+            }
+        } else if (System.nanoTime() - lastStallLogNanos >= REMINDER_NANOS) {
+            lastStallLogNanos = System.nanoTime();
+            LOG.warn("buffer still cannot write since {} ({}); appends are waiting",
+                    java.time.Instant.ofEpochMilli(s.sinceMillis()), error);
+        }
+    }
+
     /** On the writer, after a write worked: ends a stall, once. */
     private void diskWorks() {
         WriteStall s = stall;
         if (s != null) {
             stall = null;
             stallWaitMs = RETRY_MIN_MS;
-            LOG.info("buffer writes work again after {} s; waiting appends go on",
-                    (System.currentTimeMillis() - s.sinceMillis()) / 1000);
+            if (stallLogged) {
+                LOG.info("buffer writes work again after {} s; waiting appends go on",
+                        (System.currentTimeMillis() - s.sinceMillis()) / 1000);
+            }
         }
     }
 
@@ -882,10 +971,14 @@ public final class DiskBuffer implements AutoCloseable {
         }
     }
 
-    private IllegalStateException closedError() {
+    private BufferClosedException closedError() {
         Throwable failure = syncFailure;
-        return failure == null ? new IllegalStateException("buffer is closed")
-                : new IllegalStateException("buffer stopped after a failed fsync: " + failure, failure);
+        if (failure != null) {
+            return new BufferClosedException("buffer stopped after a failed fsync: " + failure, failure);
+        }
+        WriteStall s = stall;
+        return new BufferClosedException(s == null ? "buffer is closed: the batch was not written"
+                : "buffer closed while the disk refused writes (" + s.error() + "): the batch was not written", null);
     }
 
     static void forceDirectory(Path directory) {

@@ -495,4 +495,84 @@ class DiskBufferTest {
             assertThat(readAll(reopened.cursor("out"))).isEqualTo(expected);
         }
     }
+
+    /** A disk of {@code capacity} bytes holding every segment file (a small tmpfs state dir). */
+    private DiskBuffer onSmallDisk(FillingDisk disk, long segmentBytes) throws IOException {
+        return DiskBuffer.openOn(config(1 << 20, segmentBytes, "interval"), List.of("out"),
+                path -> disk.wrap(FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE)));
+    }
+
+    /** Appends while the output reads and commits all it can, until the append is written (or 10 s pass). */
+    private static void appendWhileDelivering(DiskBuffer buffer, List<byte[]> batch, List<String> delivered)
+            throws Exception {
+        BufferCursor out = buffer.cursor("out");
+        CompletableFuture<Void> written = buffer.append(batch);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            delivered.addAll(readAll(out));
+            out.commit(out.readPosition());
+            try {
+                written.get(20, TimeUnit.MILLISECONDS);
+                break;
+            } catch (java.util.concurrent.TimeoutException e) {
+                assertThat(System.nanoTime()).as("append still waiting for disk space: %s", buffer.problem())
+                        .isLessThan(deadline);
+            }
+        }
+        delivered.addAll(readAll(out));
+        out.commit(out.readPosition());
+    }
+
+    @Test
+    void aDiskSmallerThanOneSegmentRollsTheDeliveredActiveSegmentAwayInsteadOfWaitingForever() throws Exception {
+        // 64 KiB segments on an 8 KiB disk (the default 64 MiB segments on an 8 MB tmpfs): the active segment alone
+        // fills the disk while the output has every record of it. Only closed segments used to be reclaimed.
+        FillingDisk disk = FillingDisk.ofCapacity(8192);
+        List<String> expected = new ArrayList<>();
+        List<String> delivered = new ArrayList<>();
+        long end;
+        try (DiskBuffer buffer = onSmallDisk(disk, 64 << 10)) {
+            for (int round = 0; round < 40; round++) { // ~120 KB of records through an 8 KiB disk
+                List<byte[]> batch = docs(round * 50, 50);
+                batch.forEach(d -> expected.add(new String(d, StandardCharsets.UTF_8)));
+                appendWhileDelivering(buffer, batch, delivered);
+            }
+            assertThat(disk.refusals()).as("the disk filled up").isPositive();
+            assertThat(delivered).isEqualTo(expected); // in order, each once, no torn record
+            assertThat(buffer.problem()).isNull();
+            assertThat(segmentBytesOnDisk()).isLessThanOrEqualTo(8192);
+            end = buffer.endPosition();
+        }
+        // Positions survive the rolls: the cursor is at the end, nothing is read twice, the next append follows on.
+        try (DiskBuffer reopened = DiskBuffer.open(config(1 << 20, 64 << 10, "interval"), List.of("out"))) {
+            assertThat(reopened.tornTailsTruncated()).isZero();
+            assertThat(reopened.endPosition()).isEqualTo(end);
+            assertThat(readAll(reopened.cursor("out"))).isEmpty();
+            reopened.append(docs(5000, 1)).get(5, TimeUnit.SECONDS);
+            assertThat(readAll(reopened.cursor("out"))).singleElement().asString().contains("\"seq\":5000,");
+        }
+    }
+
+    @Test
+    void aFullActiveSegmentIsNotRolledAwayWhileACursorOrTheRetainedRangeStillNeedsIt() throws Exception {
+        FillingDisk disk = FillingDisk.ofCapacity(4096);
+        try (DiskBuffer buffer = onSmallDisk(disk, 64 << 10)) {
+            BufferCursor out = buffer.cursor("out");
+            buffer.append(docs(0, 50)).get(5, TimeUnit.SECONDS); // ~3 KB
+            List<String> first = readAll(out);
+            out.commit(out.readPosition());
+            buffer.retain(0, Long.MAX_VALUE); // the chain's head does not cover these yet
+            CompletableFuture<Void> held = buffer.append(docs(50, 50));
+            waitFor("the disk to refuse a write", () -> buffer.problem() != null);
+            int refusals = disk.refusals();
+            waitFor("two more attempts", () -> disk.refusals() >= refusals + 2);
+            assertThat(held).isNotDone();
+            assertThat(buffer.segmentCount()).isOne();
+            buffer.retain(buffer.endPosition(), Long.MAX_VALUE); // the head commit covered them: now it may go
+            held.get(10, TimeUnit.SECONDS);
+            assertThat(first).hasSize(50);
+            assertThat(readAll(out)).hasSize(50).first().asString().contains("\"seq\":50,");
+        }
+    }
 }
