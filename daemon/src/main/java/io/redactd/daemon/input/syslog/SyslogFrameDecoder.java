@@ -265,11 +265,22 @@ public final class SyslogFrameDecoder {
             if (doubt == UNKNOWN && !eof && !settling && end - start < maxFrameBytes + HEADER_ROOM) {
                 return false; // decided once more of the next frame is here, or when the turn's reads are done
             }
+            if (doubt == GLUED) {
+                return suspect(listener); // the resync finds the next header where its digits really start
+            }
             unvouched = doubt == YES;
         }
         if (unvouched) {
-            if (findFrameStart(start + 1, bodyEnd, false) >= 0) {
+            // A count 1-3 bytes too long swallows the first digits of the next header (`...8714` + `5` of `56 <13>`),
+            // whose `<` then lies just past this body: a candidate whose digits start inside the body counts too, or
+            // those digits would be glued to the value that ends this frame and hide it from its detector.
+            boolean canWait = !eof && !settling && end - start < maxFrameBytes + HEADER_ROOM;
+            int inside = findFrameStart(start + 1, bodyEnd + HEADER_ROOM, canWait, bodyEnd, false);
+            if (inside >= 0) {
                 return suspect(listener);
+            }
+            if (inside == WAIT) {
+                return false; // such a frame has not fully arrived: decided by the next read, or at settle
             }
             // Nothing consistent starts inside: the count may be short (characters counted instead of UTF-8 bytes, a
             // relay that rewrote the message), and a body cut there would end in the middle of a value that then no
@@ -355,6 +366,7 @@ public final class SyslogFrameDecoder {
      * the hot path; the readings only when that fails (about once per read: the frame its end has not arrived for).
      */
     private int nextHeaderDoubtful(int p) {
+        int after = p;
         while (p < end && isFiller(buf[p])) {
             p++;
         }
@@ -362,15 +374,19 @@ public final class SyslogFrameDecoder {
         while (q < end && isDigit(buf[q])) {
             q++;
         }
+        // when the body ends in a digit, that digit may be the next header's first (a count too long, below)
+        boolean gluedDigit = p == after && after - 1 > start && isDigit(buf[after - 1]);
         if (q == p || q + 1 >= end) {
-            return NO; // nothing, or a header still arriving: judged by the end of the bytes so far, as before
+            // nothing, or a header still arriving: judged by the end of the bytes so far, as before
+            return q > p && gluedDigit ? UNKNOWN : NO;
         }
         long count = parseCount(p, q);
         if (count > maxFrameBytes && bodyStart == BODY_LT && buf[q + 1] != '<') {
             return YES; // "714 and then...": a huge count whose body is no frame's proves nothing for the one before
         }
         int full = (int) Math.min(q + 1 + count, Integer.MAX_VALUE);
-        if (count <= maxFrameBytes && full <= end && (nextLooksLikeFrame(full) || framesWithoutPriFollow(full))) {
+        if (count <= maxFrameBytes && full <= end && (nextLooksLikeFrame(full) || framesWithoutPriFollow(full))
+                && (!gluedDigit || nextFrameStart(full) == YES)) {
             return NO;
         }
         boolean undetermined = false;
@@ -386,6 +402,24 @@ public final class SyslogFrameDecoder {
                 } else if (nextLooksLikeFrame((int) frameEnd)) {
                     return YES;
                 }
+            }
+        }
+        // The other way round: a count 1-3 bytes too long took the first digits of the next header into its body
+        // (`...8714` + `5`, then `2 <13>`), so what follows reads as a header `2 <`. A longer reading through the
+        // body's last digits (`52`) whose frame is consistent does not vouch for this count either.
+        for (int c = after - 1; gluedDigit && c > start && after - c < MAX_COUNT_DIGITS && isDigit(buf[c]); c--) {
+            if (buf[c] == '0') {
+                continue;
+            }
+            long longer = parseCount(c, q);
+            if (longer > maxFrameBytes) {
+                break;
+            }
+            long frameEnd = q + 1 + longer;
+            if (frameEnd > end) {
+                undetermined = true;
+            } else if (nextLooksLikeFrame((int) frameEnd)) {
+                return GLUED;
             }
         }
         return undetermined ? UNKNOWN : NO;
@@ -849,6 +883,8 @@ public final class SyslogFrameDecoder {
     private static final int NO = 0;
     private static final int YES = 1;
     private static final int UNKNOWN = 2;
+    /** {@link #nextHeaderDoubtful}: the next header's first digits are this body's last ones (a count too long). */
+    private static final int GLUED = 3;
 
     /**
      * A stricter {@link #nextLooksLikeFrame}: the next frame's {@code <} must open a PRI ({@code 43 <13>}), and a start

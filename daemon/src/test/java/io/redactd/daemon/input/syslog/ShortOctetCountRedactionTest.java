@@ -115,6 +115,57 @@ class ShortOctetCountRedactionTest {
         }
     }
 
+    /**
+     * The tester's CRITICAL-2: a count 1-3 bytes too long (a sender that counted a trailing LF it did not send) took
+     * the first digits of the next header into the body, glued them to the value that ends it ({@code 536-22-87145},
+     * {@code 411111111111111151}), which then matched no detector and went out raw, and the next frame was lost. The
+     * frame with the wrong count may be lost (it is counted); its value must never be forwarded, and the frames after
+     * it must all arrive.
+     */
+    @Test
+    void aCountTooLongNeverGluesTheNextHeadersDigitsToAValue() {
+        Redactor redactor = DetectionPlan.compile(DetectionSettings.defaults()).newRedactor();
+        SyslogParser parser = new SyslogParser(Clock.systemUTC());
+        String[][] cases = {{"CE1", "ssn 536-22-8714", "536-22-8714"}, {"CE2", "card 4111111111111111", "4111111111111111"},
+                {"CE4", "card 4111 1111 1111 1111", "4111 1111 1111 1111"},
+                {"CE5", "mail jane.doe@example.org", "jane.doe@example.org"}};
+        for (String[] t : cases) {
+            for (int extra = 1; extra <= 3; extra++) {
+                String first = "<13>1 2026-12-07T10:00:00Z h app - - - " + t[0] + " " + t[1];
+                String second = "<13>1 2026-12-07T10:00:00Z h app - - - " + t[0] + "-2 second";
+                String third = "<13>1 2026-12-07T10:00:00Z h app - - - " + t[0] + "-3 third";
+                byte[] stream = ((first.length() + extra) + " " + first + second.length() + " " + second
+                        + third.length() + " " + third).getBytes(StandardCharsets.UTF_8);
+                for (int split = 0; split <= stream.length; split++) {
+                    List<String> messages = new ArrayList<>();
+                    SyslogFrameDecoder decoder = new SyslogFrameDecoder(8192);
+                    SyslogFrameDecoder.Listener listener = new SyslogFrameDecoder.Listener() {
+                        @Override
+                        public void frame(byte[] buffer, int offset, int length) {
+                            messages.add(redacted(redactor, parser, buffer, offset, length));
+                        }
+
+                        @Override
+                        public void cutFrame(byte[] buffer, int offset, int length, byte[] after) {
+                            messages.add(redacted(redactor, parser, buffer, offset, length));
+                        }
+
+                        @Override
+                        public void malformed(SyslogFrameDecoder.Malformation kind, long streamOffset) {
+                        }
+                    };
+                    decoder.feed(stream, 0, split, listener);
+                    decoder.feed(stream, split, stream.length - split, listener);
+                    decoder.settle(listener);
+                    decoder.end(listener);
+                    String as = t[0] + " count +" + extra + " split at " + split + ": " + messages;
+                    assertThat(String.join("\n", messages)).as(as).doesNotContain(t[2]);
+                    assertThat(messages).as(as).contains(t[0] + "-2 second", t[0] + "-3 third");
+                }
+            }
+        }
+    }
+
     private static String type(String tag) {
         return switch (tag) {
             case "E01" -> "SSN";
