@@ -68,10 +68,16 @@ public final class FileInput implements Input {
     private final EventSink sink;
     private final LogThrottle splitLog = new LogThrottle(1000);
     private final LogThrottle unparsedLog = new LogThrottle(1000);
+    /** Out of descriptors: said once a minute while it lasts (a scan runs every second). */
+    private final LogThrottle fdLog = new LogThrottle(60_000);
     private final Checkpoints checkpoints;
     private final FileInputMetrics metrics;
     private final Discovery discovery;
     private final long rotateWaitNanos;
+    private final FdBudget fds;
+    private final Runnable releaseFd;
+    /** The read buffer of the reading thread, shared by all its files (see {@link ReadBuffer}). */
+    private final ReadBuffer chunk = new ReadBuffer();
 
     /** Open files by device:inode. Structure changed by the reading thread only. */
     private final Map<String, FileSource> sources = new ConcurrentHashMap<>();
@@ -98,6 +104,8 @@ public final class FileInput implements Input {
     private final java.util.concurrent.atomic.AtomicLong discoveries = new java.util.concurrent.atomic.AtomicLong();
     private final Set<Path> watchedDirs = new HashSet<>();
     private final Set<Path> openProblems = new HashSet<>();
+    /** Matched files the last scan could not open for want of descriptors (reading thread). */
+    private int waitingFiles;
 
     // Event-loop context.
     private Context ctx;
@@ -125,6 +133,12 @@ public final class FileInput implements Input {
      * @throws IllegalArgumentException if the config is invalid (the message lists every problem with its key)
      */
     public FileInput(Vertx vertx, FileInputConfig config, EventSink sink, Path stateDir, MeterRegistry registry) {
+        this(vertx, config, sink, stateDir, registry, FdBudget.process());
+    }
+
+    /** @param fds the open-file budget this input draws on (the process's, except in tests) */
+    FileInput(Vertx vertx, FileInputConfig config, EventSink sink, Path stateDir, MeterRegistry registry,
+              FdBudget fds) {
         List<String> problems = new ArrayList<>(config.validate());
         if (config.id() == null || config.id().isBlank()) {
             problems.add(0, "id: must not be empty");
@@ -136,7 +150,9 @@ public final class FileInput implements Input {
         this.config = config;
         this.sink = sink;
         this.checkpoints = new Checkpoints(stateDir, config.id(), sink::shown);
-        this.metrics = new FileInputMetrics(registry, config.id());
+        this.fds = fds;
+        this.releaseFd = fds::release;
+        this.metrics = new FileInputMetrics(registry, config.id(), this::tailLagBytes);
         this.discovery = new Discovery(config.paths(), config.exclude(), (path, reason) -> {
             LOG.warn("file input '{}': cannot read {} ({}); it is skipped until this is fixed", config.id(),
                     shown(path), reason.replace('_', ' '));
@@ -239,12 +255,20 @@ public final class FileInput implements Input {
     }
 
     public Map<String, Long> tailLagByPath() {
-        return metrics.lagByPath();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (FileSource s : sources.values()) {
+            out.merge(s.path().toString(), s.lag, Long::sum);
+        }
+        return out;
     }
 
-    /** Bytes not yet acknowledged, over all open files (feed for {@code redactd.input.lag.bytes}). */
+    /** Bytes not yet acknowledged, over all open files (feeds {@code redactd.file.tail.lag.bytes}). */
     public long tailLagBytes() {
-        return metrics.totalLag();
+        long sum = 0;
+        for (FileSource s : sources.values()) {
+            sum += s.lag;
+        }
+        return sum;
     }
 
     /**
@@ -565,6 +589,10 @@ public final class FileInput implements Input {
         final List<Produced> batches = new ArrayList<>();
         boolean more;
         boolean changed;
+        /** The budget (or the system) refused a descriptor during this scan: the other new files wait too. */
+        boolean outOfDescriptors;
+        /** Matched files left unopened for want of descriptors. */
+        int waiting;
     }
 
     private record Produced(FileSource source, RawBatch batch, long position, long epoch) {
@@ -661,9 +689,13 @@ public final class FileInput implements Input {
             }
         }
         produce(s, r);
-        s.size = s.tailer.size();
+        if (outcome == Tailer.Outcome.EOF) {
+            s.assembler.trim();
+        }
+        long size = s.tailer.observedSize();
+        s.size = size;
         s.refresh();
-        metrics.lag(s.key, s.path().toString(), s.size - s.committed());
+        s.lag = Math.max(0, size - s.committed());
         return more;
     }
 
@@ -740,7 +772,8 @@ public final class FileInput implements Input {
                     if (key.equals(s.key) || sources.containsKey(key)) {
                         continue;
                     }
-                    Tailer tailer = Tailer.open(p, config.maxRecordBytes());
+                    // Over the budget if need be: the reserve is for this, the old content's rest is at stake.
+                    Tailer tailer = openTailer(p, true);
                     if (!tailer.startsWith(t.before())) {
                         tailer.close();
                         continue;
@@ -813,14 +846,23 @@ public final class FileInput implements Input {
         firstDiscovery = false;
         registerWatches();
         pruneRetained(nowMs);
+        reportWaiting(r);
     }
 
     private FileSource open(Path p, Round r, long nowMs) {
+        if (r.outOfDescriptors) {
+            r.waiting++; // no need to try each of thousands of files once the limit is reached
+            return null;
+        }
         Tailer tailer;
         try {
-            tailer = Tailer.open(p, config.maxRecordBytes());
+            tailer = openTailer(p, false);
             openProblems.remove(p);
         } catch (NoSuchFileException e) {
+            return null;
+        } catch (FdBudget.Exhausted e) {
+            r.outOfDescriptors = true;
+            r.waiting++;
             return null;
         } catch (IOException e) {
             if (openProblems.add(p)) {
@@ -990,9 +1032,17 @@ public final class FileInput implements Input {
         if (own != null && own.offset() >= (Long) a.get("size") && modifiedMs + MTIME_SLACK_MS <= own.updatedMs()) {
             return; // read to its end, and not written since (a new file on the inode would be)
         }
+        if (r.outOfDescriptors) {
+            r.waiting++;
+            return;
+        }
         Tailer tailer;
         try {
-            tailer = Tailer.open(p, config.maxRecordBytes());
+            tailer = openTailer(p, false);
+        } catch (FdBudget.Exhausted e) {
+            r.outOfDescriptors = true;
+            r.waiting++;
+            return;
         } catch (IOException e) {
             return;
         }
@@ -1047,7 +1097,8 @@ public final class FileInput implements Input {
 
     private void resumeUnfinished(Path p, Checkpoints.Entry e, Round r) {
         try {
-            Tailer tailer = Tailer.open(p, config.maxRecordBytes());
+            // Over the budget if need be: this runs once, at start, and the file's unread rest is at stake.
+            Tailer tailer = openTailer(p, true);
             if (!tailer.fingerprint().key().equals(e.key()) || !tailer.startsWith(e.fingerprint())
                     || tailer.size() < e.offset()) {
                 tailer.close();
@@ -1068,13 +1119,60 @@ public final class FileInput implements Input {
         }
     }
 
+    /**
+     * Opens a file for tailing within the open-file budget ({@code evenIfFull}: beyond it, into the reserve, for a
+     * file whose unread data would otherwise be lost). A refusal by the system for want of descriptors is reported
+     * like an exhausted budget: the file waits for the next scan, it is not a problem of that file.
+     */
+    private Tailer openTailer(Path p, boolean evenIfFull) throws IOException {
+        if (!fds.tryAcquire(evenIfFull)) {
+            throw new FdBudget.Exhausted();
+        }
+        Tailer t;
+        try {
+            t = Tailer.open(p, config.maxRecordBytes(), chunk);
+        } catch (IOException | RuntimeException e) {
+            fds.release();
+            if (e instanceof IOException io && FdBudget.isOutOfDescriptors(io)) {
+                throw new FdBudget.Exhausted();
+            }
+            throw e;
+        }
+        t.onClose(releaseFd);
+        return t;
+    }
+
+    /**
+     * After a scan: files the globs match that could not be opened for want of descriptors are counted
+     * ({@code redactd.file.waiting}) and reported at most once a minute, with how many; they are opened by a later
+     * scan once files are let go (read from their start, or their checkpoint: nothing is lost, only delayed).
+     */
+    private void reportWaiting(Round r) {
+        int before = waitingFiles;
+        waitingFiles = r.waiting;
+        metrics.waiting.set(r.waiting);
+        if (r.waiting > before) {
+            metrics.problem("too_many_open_files");
+        }
+        if (r.waiting > 0) {
+            fdLog.log(suppressed -> LOG.error("file input '{}': {} matched files are not open: the open-file limit is "
+                            + "reached ({} files open for tailing, at most {} with RLIMIT_NOFILE {}; the rest is kept for "
+                            + "the daemon's other files and sockets). They wait and are opened as tailed files are let "
+                            + "go; raise LimitNOFILE (ulimit -n) or narrow the globs ({} similar lines suppressed)",
+                    config.id(), r.waiting, fds.open(), fds.max(),
+                    fds.limit() == Long.MAX_VALUE ? "unknown" : fds.limit(), suppressed));
+        } else if (before > 0) {
+            LOG.info("file input '{}': every matched file is open again ({} files open for tailing)", config.id(),
+                    fds.open());
+        }
+    }
+
     private void release(FileSource s, Round r, long nowMs) {
         closeQuietly(s);
         FileSource.Snapshot snap = s.snapshot();
         // Retained before removal, so a checkpoint snapshot taken meanwhile always has the file in one of the two.
         retained.put(s.key, Checkpoints.Entry.of(snap.fingerprint(), snap.path(), snap.committed(), true, nowMs));
         metrics.filesReleased.increment();
-        metrics.released(s.key);
         sources.remove(s.key);
         r.changed = true;
         LOG.info("file input '{}': finished {} at offset {}; let go", config.id(), shown(snap.path()), snap.committed());

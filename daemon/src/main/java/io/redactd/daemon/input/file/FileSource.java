@@ -35,7 +35,8 @@ final class FileSource {
     final EventAssembler assembler;
     /** Batches handed on and not yet acknowledged in order; the reading thread stops at the configured maximum. */
     final AtomicInteger inFlight = new AtomicInteger();
-    final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Sized for the usual few batches in flight (the default capacity, 16, is mostly unused per idle file). */
+    final ArrayDeque<Pending> pending = new ArrayDeque<>(4);
 
     // Reading thread.
     boolean orphan;
@@ -44,6 +45,8 @@ final class FileSource {
     long unparsedCounted;
     volatile boolean drained;
     volatile long size;
+    /** Bytes of the file not yet acknowledged (size minus committed offset), for the input's lag gauge. */
+    volatile long lag;
 
     // Shared, under the lock.
     private long epoch;
@@ -94,10 +97,17 @@ final class FileSource {
         fingerprint = tailer.fingerprint();
     }
 
-    /** Refreshes identity details that change while reading (the fingerprint grows, the path follows renames). */
-    synchronized void refresh() {
-        fingerprint = tailer.fingerprint();
-        path = tailer.path();
+    /**
+     * Refreshes identity details that change while reading (the fingerprint grows, the path follows renames). Only
+     * the reading thread writes them, so it may compare without the lock; the lock is taken only for a change.
+     */
+    void refresh() {
+        if (fingerprint != tailer.fingerprint() || path != tailer.path()) {
+            synchronized (this) {
+                fingerprint = tailer.fingerprint();
+                path = tailer.path();
+            }
+        }
     }
 
     synchronized Path path() {
