@@ -62,6 +62,22 @@ public final class FileInput implements Input {
      * some file systems keep whole (or even two) seconds, so a file written just after start can look older.
      */
     private static final long MTIME_SLACK_MS = 2_000;
+    /**
+     * A file found unchanged by this many polls in a row is polled at most once a second (or every poll_interval_ms,
+     * if longer) until it grows or a change event names its directory: with thousands of idle files, an fstat of
+     * each every 250 ms was most of the idle CPU. Writes, truncations and renames in a watched directory still wake
+     * the file at once; only where no change events come (an unwatched directory, a network file system) does a
+     * long-idle file take up to a second to be read.
+     */
+    private static final int IDLE_POLLS = 4;
+    private static final long IDLE_POLL_MS = 1_000;
+    /**
+     * While change events cover every directory the globs reach (each one watched, none lost), they start a scan at
+     * once for every create, delete or rename, and the periodic scan is only a safety net: it runs this many times
+     * less often than glob_interval_ms (10 s by default). A walk of tens of thousands of files every second was the
+     * rest of the idle CPU.
+     */
+    private static final int WATCHED_SCAN_FACTOR = 10;
 
     private final Vertx vertx;
     private final FileInputConfig config;
@@ -104,6 +120,14 @@ public final class FileInput implements Input {
     private final java.util.concurrent.atomic.AtomicLong discoveries = new java.util.concurrent.atomic.AtomicLong();
     private final Set<Path> watchedDirs = new HashSet<>();
     private final Set<Path> openProblems = new HashSet<>();
+    /** Hashes of directories with change events since the last round (from the watch thread). */
+    private final Set<Integer> changedDirs = ConcurrentHashMap.newKeySet();
+    /** Change events were lost (inotify queue overflow): poll every file in the next round. */
+    private volatile boolean changesLost;
+    private final long idlePollNanos;
+    private final long pollNanos;
+    /** Every directory the globs reach is watched (set by the reading thread after each scan). */
+    private volatile boolean allWatched;
     /** Matched files the last scan could not open for want of descriptors (reading thread). */
     private int waitingFiles;
 
@@ -159,6 +183,8 @@ public final class FileInput implements Input {
             metrics.problem(reason);
         });
         this.rotateWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.rotateWaitMs());
+        this.pollNanos = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMs());
+        this.idlePollNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(IDLE_POLL_MS, config.pollIntervalMs()));
     }
 
     @Override
@@ -311,8 +337,8 @@ public final class FileInput implements Input {
     // ---------------------------------------------------------------- event-loop side
 
     private void tick() {
-        boolean discover = System.nanoTime() - lastDiscoveryNanos >= TimeUnit.MILLISECONDS.toNanos(
-                config.globIntervalMs());
+        long interval = allWatched ? (long) WATCHED_SCAN_FACTOR * config.globIntervalMs() : config.globIntervalMs();
+        boolean discover = System.nanoTime() - lastDiscoveryNanos >= TimeUnit.MILLISECONDS.toNanos(interval);
         requestRound(discover);
         maybeWriteCheckpoint();
     }
@@ -356,6 +382,10 @@ public final class FileInput implements Input {
                 markDirty();
             }
             if (r.more) {
+                roundRequested = true;
+            }
+            if (r.rescan) {
+                discoveryRequested = true;
                 roundRequested = true;
             }
         }
@@ -558,7 +588,10 @@ public final class FileInput implements Input {
                 boolean structural = false;
                 for (WatchEvent<?> event : key.pollEvents()) {
                     structural |= event.kind() != StandardWatchEventKinds.ENTRY_MODIFY;
+                    changesLost |= event.kind() == StandardWatchEventKinds.OVERFLOW;
                 }
+                // Before the round is requested, so that round (or the one after it) polls this directory's files.
+                changedDirs.add(key.watchable().hashCode());
                 key.reset();
                 boolean discover = structural;
                 ctx.runOnContext(v -> requestRound(discover));
@@ -593,6 +626,8 @@ public final class FileInput implements Input {
         boolean outOfDescriptors;
         /** Matched files left unopened for want of descriptors. */
         int waiting;
+        /** Directories were newly watched: scan once more for files made before their watch. */
+        boolean rescan;
     }
 
     private record Produced(FileSource source, RawBatch batch, long position, long epoch) {
@@ -636,6 +671,16 @@ public final class FileInput implements Input {
                 }
             }
         }
+        Set<Integer> changed = Set.of();
+        if (!changedDirs.isEmpty()) {
+            changed = new HashSet<>();
+            for (Integer dir : changedDirs) {
+                changedDirs.remove(dir);
+                changed.add(dir);
+            }
+        }
+        boolean pollAll = changesLost;
+        changesLost = false;
         for (FileSource s : sources.values()) {
             if (s.drained) {
                 if (s.inFlight.get() == 0) {
@@ -643,6 +688,11 @@ public final class FileInput implements Input {
                 }
                 continue;
             }
+            if (!pollAll && s.idlePolls >= IDLE_POLLS && now - s.lastPollNanos < idlePollNanos - pollNanos / 2
+                    && !s.orphan && !changed.contains(s.dirHash) && !s.assembler.hasPending()) {
+                continue; // idle for a while and no change event for its directory: polled less often
+            }
+            s.lastPollNanos = now;
             try {
                 // Up to the file's free credit in one round: fewer hops between threads when a file has a backlog.
                 while (s.inFlight.get() < config.maxBatchesInFlight() && !s.drained && read(s, r, now, nowMs)) {
@@ -669,6 +719,11 @@ public final class FileInput implements Input {
         if (read > 0) {
             metrics.bytes.increment(read);
             s.lastGrowthNanos = now;
+        }
+        if (read > 0 || outcome != Tailer.Outcome.EOF) {
+            s.idlePolls = 0;
+        } else if (s.idlePolls < IDLE_POLLS) {
+            s.idlePolls++;
         }
         boolean more = false;
         switch (outcome) {
@@ -799,16 +854,21 @@ public final class FileInput implements Input {
     private void discover(Round r, long now, long nowMs) {
         // Every checkpoint as loaded, before matched files take theirs out: recovery compares against all of them.
         Map<String, Checkpoints.Entry> known = firstDiscovery ? new HashMap<>(retained) : Map.of();
-        Set<Path> found = discovery.scan();
+        Map<Path, String> matched = discovery.scanWithKeys();
+        Set<Path> found = matched.keySet();
         Map<String, Path> seen = new HashMap<>();
-        for (Path p : found) {
-            long[] di;
-            try {
-                di = Fingerprint.devIno(p);
-            } catch (IOException e) {
-                continue;
+        for (Map.Entry<Path, String> m : matched.entrySet()) {
+            Path p = m.getKey();
+            String key = m.getValue();
+            if (key == null) {
+                long[] di;
+                try {
+                    di = Fingerprint.devIno(p);
+                } catch (IOException e) {
+                    continue;
+                }
+                key = di[0] + ":" + di[1];
             }
-            String key = di[0] + ":" + di[1];
             if (seen.putIfAbsent(key, p) != null) {
                 continue;
             }
@@ -825,6 +885,7 @@ public final class FileInput implements Input {
                 metrics.renames.increment();
                 s.tailer.path(p);
                 s.assembler.path(p.toString());
+                s.dirHash = FileSource.dirHash(p);
                 r.changed = true;
             }
             s.orphan = false;
@@ -844,7 +905,7 @@ public final class FileInput implements Input {
         // (created and rotated out of the globs before it was ever matched).
         readUnseenGenerations(r, found, firstDiscovery ? known : retained, now);
         firstDiscovery = false;
-        registerWatches();
+        registerWatches(r);
         pruneRetained(nowMs);
         reportWaiting(r);
     }
@@ -1178,22 +1239,34 @@ public final class FileInput implements Input {
         LOG.info("file input '{}': finished {} at offset {}; let go", config.id(), shown(snap.path()), snap.committed());
     }
 
-    private void registerWatches() {
+    /**
+     * Watches the directories of the last scan. A directory watched only now may have got files between the walk and
+     * its registration, which no event will announce: the round asks for one more scan then ({@link Round#rescan}).
+     */
+    private void registerWatches(Round r) {
         WatchService ws = watch;
         if (ws == null) {
+            allWatched = false;
             return;
         }
+        boolean all = !discovery.directoriesCapped();
+        // Directories gone from the globs' reach (a deleted pod's): their watches end with them; a directory created
+        // again under the same path is registered again.
+        watchedDirs.retainAll(discovery.directories());
         for (Path dir : discovery.directories()) {
             if (watchedDirs.add(dir)) {
                 try {
                     dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
                             StandardWatchEventKinds.ENTRY_MODIFY);
+                    r.rescan = true;
                 } catch (IOException | ClosedWatchServiceException e) {
                     // Not watchable (gone, or not a directory we may watch): polling covers it.
                     watchedDirs.remove(dir);
+                    all = false;
                 }
             }
         }
+        allWatched = all;
     }
 
     private void pruneRetained(long nowMs) {

@@ -43,6 +43,11 @@ final class FileSource {
     long lastGrowthNanos;
     long splitCounted;
     long unparsedCounted;
+    /** Polls in a row that found nothing new; past a few, the file is polled less often (see FileInput#round). */
+    int idlePolls;
+    long lastPollNanos;
+    /** Hash of the file's directory, matched against change notifications (a collision only costs a poll). */
+    int dirHash;
     volatile boolean drained;
     volatile long size;
     /** Bytes of the file not yet acknowledged (size minus committed offset), for the input's lag gauge. */
@@ -63,6 +68,12 @@ final class FileSource {
         this.path = tailer.path();
         this.committed = startOffset;
         this.lastGrowthNanos = System.nanoTime();
+        this.dirHash = dirHash(path);
+    }
+
+    static int dirHash(Path file) {
+        Path dir = file.getParent();
+        return dir == null ? 0 : dir.hashCode();
     }
 
     /** A consistent view of the file for the checkpoint. */

@@ -7,14 +7,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.lang.management.ManagementFactory;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tails many files with a real {@link FileInput} in a JVM of its own, started with a small heap by
- * {@link ManyFilesHeapTest}: prints {@code OK <events> <heap bytes per open file>} once every event was handed on
+ * {@link ManyFilesHeapTest}: prints {@code OK <events> <heap bytes per open file> <the JDK's heap bytes per open FileChannel>} once every event was handed on
  * and the files are idle, or exits non-zero (an OutOfMemoryError exits with the JVM's code 3).
  */
 public final class ManyFilesProbe {
@@ -22,7 +26,7 @@ public final class ManyFilesProbe {
     private ManyFilesProbe() {
     }
 
-    /** Args: glob, state dir, number of files, events expected. */
+    /** Args: glob, state dir, number of files, events expected, the directory holding the files. */
     public static void main(String[] args) throws Exception {
         String glob = args[0];
         Path state = Path.of(args[1]);
@@ -46,8 +50,19 @@ public final class ManyFilesProbe {
             }
             Thread.sleep(20); // polling a counter in a child process: nothing to wait on instead
         }
+        // No scan in flight while measuring: a scan's transient list of every matched path is not per-file state.
+        input.holdDiscovery(true);
         long after = heapAfterGc();
-        System.out.println("OK " + events.get() + " " + (after - before) / files);
+        // The JDK's own cost of an open file (FileChannelImpl, FileDescriptor, its cleaner ...), for comparison.
+        List<FileChannel> channels = new ArrayList<>();
+        try (var paths = Files.walk(Path.of(args[4]))) {
+            for (Path p : paths.filter(Files::isRegularFile).toList()) {
+                channels.add(FileChannel.open(p, StandardOpenOption.READ));
+            }
+        }
+        long withChannels = heapAfterGc();
+        System.out.println("OK " + events.get() + " " + (after - before) / files + " "
+                + (withChannels - after) / channels.size());
         System.out.flush();
         System.exit(0);
     }
