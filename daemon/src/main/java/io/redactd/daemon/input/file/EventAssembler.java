@@ -71,6 +71,8 @@ final class EventAssembler implements Tailer.Lines {
     private int batchBytes;
     private long splitLines;
     private long unparsedLines;
+    /** Nothing arrived since the last {@link #trim}: an idle file polled again has nothing to give back. */
+    private boolean trimmed;
 
     // Partial line reassembly (CRI P / Docker without newline), one per stream: stdout, stderr, and a third shared by
     // Docker lines without "stream". Each is made when its stream first has a partial line (most files never do).
@@ -118,6 +120,7 @@ final class EventAssembler implements Tailer.Lines {
 
     @Override
     public boolean piece(byte[] buf, int off, int len, long start, long end, int tailerFlags, SplitContext context) {
+        trimmed = false;
         int flags = (tailerFlags & Tailer.SPLIT) != 0 ? FLAG_SPLIT : 0;
         flags |= (tailerFlags & Tailer.UNTERMINATED) != 0 ? FLAG_UNTERMINATED : 0;
         if (format == Format.AUTO) {
@@ -446,6 +449,11 @@ final class EventAssembler implements Tailer.Lines {
      * so an idle file keeps a few hundred bytes here, not a reassembly or multiline buffer grown for its last event.
      */
     void trim() {
+        if (trimmed) {
+            return;
+        }
+        // Done once everything could be given back; an open event or line is retried at the next idle poll.
+        trimmed = batch.isEmpty() && groupLines == 0;
         if (batch.isEmpty()) {
             batch = new ArrayList<>(); // no backing array until an event comes
         }
@@ -456,6 +464,8 @@ final class EventAssembler implements Tailer.Lines {
             if (r != null && !r.active) {
                 r.buf.release();
                 r.lines.release();
+            } else if (r != null) {
+                trimmed = false;
             }
         }
     }
