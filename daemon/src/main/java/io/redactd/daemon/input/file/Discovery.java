@@ -30,7 +30,12 @@ import java.util.function.BiConsumer;
  */
 final class Discovery {
 
-    private static final int MAX_WATCHED_DIRS = 4096;
+    /**
+     * Directories remembered (and watched) per input. A node's pod logs sit one or two directories deep each, so
+     * 20,000 files can mean tens of thousands of directories; beyond this, or beyond the system's inotify limit
+     * ({@code fs.inotify.max_user_watches}), the input falls back to scanning every glob_interval_ms.
+     */
+    private static final int MAX_WATCHED_DIRS = 65_536;
 
     private record Glob(String text, Path base, int maxDepth, List<PathMatcher> matchers) {
     }
