@@ -17,6 +17,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,12 @@ import java.util.function.BiConsumer;
  */
 final class Discovery {
 
-    private static final int MAX_WATCHED_DIRS = 4096;
+    /**
+     * Directories remembered (and watched) per input. A node's pod logs sit one or two directories deep each, so
+     * 20,000 files can mean tens of thousands of directories; beyond this, or beyond the system's inotify limit
+     * ({@code fs.inotify.max_user_watches}), the input falls back to scanning every glob_interval_ms.
+     */
+    private static final int MAX_WATCHED_DIRS = 65_536;
 
     private record Glob(String text, Path base, int maxDepth, List<PathMatcher> matchers) {
     }
@@ -39,7 +45,10 @@ final class Discovery {
     private final List<PathMatcher> excludeNames = new ArrayList<>();
     private final BiConsumer<Path, String> onProblem;
     private final Map<Path, String> reported = new HashMap<>();
-    private final Set<Path> directories = new LinkedHashSet<>();
+    /** Directories the last scan went through (a deleted pod's directory is forgotten with the next scan). */
+    private Set<Path> directories = new LinkedHashSet<>();
+    private Set<Path> scanning = new LinkedHashSet<>();
+    private boolean capped;
     private static final Set<Path> PSEUDO_FILESYSTEMS = Set.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"));
 
     /**
@@ -93,8 +102,18 @@ final class Discovery {
 
     /** The regular files matched now, in a stable order. */
     Set<Path> scan() {
-        Set<Path> found = new LinkedHashSet<>();
+        return scanWithKeys().keySet();
+    }
+
+    /**
+     * The regular files matched now, in a stable order, each with its device:inode key as the scan's own stat saw it
+     * (null where that stat cannot tell): the input then needs no second stat per file and scan to identify them.
+     */
+    Map<Path, String> scanWithKeys() {
+        Map<Path, String> found = new LinkedHashMap<>();
         Set<Path> failing = new LinkedHashSet<>();
+        scanning = new LinkedHashSet<>();
+        capped = false;
         for (Glob glob : globs) {
             if (glob.maxDepth == 0) {
                 literal(glob.base, found, failing);
@@ -104,20 +123,26 @@ final class Discovery {
         }
         // A path that no longer fails is forgotten, so a new failure of it is reported again.
         reported.keySet().retainAll(failing);
+        directories = scanning;
         return found;
     }
 
-    /** Directories seen by the last scans (to watch for changes); bounded. */
+    /** Directories seen by the last scan (to watch for changes); bounded. */
     Set<Path> directories() {
         return directories;
     }
 
-    private void literal(Path path, Set<Path> found, Set<Path> failing) {
+    /** True once the bound on {@link #directories()} is reached: directories seen since may be missing from it. */
+    boolean directoriesCapped() {
+        return capped;
+    }
+
+    private void literal(Path path, Map<Path, String> found, Set<Path> failing) {
         try {
             BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
             if (attrs.isRegularFile()) {
                 if (!excluded(path)) {
-                    found.add(path);
+                    found.putIfAbsent(path, key(attrs));
                 }
             } else {
                 problem(path, "not_regular_file", failing);
@@ -130,7 +155,7 @@ final class Discovery {
         }
     }
 
-    private void walk(Glob glob, Set<Path> found, Set<Path> failing) {
+    private void walk(Glob glob, Map<Path, String> found, Set<Path> failing) {
         if (!Files.exists(glob.base)) {
             return;
         }
@@ -173,7 +198,7 @@ final class Discovery {
                                 return FileVisitResult.CONTINUE;
                             }
                             if (attrs.isRegularFile()) {
-                                found.add(file);
+                                found.putIfAbsent(file, key(attrs));
                             } else {
                                 problem(file, "not_regular_file", failing);
                             }
@@ -234,8 +259,33 @@ final class Discovery {
     }
 
     private void remember(Path dir) {
-        if (dir != null && directories.size() < MAX_WATCHED_DIRS) {
-            directories.add(dir);
+        if (dir != null && scanning.size() < MAX_WATCHED_DIRS) {
+            scanning.add(dir);
+        } else if (dir != null && !scanning.contains(dir)) {
+            capped = true;
+        }
+    }
+
+    /**
+     * The {@code dev:ino} key of a file from attributes already read: on Linux the file key prints as
+     * {@code (dev=<hex>,ino=<decimal>)}. Null if it has another form (then the caller stats the file itself).
+     */
+    static String key(BasicFileAttributes attrs) {
+        Object k = attrs.fileKey();
+        if (k == null) {
+            return null;
+        }
+        String s = k.toString();
+        int comma = s.indexOf(",ino=");
+        if (!s.startsWith("(dev=") || comma < 0 || !s.endsWith(")")) {
+            return null;
+        }
+        try {
+            long dev = Long.parseUnsignedLong(s, 5, comma, 16);
+            long ino = Long.parseLong(s, comma + 5, s.length() - 1, 10);
+            return dev + ":" + ino;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

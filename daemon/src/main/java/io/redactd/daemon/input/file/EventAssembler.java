@@ -37,6 +37,9 @@ final class EventAssembler implements Tailer.Lines {
     static final int FLAG_UNPARSED = 8;
     static final int FLAG_PARTIAL = 16;
     private static final String[] FLAG_NAMES = {"split", "unterminated", "multiline", "unparsed", "partial"};
+    /** {@code log.flags} lists by flag bits, shared by every file (immutable). */
+    private static final List<String>[] FLAG_LISTS = flagLists();
+    private static final byte[] EMPTY = new byte[0];
     private static final byte[] CAUSED_BY = "Caused by:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final String inputId;
@@ -55,8 +58,8 @@ final class EventAssembler implements Tailer.Lines {
      */
     static final long CONTAINER_PARTIAL_TIMEOUT_NANOS = 30_000_000_000L;
     private final long partialTimeoutNanos;
-    private final List<String>[] flagLists;
-    private final LineFormat.Decoded decoded = new LineFormat.Decoded();
+    /** Made on the first line of a container format; a raw file never needs one. */
+    private LineFormat.Decoded decoded;
 
     private Format format;
     /** The file's name is whatever an application chose (a patient's name, an MRN): redacted like the text. */
@@ -68,13 +71,12 @@ final class EventAssembler implements Tailer.Lines {
     private int batchBytes;
     private long splitLines;
     private long unparsedLines;
+    /** Nothing arrived since the last {@link #trim}: an idle file polled again has nothing to give back. */
+    private boolean trimmed;
 
-    // Partial line reassembly (CRI P / Docker without newline), one per stream; Docker lines without "stream" share
-    // the third.
-    private final Reassembly stdout = new Reassembly("stdout");
-    private final Reassembly stderr = new Reassembly("stderr");
-    private final Reassembly noStream = new Reassembly(null);
-    private final Reassembly[] reassemblies = {stdout, stderr, noStream};
+    // Partial line reassembly (CRI P / Docker without newline), one per stream: stdout, stderr, and a third shared by
+    // Docker lines without "stream". Each is made when its stream first has a partial line (most files never do).
+    private final Reassembly[] reassemblies = new Reassembly[3];
 
     // Multiline group.
     private final Growable group = new Growable();
@@ -86,7 +88,6 @@ final class EventAssembler implements Tailer.Lines {
     private int groupFlags;
     private long groupLastNanos;
 
-    @SuppressWarnings("unchecked")
     EventAssembler(FileInputConfig config, String path) {
         this.inputId = config.id();
         this.maxLineBytes = config.maxLineBytes();
@@ -100,7 +101,6 @@ final class EventAssembler implements Tailer.Lines {
         this.format = config.format();
         this.path = new ContentValue(path);
         this.pod = PodLogPath.of(path);
-        this.flagLists = new List[1 << FLAG_NAMES.length];
     }
 
     void path(String renamedTo) {
@@ -120,6 +120,7 @@ final class EventAssembler implements Tailer.Lines {
 
     @Override
     public boolean piece(byte[] buf, int off, int len, long start, long end, int tailerFlags, SplitContext context) {
+        trimmed = false;
         int flags = (tailerFlags & Tailer.SPLIT) != 0 ? FLAG_SPLIT : 0;
         flags |= (tailerFlags & Tailer.UNTERMINATED) != 0 ? FLAG_UNTERMINATED : 0;
         if (format == Format.AUTO) {
@@ -131,16 +132,22 @@ final class EventAssembler implements Tailer.Lines {
             flushPartial();
             accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, flags | extra, context, null);
         } else {
-            boolean ok = format == Format.CRI ? LineFormat.parseCri(buf, off, len, decoded)
-                    : LineFormat.parseDocker(buf, off, len, decoded);
+            LineFormat.Decoded d = decoded;
+            if (d == null) {
+                d = decoded = new LineFormat.Decoded();
+            }
+            boolean ok = format == Format.CRI ? LineFormat.parseCri(buf, off, len, d)
+                    : LineFormat.parseDocker(buf, off, len, d);
             if (!ok) {
                 flushPartial();
                 accept(Arrays.copyOfRange(buf, off, off + len), start, end, readTimeMs, null, FLAG_UNPARSED, null,
                         null);
             } else {
-                long ts = decoded.timestampMs == Long.MIN_VALUE ? readTimeMs : decoded.timestampMs;
+                long ts = d.timestampMs == Long.MIN_VALUE ? readTimeMs : d.timestampMs;
                 reassemble(start, end, ts);
             }
+            // The decoded bytes are the shared read buffer or, for Docker, the line's unescaped copy: not kept.
+            d.bytes = null;
         }
         return batch.size() < batchMaxEvents && batchBytes < batchMaxBytes;
     }
@@ -153,20 +160,28 @@ final class EventAssembler implements Tailer.Lines {
         return LineFormat.parseCri(buf, off, len, probe) ? Format.CRI : Format.RAW;
     }
 
+    /** stdout (and any other named stream) 0, stderr 1, none 2. */
+    private static int streamIndex(String stream) {
+        return stream == null ? 2 : stream.equals("stderr") ? 1 : 0;
+    }
+
     private Reassembly reassembly(String stream) {
-        if (stream == null) {
-            return noStream;
+        int i = streamIndex(stream);
+        Reassembly r = reassemblies[i];
+        if (r == null) {
+            r = reassemblies[i] = new Reassembly(i == 2 ? null : i == 1 ? "stderr" : "stdout");
         }
-        return stream.equals("stderr") ? stderr : stdout;
+        return r;
     }
 
     private void reassemble(long start, long end, long ts) {
         LineFormat.Decoded d = decoded;
-        Reassembly r = reassembly(d.stream);
-        if (!r.active && !d.partial && d.len <= maxLineBytes) {
+        Reassembly open = reassemblies[streamIndex(d.stream)];
+        if ((open == null || !open.active) && !d.partial && d.len <= maxLineBytes) {
             accept(Arrays.copyOfRange(d.bytes, d.off, d.off + d.len), start, end, ts, d.stream, 0, null, null);
             return;
         }
+        Reassembly r = reassembly(d.stream);
         if (!r.active) {
             r.active = true;
             r.start = start;
@@ -241,7 +256,7 @@ final class EventAssembler implements Tailer.Lines {
     private Reassembly firstOpen(boolean idleOnly, long nowNanos) {
         Reassembly first = null;
         for (Reassembly r : reassemblies) {
-            boolean candidate = r.active && (!idleOnly || nowNanos - r.lastNanos >= partialTimeoutNanos);
+            boolean candidate = r != null && r.active && (!idleOnly || nowNanos - r.lastNanos >= partialTimeoutNanos);
             if (candidate && (first == null || r.start < first.start)) {
                 first = r;
             }
@@ -256,7 +271,7 @@ final class EventAssembler implements Tailer.Lines {
     private long heldFrom(Reassembly owner) {
         long held = Long.MAX_VALUE;
         for (Reassembly r : reassemblies) {
-            if (r.active && r != owner) {
+            if (r != null && r.active && r != owner) {
                 held = Math.min(held, r.hold);
             }
         }
@@ -374,19 +389,23 @@ final class EventAssembler implements Tailer.Lines {
         batchBytes += len;
     }
 
-    private List<String> flagList(int flags) {
-        List<String> list = flagLists[flags];
-        if (list == null) {
+    private static List<String> flagList(int flags) {
+        return FLAG_LISTS[flags];
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String>[] flagLists() {
+        List<String>[] lists = new List[1 << FLAG_NAMES.length];
+        for (int flags = 0; flags < lists.length; flags++) {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < FLAG_NAMES.length; i++) {
                 if ((flags & (1 << i)) != 0) {
                     names.add(FLAG_NAMES[i]);
                 }
             }
-            list = List.copyOf(names);
-            flagLists[flags] = list;
+            lists[flags] = List.copyOf(names);
         }
-        return list;
+        return lists;
     }
 
     /** Hands on a pending multiline event or partial line that has waited longer than the flush timeout. */
@@ -417,9 +436,38 @@ final class EventAssembler implements Tailer.Lines {
     /** The events collected since the last call (possibly empty). */
     List<RawEvent> takeBatch() {
         List<RawEvent> out = batch;
+        if (out.isEmpty()) {
+            return List.of(); // an idle file polled: no new list
+        }
         batch = new ArrayList<>(Math.min(out.size() + 16, batchMaxEvents));
         batchBytes = 0;
         return out;
+    }
+
+    /**
+     * The file is idle (read to its end, batch taken): gives back the buffers that only an open line or event needs,
+     * so an idle file keeps a few hundred bytes here, not a reassembly or multiline buffer grown for its last event.
+     */
+    void trim() {
+        if (trimmed) {
+            return;
+        }
+        // Done once everything could be given back; an open event or line is retried at the next idle poll.
+        trimmed = batch.isEmpty() && groupLines == 0;
+        if (batch.isEmpty()) {
+            batch = new ArrayList<>(); // no backing array until an event comes
+        }
+        if (groupLines == 0) {
+            group.release();
+        }
+        for (Reassembly r : reassemblies) {
+            if (r != null && !r.active) {
+                r.buf.release();
+                r.lines.release();
+            } else if (r != null) {
+                trimmed = false;
+            }
+        }
     }
 
     /** Lines (or reassembled lines) that were longer than max_line_bytes and handed on in pieces. */
@@ -467,18 +515,26 @@ final class EventAssembler implements Tailer.Lines {
 
     /** Where the physical lines of a reassembled line begin: index in the joined bytes and file offset. */
     private static final class LineStarts {
-        private int[] index = new int[16];
-        private long[] start = new long[16];
+        private static final int[] NO_INDEX = new int[0];
+        private static final long[] NO_START = new long[0];
+        private int[] index = NO_INDEX;
+        private long[] start = NO_START;
         private int count;
 
         void clear() {
             count = 0;
         }
 
+        void release() {
+            count = 0;
+            index = NO_INDEX;
+            start = NO_START;
+        }
+
         void add(int at, long fileOffset) {
             if (count == index.length) {
-                index = Arrays.copyOf(index, count * 2);
-                start = Arrays.copyOf(start, count * 2);
+                index = Arrays.copyOf(index, Math.max(16, count * 2));
+                start = Arrays.copyOf(start, Math.max(16, count * 2));
             }
             index[count] = at;
             start[count] = fileOffset;
@@ -511,8 +567,14 @@ final class EventAssembler implements Tailer.Lines {
 
     /** A byte array that grows as needed. */
     private static final class Growable {
-        byte[] bytes = new byte[256];
+        byte[] bytes = EMPTY;
         int len;
+
+        /** Forgets the contents and gives the array back (the holder is idle). */
+        void release() {
+            len = 0;
+            bytes = EMPTY;
+        }
 
         void append(byte b) {
             ensure(len + 1);
@@ -532,7 +594,7 @@ final class EventAssembler implements Tailer.Lines {
 
         private void ensure(int needed) {
             if (bytes.length < needed) {
-                bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length * 2));
+                bytes = Arrays.copyOf(bytes, Math.max(Math.max(needed, 256), bytes.length * 2));
             }
         }
     }

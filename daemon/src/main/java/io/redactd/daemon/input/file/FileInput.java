@@ -62,16 +62,38 @@ public final class FileInput implements Input {
      * some file systems keep whole (or even two) seconds, so a file written just after start can look older.
      */
     private static final long MTIME_SLACK_MS = 2_000;
+    /**
+     * A file found unchanged by this many polls in a row is polled at most once a second (or every poll_interval_ms,
+     * if longer) until it grows or a change event names its directory: with thousands of idle files, an fstat of
+     * each every 250 ms was most of the idle CPU. Writes, truncations and renames in a watched directory still wake
+     * the file at once; only where no change events come (an unwatched directory, a network file system) does a
+     * long-idle file take up to a second to be read.
+     */
+    private static final int IDLE_POLLS = 4;
+    private static final long IDLE_POLL_MS = 1_000;
+    /**
+     * While change events cover every directory the globs reach (each one watched, none lost), they start a scan at
+     * once for every create, delete or rename, and the periodic scan is only a safety net: it runs this many times
+     * less often than glob_interval_ms (10 s by default). A walk of tens of thousands of files every second was the
+     * rest of the idle CPU.
+     */
+    private static final int WATCHED_SCAN_FACTOR = 10;
 
     private final Vertx vertx;
     private final FileInputConfig config;
     private final EventSink sink;
     private final LogThrottle splitLog = new LogThrottle(1000);
     private final LogThrottle unparsedLog = new LogThrottle(1000);
+    /** Out of descriptors: said once a minute while it lasts (a scan runs every second). */
+    private final LogThrottle fdLog = new LogThrottle(60_000);
     private final Checkpoints checkpoints;
     private final FileInputMetrics metrics;
     private final Discovery discovery;
     private final long rotateWaitNanos;
+    private final FdBudget fds;
+    private final Runnable releaseFd;
+    /** The read buffer of the reading thread, shared by all its files (see {@link ReadBuffer}). */
+    private final ReadBuffer chunk = new ReadBuffer();
 
     /** Open files by device:inode. Structure changed by the reading thread only. */
     private final Map<String, FileSource> sources = new ConcurrentHashMap<>();
@@ -98,6 +120,16 @@ public final class FileInput implements Input {
     private final java.util.concurrent.atomic.AtomicLong discoveries = new java.util.concurrent.atomic.AtomicLong();
     private final Set<Path> watchedDirs = new HashSet<>();
     private final Set<Path> openProblems = new HashSet<>();
+    /** Hashes of directories with change events since the last round (from the watch thread). */
+    private final Set<Integer> changedDirs = ConcurrentHashMap.newKeySet();
+    /** Change events were lost (inotify queue overflow): poll every file in the next round. */
+    private volatile boolean changesLost;
+    private final long idlePollNanos;
+    private final long pollNanos;
+    /** Every directory the globs reach is watched (set by the reading thread after each scan). */
+    private volatile boolean allWatched;
+    /** Matched files the last scan could not open for want of descriptors (reading thread). */
+    private int waitingFiles;
 
     // Event-loop context.
     private Context ctx;
@@ -125,6 +157,12 @@ public final class FileInput implements Input {
      * @throws IllegalArgumentException if the config is invalid (the message lists every problem with its key)
      */
     public FileInput(Vertx vertx, FileInputConfig config, EventSink sink, Path stateDir, MeterRegistry registry) {
+        this(vertx, config, sink, stateDir, registry, FdBudget.process());
+    }
+
+    /** @param fds the open-file budget this input draws on (the process's, except in tests) */
+    FileInput(Vertx vertx, FileInputConfig config, EventSink sink, Path stateDir, MeterRegistry registry,
+              FdBudget fds) {
         List<String> problems = new ArrayList<>(config.validate());
         if (config.id() == null || config.id().isBlank()) {
             problems.add(0, "id: must not be empty");
@@ -136,13 +174,17 @@ public final class FileInput implements Input {
         this.config = config;
         this.sink = sink;
         this.checkpoints = new Checkpoints(stateDir, config.id(), sink::shown);
-        this.metrics = new FileInputMetrics(registry, config.id());
+        this.fds = fds;
+        this.releaseFd = fds::release;
+        this.metrics = new FileInputMetrics(registry, config.id(), this::tailLagBytes);
         this.discovery = new Discovery(config.paths(), config.exclude(), (path, reason) -> {
             LOG.warn("file input '{}': cannot read {} ({}); it is skipped until this is fixed", config.id(),
                     shown(path), reason.replace('_', ' '));
             metrics.problem(reason);
         });
         this.rotateWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.rotateWaitMs());
+        this.pollNanos = TimeUnit.MILLISECONDS.toNanos(config.pollIntervalMs());
+        this.idlePollNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(IDLE_POLL_MS, config.pollIntervalMs()));
     }
 
     @Override
@@ -239,12 +281,20 @@ public final class FileInput implements Input {
     }
 
     public Map<String, Long> tailLagByPath() {
-        return metrics.lagByPath();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (FileSource s : sources.values()) {
+            out.merge(s.path().toString(), s.lag, Long::sum);
+        }
+        return out;
     }
 
-    /** Bytes not yet acknowledged, over all open files (feed for {@code redactd.input.lag.bytes}). */
+    /** Bytes not yet acknowledged, over all open files (feeds {@code redactd.file.tail.lag.bytes}). */
     public long tailLagBytes() {
-        return metrics.totalLag();
+        long sum = 0;
+        for (FileSource s : sources.values()) {
+            sum += s.lag;
+        }
+        return sum;
     }
 
     /**
@@ -287,8 +337,8 @@ public final class FileInput implements Input {
     // ---------------------------------------------------------------- event-loop side
 
     private void tick() {
-        boolean discover = System.nanoTime() - lastDiscoveryNanos >= TimeUnit.MILLISECONDS.toNanos(
-                config.globIntervalMs());
+        long interval = allWatched ? (long) WATCHED_SCAN_FACTOR * config.globIntervalMs() : config.globIntervalMs();
+        boolean discover = System.nanoTime() - lastDiscoveryNanos >= TimeUnit.MILLISECONDS.toNanos(interval);
         requestRound(discover);
         maybeWriteCheckpoint();
     }
@@ -332,6 +382,10 @@ public final class FileInput implements Input {
                 markDirty();
             }
             if (r.more) {
+                roundRequested = true;
+            }
+            if (r.rescan) {
+                discoveryRequested = true;
                 roundRequested = true;
             }
         }
@@ -534,7 +588,10 @@ public final class FileInput implements Input {
                 boolean structural = false;
                 for (WatchEvent<?> event : key.pollEvents()) {
                     structural |= event.kind() != StandardWatchEventKinds.ENTRY_MODIFY;
+                    changesLost |= event.kind() == StandardWatchEventKinds.OVERFLOW;
                 }
+                // Before the round is requested, so that round (or the one after it) polls this directory's files.
+                changedDirs.add(key.watchable().hashCode());
                 key.reset();
                 boolean discover = structural;
                 ctx.runOnContext(v -> requestRound(discover));
@@ -565,6 +622,12 @@ public final class FileInput implements Input {
         final List<Produced> batches = new ArrayList<>();
         boolean more;
         boolean changed;
+        /** The budget (or the system) refused a descriptor during this scan: the other new files wait too. */
+        boolean outOfDescriptors;
+        /** Matched files left unopened for want of descriptors. */
+        int waiting;
+        /** Directories were newly watched: scan once more for files made before their watch. */
+        boolean rescan;
     }
 
     private record Produced(FileSource source, RawBatch batch, long position, long epoch) {
@@ -608,6 +671,16 @@ public final class FileInput implements Input {
                 }
             }
         }
+        Set<Integer> changed = Set.of();
+        if (!changedDirs.isEmpty()) {
+            changed = new HashSet<>();
+            for (Integer dir : changedDirs) {
+                changedDirs.remove(dir);
+                changed.add(dir);
+            }
+        }
+        boolean pollAll = changesLost;
+        changesLost = false;
         for (FileSource s : sources.values()) {
             if (s.drained) {
                 if (s.inFlight.get() == 0) {
@@ -615,6 +688,11 @@ public final class FileInput implements Input {
                 }
                 continue;
             }
+            if (!pollAll && s.idlePolls >= IDLE_POLLS && now - s.lastPollNanos < idlePollNanos - pollNanos / 2
+                    && !s.orphan && !changed.contains(s.dirHash) && !s.assembler.hasPending()) {
+                continue; // idle for a while and no change event for its directory: polled less often
+            }
+            s.lastPollNanos = now;
             try {
                 // Up to the file's free credit in one round: fewer hops between threads when a file has a backlog.
                 while (s.inFlight.get() < config.maxBatchesInFlight() && !s.drained && read(s, r, now, nowMs)) {
@@ -642,6 +720,11 @@ public final class FileInput implements Input {
             metrics.bytes.increment(read);
             s.lastGrowthNanos = now;
         }
+        if (read > 0 || outcome != Tailer.Outcome.EOF) {
+            s.idlePolls = 0;
+        } else if (s.idlePolls < IDLE_POLLS) {
+            s.idlePolls++;
+        }
         boolean more = false;
         switch (outcome) {
             case TRUNCATED -> {
@@ -661,9 +744,13 @@ public final class FileInput implements Input {
             }
         }
         produce(s, r);
-        s.size = s.tailer.size();
+        if (outcome == Tailer.Outcome.EOF) {
+            s.assembler.trim();
+        }
+        long size = s.tailer.observedSize();
+        s.size = size;
         s.refresh();
-        metrics.lag(s.key, s.path().toString(), s.size - s.committed());
+        s.lag = Math.max(0, size - s.committed());
         return more;
     }
 
@@ -740,7 +827,8 @@ public final class FileInput implements Input {
                     if (key.equals(s.key) || sources.containsKey(key)) {
                         continue;
                     }
-                    Tailer tailer = Tailer.open(p, config.maxRecordBytes());
+                    // Over the budget if need be: the reserve is for this, the old content's rest is at stake.
+                    Tailer tailer = openTailer(p, true);
                     if (!tailer.startsWith(t.before())) {
                         tailer.close();
                         continue;
@@ -766,16 +854,21 @@ public final class FileInput implements Input {
     private void discover(Round r, long now, long nowMs) {
         // Every checkpoint as loaded, before matched files take theirs out: recovery compares against all of them.
         Map<String, Checkpoints.Entry> known = firstDiscovery ? new HashMap<>(retained) : Map.of();
-        Set<Path> found = discovery.scan();
+        Map<Path, String> matched = discovery.scanWithKeys();
+        Set<Path> found = matched.keySet();
         Map<String, Path> seen = new HashMap<>();
-        for (Path p : found) {
-            long[] di;
-            try {
-                di = Fingerprint.devIno(p);
-            } catch (IOException e) {
-                continue;
+        for (Map.Entry<Path, String> m : matched.entrySet()) {
+            Path p = m.getKey();
+            String key = m.getValue();
+            if (key == null) {
+                long[] di;
+                try {
+                    di = Fingerprint.devIno(p);
+                } catch (IOException e) {
+                    continue;
+                }
+                key = di[0] + ":" + di[1];
             }
-            String key = di[0] + ":" + di[1];
             if (seen.putIfAbsent(key, p) != null) {
                 continue;
             }
@@ -792,6 +885,7 @@ public final class FileInput implements Input {
                 metrics.renames.increment();
                 s.tailer.path(p);
                 s.assembler.path(p.toString());
+                s.dirHash = FileSource.dirHash(p);
                 r.changed = true;
             }
             s.orphan = false;
@@ -811,16 +905,25 @@ public final class FileInput implements Input {
         // (created and rotated out of the globs before it was ever matched).
         readUnseenGenerations(r, found, firstDiscovery ? known : retained, now);
         firstDiscovery = false;
-        registerWatches();
+        registerWatches(r);
         pruneRetained(nowMs);
+        reportWaiting(r);
     }
 
     private FileSource open(Path p, Round r, long nowMs) {
+        if (r.outOfDescriptors) {
+            r.waiting++; // no need to try each of thousands of files once the limit is reached
+            return null;
+        }
         Tailer tailer;
         try {
-            tailer = Tailer.open(p, config.maxRecordBytes());
+            tailer = openTailer(p, false);
             openProblems.remove(p);
         } catch (NoSuchFileException e) {
+            return null;
+        } catch (FdBudget.Exhausted e) {
+            r.outOfDescriptors = true;
+            r.waiting++;
             return null;
         } catch (IOException e) {
             if (openProblems.add(p)) {
@@ -990,9 +1093,17 @@ public final class FileInput implements Input {
         if (own != null && own.offset() >= (Long) a.get("size") && modifiedMs + MTIME_SLACK_MS <= own.updatedMs()) {
             return; // read to its end, and not written since (a new file on the inode would be)
         }
+        if (r.outOfDescriptors) {
+            r.waiting++;
+            return;
+        }
         Tailer tailer;
         try {
-            tailer = Tailer.open(p, config.maxRecordBytes());
+            tailer = openTailer(p, false);
+        } catch (FdBudget.Exhausted e) {
+            r.outOfDescriptors = true;
+            r.waiting++;
+            return;
         } catch (IOException e) {
             return;
         }
@@ -1047,7 +1158,8 @@ public final class FileInput implements Input {
 
     private void resumeUnfinished(Path p, Checkpoints.Entry e, Round r) {
         try {
-            Tailer tailer = Tailer.open(p, config.maxRecordBytes());
+            // Over the budget if need be: this runs once, at start, and the file's unread rest is at stake.
+            Tailer tailer = openTailer(p, true);
             if (!tailer.fingerprint().key().equals(e.key()) || !tailer.startsWith(e.fingerprint())
                     || tailer.size() < e.offset()) {
                 tailer.close();
@@ -1068,34 +1180,93 @@ public final class FileInput implements Input {
         }
     }
 
+    /**
+     * Opens a file for tailing within the open-file budget ({@code evenIfFull}: beyond it, into the reserve, for a
+     * file whose unread data would otherwise be lost). A refusal by the system for want of descriptors is reported
+     * like an exhausted budget: the file waits for the next scan, it is not a problem of that file.
+     */
+    private Tailer openTailer(Path p, boolean evenIfFull) throws IOException {
+        if (!fds.tryAcquire(evenIfFull)) {
+            throw new FdBudget.Exhausted();
+        }
+        Tailer t;
+        try {
+            t = Tailer.open(p, config.maxRecordBytes(), chunk);
+        } catch (IOException | RuntimeException e) {
+            fds.release();
+            if (e instanceof IOException io && FdBudget.isOutOfDescriptors(io)) {
+                throw new FdBudget.Exhausted();
+            }
+            throw e;
+        }
+        t.onClose(releaseFd);
+        return t;
+    }
+
+    /**
+     * After a scan: files the globs match that could not be opened for want of descriptors are counted
+     * ({@code redactd.file.waiting}) and reported at most once a minute, with how many; they are opened by a later
+     * scan once files are let go (read from their start, or their checkpoint: nothing is lost, only delayed).
+     */
+    private void reportWaiting(Round r) {
+        int before = waitingFiles;
+        waitingFiles = r.waiting;
+        metrics.waiting.set(r.waiting);
+        if (r.waiting > before) {
+            metrics.problem("too_many_open_files");
+        }
+        if (r.waiting > 0) {
+            fdLog.log(suppressed -> LOG.error("file input '{}': {} matched files are not open: the open-file limit is "
+                            + "reached ({} files open for tailing, at most {} with RLIMIT_NOFILE {}; the rest is kept for "
+                            + "the daemon's other files and sockets). They wait and are opened as tailed files are let "
+                            + "go; raise LimitNOFILE (ulimit -n) or narrow the globs ({} similar lines suppressed)",
+                    config.id(), r.waiting, fds.open(), fds.max(),
+                    fds.limit() == Long.MAX_VALUE ? "unknown" : fds.limit(), suppressed));
+        } else if (before > 0) {
+            LOG.info("file input '{}': every matched file is open again ({} files open for tailing)", config.id(),
+                    fds.open());
+        }
+    }
+
     private void release(FileSource s, Round r, long nowMs) {
         closeQuietly(s);
         FileSource.Snapshot snap = s.snapshot();
         // Retained before removal, so a checkpoint snapshot taken meanwhile always has the file in one of the two.
         retained.put(s.key, Checkpoints.Entry.of(snap.fingerprint(), snap.path(), snap.committed(), true, nowMs));
         metrics.filesReleased.increment();
-        metrics.released(s.key);
         sources.remove(s.key);
         r.changed = true;
         LOG.info("file input '{}': finished {} at offset {}; let go", config.id(), shown(snap.path()), snap.committed());
     }
 
-    private void registerWatches() {
+    /**
+     * Watches the directories of the last scan. A directory watched only now may have got files between the walk and
+     * its registration, which no event will announce: the round asks for one more scan then ({@link Round#rescan}).
+     */
+    private void registerWatches(Round r) {
         WatchService ws = watch;
         if (ws == null) {
+            allWatched = false;
             return;
         }
+        boolean all = !discovery.directoriesCapped();
+        // Directories gone from the globs' reach (a deleted pod's): their watches end with them; a directory created
+        // again under the same path is registered again.
+        watchedDirs.retainAll(discovery.directories());
         for (Path dir : discovery.directories()) {
             if (watchedDirs.add(dir)) {
                 try {
                     dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
                             StandardWatchEventKinds.ENTRY_MODIFY);
+                    r.rescan = true;
                 } catch (IOException | ClosedWatchServiceException e) {
                     // Not watchable (gone, or not a directory we may watch): polling covers it.
                     watchedDirs.remove(dir);
+                    all = false;
                 }
             }
         }
+        allWatched = all;
     }
 
     private void pruneRetained(long nowMs) {

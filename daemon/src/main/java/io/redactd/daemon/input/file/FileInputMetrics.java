@@ -4,15 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The file input's meters, all tagged with {@code input}. Labels carry the input id and fixed reason words only,
- * never paths or log content (a path can name a person); per-file lag is available from
- * {@link FileInput#tailLagByPath()} for diagnostics instead. Bad input handled is counted in the daemon-wide
+ * never paths or log content (a path can name a person). No series per file either: a node tails tens of thousands
+ * of files, each let go after rotation, so per-file series would grow without bound; the lag is one gauge per input
+ * (summed over the open files when scraped), and per-file lag is available from {@link FileInput#tailLagByPath()}
+ * for diagnostics instead. Bad input handled is counted in the daemon-wide
  * {@code redactd.input.errors{input, reason}}.
  */
 final class FileInputMetrics {
@@ -33,13 +33,11 @@ final class FileInputMetrics {
     final Counter sinkFailures;
     final Counter checkpointWrites;
     final Counter checkpointFailures;
-    /** Lag per open file (device:inode); two files can share a path (the old one renamed, the new one created). */
-    private final Map<String, Lag> lags = new ConcurrentHashMap<>();
+    /** Files the globs match that are not open because the open-file budget is used up (see {@link FdBudget}). */
+    final AtomicInteger waiting = new AtomicInteger();
 
-    private record Lag(String path, AtomicLong bytes) {
-    }
-
-    FileInputMetrics(MeterRegistry registry, String inputId) {
+    /** @param lag bytes in open files not yet acknowledged, summed over the files when the gauge is read */
+    FileInputMetrics(MeterRegistry registry, String inputId, LongSupplier lag) {
         this.registry = registry;
         this.inputId = inputId;
         this.events = counter("redactd.file.events", "events read and handed on");
@@ -58,8 +56,11 @@ final class FileInputMetrics {
         this.sinkFailures = counter("redactd.file.sink.failures", "batches the pipeline failed (retried)");
         this.checkpointWrites = counter("redactd.file.checkpoint.writes", "checkpoint files written");
         this.checkpointFailures = counter("redactd.file.checkpoint.failures", "checkpoint writes that failed");
-        Gauge.builder("redactd.file.tail.lag.bytes", this, FileInputMetrics::totalLag)
+        Gauge.builder("redactd.file.tail.lag.bytes", lag, LongSupplier::getAsLong)
                 .tag("input", inputId).description("bytes in open files not yet acknowledged by the pipeline")
+                .register(registry);
+        Gauge.builder("redactd.file.waiting", waiting, AtomicInteger::get).tag("input", inputId)
+                .description("files matched but not open: the open-file limit leaves no descriptor for them")
                 .register(registry);
     }
 
@@ -75,30 +76,5 @@ final class FileInputMetrics {
     /** A path that could not be read ({@code permission_denied}, {@code symlink_loop}, ...). */
     void problem(String reason) {
         error(reason).increment();
-    }
-
-    /** Sets the tail lag of one file (size minus acknowledged offset). */
-    void lag(String key, String path, long bytes) {
-        Lag lag = lags.get(key);
-        if (lag == null || !lag.path.equals(path)) {
-            lag = new Lag(path, new AtomicLong());
-            lags.put(key, lag);
-        }
-        lag.bytes.set(Math.max(0, bytes));
-    }
-
-    void released(String key) {
-        lags.remove(key);
-    }
-
-    long totalLag() {
-        return lags.values().stream().mapToLong(l -> l.bytes.get()).sum();
-    }
-
-    /** Tail lag per file path. */
-    Map<String, Long> lagByPath() {
-        Map<String, Long> out = new TreeMap<>();
-        lags.values().forEach(l -> out.merge(l.path, l.bytes.get(), Long::sum));
-        return out;
     }
 }

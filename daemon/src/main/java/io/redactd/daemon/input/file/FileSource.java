@@ -35,15 +35,23 @@ final class FileSource {
     final EventAssembler assembler;
     /** Batches handed on and not yet acknowledged in order; the reading thread stops at the configured maximum. */
     final AtomicInteger inFlight = new AtomicInteger();
-    final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Sized for the usual few batches in flight (the default capacity, 16, is mostly unused per idle file). */
+    final ArrayDeque<Pending> pending = new ArrayDeque<>(4);
 
     // Reading thread.
     boolean orphan;
     long lastGrowthNanos;
     long splitCounted;
     long unparsedCounted;
+    /** Polls in a row that found nothing new; past a few, the file is polled less often (see FileInput#round). */
+    int idlePolls;
+    long lastPollNanos;
+    /** Hash of the file's directory, matched against change notifications (a collision only costs a poll). */
+    int dirHash;
     volatile boolean drained;
     volatile long size;
+    /** Bytes of the file not yet acknowledged (size minus committed offset), for the input's lag gauge. */
+    volatile long lag;
 
     // Shared, under the lock.
     private long epoch;
@@ -60,6 +68,12 @@ final class FileSource {
         this.path = tailer.path();
         this.committed = startOffset;
         this.lastGrowthNanos = System.nanoTime();
+        this.dirHash = dirHash(path);
+    }
+
+    static int dirHash(Path file) {
+        Path dir = file.getParent();
+        return dir == null ? 0 : dir.hashCode();
     }
 
     /** A consistent view of the file for the checkpoint. */
@@ -94,10 +108,17 @@ final class FileSource {
         fingerprint = tailer.fingerprint();
     }
 
-    /** Refreshes identity details that change while reading (the fingerprint grows, the path follows renames). */
-    synchronized void refresh() {
-        fingerprint = tailer.fingerprint();
-        path = tailer.path();
+    /**
+     * Refreshes identity details that change while reading (the fingerprint grows, the path follows renames). Only
+     * the reading thread writes them, so it may compare without the lock; the lock is taken only for a change.
+     */
+    void refresh() {
+        if (fingerprint != tailer.fingerprint() || path != tailer.path()) {
+            synchronized (this) {
+                fingerprint = tailer.fingerprint();
+                path = tailer.path();
+            }
+        }
     }
 
     synchronized Path path() {

@@ -12,7 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
- * Reads one file from an offset in 64 KiB chunks and splits it into lines on bytes. The file stays open, so a
+ * Reads one file from an offset in 64 KiB chunks and splits it into lines on bytes. The chunk is a {@link ReadBuffer}
+ * shared by every file of the reading thread: an idle file holds no read buffer, only an unfinished last line (in an
+ * array of its size) and its identity, so tens of thousands of tailed files fit in a small heap. The file stays open, so a
  * rename does not interrupt it and a deleted file can still be read to its end. Detects copytruncate: the file got
  * shorter than what was read, or its first bytes changed (truncated and rewritten past the old offset between two
  * polls); reading then restarts at 0. Single-threaded, no Vert.x.
@@ -60,13 +62,15 @@ final class Tailer implements Closeable {
 
     private final FileChannel channel;
     private final int maxLineBytes;
-    private final byte[] buf = new byte[CHUNK_BYTES];
-    private final ByteBuffer bufView = ByteBuffer.wrap(buf);
+    /** Shared with the other files of the reading thread; bytes [pos, limit) are ours while we are its owner. */
+    private final ReadBuffer chunk;
     private int pos;
     private int limit;
-    /** File offset of buf[limit]: the next byte to read from the file. */
+    /** File offset of chunk[limit]: the next byte to read from the file. */
     private long readOffset;
-    private byte[] carry = new byte[0];
+    /** The file's size as last seen (stat), for the lag and for skipping the read of a file that did not grow. */
+    private long observedSize;
+    private byte[] carry = NONE;
     private int carryLen;
     private long carryStart;
     private boolean splitting;
@@ -81,16 +85,23 @@ final class Tailer implements Closeable {
     private long lastSize = -1;
     private long truncations;
     private long bytesRead;
+    private Runnable onClose;
 
-    Tailer(FileChannel channel, Path path, Fingerprint fingerprint, int maxLineBytes) {
+    Tailer(FileChannel channel, Path path, Fingerprint fingerprint, int maxLineBytes, ReadBuffer chunk) {
         this.channel = channel;
         this.path = path;
         this.fingerprint = fingerprint;
         this.maxLineBytes = maxLineBytes;
+        this.chunk = chunk;
     }
 
-    /** Opens {@code path} for reading and fingerprints it. */
+    /** Opens {@code path} for reading with a read buffer of its own (tests, one-off reads). */
     static Tailer open(Path path, int maxLineBytes) throws IOException {
+        return open(path, maxLineBytes, new ReadBuffer());
+    }
+
+    /** Opens {@code path} for reading, reading into the thread's shared {@code chunk}, and fingerprints it. */
+    static Tailer open(Path path, int maxLineBytes, ReadBuffer chunk) throws IOException {
         long[] before = Fingerprint.devIno(path);
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         try {
@@ -102,7 +113,8 @@ final class Tailer implements Closeable {
             }
             byte[] head = Fingerprint.readHead(channel, Fingerprint.HEAD_BYTES);
             Tailer t = new Tailer(channel, path,
-                    new Fingerprint(after[0], after[1], head.length, Fingerprint.hash(head, head.length)), maxLineBytes);
+                    new Fingerprint(after[0], after[1], head.length, Fingerprint.hash(head, head.length)), maxLineBytes,
+                    chunk);
             t.fingerprinted = head;
             return t;
         } catch (IOException | RuntimeException e) {
@@ -149,6 +161,7 @@ final class Tailer implements Closeable {
      */
     Outcome read(Lines out) throws IOException {
         long size = channel.size();
+        observedSize = size;
         if (size < readOffset || headChanged(size)) {
             Fingerprint old = fingerprint;
             // Full pieces held for their context go out now, with what follows them so far.
@@ -163,15 +176,32 @@ final class Tailer implements Closeable {
             return Outcome.TRUNCATED;
         }
         stop = false;
+        if (pos < limit && chunk.owner != this) {
+            // Another file read into the shared chunk since we stopped in it: read the rest again (page cache).
+            readOffset -= limit - pos;
+            pos = 0;
+            limit = 0;
+        }
+        boolean grew = false;
         while (true) {
             if (pos == limit) {
-                bufView.clear();
-                int n = channel.read(bufView, readOffset);
-                if (n <= 0) {
-                    pos = 0;
-                    limit = 0;
-                    return Outcome.EOF;
+                if (readOffset >= size) {
+                    // All the last stat showed is read. An idle file costs this one fstat per poll, no read; after
+                    // reading, one more stat picks up what was written meanwhile, as the read returning 0 did.
+                    size = grew ? channel.size() : size;
+                    observedSize = size;
+                    if (readOffset >= size) {
+                        return idle();
+                    }
                 }
+                ByteBuffer view = chunk.view;
+                view.clear();
+                chunk.owner = this;
+                int n = channel.read(view, readOffset);
+                if (n <= 0) {
+                    return idle();
+                }
+                grew = true;
                 pos = 0;
                 limit = n;
                 readOffset += n;
@@ -184,7 +214,21 @@ final class Tailer implements Closeable {
         }
     }
 
+    /**
+     * At the end of the file: nothing of ours is left in the shared chunk, and the unfinished last line, if any, is
+     * kept in an array of its size (a carry that grew for a long line would otherwise stay that big while idle).
+     */
+    private Outcome idle() {
+        pos = 0;
+        limit = 0;
+        if (carry.length != carryLen) {
+            carry = carryLen == 0 ? NONE : Arrays.copyOf(carry, carryLen);
+        }
+        return Outcome.EOF;
+    }
+
     private void scan(Lines out) {
+        byte[] buf = chunk.bytes;
         while (pos < limit && !stop) {
             int nl = Newlines.indexOf(buf, pos, limit);
             if (nl < 0) {
@@ -227,6 +271,7 @@ final class Tailer implements Closeable {
      * follow it are read (its context).
      */
     private void append(Lines out, int from, int to) {
+        byte[] buf = chunk.bytes;
         int hold = maxLineBytes + CONTEXT;
         while (from < to) {
             if (carryLen == 0) {
@@ -356,6 +401,11 @@ final class Tailer implements Closeable {
         return channel.size();
     }
 
+    /** The size seen by the last {@link #read} (no system call). */
+    long observedSize() {
+        return observedSize;
+    }
+
     Fingerprint fingerprint() {
         return fingerprint;
     }
@@ -389,8 +439,21 @@ final class Tailer implements Closeable {
         return bytesRead;
     }
 
+    /** Runs {@code action} once, when this tailer is closed (gives its descriptor back to the budget). */
+    void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
     @Override
     public void close() throws IOException {
-        channel.close();
+        Runnable action = onClose;
+        onClose = null;
+        try {
+            channel.close();
+        } finally {
+            if (action != null) {
+                action.run();
+            }
+        }
     }
 }

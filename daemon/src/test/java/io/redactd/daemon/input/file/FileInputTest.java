@@ -61,6 +61,34 @@ class FileInputTest {
     }
 
     @Test
+    void filesBeyondTheOpenFileBudgetWaitCountedAndAreReadOnceTailedFilesAreLetGo() throws IOException {
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            append(dir.resolve("f" + i + ".log"), "a" + i + "\nb" + i + "\n");
+            all.addAll(List.of("a" + i, "b" + i));
+        }
+        FdBudget budget = FdBudget.ofFiles(20);
+        try (InputHarness h = new InputHarness(config(), state, new CollectingSink(false), budget)) {
+            Await.until("the files that fit", WAIT, () -> h.sink.count() == 40);
+            Await.until("the rest counted as waiting", WAIT, () -> h.gauge("redactd.file.waiting") == 10);
+            assertThat(h.input.openFiles()).isEqualTo(20);
+            assertThat(budget.open()).isEqualTo(20);
+            assertThat(h.count("redactd.input.errors", "reason", "too_many_open_files")).isGreaterThanOrEqualTo(1);
+            Await.holdsFor("nothing opened beyond the budget", Duration.ofMillis(400),
+                    () -> h.input.openFiles() == 20 && h.sink.count() == 40 ? null : h.input.describeFiles().toString());
+            // Tailed files that are deleted are read to their end and let go: their descriptors go to the waiting.
+            for (String open : h.input.tailLagByPath().keySet()) {
+                Files.delete(Path.of(open));
+            }
+            Await.until("every file read", WAIT, () -> h.sink.count() == 60);
+            assertThat(h.sink.messages()).containsExactlyInAnyOrderElementsOf(all);
+            Await.until("nothing waits", WAIT, () -> h.gauge("redactd.file.waiting") == 0);
+            h.stop();
+        }
+        assertThat(budget.open()).as("descriptors given back at stop").isZero();
+    }
+
+    @Test
     void resumesFromTheCheckpointAfterAStopWithoutDuplicates() throws IOException {
         Path a = dir.resolve("a.log");
         append(a, "one\ntwo\n");

@@ -18,9 +18,19 @@ final class InputHarness implements AutoCloseable {
     private boolean closed;
 
     InputHarness(FileInputConfig config, Path stateDir, CollectingSink sink) {
+        this(config, stateDir, sink, FdBudget.process());
+    }
+
+    /** With an open-file budget of its own (e.g. a small one, to meet the limit without opening thousands). */
+    InputHarness(FileInputConfig config, Path stateDir, CollectingSink sink, FdBudget fds) {
         this.sink = sink;
-        this.input = new FileInput(vertx, config, sink, stateDir, meters);
+        this.input = new FileInput(vertx, config, sink, stateDir, meters, fds);
         await(input.start());
+    }
+
+    double gauge(String name) {
+        var g = meters.find(name).gauge();
+        return g == null ? Double.NaN : g.value();
     }
 
     static <T> T await(Future<T> f) {
