@@ -7,7 +7,6 @@ import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.input.Input;
 import io.redactd.daemon.pipeline.EventSink;
 import io.redactd.daemon.pipeline.RawBatch;
-import io.redactd.daemon.pipeline.RawEvent;
 import io.redactd.daemon.tls.ListenAddress;
 import io.redactd.daemon.tls.ListenerTls;
 import io.redactd.daemon.tls.LogThrottle;
@@ -15,7 +14,7 @@ import io.redactd.outputs.ConfigProblem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -87,6 +86,9 @@ public final class HttpInput implements Input {
     private final Counter refusedConnections;
     private final Counter rateLimited;
     private final RequestEvents bodies;
+    /** Bytes all requests may hold (shared by the http inputs without max_request_memory_bytes). */
+    private final ByteBudget budget;
+    private WorkerExecutor parsers;
     private TokenAuthenticator authenticator;
     private ListenerTls tls;
     private HttpServer server;
@@ -103,7 +105,10 @@ public final class HttpInput implements Input {
         this.sink = context.sink();
         this.metrics = context.registry();
         this.limiter = new AuthFailureLimiter(config.authFailureBurst(), config.authFailuresPerMinute());
-        this.bodies = new RequestEvents(config.maxLineBytes(), config.maxEventsPerRequest());
+        this.bodies = new RequestEvents(config.maxLineBytes(), config.maxEventsPerRequest(), config.maxBatchEvents(),
+                config.maxDecompressedBytes());
+        this.budget = config.maxRequestMemoryBytes() == null ? ByteBudget.heapDefault()
+                : new ByteBudget(config.maxRequestMemoryBytes());
         this.events = Counter.builder("redactd.http.events").description("Events accepted over HTTP")
                 .tag("input", id).register(metrics);
         this.refusedConnections = Counter.builder("redactd.input.connections.refused").description("Connections refused")
@@ -116,6 +121,11 @@ public final class HttpInput implements Input {
                 .description("Requests holding one of max_inflight_requests").tag("input", id).register(metrics);
         Gauge.builder("redactd.http.requests.receiving", uploadingRequests, AtomicInteger::get)
                 .description("Requests in flight whose body is still arriving").tag("input", id).register(metrics);
+        Gauge.builder("redactd.http.request.memory", budget, ByteBudget::used).baseUnit("bytes")
+                .description("Bytes held by request bodies and their events until acknowledged, of max_request_memory_bytes")
+                .tag("input", id).register(metrics);
+        Gauge.builder("redactd.http.request.memory.limit", budget, ByteBudget::limit).baseUnit("bytes")
+                .description("max_request_memory_bytes in force").tag("input", id).register(metrics);
     }
 
     @Override
@@ -135,6 +145,16 @@ public final class HttpInput implements Input {
         Future<ListenerTls> tlsReady = config.tls() == null ? Future.succeededFuture(null)
                 : ListenerTls.load(vertx, config.tls(), id,
                         TimeUnit.SECONDS.toMillis(config.handshakeTimeoutSecs()), metrics);
+        // Parsing is CPU work on a few threads of its own: it cannot crowd out other blocking work, and fewer
+        // bodies grow into events at once, so the memory budget goes to requests that can finish.
+        parsers = vertx.createSharedWorkerExecutor("redactd-http-" + id,
+                Math.max(2, Runtime.getRuntime().availableProcessors() / 2));
+        long largest = Math.max(config.maxBodyBytes(), config.maxDecompressedBytes());
+        if (largest > budget.limit()) {
+            LOG.warn("http input '{}': max_request_memory_bytes ({}{}) is below max_body_bytes/max_decompressed_bytes "
+                    + "({}): larger requests are refused with 413", id, budget.limit(),
+                    config.maxRequestMemoryBytes() == null ? ", a quarter of the max heap" : "", largest);
+        }
         return Future.all(tokens, tlsReady).compose(ready -> {
             authenticator = tokens.result();
             tls = tlsReady.result();
@@ -162,8 +182,9 @@ public final class HttpInput implements Input {
             if (tls != null) {
                 tls.watch(server::updateSSLOptions);
             }
-            LOG.info("http input '{}' listening on {}:{} ({}), {} token(s)", id, address.host(),
-                    bound.actualPort(), tls != null ? "HTTPS" : "plaintext HTTP", config.tokens().size());
+            LOG.info("http input '{}' listening on {}:{} ({}), {} token(s), {} MiB for request bodies", id,
+                    address.host(), bound.actualPort(), tls != null ? "HTTPS" : "plaintext HTTP", config.tokens().size(),
+                    budget.limit() >> 20);
             return null;
         });
     }
@@ -174,7 +195,8 @@ public final class HttpInput implements Input {
             tls.close();
         }
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-        return closed.transform(ignored -> Future.join(new ArrayList<>(pendingAcks))).mapEmpty();
+        return closed.transform(ignored -> Future.join(new ArrayList<>(pendingAcks)))
+                .transform(ignored -> parsers == null ? Future.succeededFuture() : parsers.close()).mapEmpty();
     }
 
     private void connected(HttpConnection connection) {
@@ -268,10 +290,10 @@ public final class HttpInput implements Input {
         if (inflightRequests.get() >= config.maxInflightRequests()) {
             // Say which: slow uploads holding the slots is a different problem for the operator than a full pipeline.
             int receiving = uploadingRequests.get();
-            busy(exchange, receiving * 2 >= config.maxInflightRequests()
+            busy(exchange, "max_inflight_requests", receiving * 2 >= config.maxInflightRequests()
                     ? "max_inflight_requests (" + config.maxInflightRequests() + ") reached, " + receiving
                     + " of them still receiving their body"
-                    : "the pipeline is full (max_inflight_requests reached)");
+                    : "the pipeline is full (max_inflight_requests reached)", false);
             return;
         }
         String encoding = Optional.ofNullable(req.getHeader("Content-Encoding")).orElse("identity").strip().toLowerCase(Locale.ROOT);
@@ -281,15 +303,30 @@ public final class HttpInput implements Input {
             return;
         }
         String length = req.getHeader("Content-Length");
-        if (length != null && parseLong(length) > config.maxBodyBytes()) {
+        long contentLength = length == null ? -1 : parseLong(length);
+        if (contentLength > config.maxBodyBytes()) {
             exchange.fail(tooLarge(), true);
+            return;
+        }
+        boolean gzip = encoding.equals("gzip");
+        // Admission by bytes, before a byte of the body is read: a known length reserves what the request is expected
+        // to hold at its peak; the rest (a chunked body, a gzip body's inflated size) is charged as it arrives.
+        if (contentLength > budget.limit()) {
+            exchange.fail(new RequestRejected(413, "body_too_large", 6, "request body exceeds "
+                    + "max_request_memory_bytes (" + budget.limit() + "), the memory for all request bodies"), true);
+            return;
+        }
+        RequestMemory memory = new RequestMemory(budget);
+        if (!memory.reserve(expectedPeak(contentLength, gzip))) {
+            busy(exchange, "memory_budget", "the memory for request bodies (max_request_memory_bytes " + budget.limit()
+                    + ") is in use", true);
             return;
         }
         if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
             req.response().writeContinue();
         }
-        exchange.begin();
-        Buffer body = Buffer.buffer();
+        exchange.begin(memory);
+        BodyBytes body = new BodyBytes(memory, contentLength);
         req.handler(chunk -> {
             if (exchange.done) {
                 return;
@@ -298,16 +335,38 @@ public final class HttpInput implements Input {
                 exchange.fail(tooLarge(), true);
                 return;
             }
-            body.appendBuffer(chunk);
+            try {
+                body.append(chunk);
+            } catch (RequestRejected rejected) {
+                refuse(exchange, rejected, true);
+            }
         });
         req.exceptionHandler(e -> exchange.finish());
         req.endHandler(v -> {
             exchange.received();
             if (!exchange.done) {
-                accept(exchange, grant.get(), body.getBytes(), encoding.equals("gzip"));
+                accept(exchange, grant.get(), body, gzip);
             }
         });
     }
+
+    /**
+     * What a body of {@code contentLength} bytes is expected to need at its peak: a plain body's blocks are let go as
+     * its lines are copied out, so about itself plus the events' overhead; a gzip body inflates, typically several
+     * times. An estimate only: what a request really holds is charged as it goes, and it is refused (503) when the
+     * budget cannot hold it. At most the whole budget, so one request can always start on an idle daemon.
+     */
+    private long expectedPeak(long contentLength, boolean gzip) {
+        if (contentLength <= 0) {
+            return 0;
+        }
+        long peak = gzip ? Math.min(contentLength * GZIP_EXPECTED_RATIO, contentLength + config.maxDecompressedBytes())
+                : contentLength + contentLength / 2;
+        return Math.min(peak, budget.limit());
+    }
+
+    /** Log bodies deflate about this well; only used to reserve ahead. */
+    private static final int GZIP_EXPECTED_RATIO = 8;
 
     /** Requests Netty could not decode (over-long request line or headers, garbage): a JSON answer, then close. */
     private void invalidRequest(HttpServerRequest req) {
@@ -364,14 +423,14 @@ public final class HttpInput implements Input {
     }
 
     private void health(Exchange exchange) {
-        if (inflightRequests.get() >= config.maxInflightRequests()) {
+        if (inflightRequests.get() >= config.maxInflightRequests() || budget.used() >= budget.limit()) {
             exchange.reply(503, new JsonObject().put("text", "HEC is unhealthy, queues are full").put("code", 18));
         } else {
             exchange.reply(200, new JsonObject().put("text", "HEC is healthy").put("code", 17));
         }
     }
 
-    private void accept(Exchange exchange, TokenAuthenticator.Grant grant, byte[] raw, boolean gzip) {
+    private void accept(Exchange exchange, TokenAuthenticator.Grant grant, BodyBytes raw, boolean gzip) {
         // inflating and parsing up to max_decompressed_bytes is done on a worker so one large request cannot stall
         // the event loop that serves the other connections
         Context context = vertx.getOrCreateContext();
@@ -379,10 +438,14 @@ public final class HttpInput implements Input {
         RequestEvents.Origin meta = new RequestEvents.Origin(req.getHeader("Content-Type"), req.remoteAddress().hostAddress(),
                 req.getParam("host"), req.getParam("source"), req.getParam("sourcetype"), req.getParam("index"));
         Endpoint endpoint = exchange.endpoint;
-        vertx.executeBlocking(() -> parse(endpoint, meta, grant, raw, gzip), false).onComplete(ar -> context.runOnContext(v -> {
+        RequestMemory memory = exchange.memory;
+        parsers.executeBlocking(() -> parse(endpoint, meta, grant, raw, gzip, memory), false).onComplete(ar -> context.runOnContext(v -> {
             if (ar.failed()) {
-                exchange.fail(ar.cause() instanceof RequestRejected rejected ? rejected
-                        : new RequestRejected(500, "internal_error", 8, "Internal server error while reading the body"), false);
+                if (ar.cause() instanceof RequestRejected rejected) {
+                    refuse(exchange, rejected, false);
+                } else {
+                    exchange.fail(new RequestRejected(500, "internal_error", 8, "Internal server error while reading the body"), false);
+                }
                 if (!(ar.cause() instanceof RequestRejected)) {
                     LOG.error("http input '{}': unexpected {} while reading a request body", id,
                             ar.cause().getClass().getName());
@@ -393,36 +456,52 @@ public final class HttpInput implements Input {
         }));
     }
 
-    private List<RawEvent> parse(Endpoint endpoint, RequestEvents.Origin req, TokenAuthenticator.Grant grant, byte[] raw,
-                                 boolean gzip) throws RequestRejected {
-        byte[] body = gzip ? GzipBody.inflate(raw, config.maxDecompressedBytes()) : raw;
+    private RequestEvents.Parsed parse(Endpoint endpoint, RequestEvents.Origin req, TokenAuthenticator.Grant grant,
+                                       BodyBytes body, boolean gzip, RequestMemory memory) throws RequestRejected {
         return switch (endpoint) {
-            case LOGS -> bodies.logs(req, body, grant);
-            case HEC_EVENT -> bodies.hec(req, body, grant);
-            case HEC_RAW -> bodies.raw(req, body, grant);
+            case LOGS -> bodies.logs(req, body, gzip, memory, grant);
+            case HEC_EVENT -> bodies.hec(req, body, gzip, memory, grant);
+            case HEC_RAW -> bodies.raw(req, body, gzip, memory, grant);
             case HEC_HEALTH, HEC_ACK -> throw new IllegalStateException(endpoint.tag + " has no body");
         };
     }
 
-    private void submit(Exchange exchange, TokenAuthenticator.Grant grant, List<RawEvent> parsed) {
-        if (exchange.done) {
-            return; // timed out or the client went away while the body was parsed
+    /** A refusal from reading or parsing: the memory budget's 503 says when to retry and is counted as such. */
+    private void refuse(Exchange exchange, RequestRejected rejected, boolean closeAfter) {
+        if (rejected.status() == 503) {
+            countBusy(exchange, "memory_budget");
+            exchange.response().putHeader("Retry-After", String.valueOf(config.retryAfterSecs()));
         }
-        events.increment(parsed.size());
+        exchange.fail(rejected, closeAfter);
+    }
+
+    private void submit(Exchange exchange, TokenAuthenticator.Grant grant, RequestEvents.Parsed parsed) {
+        RequestMemory memory = exchange.memory;
+        if (exchange.done) {
+            memory.close(); // timed out or the client went away while the body was parsed
+            return;
+        }
+        // From here the events' bytes are released batch by batch as the pipeline acknowledges them, whatever the
+        // request's answer: a batch still in the pipeline after an ack timeout still holds its memory.
+        exchange.memory = null;
+        int count = parsed.count();
+        events.increment(count);
         String sourceId = id + "/" + grant.source();
         List<Future<Void>> acks = new ArrayList<>();
-        for (int from = 0; from < parsed.size(); from += config.maxBatchEvents()) {
-            List<RawEvent> slice = parsed.subList(from, Math.min(parsed.size(), from + config.maxBatchEvents()));
+        for (RequestEvents.Slice slice : parsed.batches()) {
+            Future<Void> ack;
             try {
-                acks.add(sink.submit(new RawBatch(sourceId, id, List.copyOf(slice))));
+                ack = sink.submit(new RawBatch(sourceId, id, slice.events()));
             } catch (RuntimeException e) {
-                acks.add(Future.failedFuture(e));
+                ack = Future.failedFuture(e);
             }
+            ack.onComplete(done -> memory.release(slice.bytes()));
+            acks.add(ack);
         }
         Future<?> all = Future.all(acks);
         pendingAcks.add(all);
         long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(config.ackTimeoutSecs()), id ->
-                busy(exchange, "the pipeline did not acknowledge the events within ack_timeout_secs"));
+                busy(exchange, "ack_timeout", "the pipeline did not acknowledge the events within ack_timeout_secs", false));
         Context context = vertx.getOrCreateContext();
         all.onComplete(ar -> context.runOnContext(v -> {
             pendingAcks.remove(all);
@@ -431,17 +510,27 @@ public final class HttpInput implements Input {
                 if (exchange.endpoint.hec) {
                     exchange.reply(200, new JsonObject().put("text", "Success").put("code", 0));
                 } else {
-                    exchange.reply(200, new JsonObject().put("accepted", parsed.size()));
+                    exchange.reply(200, new JsonObject().put("accepted", count));
                 }
             } else {
-                busy(exchange, "the pipeline refused the events");
+                busy(exchange, "pipeline_refused", "the pipeline refused the events", false);
             }
         }));
     }
 
-    private void busy(Exchange exchange, String why) {
+    /** 503 + Retry-After ("Server is busy", HEC code 9), counted by {@code reason}; closes when the body is unread. */
+    private void busy(Exchange exchange, String reason, String why, boolean closeAfter) {
+        if (exchange.done) {
+            return;
+        }
+        countBusy(exchange, reason);
         exchange.response().putHeader("Retry-After", String.valueOf(config.retryAfterSecs()));
-        exchange.fail(new RequestRejected(503, "server_busy", 9, "Server is busy: " + why + "; retry later"), false);
+        exchange.fail(new RequestRejected(503, "server_busy", 9, "Server is busy: " + why + "; retry later"), closeAfter);
+    }
+
+    private void countBusy(Exchange exchange, String reason) {
+        Counter.builder("redactd.http.busy").description("Requests answered 503 Server is busy, by reason")
+                .tag("input", id).tag("endpoint", exchange.endpoint.tag).tag("reason", reason).register(metrics).increment();
     }
 
     private RequestRejected tooLarge() {
@@ -466,6 +555,8 @@ public final class HttpInput implements Input {
         boolean uploading;
         long deadline = -1;
         ConnectionWatch watch;
+        /** The request's share of the memory budget until its events go to the pipeline (then null). */
+        RequestMemory memory;
 
         Exchange(HttpServerRequest req, Endpoint endpoint) {
             this.req = req;
@@ -481,7 +572,8 @@ public final class HttpInput implements Input {
             return req.response();
         }
 
-        void begin() {
+        void begin(RequestMemory reserved) {
+            memory = reserved;
             counted = true;
             uploading = true;
             inflightRequests.incrementAndGet();
@@ -547,6 +639,9 @@ public final class HttpInput implements Input {
             received();
             if (counted) {
                 inflightRequests.decrementAndGet();
+            }
+            if (memory != null) {
+                memory.close();
             }
             if (deadline >= 0) {
                 vertx.cancelTimer(deadline);
