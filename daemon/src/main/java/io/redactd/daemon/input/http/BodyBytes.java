@@ -86,6 +86,19 @@ final class BodyBytes {
         return (int) Math.min(BLOCK, length - (long) i * BLOCK);
     }
 
+    /** A gzip body's trailer (ISIZE, the last member's inflated size mod 2^32), or -1 when too short to have one. */
+    long gzipInflatedSize() {
+        if (length < 18 || firstLive > 0) {
+            return -1;
+        }
+        long size = 0;
+        for (int i = 1; i <= 4; i++) {
+            long at = length - i;
+            size = (size << 8) | (blocks.get((int) (at / BLOCK))[(int) (at % BLOCK)] & 0xff);
+        }
+        return size;
+    }
+
     /** Lets go of every block that lies wholly before {@code offset}. */
     void releaseBefore(long offset) {
         while (firstLive < blocks.size() && (long) (firstLive + 1) * BLOCK <= offset) {

@@ -352,21 +352,32 @@ public final class HttpInput implements Input {
 
     /**
      * What a body of {@code contentLength} bytes is expected to need at its peak: a plain body's blocks are let go as
-     * its lines are copied out, so about itself plus the events' overhead; a gzip body inflates, typically several
-     * times. An estimate only: what a request really holds is charged as it goes, and it is refused (503) when the
-     * budget cannot hold it. At most the whole budget, so one request can always start on an idle daemon.
+     * its lines are copied out, so about itself plus the events' overhead (a half covers lines of 150 bytes). A gzip
+     * body reserves only itself here: what it inflates to is known once it is in ({@link #inflatedPeak}), and a
+     * request waiting for a parser should not sit on memory for it. An estimate only: what a request really holds is
+     * charged as it goes, and it is refused (503) when the budget cannot hold it. At most the whole budget, so one
+     * request can always start on an idle daemon.
      */
     private long expectedPeak(long contentLength, boolean gzip) {
         if (contentLength <= 0) {
             return 0;
         }
-        long peak = gzip ? Math.min(contentLength * GZIP_EXPECTED_RATIO, contentLength + config.maxDecompressedBytes())
-                : contentLength + contentLength / 2;
-        return Math.min(peak, budget.limit());
+        return Math.min(gzip ? contentLength : contentLength + contentLength / 2, budget.limit());
     }
 
-    /** Log bodies deflate about this well; only used to reserve ahead. */
-    private static final int GZIP_EXPECTED_RATIO = 8;
+    /**
+     * What a received gzip body is expected to need once inflated into events: the size its trailer announces (of its
+     * last member; the sender's claim, so only used to reserve ahead, never trusted as a bound) plus a quarter for the
+     * events' overhead; -1 when it announces nothing usable.
+     */
+    private long inflatedPeak(BodyBytes body) {
+        long announced = body.gzipInflatedSize();
+        if (announced <= 0) {
+            return -1;
+        }
+        long inflated = Math.min(announced, config.maxDecompressedBytes());
+        return Math.min(inflated + inflated / 4, budget.limit());
+    }
 
     /** Requests Netty could not decode (over-long request line or headers, garbage): a JSON answer, then close. */
     private void invalidRequest(HttpServerRequest req) {
@@ -458,6 +469,11 @@ public final class HttpInput implements Input {
 
     private RequestEvents.Parsed parse(Endpoint endpoint, RequestEvents.Origin req, TokenAuthenticator.Grant grant,
                                        BodyBytes body, boolean gzip, RequestMemory memory) throws RequestRejected {
+        long peak = gzip ? inflatedPeak(body) : -1;
+        if (peak > 0 && !memory.reserve(peak)) {
+            // refused before inflating a byte, rather than after inflating part of it
+            throw RequestMemory.busy(budget.limit());
+        }
         return switch (endpoint) {
             case LOGS -> bodies.logs(req, body, gzip, memory, grant);
             case HEC_EVENT -> bodies.hec(req, body, gzip, memory, grant);
@@ -468,6 +484,9 @@ public final class HttpInput implements Input {
 
     /** A refusal from reading or parsing: the memory budget's 503 says when to retry and is counted as such. */
     private void refuse(Exchange exchange, RequestRejected rejected, boolean closeAfter) {
+        if (exchange.done) {
+            return; // answered meanwhile (timeout, client gone): the worker's refusal is only its way of stopping
+        }
         if (rejected.status() == 503) {
             countBusy(exchange, "memory_budget");
             exchange.response().putHeader("Retry-After", String.valueOf(config.retryAfterSecs()));

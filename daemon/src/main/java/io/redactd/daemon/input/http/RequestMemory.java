@@ -51,8 +51,12 @@ final class RequestMemory {
             return;
         }
         used -= n;
-        throw new RequestRejected(503, "server_busy", 9, "Server is busy: the memory for request bodies "
-                + "(max_request_memory_bytes " + budget.limit() + ") is in use; retry later");
+        throw busy(budget.limit());
+    }
+
+    static RequestRejected busy(long limit) {
+        return new RequestRejected(503, "server_busy", 9, "Server is busy: the memory for request bodies "
+                + "(max_request_memory_bytes " + limit + ") is in use; retry later");
     }
 
     /** {@code n} live bytes were let go; they stay reserved for this request until {@link #trim} or {@link #release}. */

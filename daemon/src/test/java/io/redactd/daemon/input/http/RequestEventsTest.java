@@ -53,10 +53,14 @@ class RequestEventsTest {
         for (int i = 0; i < 20_000; i++) {
             json.append("{\"event\":\"H").append(i).append(" ssn 536-22-1234 ").append("y".repeat(70)).append("\"}\n");
         }
-        byte[] gz = gzip(json.toString().getBytes(StandardCharsets.US_ASCII));
+        byte[] plain = json.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] gz = gzip(plain);
         ByteBudget budget = new ByteBudget(4L * MIB);
         RequestMemory memory = new RequestMemory(budget);
-        RequestEvents.Parsed parsed = events().hec(TEXT, body(memory, gz), true, memory, GRANT);
+        BodyBytes body = body(memory, gz);
+        // what the trailer announces is what the input reserves before inflating
+        assertThat(body.gzipInflatedSize()).isEqualTo(plain.length);
+        RequestEvents.Parsed parsed = events().hec(TEXT, body, true, memory, GRANT);
 
         assertThat(parsed.count()).isEqualTo(20_000);
         assertThat(parsed.batches()).hasSize(20);
