@@ -434,7 +434,9 @@ public final class HttpInput implements Input {
     }
 
     private void health(Exchange exchange) {
-        if (inflightRequests.get() >= config.maxInflightRequests() || budget.used() >= budget.limit()) {
+        // a sender checking health before a large upload should not be told yes when such a body would get a 503
+        if (inflightRequests.get() >= config.maxInflightRequests()
+                || budget.limit() - budget.used() < Math.min(config.maxBodyBytes(), budget.limit())) {
             exchange.reply(503, new JsonObject().put("text", "HEC is unhealthy, queues are full").put("code", 18));
         } else {
             exchange.reply(200, new JsonObject().put("text", "HEC is healthy").put("code", 17));

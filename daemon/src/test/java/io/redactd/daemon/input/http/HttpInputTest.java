@@ -389,6 +389,9 @@ class HttpInputTest {
         assertThat(metrics.get("redactd.http.busy").tag("reason", "memory_budget").counters())
                 .extracting(c -> c.count()).containsExactlyInAnyOrder(1.0, 1.0);
         assertThat(sink.heldCount()).as("nothing of a refused request reached the pipeline").isEqualTo(18);
+        Reply health = curl(input, "/services/collector/health");
+        assertThat(health.status()).as("less than max_body_bytes free").isEqualTo(503);
+        assertThat(health.body().getInteger("code")).isEqualTo(18);
 
         // acknowledged batches give their bytes back; then the refused request fits
         sink.hold(false);
@@ -398,6 +401,7 @@ class HttpInputTest {
             assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 200");
         }
         assertThat(metrics.get("redactd.http.request.memory").gauge().value()).isZero();
+        assertThat(curl(input, "/services/collector/health").status()).isEqualTo(200);
         Reply again = curl(input, "/services/collector/raw", "-H", "Authorization: Splunk " + TOKEN,
                 "--data-binary", "@" + body);
         assertThat(again.status()).isEqualTo(200);
