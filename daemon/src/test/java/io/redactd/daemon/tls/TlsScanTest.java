@@ -45,7 +45,7 @@ class TlsScanTest {
         HttpInput http = new HttpInput(new HttpInputConfig("127.0.0.1:0",
                 TlsConfig.of(ec.cert().toString(), ec.key().toString()).withEngine(engine), false,
                 List.of(new TokenConfig("scan", "0".repeat(64), null, null, null)), null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null), new ComponentContext("scan-http", vertx, sink, dir,
+                null, null, null, null, null, null, null, null), new ComponentContext("scan-http", vertx, sink, dir,
                 new SimpleMeterRegistry()));
         try {
             syslog.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

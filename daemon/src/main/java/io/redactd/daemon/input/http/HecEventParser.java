@@ -2,8 +2,8 @@ package io.redactd.daemon.input.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,60 +30,86 @@ public final class HecEventParser {
     private HecEventParser() {
     }
 
-    /**
-     * What a body yields read as Splunk reads it: the events up to the first invalid one, and why reading stopped
-     * there ({@code stop}, null when the whole body was valid). A stop with a number ({@code invalid-event-number})
-     * follows exactly {@code events}; a stop without one (no data, too many events) refuses the whole request, and
-     * {@code events} is then empty.
-     */
-    public record Prefix(List<HecEvent> events, RequestRejected stop) {
+    /** Where the parser takes an event's raw JSON text from, and learns what it no longer needs. */
+    interface Source {
+        /** Bytes {@code [from, to)} of the body. */
+        byte[] copy(long from, long to);
+
+        /** Nothing before {@code offset} will be asked for again. */
+        default void consumedBefore(long offset) {
+        }
+    }
+
+    /** Receives each event as soon as it is parsed, so a body's events need not be listed twice. */
+    interface Sink {
+        void event(HecEvent event) throws RequestRejected;
     }
 
     /** All or nothing: the events, or the first problem. */
     public static List<HecEvent> parse(byte[] body, int maxEvents, int maxEventBytes) throws RequestRejected {
-        Prefix prefix = parsePrefix(body, maxEvents, maxEventBytes);
-        if (prefix.stop() != null) {
-            throw prefix.stop();
+        List<HecEvent> events = new ArrayList<>();
+        Source source = (from, to) -> Arrays.copyOfRange(body, (int) from, (int) to);
+        try (JsonParser p = BodyLines.JSON.createParser(body)) {
+            parse(p, source, maxEvents, maxEventBytes, events::add);
+        } catch (IOException e) {
+            throw invalid(events.size() + 1, "is not valid JSON");
         }
-        return prefix.events();
+        return events;
     }
 
-    public static Prefix parsePrefix(byte[] body, int maxEvents, int maxEventBytes) {
-        List<HecEvent> events = new ArrayList<>();
+    /**
+     * Parses {@code in} event by event, handing each to {@code sink}; returns how many there were. Reads as Splunk
+     * reads a body: when it stops at an invalid event, the rejection names it ({@code invalid-event-number}) and the
+     * events handed to {@code sink} are exactly the ones before it, which Splunk would have indexed. A rejection
+     * without a number (no data, too many events, or one the sink throws) refuses the whole request: whatever the
+     * sink got is then to be dropped.
+     */
+    static int parse(InputStream in, Source source, int maxEvents, int maxEventBytes, Sink sink) throws RequestRejected {
+        try (JsonParser p = BodyLines.JSON.createParser(in)) {
+            return parse(p, source, maxEvents, maxEventBytes, sink);
+        } catch (IOException e) {
+            throw invalid(1, "is not valid JSON");
+        }
+    }
+
+    private static int parse(JsonParser p, Source source, int maxEvents, int maxEventBytes, Sink sink)
+            throws RequestRejected {
         int number = 0;
-        try (JsonParser p = BodyLines.JSON.createParser(body)) {
+        int complete = 0;
+        try {
             JsonToken token;
             while ((token = p.nextToken()) != null) {
                 number++;
                 if (number > maxEvents) {
                     // No number: every event so far is valid, and naming one would make a Splunk-faithful sender
                     // dead-letter it. Refused whole, the sender splits the request.
-                    return new Prefix(List.of(), new RequestRejected(413, "too_many_events", 6,
+                    throw new RequestRejected(413, "too_many_events", 6,
                             "more than max_events_per_request (" + maxEvents + ") events; nothing from this request "
-                                    + "was accepted"));
+                                    + "was accepted");
                 }
                 if (token != JsonToken.START_OBJECT) {
-                    return new Prefix(events, invalid(number, "is not a JSON object"));
+                    throw invalid(number, "is not a JSON object");
                 }
-                events.add(event(p, body, number, maxEventBytes));
+                HecEvent event = event(p, source, number, maxEventBytes);
+                complete++;
+                sink.event(event);
+                source.consumedBefore(p.currentLocation().getByteOffset());
             }
-        } catch (RequestRejected e) {
-            return new Prefix(events, e);
         } catch (IOException | RuntimeException e) {
             // Jackson's message may quote the input, so only the position is reported. The bad one is the event after
             // the last complete one: trailing garbage after a good event is not that event's fault.
-            return new Prefix(events, invalid(events.size() + 1, "is not valid JSON"));
+            throw invalid(complete + 1, "is not valid JSON");
         }
-        if (events.isEmpty()) {
-            return new Prefix(events, new RequestRejected(400, "no_data", 5, "No data: the body holds no event"));
+        if (complete == 0) {
+            throw new RequestRejected(400, "no_data", 5, "No data: the body holds no event");
         }
-        return new Prefix(events, null);
+        return complete;
     }
 
-    private static HecEvent event(JsonParser p, byte[] body, int number, int maxEventBytes) throws IOException, RequestRejected {
+    private static HecEvent event(JsonParser p, Source body, int number, int maxEventBytes) throws IOException, RequestRejected {
         String text = null;
-        int[] eventRaw = null;
-        int[] fieldsRaw = null;
+        long[] eventRaw = null;
+        long[] fieldsRaw = null;
         boolean json = false;
         boolean present = false;
         Long timeMs = null;
@@ -98,14 +124,14 @@ public final class HecEventParser {
             switch (name) {
                 case "event" -> {
                     present = value != JsonToken.VALUE_NULL;
-                    int start = (int) p.currentTokenLocation().getByteOffset();
+                    long start = p.currentTokenLocation().getByteOffset();
                     if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
                         p.skipChildren();
                         json = true;
                     } else if (value != JsonToken.VALUE_NULL) {
                         text = p.getText();
                     }
-                    eventRaw = new int[] {start, (int) p.currentLocation().getByteOffset()};
+                    eventRaw = new long[] {start, p.currentLocation().getByteOffset()};
                 }
                 case "time" -> timeMs = time(p, value, number);
                 case "host" -> host = meta(p, value);
@@ -117,9 +143,9 @@ public final class HecEventParser {
                         throw new RequestRejected(400, "invalid_fields", 15,
                                 "Error in handling indexed fields: event " + number + " has fields that are not an object", number);
                     }
-                    int start = (int) p.currentTokenLocation().getByteOffset();
+                    long start = p.currentTokenLocation().getByteOffset();
                     p.skipChildren();
-                    fieldsRaw = new int[] {start, (int) p.currentLocation().getByteOffset()};
+                    fieldsRaw = new long[] {start, p.currentLocation().getByteOffset()};
                 }
                 default -> p.skipChildren();
             }
@@ -135,16 +161,19 @@ public final class HecEventParser {
         }
         byte[] message;
         if (fieldsRaw != null) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(eventRaw[1] - eventRaw[0] + fieldsRaw[1] - fieldsRaw[0] + 24);
-            out.write(EVENT_PREFIX);
-            out.write(body, eventRaw[0], eventRaw[1] - eventRaw[0]);
-            out.write(FIELDS_INFIX);
-            out.write(body, fieldsRaw[0], fieldsRaw[1] - fieldsRaw[0]);
-            out.write('}');
-            message = out.toByteArray();
+            // {"event":<event>,"fields":<fields>} assembled in one array of its final size
+            byte[] event = body.copy(eventRaw[0], eventRaw[1]);
+            byte[] fields = body.copy(fieldsRaw[0], fieldsRaw[1]);
+            message = new byte[EVENT_PREFIX.length + event.length + FIELDS_INFIX.length + fields.length + 1];
+            int at = 0;
+            System.arraycopy(EVENT_PREFIX, 0, message, at, EVENT_PREFIX.length);
+            System.arraycopy(event, 0, message, at += EVENT_PREFIX.length, event.length);
+            System.arraycopy(FIELDS_INFIX, 0, message, at += event.length, FIELDS_INFIX.length);
+            System.arraycopy(fields, 0, message, at += FIELDS_INFIX.length, fields.length);
+            message[at + fields.length] = '}';
             json = true;
         } else if (json) {
-            message = Arrays.copyOfRange(body, eventRaw[0], eventRaw[1]);
+            message = body.copy(eventRaw[0], eventRaw[1]);
         } else {
             message = text.getBytes(StandardCharsets.UTF_8);
         }

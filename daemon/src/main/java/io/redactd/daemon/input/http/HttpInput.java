@@ -7,7 +7,6 @@ import io.redactd.daemon.config.ComponentContext;
 import io.redactd.daemon.input.Input;
 import io.redactd.daemon.pipeline.EventSink;
 import io.redactd.daemon.pipeline.RawBatch;
-import io.redactd.daemon.pipeline.RawEvent;
 import io.redactd.daemon.tls.ListenAddress;
 import io.redactd.daemon.tls.ListenerTls;
 import io.redactd.daemon.tls.LogThrottle;
@@ -15,7 +14,7 @@ import io.redactd.outputs.ConfigProblem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -45,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpInput implements Input {
     private static final Logger LOG = LoggerFactory.getLogger(HttpInput.class);
+    /** How long the rest of a refused body is read and dropped before its connection is closed anyway. */
+    private static final long LINGER_MILLIS = 2000;
 
     private enum Endpoint {
         LOGS("logs", false), HEC_EVENT("hec_event", true), HEC_RAW("hec_raw", true), HEC_HEALTH("hec_health", true),
@@ -90,6 +91,9 @@ public final class HttpInput implements Input {
     private final Counter rateLimited;
     private final RequestEvents bodies;
     private final PipelineHealth pipelineHealth;
+    /** Bytes all requests may hold (shared by the http inputs without max_request_memory_bytes). */
+    private final ByteBudget budget;
+    private WorkerExecutor parsers;
     private TokenAuthenticator authenticator;
     private ListenerTls tls;
     private HttpServer server;
@@ -106,7 +110,10 @@ public final class HttpInput implements Input {
         this.sink = context.sink();
         this.metrics = context.registry();
         this.limiter = new AuthFailureLimiter(config.authFailureBurst(), config.authFailuresPerMinute());
-        this.bodies = new RequestEvents(config.maxLineBytes(), config.maxEventsPerRequest());
+        this.bodies = new RequestEvents(config.maxLineBytes(), config.maxEventsPerRequest(), config.maxBatchEvents(),
+                config.maxDecompressedBytes());
+        this.budget = config.maxRequestMemoryBytes() == null ? ByteBudget.heapDefault()
+                : new ByteBudget(config.maxRequestMemoryBytes());
         // unhealthy once a request has waited half its ack timeout: it is then likely to get the 503
         this.pipelineHealth = new PipelineHealth(TimeUnit.SECONDS.toNanos(config.ackTimeoutSecs()) / 2,
                 TimeUnit.SECONDS.toNanos(config.retryAfterSecs()));
@@ -125,6 +132,11 @@ public final class HttpInput implements Input {
         Gauge.builder("redactd.http.requests.awaiting.pipeline", pipelineHealth, PipelineHealth::waiting)
                 .description("Requests whose events the pipeline has not acknowledged yet, also those already answered "
                         + "503 at ack_timeout_secs (the pipeline may still write them)").tag("input", id).register(metrics);
+        Gauge.builder("redactd.http.request.memory", budget, ByteBudget::used).baseUnit("bytes")
+                .description("Bytes held by request bodies and their events until acknowledged, of max_request_memory_bytes")
+                .tag("input", id).register(metrics);
+        Gauge.builder("redactd.http.request.memory.limit", budget, ByteBudget::limit).baseUnit("bytes")
+                .description("max_request_memory_bytes in force").tag("input", id).register(metrics);
     }
 
     @Override
@@ -144,6 +156,16 @@ public final class HttpInput implements Input {
         Future<ListenerTls> tlsReady = config.tls() == null ? Future.succeededFuture(null)
                 : ListenerTls.load(vertx, config.tls(), id,
                         TimeUnit.SECONDS.toMillis(config.handshakeTimeoutSecs()), metrics);
+        // Parsing is CPU work on a few threads of its own: it cannot crowd out other blocking work, and fewer
+        // bodies grow into events at once, so the memory budget goes to requests that can finish.
+        parsers = vertx.createSharedWorkerExecutor("redactd-http-" + id,
+                Math.max(2, Runtime.getRuntime().availableProcessors() / 2));
+        long largest = Math.max(config.maxBodyBytes(), config.maxDecompressedBytes());
+        if (largest > budget.limit()) {
+            LOG.warn("http input '{}': max_request_memory_bytes ({}{}) is below max_body_bytes/max_decompressed_bytes "
+                    + "({}): larger requests are refused with 413", id, budget.limit(),
+                    config.maxRequestMemoryBytes() == null ? ", a quarter of the max heap" : "", largest);
+        }
         return Future.all(tokens, tlsReady).compose(ready -> {
             authenticator = tokens.result();
             tls = tlsReady.result();
@@ -171,8 +193,9 @@ public final class HttpInput implements Input {
             if (tls != null) {
                 tls.watch(server::updateSSLOptions);
             }
-            LOG.info("http input '{}' listening on {}:{} ({}), {} token(s)", id, address.host(),
-                    bound.actualPort(), tls != null ? "HTTPS" : "plaintext HTTP", config.tokens().size());
+            LOG.info("http input '{}' listening on {}:{} ({}), {} token(s), {} MiB for request bodies", id,
+                    address.host(), bound.actualPort(), tls != null ? "HTTPS" : "plaintext HTTP", config.tokens().size(),
+                    budget.limit() >> 20);
             return null;
         });
     }
@@ -183,7 +206,8 @@ public final class HttpInput implements Input {
             tls.close();
         }
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-        return closed.transform(ignored -> Future.join(new ArrayList<>(pendingAcks))).mapEmpty();
+        return closed.transform(ignored -> Future.join(new ArrayList<>(pendingAcks)))
+                .transform(ignored -> parsers == null ? Future.succeededFuture() : parsers.close()).mapEmpty();
     }
 
     private void connected(HttpConnection connection) {
@@ -275,10 +299,10 @@ public final class HttpInput implements Input {
         if (inflightRequests.get() >= config.maxInflightRequests()) {
             // Say which: slow uploads holding the slots is a different problem for the operator than a full pipeline.
             int receiving = uploadingRequests.get();
-            busy(exchange, receiving * 2 >= config.maxInflightRequests()
+            busy(exchange, "max_inflight_requests", receiving * 2 >= config.maxInflightRequests()
                     ? "max_inflight_requests (" + config.maxInflightRequests() + ") reached, " + receiving
                     + " of them still receiving their body"
-                    : "the pipeline is full (max_inflight_requests reached)");
+                    : "the pipeline is full (max_inflight_requests reached)", false);
             return;
         }
         String encoding = contentEncoding(req.getHeader("Content-Encoding"));
@@ -288,15 +312,30 @@ public final class HttpInput implements Input {
             return;
         }
         String length = req.getHeader("Content-Length");
-        if (length != null && parseLong(length) > config.maxBodyBytes()) {
+        long contentLength = length == null ? -1 : parseLong(length);
+        if (contentLength > config.maxBodyBytes()) {
             exchange.fail(tooLarge(), true);
+            return;
+        }
+        boolean gzip = encoding.equals("gzip");
+        // Admission by bytes, before a byte of the body is read: a known length reserves what the request is expected
+        // to hold at its peak; the rest (a chunked body, a gzip body's inflated size) is charged as it arrives.
+        if (contentLength > budget.limit()) {
+            exchange.fail(new RequestRejected(413, "body_too_large", 6, "request body exceeds "
+                    + "max_request_memory_bytes (" + budget.limit() + "), the memory for all request bodies"), true);
+            return;
+        }
+        RequestMemory memory = new RequestMemory(budget);
+        if (!memory.reserve(expectedPeak(contentLength, gzip))) {
+            busy(exchange, "memory_budget", "the memory for request bodies (max_request_memory_bytes " + budget.limit()
+                    + ") is in use", true);
             return;
         }
         if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
             req.response().writeContinue();
         }
-        exchange.begin();
-        Buffer body = Buffer.buffer();
+        exchange.begin(memory);
+        BodyBytes body = new BodyBytes(memory, contentLength);
         req.handler(chunk -> {
             if (exchange.done) {
                 return;
@@ -305,15 +344,48 @@ public final class HttpInput implements Input {
                 exchange.fail(tooLarge(), true);
                 return;
             }
-            body.appendBuffer(chunk);
+            try {
+                body.append(chunk);
+            } catch (RequestRejected rejected) {
+                refuse(exchange, rejected, true);
+            }
         });
         req.exceptionHandler(e -> exchange.finish());
         req.endHandler(v -> {
             exchange.received();
             if (!exchange.done) {
-                accept(exchange, grant.get(), body.getBytes(), encoding.equals("gzip"));
+                accept(exchange, grant.get(), body, gzip);
             }
         });
+    }
+
+    /**
+     * What a body of {@code contentLength} bytes is expected to need at its peak: a plain body's blocks are let go as
+     * its lines are copied out, so about itself plus the events' overhead (a half covers lines of 150 bytes). A gzip
+     * body reserves only itself here: what it inflates to is known once it is in ({@link #inflatedPeak}), and a
+     * request waiting for a parser should not sit on memory for it. An estimate only: what a request really holds is
+     * charged as it goes, and it is refused (503) when the budget cannot hold it. At most the whole budget, so one
+     * request can always start on an idle daemon.
+     */
+    private long expectedPeak(long contentLength, boolean gzip) {
+        if (contentLength <= 0) {
+            return 0;
+        }
+        return Math.min(gzip ? contentLength : contentLength + contentLength / 2, budget.limit());
+    }
+
+    /**
+     * What a received gzip body is expected to need once inflated into events: the size its trailer announces (of its
+     * last member; the sender's claim, so only used to reserve ahead, never trusted as a bound) plus a quarter for the
+     * events' overhead; -1 when it announces nothing usable.
+     */
+    private long inflatedPeak(BodyBytes body) {
+        long announced = body.gzipInflatedSize();
+        if (announced <= 0) {
+            return -1;
+        }
+        long inflated = Math.min(announced, config.maxDecompressedBytes());
+        return Math.min(inflated + inflated / 4, budget.limit());
     }
 
     /** Requests Netty could not decode (over-long request line or headers, garbage): a JSON answer, then close. */
@@ -370,14 +442,19 @@ public final class HttpInput implements Input {
     }
 
     private void health(Exchange exchange) {
-        if (inflightRequests.get() >= config.maxInflightRequests() || pipelineHealth.problem(System.nanoTime()) != null) {
+        // Unhealthy while a POST would get a 503: max_inflight_requests reached, the pipeline stalled or refusing
+        // (PipelineHealth), or less than max_body_bytes of the memory budget free (a sender checking health before a
+        // large upload should not be told yes when such a body would get a 503).
+        if (inflightRequests.get() >= config.maxInflightRequests()
+                || pipelineHealth.problem(System.nanoTime()) != null
+                || budget.limit() - budget.used() < Math.min(config.maxBodyBytes(), budget.limit())) {
             exchange.reply(503, new JsonObject().put("text", "HEC is unhealthy, queues are full").put("code", 18));
         } else {
             exchange.reply(200, new JsonObject().put("text", "HEC is healthy").put("code", 17));
         }
     }
 
-    private void accept(Exchange exchange, TokenAuthenticator.Grant grant, byte[] raw, boolean gzip) {
+    private void accept(Exchange exchange, TokenAuthenticator.Grant grant, BodyBytes raw, boolean gzip) {
         // inflating and parsing up to max_decompressed_bytes is done on a worker so one large request cannot stall
         // the event loop that serves the other connections
         Context context = vertx.getOrCreateContext();
@@ -385,86 +462,121 @@ public final class HttpInput implements Input {
         RequestEvents.Origin meta = new RequestEvents.Origin(req.getHeader("Content-Type"), req.remoteAddress().hostAddress(),
                 req.getParam("host"), req.getParam("source"), req.getParam("sourcetype"), req.getParam("index"));
         Endpoint endpoint = exchange.endpoint;
-        vertx.executeBlocking(() -> parse(endpoint, meta, grant, raw, gzip), false).onComplete(ar -> context.runOnContext(v -> {
-            if (ar.failed() && ar.cause() instanceof RequestRejected rejected && !rejected.acceptedBefore().isEmpty()) {
-                // HEC: Splunk's invalid-event-number says the events before it were indexed, so they are made durable
-                // first, and the rejection is the answer only once they are (else a 503: the sender retries them all)
-                submit(exchange, grant, rejected.acceptedBefore(), rejected);
-                return;
-            }
+        RequestMemory memory = exchange.memory;
+        parsers.executeBlocking(() -> parse(endpoint, meta, grant, raw, gzip, memory), false).onComplete(ar -> context.runOnContext(v -> {
+            // A refusal here refuses the request whole: finishing the exchange gives back all its memory. A HEC body
+            // with an invalid event after valid ones is not a refusal here but a result (Parsed.refusedAfter).
             if (ar.failed()) {
-                exchange.fail(ar.cause() instanceof RequestRejected rejected ? rejected
-                        : new RequestRejected(500, "internal_error", 8, "Internal server error while reading the body"), false);
+                if (ar.cause() instanceof RequestRejected rejected) {
+                    refuse(exchange, rejected, false);
+                } else {
+                    exchange.fail(new RequestRejected(500, "internal_error", 8, "Internal server error while reading the body"), false);
+                }
                 if (!(ar.cause() instanceof RequestRejected)) {
                     LOG.error("http input '{}': unexpected {} while reading a request body", id,
                             ar.cause().getClass().getName());
                 }
                 return;
             }
-            submit(exchange, grant, ar.result(), null);
+            submit(exchange, grant, ar.result());
         }));
     }
 
-    private List<RawEvent> parse(Endpoint endpoint, RequestEvents.Origin req, TokenAuthenticator.Grant grant, byte[] raw,
-                                 boolean gzip) throws RequestRejected {
-        byte[] body = gzip ? GzipBody.inflate(raw, config.maxDecompressedBytes()) : raw;
+    private RequestEvents.Parsed parse(Endpoint endpoint, RequestEvents.Origin req, TokenAuthenticator.Grant grant,
+                                       BodyBytes body, boolean gzip, RequestMemory memory) throws RequestRejected {
+        long peak = gzip ? inflatedPeak(body) : -1;
+        if (peak > 0 && !memory.reserve(peak)) {
+            // refused before inflating a byte, rather than after inflating part of it
+            throw RequestMemory.busy(budget.limit());
+        }
         return switch (endpoint) {
-            case LOGS -> bodies.logs(req, body, grant);
-            case HEC_EVENT -> bodies.hec(req, body, grant);
-            case HEC_RAW -> bodies.raw(req, body, grant);
+            case LOGS -> bodies.logs(req, body, gzip, memory, grant);
+            case HEC_EVENT -> bodies.hec(req, body, gzip, memory, grant);
+            case HEC_RAW -> bodies.raw(req, body, gzip, memory, grant);
             case HEC_HEALTH, HEC_ACK -> throw new IllegalStateException(endpoint.tag + " has no body");
         };
     }
 
-    /** Hands the events on; answers 200, or {@code refusedAfter} (events after these were invalid), once acknowledged. */
-    private void submit(Exchange exchange, TokenAuthenticator.Grant grant, List<RawEvent> parsed,
-                        RequestRejected refusedAfter) {
+    /** A refusal from reading or parsing: the memory budget's 503 says when to retry and is counted as such. */
+    private void refuse(Exchange exchange, RequestRejected rejected, boolean closeAfter) {
         if (exchange.done) {
-            return; // timed out or the client went away while the body was parsed
+            return; // answered meanwhile (timeout, client gone): the worker's refusal is only its way of stopping
         }
-        events.increment(parsed.size());
+        if (rejected.status() == 503) {
+            countBusy(exchange, "memory_budget");
+            exchange.response().putHeader("Retry-After", String.valueOf(config.retryAfterSecs()));
+        }
+        exchange.fail(rejected, closeAfter);
+    }
+
+    /**
+     * Hands the events on; once the pipeline has acknowledged them all, answers 200, or on the HEC event endpoint
+     * {@link RequestEvents.Parsed#refusedAfter()} when the body went on with an invalid event: Splunk's
+     * {@code invalid-event-number} tells the sender that the events before it were indexed, so it is only answered
+     * once they are durable (else the 503 below, with no number: the sender resends them all).
+     */
+    private void submit(Exchange exchange, TokenAuthenticator.Grant grant, RequestEvents.Parsed parsed) {
+        RequestMemory memory = exchange.memory;
+        if (exchange.done) {
+            memory.close(); // timed out or the client went away while the body was parsed
+            return;
+        }
+        // From here the events' bytes are released batch by batch as the pipeline acknowledges them, whatever the
+        // request's answer: a batch still in the pipeline after an ack timeout still holds its memory.
+        exchange.memory = null;
+        int count = parsed.count();
+        events.increment(count);
         String sourceId = id + "/" + grant.source();
         List<Future<Void>> acks = new ArrayList<>();
-        for (int from = 0; from < parsed.size(); from += config.maxBatchEvents()) {
-            List<RawEvent> slice = parsed.subList(from, Math.min(parsed.size(), from + config.maxBatchEvents()));
+        for (RequestEvents.Slice slice : parsed.batches()) {
+            Future<Void> ack;
             try {
-                acks.add(sink.submit(new RawBatch(sourceId, id, List.copyOf(slice))));
+                ack = sink.submit(new RawBatch(sourceId, id, slice.events()));
             } catch (RuntimeException e) {
-                acks.add(Future.failedFuture(e));
+                ack = Future.failedFuture(e);
             }
+            ack.onComplete(done -> memory.release(slice.bytes()));
+            acks.add(ack);
         }
         Future<?> all = Future.all(acks);
         pendingAcks.add(all);
         long waiting = pipelineHealth.submitted(System.nanoTime());
         long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(config.ackTimeoutSecs()), id ->
-                busy(exchange, "the pipeline did not acknowledge the events within ack_timeout_secs"));
+                busy(exchange, "ack_timeout", "the pipeline did not acknowledge the events within ack_timeout_secs", false));
         Context context = vertx.getOrCreateContext();
         all.onComplete(ar -> context.runOnContext(v -> {
             pendingAcks.remove(all);
             vertx.cancelTimer(timer);
             if (ar.succeeded()) {
-                if (refusedAfter != null) {
-                    exchange.fail(refusedAfter, false);
+                if (parsed.refusedAfter() != null) {
+                    exchange.fail(parsed.refusedAfter(), false);
                 } else if (exchange.endpoint.hec) {
                     exchange.reply(200, new JsonObject().put("text", "Success").put("code", 0));
                 } else {
-                    exchange.reply(200, new JsonObject().put("accepted", parsed.size()));
+                    exchange.reply(200, new JsonObject().put("accepted", count));
                 }
             } else {
-                busy(exchange, "the pipeline refused the events");
+                busy(exchange, "pipeline_refused", "the pipeline refused the events", false);
             }
             // last, after any answer: when the waiting count drops, this request is completely handled
             pipelineHealth.settled(waiting, ar.succeeded(), System.nanoTime());
         }));
     }
 
-    private void busy(Exchange exchange, String why) {
+    /** 503 + Retry-After ("Server is busy", HEC code 9), counted by {@code reason}; closes when the body is unread. */
+    private void busy(Exchange exchange, String reason, String why, boolean closeAfter) {
         if (exchange.done) {
             // answered already (503 at the ack timeout, then the pipeline failed the batch): one reply per request
             return;
         }
+        countBusy(exchange, reason);
         exchange.response().putHeader("Retry-After", String.valueOf(config.retryAfterSecs()));
-        exchange.fail(new RequestRejected(503, "server_busy", 9, "Server is busy: " + why + "; retry later"), false);
+        exchange.fail(new RequestRejected(503, "server_busy", 9, "Server is busy: " + why + "; retry later"), closeAfter);
+    }
+
+    private void countBusy(Exchange exchange, String reason) {
+        Counter.builder("redactd.http.busy").description("Requests answered 503 Server is busy, by reason")
+                .tag("input", id).tag("endpoint", exchange.endpoint.tag).tag("reason", reason).register(metrics).increment();
     }
 
     private RequestRejected tooLarge() {
@@ -495,6 +607,8 @@ public final class HttpInput implements Input {
         boolean uploading;
         long deadline = -1;
         ConnectionWatch watch;
+        /** The request's share of the memory budget until its events go to the pipeline (then null). */
+        RequestMemory memory;
 
         Exchange(HttpServerRequest req, Endpoint endpoint) {
             this.req = req;
@@ -509,7 +623,8 @@ public final class HttpInput implements Input {
             return req.response();
         }
 
-        void begin() {
+        void begin(RequestMemory reserved) {
+            memory = reserved;
             counted = true;
             uploading = true;
             inflightRequests.incrementAndGet();
@@ -546,8 +661,29 @@ public final class HttpInput implements Input {
             }
             Future<Void> sent = reply(rejected.status(), body);
             if (closeAfter) {
-                sent.onComplete(v -> req.connection().close());
+                sent.onComplete(v -> closeAfterAnswer());
             }
+        }
+
+        /**
+         * Closes the connection after a refusal. A body still arriving (refused before it was read or part way: its
+         * size, the memory budget, authentication) is first read and dropped, never charged, until it ends or for
+         * {@link #LINGER_MILLIS} at most: closing with the sender's bytes unread resets the connection, and the reset
+         * can destroy the answer before the sender reads it, so it would see a broken connection instead of the 413 or
+         * the 503 and its Retry-After.
+         */
+        private void closeAfterAnswer() {
+            if (req.isEnded()) {
+                req.connection().close();
+                return;
+            }
+            long linger = vertx.setTimer(LINGER_MILLIS, t -> req.connection().close());
+            req.handler(chunk -> {
+            });
+            req.endHandler(v -> {
+                vertx.cancelTimer(linger);
+                req.connection().close();
+            });
         }
 
         Future<Void> reply(int status, JsonObject body) {
@@ -562,11 +698,19 @@ public final class HttpInput implements Input {
                     .end(body.encode());
         }
 
-        /** The whole body is in: the request no longer counts as uploading. */
+        /**
+         * The whole body is in: the request no longer counts as uploading, and {@code request_timeout_secs} no longer
+         * applies. From here the pipeline's wait is bounded by {@code ack_timeout_secs} (503 + Retry-After); a deadline
+         * left running would answer a request stalled in the pipeline with a 408 blaming its upload (bb8-scale F7).
+         */
         void received() {
             if (uploading) {
                 uploading = false;
                 uploadingRequests.decrementAndGet();
+            }
+            if (deadline >= 0) {
+                vertx.cancelTimer(deadline);
+                deadline = -1;
             }
         }
 
@@ -579,8 +723,8 @@ public final class HttpInput implements Input {
             if (counted) {
                 inflightRequests.decrementAndGet();
             }
-            if (deadline >= 0) {
-                vertx.cancelTimer(deadline);
+            if (memory != null) {
+                memory.close();
             }
             if (watch != null) {
                 watch.idle.requestFinished(System.nanoTime());

@@ -17,6 +17,9 @@ import java.util.Optional;
  * @param maxLineBytes          largest single event (at most {@link EventLimit#MAX_BYTES}, what detection accepts)
  * @param requestTimeoutSecs    a request must arrive completely within this time (cuts off slow senders)
  * @param maxInflightRequests   requests waiting for the pipeline; beyond it new ones get 503 + Retry-After
+ * @param maxRequestMemoryBytes bytes all requests may hold at once (bodies, inflated bodies, events until acknowledged);
+ *                              beyond it new ones get 503 + Retry-After. Null: a quarter of the max heap, shared by
+ *                              every http input that does not set it
  * @param ackTimeoutSecs        a request whose events are not acknowledged in time gets 503 (the sender retries)
  * @param authFailureBurst      failed authentications a peer may make before it gets 429s
  * @param authFailuresPerMinute the rate it may fail at after that
@@ -39,7 +42,8 @@ public record HttpInputConfig(
         Integer ackTimeoutSecs,
         Integer retryAfterSecs,
         Integer authFailureBurst,
-        Integer authFailuresPerMinute) {
+        Integer authFailuresPerMinute,
+        Long maxRequestMemoryBytes) {
 
     public HttpInputConfig {
         listen = listen == null ? "0.0.0.0:8088" : listen;
@@ -65,7 +69,7 @@ public record HttpInputConfig(
         return new HttpInputConfig(listen, tls, value, tokens, maxConnections, maxBodyBytes,
                 maxDecompressedBytes, maxLineBytes, maxEventsPerRequest, maxBatchEvents, idleTimeoutSecs,
                 handshakeTimeoutSecs, requestTimeoutSecs, maxInflightRequests, ackTimeoutSecs, retryAfterSecs,
-                authFailureBurst, authFailuresPerMinute);
+                authFailureBurst, authFailuresPerMinute, maxRequestMemoryBytes);
     }
 
     /** Every problem with this block, with paths relative to the input. */
@@ -111,6 +115,19 @@ public record HttpInputConfig(
         range(problems, "retry_after_secs", retryAfterSecs, 1, 3600);
         range(problems, "auth_failure_burst", authFailureBurst, 1, 10_000);
         range(problems, "auth_failures_per_minute", authFailuresPerMinute, 1, 100_000);
+        if (maxRequestMemoryBytes != null) {
+            long heap = Runtime.getRuntime().maxMemory();
+            long largest = Math.max(maxBodyBytes, maxDecompressedBytes);
+            if (maxRequestMemoryBytes < largest) {
+                problems.add(ConfigProblem.of("max_request_memory_bytes", "must be at least max_body_bytes and "
+                        + "max_decompressed_bytes (" + largest + "), or a request within those limits could never be "
+                        + "accepted; got " + maxRequestMemoryBytes));
+            } else if (heap != Long.MAX_VALUE && maxRequestMemoryBytes > heap / 10 * 9) {
+                problems.add(ConfigProblem.of("max_request_memory_bytes", "must leave the rest of the daemon room: at "
+                        + "most 90% of the max heap (" + heap / 10 * 9 + " of " + heap + " bytes, -Xmx); got "
+                        + maxRequestMemoryBytes));
+            }
+        }
         return problems;
     }
 

@@ -68,7 +68,7 @@ class HecChainTest {
             HttpInputConfig central = new HttpInputConfig("127.0.0.1:0",
                     TlsConfig.of(cert.cert().toString(), cert.key().toString()), false,
                     List.of(new TokenConfig("edge", HexFormat.of().formatHex(TokenAuthenticator.sha256(TOKEN)), null, null, null)),
-                    null, null, null, 2048, null, null, null, null, null, null, null, null, null, null);
+                    null, null, null, 2048, null, null, null, null, null, null, null, null, null, null, null);
             input = new HttpInput(central, new ComponentContext("central", vertx, pipeline, dir, meters));
             await(input.start());
 

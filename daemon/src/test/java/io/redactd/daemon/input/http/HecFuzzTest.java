@@ -88,7 +88,7 @@ class HecFuzzTest {
         String token = "fuzz-token-0123456789abcdef";
         HttpInputConfig config = new HttpInputConfig("127.0.0.1:0", null, true,
                 List.of(new TokenConfig("fuzz", HexFormat.of().formatHex(TokenAuthenticator.sha256(token)), null, null, null)),
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         HttpInput input = new HttpInput(config, new ComponentContext("fuzz", vertx, new RecordingSink(), Path.of("/tmp"),
                 new SimpleMeterRegistry()));
         HttpClient client = HttpClient.newHttpClient();

@@ -127,7 +127,7 @@ class HecProtocolTest {
     private static HttpInputConfig config(Integer maxEvents, Integer requestTimeout, Integer ackTimeout) {
         return new HttpInputConfig("127.0.0.1:0", TlsConfig.of(serverCert.cert().toString(), serverCert.key().toString()),
                 false, List.of(new TokenConfig("app", HexFormat.of().formatHex(TokenAuthenticator.sha256(TOKEN)), null, null, null)),
-                null, null, null, 256, maxEvents, null, null, null, requestTimeout, null, ackTimeout, 7, null, null);
+                null, null, null, 256, maxEvents, null, null, null, requestTimeout, null, ackTimeout, 7, null, null, null);
     }
 
     private HttpInput start(HttpInputConfig config, EventSink sink) throws Exception {
@@ -162,6 +162,14 @@ class HecProtocolTest {
     private static Reply answer(Process process) throws Exception {
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("curl finished").isTrue();
         return parse(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] gzip(byte[] plain) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(plain);
+        }
+        return bytes.toByteArray();
     }
 
     private double gauge(String name) {
@@ -330,6 +338,99 @@ class HecProtocolTest {
         assertThat(sink.messages()).containsExactly("zipped");
         assertThat(curl(input, "/services/collector/event", "-H", AUTH, "-H", "Content-Encoding: br",
                 "--data-binary", "@" + body).status()).isEqualTo(415);
+    }
+
+    @Test
+    void aRequestStalledInThePipelineGetsTheAckTimeout503NotTheBodyTimeout() throws Exception {
+        // bb8-scale F7: the body is in within request_timeout_secs (1); the pipeline then holds it past
+        // ack_timeout_secs (2). Before: 408 "the request body did not arrive" (code 6, no Retry-After) at 1 s.
+        ControlledSink sink = new ControlledSink();
+        sink.hold = true;
+        HttpInput input = start(config(null, 1, 2), sink);
+        Reply stalled = curl(input, "/services/collector/event", "-H", AUTH, "--data-binary", "{\"event\":\"stalled\"}");
+        assertThat(stalled.status()).isEqualTo(503);
+        assertThat(stalled.body().getInteger("code")).isEqualTo(9);
+        assertThat(stalled.body().getString("text")).contains("ack_timeout_secs");
+        assertThat(stalled.headers()).containsIgnoringCase("retry-after: 7");
+        assertThat(metrics.find("redactd.http.rejected").tag("status", "408").counter()).isNull();
+        sink.release();
+    }
+
+    /** max_request_memory_bytes 4 MiB of its own, bodies up to 1 MiB, at most 3 events, ack_timeout_secs 2. */
+    private static HttpInputConfig budgeted() {
+        return new HttpInputConfig("127.0.0.1:0", TlsConfig.of(serverCert.cert().toString(), serverCert.key().toString()),
+                false, List.of(new TokenConfig("app", HexFormat.of().formatHex(TokenAuthenticator.sha256(TOKEN)), null, null, null)),
+                null, 1 << 20, 1 << 20, 256, 3, null, null, null, null, null, 2, 7, null, null, 4L << 20);
+    }
+
+    @Test
+    void requestMemoryComesBackExactlyOnceOnEveryPath() throws Exception {
+        ControlledSink sink = new ControlledSink();
+        sink.hold = true;
+        HttpInput input = start(budgeted(), sink);
+        String memory = "redactd.http.request.memory";
+
+        // The events before an invalid one are held until the pipeline acknowledges them, then the 400 is answered.
+        Process prefix = new ProcessBuilder(curlCommand(input, "/services/collector/event", "-H", AUTH, "--data-binary",
+                "{\"event\":\"K1 kept\"}{\"event\":\"K2 kept\"}{\"event\": bad}")).start();
+        RecordingSink.await(() -> sink.held.size() == 1, WAIT, "the valid events never reached the pipeline");
+        assertThat(gauge(memory)).as("two events and their overhead").isEqualTo(2 * (7 + RequestEvents.EVENT_OVERHEAD));
+        sink.release();
+        Reply invalid = answer(prefix);
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.body().getInteger("invalid-event-number")).isEqualTo(2);
+        assertThat(gauge(memory)).isZero();
+
+        // The same from a gzip body (inflated into blocks first).
+        sink.hold = false;
+        Path gz = shared.resolve("prefix.gz");
+        Files.write(gz, gzip("{\"event\":\"G1 kept\"}{\"event\":\"   \"}".getBytes(StandardCharsets.UTF_8)));
+        Reply gzipped = curl(input, "/services/collector/event", "-H", AUTH, "-H", "Content-Encoding: gzip",
+                "--data-binary", "@" + gz);
+        assertThat(gzipped.status()).isEqualTo(400);
+        assertThat(gzipped.body().getInteger("code")).isEqualTo(13);
+        assertThat(gzipped.body().getInteger("invalid-event-number")).isEqualTo(1);
+        assertThat(gauge(memory)).isZero();
+
+        // Refused whole after events were already parsed (too many), or at the first event: nothing handed on.
+        Reply many = curl(input, "/services/collector/event", "-H", AUTH, "--data-binary",
+                "{\"event\":\"M1\"}{\"event\":\"M2\"}{\"event\":\"M3\"}{\"event\":\"M4\"}");
+        assertThat(many.status()).isEqualTo(413);
+        Reply first = curl(input, "/services/collector/event", "-H", AUTH, "--data-binary", "[1]{\"event\":\"F2\"}");
+        assertThat(first.body().getInteger("invalid-event-number")).isZero();
+        assertThat(sink.messages()).containsExactly("K1 kept", "K2 kept", "G1 kept");
+        assertThat(gauge(memory)).isZero();
+
+        // Answered 503 at the ack timeout: the events keep their bytes until the pipeline settles them, then give
+        // them back once (a second release would take the gauge below zero).
+        sink.hold = true;
+        Reply late = curl(input, "/services/collector/event", "-H", AUTH, "--data-binary", "{\"event\":\"L1\"}");
+        assertThat(late.status()).isEqualTo(503);
+        assertThat(gauge(memory)).isEqualTo(2 + RequestEvents.EVENT_OVERHEAD);
+        sink.release();
+        assertThat(gauge(memory)).isZero();
+
+        // The client gone while the pipeline holds its events, and while its body was still arriving.
+        try (SSLSocket gone = pki.connect(input.port())) {
+            byte[] body = "{\"event\":\"C1\"}".getBytes(StandardCharsets.US_ASCII);
+            gone.getOutputStream().write(("POST /services/collector/event HTTP/1.1\r\nHost: x\r\n" + AUTH
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            gone.getOutputStream().write(body);
+            gone.getOutputStream().flush();
+            RecordingSink.await(() -> sink.held.size() == 1, WAIT, "the event never reached the pipeline");
+        }
+        try (SSLSocket gone = pki.connect(input.port())) {
+            gone.getOutputStream().write(("POST /services/collector/event HTTP/1.1\r\nHost: x\r\n" + AUTH
+                    + "\r\nContent-Length: 100000\r\n\r\n{\"event\":").getBytes(StandardCharsets.US_ASCII));
+            gone.getOutputStream().flush();
+            // the held event plus what the upload reserved at admission
+            RecordingSink.await(() -> gauge(memory) > 2 + RequestEvents.EVENT_OVERHEAD, WAIT, "never admitted");
+        }
+        RecordingSink.await(() -> gauge(memory) == 2 + RequestEvents.EVENT_OVERHEAD, WAIT,
+                "the abandoned upload kept its memory");
+        sink.release();
+        RecordingSink.await(() -> gauge(memory) == 0 && gauge("redactd.http.requests.awaiting.pipeline") == 0, WAIT,
+                "the acknowledged event kept its memory");
     }
 
     @Test
