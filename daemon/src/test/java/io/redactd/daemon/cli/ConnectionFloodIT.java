@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConnectionFloodIT {
     private static final String SSN = "123-45-6789";
     private static final int CONNECTIONS = 120;
-    private static final int LINES_PER_CONNECTION = 600;
+    private static final int LINES_PER_CONNECTION = 300;
     private static final int LINE_BYTES = 1000;
     private static final Pattern ID = Pattern.compile("F(\\d{4})-(\\d{6})");
 
