@@ -157,7 +157,7 @@ public final class Daemon {
         delivery = new DeliveryStage(vertx, List.of(fanOut), chain,
                 Math.min(1000, config.integrity().checkpointIntervalMs()));
         pipeline = new Pipeline(vertx, plan, delivery, config.pipeline().workers(),
-                config.pipeline().maxBatchesInFlight(), metrics, host);
+                config.pipeline().maxBatchesInFlight(), config.pipeline().admissionBudget(), metrics, host);
         alertsConfig = config.alerts();
         if (config.alerts().enabled()) {
             startAlerts(config, plan, host);
@@ -177,10 +177,12 @@ public final class Daemon {
             adminPort = await(admin.start(config.admin().host(), config.admin().port()),
                     "admin listener on " + config.admin().listen() + " did not start");
         }
-        LOG.info("redactd started engine={} workers={} inputs={} outputs={} admin={} state_dir={} chain={}",
+        LOG.info("redactd started engine={} workers={} inputs={} outputs={} admin={} state_dir={} chain={} "
+                        + "admission_bytes={}/{}",
                 plan.engineName(), config.pipeline().workers(), describe(config.inputs()), describe(config.outputs()),
                 config.admin().enabled() ? config.admin().host() + ":" + adminPort : "off", stateDir,
-                chain == null ? "off" : chain.stream() + "@" + chain.lastSeq());
+                chain == null ? "off" : chain.stream() + "@" + chain.lastSeq(),
+                pipeline.admissionBudget().highWater(), pipeline.admissionBudget().lowWater());
     }
 
     private static HashChain openChain(IntegrityConfig integrity, Path stateDir) throws StartException {

@@ -44,7 +44,9 @@ import java.util.Collections;
  * <p>Back-pressure: at most {@code maxBatchesInFlight} batches are admitted (accepted, not yet written); further
  * batches wait unstarted, and since every input keeps only a few batches in flight and waits for their
  * acknowledgement, reading stops while an output is slow. An acknowledgement completes only after every output
- * wrote the batch.
+ * wrote the batch. What bounds memory across inputs is the {@link AdmissionBudget}: the bytes of every batch submitted
+ * and not yet acknowledged (waiting or in flight) are charged to it, and while it is saturated inputs stop reading
+ * ({@link #awaitRoom}) until it has room again.
  *
  * <p>Fail closed: an event whose detection fails is dropped and counted, never forwarded unredacted.
  */
@@ -80,6 +82,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
     private volatile int inFlight;
     private volatile int waitingCount;
     private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+    private final AdmissionBudget budget;
     // --- leak alerts (io.redactd.daemon.alert): findings go straight to the alert manager, never through outputs
     private volatile FindingsHook findingsHook;
     private volatile String forwardingStopped;
@@ -89,9 +92,19 @@ public final class Pipeline implements EventSink, AlertEventSink {
         this(vertx, plan, DeliveryStage.unchained(vertx, outputs), workerThreads, maxBatchesInFlight, metrics, hostName);
     }
 
-    /** @param delivery where detected events go (the integrity chain and the outputs); runs on this pipeline's context */
+    /** With the default admission budget (a share of this JVM's heap). */
     public Pipeline(Vertx vertx, DetectionPlan plan, DeliveryStage delivery, int workerThreads, int maxBatchesInFlight,
                     PipelineMetrics metrics, String hostName) {
+        this(vertx, plan, delivery, workerThreads, maxBatchesInFlight, AdmissionBudget.of(null, null), metrics,
+                hostName);
+    }
+
+    /**
+     * @param delivery where detected events go (the integrity chain and the outputs); runs on this pipeline's context
+     * @param budget   the bytes all inputs together may have submitted and not yet acknowledged
+     */
+    public Pipeline(Vertx vertx, DetectionPlan plan, DeliveryStage delivery, int workerThreads, int maxBatchesInFlight,
+                    AdmissionBudget budget, PipelineMetrics metrics, String hostName) {
         this.context = vertx.getOrCreateContext();
         this.workers = vertx.createSharedWorkerExecutor("redactd-detect", workerThreads);
         // Initializes the writer's classes here (a VarHandle is set up on first use, which takes milliseconds), not
@@ -104,6 +117,13 @@ public final class Pipeline implements EventSink, AlertEventSink {
         this.hostName = hostName;
         this.maxInFlight = maxBatchesInFlight;
         this.parallelPerLane = Math.max(1, workerThreads);
+        this.budget = budget;
+        Gauge.builder("redactd.pipeline.admitted.bytes", budget, AdmissionBudget::used)
+                .description("Bytes of batches submitted and not yet acknowledged (with a fixed charge per event)")
+                .register(metrics.registry());
+        Gauge.builder("redactd.pipeline.admission.limit.bytes", budget, AdmissionBudget::highWater)
+                .description("Admitted bytes at which inputs stop reading (pipeline.max_admitted_bytes)")
+                .register(metrics.registry());
         Gauge.builder("redactd.pipeline.batches.in.flight", this, p -> p.inFlight)
                 .description("Batches admitted to detection and not yet written by every output")
                 .register(metrics.registry());
@@ -112,10 +132,13 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 .register(metrics.registry());
     }
 
-    /** {@code prepared}: documents that skip detection (alert events), else null. */
-    private record Pending(RawBatch batch, Promise<Void> ack, Context caller, List<byte[]> prepared) {
-        Pending(RawBatch batch, Promise<Void> ack, Context caller) {
-            this(batch, ack, caller, null);
+    /**
+     * {@code prepared}: documents that skip detection (alert events), else null. {@code charged}: what the batch holds
+     * of the admission budget, released when it finishes.
+     */
+    private record Pending(RawBatch batch, Promise<Void> ack, Context caller, List<byte[]> prepared, long charged) {
+        Pending(RawBatch batch, Promise<Void> ack, Context caller, long charged) {
+            this(batch, ack, caller, null, charged);
         }
     }
 
@@ -224,8 +247,36 @@ public final class Pipeline implements EventSink, AlertEventSink {
         }
         Promise<Void> ack = Promise.promise();
         Context caller = Vertx.currentContext();
-        context.runOnContext(v -> accept(new Pending(batch, ack, caller)));
+        // Charged here, on the input's thread, so the input sees the saturation its own batch caused at once.
+        long charged = AdmissionBudget.cost(batch);
+        budget.acquire(charged);
+        try {
+            context.runOnContext(v -> accept(new Pending(batch, ack, caller, charged)));
+        } catch (RuntimeException e) {
+            // Vert.x is closing: the batch never reaches the pipeline, so neither may its charge stay.
+            budget.release(charged);
+            return Future.failedFuture(e);
+        }
         return ack.future();
+    }
+
+    @Override
+    public long admissionRoom() {
+        return budget.room();
+    }
+
+    @Override
+    public boolean awaitRoom(String inputId, Runnable resume) {
+        if (!budget.awaitRoom(resume)) {
+            return false;
+        }
+        metrics.admissionPaused(inputId);
+        return true;
+    }
+
+    /** The shared budget (tests and /readyz details). */
+    public AdmissionBudget admissionBudget() {
+        return budget;
     }
 
     // ---- leak alerts: the hook, the alert event path, the canary probe and fail-closed (io.redactd.daemon.alert) ----
@@ -244,7 +295,7 @@ public final class Pipeline implements EventSink, AlertEventSink {
         Promise<Void> ack = Promise.promise();
         Context caller = Vertx.currentContext();
         RawBatch batch = new RawBatch(ALERT_SOURCE, ALERT_SOURCE, List.of());
-        context.runOnContext(v -> accept(new Pending(batch, ack, caller, List.of(document))));
+        context.runOnContext(v -> accept(new Pending(batch, ack, caller, List.of(document), 0)));
         return ack.future();
     }
 
@@ -349,6 +400,8 @@ public final class Pipeline implements EventSink, AlertEventSink {
                 metrics.inputRefused(p.batch().inputId(), p.batch().events().size());
             }
         }
+        // Before the acknowledgement: whoever sees a batch acknowledged sees its bytes released.
+        budget.release(p.charged());
         complete(p, result);
         while (inFlight < maxInFlight && !waiting.isEmpty()) {
             admit(waiting.poll());

@@ -20,7 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * (batches those commits cover: batches per commit shows how well commits are shared under load; into the disk
  * buffer the batches are acknowledged before the commit, elsewhere by it), {@code redactd_chain_commit_failures_total}
  * (failed head commits: the state directory cannot be written; into the buffer they are retried, and the events the
- * head does not cover yet stay in the buffer, which fills and then slows the inputs).
+ * head does not cover yet stay in the buffer, which fills and then slows the inputs),
+ * {@code redactd_pipeline_admission_pauses_total{input}} (times a syslog connection or a file input stopped reading
+ * because the pipeline's admission budget was exhausted; the gauge {@code redactd_pipeline_admitted_bytes} is the
+ * charge, {@code redactd_pipeline_admission_limit_bytes} the high-water mark).
  */
 public final class PipelineMetrics {
     private final MeterRegistry registry;
@@ -82,6 +85,12 @@ public final class PipelineMetrics {
     public void inputRefused(String input, int events) {
         counter("redactd.input.refused.events", "input", input,
                 "Events of batches the pipeline refused (the input offers them again)").increment(events);
+    }
+
+    /** An input (a connection, a file input's round) stopped reading because the admission budget was exhausted. */
+    public void admissionPaused(String input) {
+        counter("redactd.pipeline.admission.pauses", "input", input,
+                "Times an input stopped reading because the pipeline's admission budget was exhausted").increment();
     }
 
     public void outputBatch(String output, int events, long bytes) {

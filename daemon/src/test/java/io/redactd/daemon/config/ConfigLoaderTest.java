@@ -24,6 +24,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void admissionBudgetKeysAreCheckedWithPathAndLine() {
+        String base = """
+                inputs:
+                  - type: stdin
+                outputs:
+                  - type: stdout
+                pipeline:
+                """;
+        assertThat(problems(base + "  max_admitted_bytes: 1000\n  resume_admitted_bytes: 5000\n  admited: 1\n"))
+                .contains("pipeline.max_admitted_bytes: must be at least 4194304 (4 MiB), got 1000 (line 6)",
+                        "pipeline.resume_admitted_bytes: must be at least 0 and below max_admitted_bytes (1000), got 5000"
+                                + " (line 7)")
+                .anySatisfy(m -> assertThat(m).startsWith("pipeline.admited: unknown key 'admited'").endsWith("(line 8)"));
+        assertThat(problems(base + "  resume_admitted_bytes: 5000\n"))
+                .contains("pipeline.resume_admitted_bytes: needs max_admitted_bytes to be set too (line 6)");
+        ConfigLoader.Result ok = load(base + "  max_admitted_bytes: 16777216\n", Map.of());
+        assertThat(ok.problems()).isEmpty();
+        assertThat(ok.config().pipeline().admissionBudget().highWater()).isEqualTo(16L << 20);
+        assertThat(ok.config().pipeline().admissionBudget().lowWater()).isEqualTo(8L << 20);
+    }
+
+    @Test
     void validConfigBindsEverySectionWithDefaults() {
         ConfigLoader.Result r = load("""
                 inputs:

@@ -142,6 +142,10 @@ public final class FileInput implements Input {
     private boolean sending;
     private final java.util.ArrayDeque<Object[]> toSend = new java.util.ArrayDeque<>();
     private boolean roundRequested;
+    /** The pipeline's shared admission budget is exhausted: it calls back (a new round) once it has room. */
+    private boolean awaitingRoom;
+    /** Rounds run (reading thread): where the next round starts among the files. */
+    private long roundSerial;
     private boolean discoveryRequested;
     private boolean checkpointWriting;
     private boolean checkpointDirty;
@@ -378,6 +382,12 @@ public final class FileInput implements Input {
                 toSend.addLast(new Object[]{p.source, pending});
             }
             sendQueued();
+            if (!awaitingRoom && sink.awaitRoom(config.id(), () -> ctx.runOnContext(v -> {
+                awaitingRoom = false;
+                requestRound(false);
+            }))) {
+                awaitingRoom = true;
+            }
             if (r.changed) {
                 markDirty();
             }
@@ -681,7 +691,13 @@ public final class FileInput implements Input {
         }
         boolean pollAll = changesLost;
         changesLost = false;
-        for (FileSource s : sources.values()) {
+        // Every input shares the pipeline's byte budget: a round reads at most what it has room for, nothing while it
+        // is exhausted (roundDone then asks to be called back). The first file served moves on every round, so a
+        // budget that runs out within rounds does not always leave the same files unread.
+        long room = sink.admissionRoom();
+        List<FileSource> order = new ArrayList<>(sources.values());
+        java.util.Collections.rotate(order, -(int) (roundSerial++ % Math.max(1, order.size())));
+        for (FileSource s : order) {
             if (s.drained) {
                 if (s.inFlight.get() == 0) {
                     release(s, r, nowMs);
@@ -694,10 +710,13 @@ public final class FileInput implements Input {
             }
             s.lastPollNanos = now;
             try {
+                long start = s.tailer.bytesRead();
                 // Up to the file's free credit in one round: fewer hops between threads when a file has a backlog.
-                while (s.inFlight.get() < config.maxBatchesInFlight() && !s.drained && read(s, r, now, nowMs)) {
+                while (s.inFlight.get() < config.maxBatchesInFlight() && !s.drained
+                        && s.tailer.bytesRead() - start < room && read(s, r, now, nowMs)) {
                     r.more = true;
                 }
+                room -= s.tailer.bytesRead() - start;
             } catch (IOException e) {
                 LOG.warn("file input '{}': reading {} failed at offset {} ({}); letting it go", config.id(),
                         shown(s.path()), s.tailer.lineOffset(), why(e));
