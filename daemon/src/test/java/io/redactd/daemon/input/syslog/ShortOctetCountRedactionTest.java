@@ -77,22 +77,8 @@ class ShortOctetCountRedactionTest {
                 List<String> messages = new ArrayList<>();
                 List<String> problems = new ArrayList<>();
                 SyslogFrameDecoder decoder = new SyslogFrameDecoder(8192); // the tester's max_frame_bytes
-                SyslogFrameDecoder.Listener listener = new SyslogFrameDecoder.Listener() {
-                    @Override
-                    public void frame(byte[] buffer, int offset, int length) {
-                        messages.add(redacted(redactor, parser, buffer, offset, length));
-                    }
-
-                    @Override
-                    public void cutFrame(byte[] buffer, int offset, int length, byte[] after) {
-                        throw new AssertionError("the tester's frames are extended, never cut");
-                    }
-
-                    @Override
-                    public void malformed(SyslogFrameDecoder.Malformation kind, long streamOffset) {
-                        problems.add(kind + "@" + streamOffset);
-                    }
-                };
+                // the tester's frames are extended, never cut
+                SyslogFrameDecoder.Listener listener = redacting(redactor, parser, messages, problems, false);
                 if (split < 0) {
                     Random sizes = new Random(t[0].hashCode());
                     for (int pos = 0; pos < stream.length; ) {
@@ -139,21 +125,7 @@ class ShortOctetCountRedactionTest {
                 for (int split = 0; split <= stream.length; split++) {
                     List<String> messages = new ArrayList<>();
                     SyslogFrameDecoder decoder = new SyslogFrameDecoder(8192);
-                    SyslogFrameDecoder.Listener listener = new SyslogFrameDecoder.Listener() {
-                        @Override
-                        public void frame(byte[] buffer, int offset, int length) {
-                            messages.add(redacted(redactor, parser, buffer, offset, length));
-                        }
-
-                        @Override
-                        public void cutFrame(byte[] buffer, int offset, int length, byte[] after) {
-                            messages.add(redacted(redactor, parser, buffer, offset, length));
-                        }
-
-                        @Override
-                        public void malformed(SyslogFrameDecoder.Malformation kind, long streamOffset) {
-                        }
-                    };
+                    SyslogFrameDecoder.Listener listener = redacting(redactor, parser, messages, new ArrayList<>(), true);
                     decoder.feed(stream, 0, split, listener);
                     decoder.feed(stream, split, stream.length - split, listener);
                     decoder.settle(listener);
@@ -164,6 +136,30 @@ class ShortOctetCountRedactionTest {
                 }
             }
         }
+    }
+
+    /** A listener that adds each frame's redacted message to {@code messages} and each problem to {@code problems}. */
+    private static SyslogFrameDecoder.Listener redacting(Redactor redactor, SyslogParser parser, List<String> messages,
+                                                         List<String> problems, boolean cutsAllowed) {
+        return new SyslogFrameDecoder.Listener() {
+            @Override
+            public void frame(byte[] buffer, int offset, int length) {
+                messages.add(redacted(redactor, parser, buffer, offset, length));
+            }
+
+            @Override
+            public void cutFrame(byte[] buffer, int offset, int length, byte[] after) {
+                if (!cutsAllowed) {
+                    throw new AssertionError("a frame was cut");
+                }
+                messages.add(redacted(redactor, parser, buffer, offset, length));
+            }
+
+            @Override
+            public void malformed(SyslogFrameDecoder.Malformation kind, long streamOffset) {
+                problems.add(kind + "@" + streamOffset);
+            }
+        };
     }
 
     private static String type(String tag) {
