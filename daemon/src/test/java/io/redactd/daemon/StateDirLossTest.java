@@ -3,6 +3,7 @@ package io.redactd.daemon;
 import io.redactd.daemon.config.ComponentRegistry;
 import io.redactd.daemon.config.ConfigLoader;
 import io.redactd.daemon.config.RedactdConfig;
+import io.redactd.daemon.input.file.Await;
 import io.redactd.detectors.DetectionPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,19 +62,12 @@ class StateDirLossTest {
         }
     }
 
-    private static void until(String what, BooleanSupplier condition) throws InterruptedException {
-        until(what, condition, () -> "");
+    private static void until(String what, BooleanSupplier condition) {
+        Await.until(what, WAIT, condition);
     }
 
-    private static void until(String what, BooleanSupplier condition, java.util.function.Supplier<Object> state)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what + " " + state.get());
-            }
-            Thread.sleep(50); // polling a condition with a deadline, not standing in for one
-        }
+    private static void until(String what, BooleanSupplier condition, java.util.function.Supplier<Object> state) {
+        Await.until(what, WAIT, condition, state);
     }
 
     private static BooleanSupplier unchecked(java.util.concurrent.Callable<Boolean> c) {

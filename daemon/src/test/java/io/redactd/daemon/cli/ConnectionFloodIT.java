@@ -21,6 +21,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.redactd.daemon.input.file.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -47,14 +47,6 @@ class ConnectionFloodIT {
     private static final int LINES_PER_CONNECTION = 300;
     private static final int LINE_BYTES = 1000;
     private static final Pattern ID = Pattern.compile("F(\\d{4})-(\\d{6})");
-
-    private static void poll(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting for " + what).isLessThan(deadline);
-            Thread.sleep(50); // polling interval of a condition with a deadline
-        }
-    }
 
     /** A Splunk HEC endpoint that holds every request until opened, then answers success and keeps the event ids. */
     private static final class HeldHec implements AutoCloseable {
@@ -244,7 +236,7 @@ class ConnectionFloodIT {
             RedactdProcess.drain(daemon.getInputStream(), OutputStream.nullOutputStream());
             try {
                 Pattern started = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) \\(plaintext\\)(?s).*admin=127\\.0\\.0\\.1:(\\d+)");
-                poll("the daemon to start", Duration.ofSeconds(60), () -> {
+                Await.until("the daemon to start", Duration.ofSeconds(60), () -> {
                     assertThat(daemon.isAlive()).as("daemon running; log:\n%s", log).isTrue();
                     return started.matcher(log.toString(StandardCharsets.UTF_8)).find();
                 });
@@ -297,7 +289,7 @@ class ConnectionFloodIT {
                 assertThat(flood.linesWritten.get()).isEqualTo(total);
                 assertThat(hec.seen.values()).as("each line once").allMatch(n -> n == 1);
                 assertThat(hec.rawSeen).as("no raw SSN at the output").isFalse();
-                poll("the budget to be free again", Duration.ofSeconds(10),
+                Await.until("the budget to be free again", Duration.ofSeconds(10),
                         () -> metric(admin, "redactd_pipeline_admitted_bytes") == 0);
                 hwm = Math.max(hwm, vmHwmKb(daemon));
                 assertThat(hwm).as("peak RSS in kB").isLessThan(400 * 1024);

@@ -27,11 +27,16 @@ public final class Await {
         }
     }
 
-    static void until(String what, Duration timeout, BooleanSupplier condition) {
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
+        until(what, timeout, condition, () -> "");
+    }
+
+    /** {@link #until(String, Duration, BooleanSupplier)} whose failure also shows {@code state} at the deadline. */
+    public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<Object> state) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + " " + state.get());
             }
             pause();
         }
